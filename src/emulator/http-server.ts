@@ -1,0 +1,116 @@
+/**
+ * node:http front of the gateway: reads bodies (bounded), maps IncomingMessage to the gateway's
+ * request shape, and survives garbage on the socket.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleRequest } from './gateway.js';
+import type { Emulator, IncomingRequest } from './types.js';
+
+export interface RunningServer {
+  server: http.Server;
+  host: string;
+  port: number;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`Port ${port} on ${host} is already in use.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+const TOO_LARGE =
+  '<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>Request body is larger than this emulator accepts.</Message></Error></ErrorResponse>';
+
+export function createHttpServer(emulator: Emulator): http.Server {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (c: Buffer) => {
+      if (refused) return;
+      size += c.length;
+      if (size > emulator.config.maxBodyBytes) {
+        refused = true;
+        res.writeHead(413, { 'content-type': 'text/xml', connection: 'close' });
+        res.end(TOO_LARGE);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (refused) return;
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const incoming: IncomingRequest = {
+        method: req.method ?? 'GET',
+        rawPath: q < 0 ? url : url.slice(0, q),
+        rawQuery: q < 0 ? '' : url.slice(q + 1),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        remoteAddress: normalizeIp(req.socket.remoteAddress ?? '127.0.0.1'),
+        secure: false,
+      };
+      handleRequest(emulator, incoming).then(
+        (out) => {
+          const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
+          const headers: Record<string, string | number> = { ...out.headers };
+          if (headers['content-length'] === undefined) headers['content-length'] = body.length;
+          res.writeHead(out.status, headers);
+          res.end(req.method === 'HEAD' ? undefined : body);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    });
+  });
+  // Malformed HTTP (garbage bytes, bad headers): answer 400 if we still can, never crash.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+export function listen(server: http.Server, host: string, port: number): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(e.code === 'EADDRINUSE' ? new PortInUseError(host, port) : e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const addr = server.address() as AddressInfo;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      resolve({
+        server,
+        host,
+        port: addr.port,
+        endpoint: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${addr.port}`,
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}

@@ -1,0 +1,37 @@
+/** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
+import { DecisionLog } from './authz/decision-log.js';
+import { createHttpServer, listen, type RunningServer } from './http-server.js';
+import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
+import type { Emulator, EmulatorConfig } from './types.js';
+
+export type { Emulator, EmulatorConfig } from './types.js';
+export { handleRequest } from './gateway.js';
+export { PortInUseError } from './http-server.js';
+export { CorruptStateError } from './state/persistence.js';
+export { DEFAULT_ACCOUNT } from './state/emulator-state.js';
+
+export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
+  const full: EmulatorConfig = {
+    defaultAccountId: config.defaultAccountId ?? DEFAULT_ACCOUNT,
+    enforce: config.enforce ?? true,
+    stateFile: config.stateFile,
+    maxBodyBytes: config.maxBodyBytes ?? 256 * 1024 * 1024,
+    logDenial: config.logDenial,
+  };
+  const state = new EmulatorState(full.defaultAccountId, full.stateFile);
+  state.load();
+  return { state, config: full, decisions: new DecisionLog() };
+}
+
+export interface StartedEmulator extends RunningServer {
+  emulator: Emulator;
+}
+
+export async function startEmulator(
+  opts: Partial<EmulatorConfig> & { host?: string; port?: number } = {},
+): Promise<StartedEmulator> {
+  const emulator = createEmulator(opts);
+  const server = createHttpServer(emulator);
+  const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4566);
+  return { ...running, emulator };
+}

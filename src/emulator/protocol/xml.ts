@@ -1,0 +1,48 @@
+/** Minimal XML writer for AWS responses: escaping, and value → element conversion. */
+
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** AWS Query and REST-XML both format timestamps as ISO-8601 with milliseconds, UTC. */
+export function xmlDate(d: Date): string {
+  return d.toISOString();
+}
+
+/** Any JSON-like value: objects become elements, arrays lists, Dates ISO timestamps. */
+export type XmlValue = unknown;
+
+export interface XmlOptions {
+  /** How list items are wrapped: Query protocol uses <member>; S3 flattens lists. */
+  listItem: 'member' | 'flat';
+}
+
+/**
+ * Serialize `value` as the content of element `name`. Objects become child elements (in key
+ * order), arrays become repeated <member> (Query) or repeated <name> (flat) elements.
+ * undefined/null values are omitted, as AWS omits absent optional fields.
+ */
+export function toXml(name: string, value: XmlValue, opts: XmlOptions = { listItem: 'member' }): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) {
+    if (opts.listItem === 'flat') return value.map((v) => toXml(name, v, opts)).join('');
+    return `<${name}>${value.map((v) => toXml('member', v, opts)).join('')}</${name}>`;
+  }
+  return `<${name}>${content(value, opts)}</${name}>`;
+}
+
+export function content(value: XmlValue, opts: XmlOptions = { listItem: 'member' }): string {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Date) return xmlDate(value);
+  if (typeof value === 'string') return escapeXml(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map((v) => toXml('member', v, opts)).join('');
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => toXml(k, v, opts))
+    .join('');
+}

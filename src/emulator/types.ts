@@ -1,0 +1,81 @@
+/** Types shared by the emulator's pipeline stages and service modules. */
+import type { AccountState } from './state/account.js';
+import type { EmulatorState } from './state/emulator-state.js';
+import type { Principal } from './auth/principal.js';
+import type { SigV4Auth } from './auth/sigv4.js';
+import type { DecisionLog } from './authz/decision-log.js';
+
+export interface EmulatorConfig {
+  defaultAccountId: string;
+  /** Enforce IAM on requests signed by IAM users and role sessions (root is never restricted). */
+  enforce: boolean;
+  stateFile?: string;
+  /** Largest request body accepted, bytes. */
+  maxBodyBytes: number;
+  /** Print one line per denial to this sink (stderr in the CLI), if set. */
+  logDenial?: (line: string) => void;
+}
+
+export interface Emulator {
+  state: EmulatorState;
+  config: EmulatorConfig;
+  decisions: DecisionLog;
+}
+
+/** A request as the gateway sees it, independent of node:http (so tests can feed it directly). */
+export interface IncomingRequest {
+  method: string;
+  /** path as sent, percent-encoded, without query */
+  rawPath: string;
+  /** query string without '?' */
+  rawQuery: string;
+  /** lower-cased header names */
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  remoteAddress: string;
+  /** true when the client connected over TLS */
+  secure: boolean;
+}
+
+export interface OutgoingResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+/** What a request's action is allowed to do, as decided by the authorizer. */
+export interface AuthorizationSpec {
+  /** e.g. "iam:CreateUser", "s3:GetObject" */
+  action: string;
+  /** ARN the action acts on ("*" for actions without a resource type) */
+  resource: string;
+  /** account that owns the resource (for same-/cross-account rules); defaults to the caller's */
+  resourceAccount?: string;
+  /** resource policy to consider (bucket policy, trust policy), JSON text */
+  resourcePolicy?: string;
+  /** request-specific context keys (s3:prefix, sts:ExternalId, …) */
+  context?: Record<string, string | string[]>;
+}
+
+export interface RequestContext {
+  emulator: Emulator;
+  /** the account the caller belongs to */
+  account: AccountState;
+  principal: Principal;
+  auth?: SigV4Auth;
+  region: string;
+  service: string;
+  requestId: string;
+  sourceIp: string;
+  secureTransport: boolean;
+  request: IncomingRequest;
+  /** Throws AccessDenied (in the caller's protocol) unless the principal may do this. */
+  authorize(spec: AuthorizationSpec): Promise<void>;
+}
+
+/** A service module: turns an authenticated request into a response in its own protocol. */
+export interface ServiceModule {
+  /** Handle one request. Errors thrown are AwsError and are serialized by `serializeError`. */
+  handle(ctx: RequestContext): Promise<OutgoingResponse>;
+  serializeError(err: import('./errors.js').AwsError, ctx: Pick<RequestContext, 'requestId' | 'request'>): OutgoingResponse;
+}

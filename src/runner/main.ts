@@ -1,0 +1,35 @@
+/** CLI entry: build the program, run it, and turn every failure into one clear line and an exit code. */
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.js';
+import { UserError } from './errors.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  if (e instanceof UserError) {
+    process.stderr.write(`iam-labs: ${e.message}\n`);
+    if (e.hint) process.stderr.write(`${e.hint}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof Error && e.name === 'CorruptStateError') {
+    process.stderr.write(`iam-labs: ${e.message}\n`);
+    return 2;
+  }
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  process.stderr.write(
+    `iam-labs hit an unexpected error. This is a bug: please report it with the text below.\n\n${detail}\n`,
+  );
+  return 70;
+}
+
+const code = await main(process.argv);
+process.exitCode = code;

@@ -1,0 +1,101 @@
+/**
+ * What a lab step is made of: setup (what the lab seeds), check (named conditions) and solve
+ * (the reference solution the chapter teaches). Graders reach AWS only through the SDK clients
+ * in LabContext and the policy-evaluation interface, so a verdict is the same on every backend.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface LabClients {
+  iam: IAMClient;
+  sts: STSClient;
+  s3: S3Client;
+}
+
+/** What a backend can show; conditions that need a missing capability are "not verifiable". */
+export interface Capabilities {
+  enforcesIam: boolean;
+  recordsAccessKeyLastUsed: boolean;
+  recordsRoleLastUsed: boolean;
+  bucketPolicies: boolean;
+}
+
+export interface LabContext {
+  /** clients signed as the account root, pointed at the lab's backend and nothing else */
+  clients: LabClients;
+  /** clients for other credentials (act as a seeded user), same backend */
+  clientsFor(creds: Credentials): LabClients;
+  accountId: string;
+  region: string;
+  endpoint: string;
+  capabilities: Capabilities;
+  /** facts kept between steps (e.g. the access key seen when users/access-key passed) */
+  facts: {
+    get(key: string): string | undefined;
+    set(key: string, value: string): void;
+  };
+  /** lab profiles in the lab's own AWS config (never ~/.aws): profile name → credentials */
+  profiles: {
+    get(name: string): Credentials | undefined;
+    set(name: string, creds: Credentials): void;
+    remove(name: string): void;
+  };
+}
+
+export type ConditionStatus = 'passed' | 'failed' | 'unverifiable';
+
+export interface Condition {
+  /** short name, e.g. "user Samy exists" */
+  name: string;
+  status: ConditionStatus;
+  expected: string;
+  found: string;
+  /** why it failed (or why it cannot be verified): learner language, naming policy/statement/element */
+  why?: string;
+  /** state-aware hint, shown before the tiered hints */
+  hint?: string;
+}
+
+/** A scripted wrong attempt from COURSE.md's "must fail on" column. */
+export interface Mistake {
+  name: string;
+  /** bring the account into the mistaken state (after earlier steps are solved) */
+  apply(ctx: LabContext): Promise<void>;
+  /** text the failing check's output must contain (proves the feedback names the problem) */
+  expectFeedback?: RegExp;
+}
+
+export interface StepGrader {
+  /** stable id, e.g. "users/create-user" — matches the step's Markdown front matter */
+  id: string;
+  check(ctx: LabContext): Promise<Condition[]>;
+  solve(ctx: LabContext): Promise<void>;
+  /** called when the step passes: remember facts later steps need */
+  onPass?(ctx: LabContext): Promise<void>;
+  mistakes?: Mistake[];
+}
+
+export interface LabGrader {
+  /** e.g. "01-users" */
+  id: string;
+  /** seed the account for this lab (idempotent over a clean account) */
+  setup(ctx: LabContext): Promise<void>;
+  /** remove what this lab created or seeded (endpoint backends reset this way) */
+  teardown?(ctx: LabContext): Promise<void>;
+  steps: StepGrader[];
+}
+
+export function defineLab(lab: LabGrader): LabGrader {
+  return lab;
+}
+
+export function defineStep(step: StepGrader): StepGrader {
+  return step;
+}

@@ -80,8 +80,8 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest): P
       authorize: (spec) => authorizeRequest(ctx, spec),
     };
     if (principal && principal.kind !== 'root') {
-      // Authentication recorded key or role last use; keep it durable.
-      emulator.state.persist();
+      // Authentication recorded key or role last use; keep it durable (batched).
+      emulator.state.touch(principal.accountId, { service, operation: 'LastUsed' });
     }
     return await module.handle(ctx);
   } catch (e) {

@@ -16,9 +16,11 @@ export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
     enforce: config.enforce ?? true,
     stateFile: config.stateFile,
     maxBodyBytes: config.maxBodyBytes ?? 256 * 1024 * 1024,
+    stateDir: config.stateDir,
     logDenial: config.logDenial,
+    rootSecret: config.rootSecret,
   };
-  const state = new EmulatorState(full.defaultAccountId, full.stateFile);
+  const state = new EmulatorState(full.defaultAccountId, full.stateFile, full.stateDir);
   state.load();
   return { state, config: full, decisions: new DecisionLog() };
 }
@@ -33,5 +35,13 @@ export async function startEmulator(
   const emulator = createEmulator(opts);
   const server = createHttpServer(emulator);
   const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4566);
-  return { ...running, emulator };
+  const close = running.close;
+  return {
+    ...running,
+    emulator,
+    close: async () => {
+      await close();
+      emulator.state.flushTouched();
+    },
+  };
 }

@@ -12,8 +12,16 @@ export interface EmulatorConfig {
   stateFile?: string;
   /** Largest request body accepted, bytes. */
   maxBodyBytes: number;
+  /** Keep each account in its own file in this directory (workshop server: writes touch one learner only). */
+  stateDir?: string;
   /** Print one line per denial to this sink (stderr in the CLI), if set. */
   logDenial?: (line: string) => void;
+  /**
+   * Shared-server mode (workshop): account roots must sign with their own secret. When set, the
+   * LocalStack-style `test` key is refused and a 12-digit key is accepted only with the secret
+   * this returns for that account.
+   */
+  rootSecret?: (accountId: string) => string | undefined;
 }
 
 export interface Emulator {

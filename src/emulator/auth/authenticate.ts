@@ -44,8 +44,20 @@ export function authenticate(emulator: Emulator, req: IncomingRequest, auth: Sig
 function resolve(emulator: Emulator, req: IncomingRequest, auth: SigV4Auth): Principal {
   const { state } = emulator;
   const id = auth.accessKeyId;
-  if (id === ROOT_ACCESS_KEY) return rootPrincipal(state.defaultAccountId, id);
-  if (/^\d{12}$/.test(id)) return rootPrincipal(id, id);
+  const { rootSecret } = emulator.config;
+  if (rootSecret) {
+    // Shared server: only accounts handed out by the server, each signing with its own secret.
+    if (/^\d{12}$/.test(id)) {
+      const secret = rootSecret(id);
+      if (!secret) throw new InvalidClientTokenId(INVALID_TOKEN);
+      if (!signatureMatches(req, auth, secret)) throw new SignatureDoesNotMatch(BAD_SIGNATURE);
+      return rootPrincipal(id, id);
+    }
+    if (id === ROOT_ACCESS_KEY) throw new InvalidClientTokenId(INVALID_TOKEN);
+  } else {
+    if (id === ROOT_ACCESS_KEY) return rootPrincipal(state.defaultAccountId, id);
+    if (/^\d{12}$/.test(id)) return rootPrincipal(id, id);
+  }
 
   const found = state.findKey(id);
   if (!found) throw new InvalidClientTokenId(INVALID_TOKEN);

@@ -1,10 +1,16 @@
 /**
  * All accounts of one emulator process, the access-key index across them, persistence and the
  * change events the runner's live checklist listens to.
+ *
+ * Persistence has two layouts: one file for everything (`--state FILE`, the single-learner
+ * emulator) or one file per account in a directory (the workshop server, so a learner's write
+ * rewrites only their own account).
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import { emptyAccount, type AccountState } from './account.js';
-import { readJsonState, STATE_FORMAT, writeFileAtomic } from './persistence.js';
+import { CorruptStateError, readJsonState, STATE_FORMAT, writeFileAtomic } from './persistence.js';
 
 export const DEFAULT_ACCOUNT = '000000000000';
 
@@ -20,29 +26,70 @@ interface StateFile {
   accounts: Record<string, AccountState>;
 }
 
+interface AccountFile {
+  format: number;
+  account: AccountState;
+}
+
 function isStateFile(v: unknown): v is StateFile {
   const o = v as StateFile;
-  return !!o && typeof o === 'object' && o.format === STATE_FORMAT && typeof o.accounts === 'object';
+  return !!o && typeof o === 'object' && o.format === STATE_FORMAT && !!o.accounts && typeof o.accounts === 'object';
 }
+
+function isAccountFile(v: unknown): v is AccountFile {
+  const o = v as AccountFile;
+  return !!o && typeof o === 'object' && o.format === STATE_FORMAT && !!o.account && typeof o.account.accountId === 'string';
+}
+
+/** Last-use timestamps are flushed at most this often (they change on nearly every request). */
+const TOUCH_FLUSH_MS = 250;
 
 export class EmulatorState extends EventEmitter {
   readonly accounts = new Map<string, AccountState>();
+  /** Problems met while loading (corrupt files kept aside), for the caller to report. */
+  readonly loadProblems: CorruptStateError[] = [];
+  private touched = new Set<string>();
+  private touchTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly defaultAccountId: string = DEFAULT_ACCOUNT,
     readonly stateFile?: string,
+    readonly stateDir?: string,
   ) {
     super();
     this.setMaxListeners(100);
   }
 
-  /** Load from stateFile if it exists. Throws CorruptStateError (file kept aside) if unreadable. */
+  /**
+   * Load persisted state. A corrupt file is kept aside (never overwritten) and listed in
+   * loadProblems for the caller to report; the emulator then starts without it.
+   */
   load(): void {
-    if (!this.stateFile) return;
-    const data = readJsonState(this.stateFile, isStateFile);
-    if (!data) return;
-    this.accounts.clear();
-    for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, acct);
+    if (this.stateFile) {
+      try {
+        const data = readJsonState(this.stateFile, isStateFile);
+        if (data) {
+          this.accounts.clear();
+          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, acct);
+        }
+      } catch (e) {
+        if (e instanceof CorruptStateError) this.loadProblems.push(e);
+        else throw e;
+      }
+    }
+    if (this.stateDir) {
+      fs.mkdirSync(this.stateDir, { recursive: true });
+      for (const name of fs.readdirSync(this.stateDir)) {
+        if (!/^\d{12}\.json$/.test(name)) continue;
+        try {
+          const data = readJsonState(path.join(this.stateDir, name), isAccountFile);
+          if (data) this.accounts.set(data.account.accountId, data.account);
+        } catch (e) {
+          if (e instanceof CorruptStateError) this.loadProblems.push(e);
+          else throw e;
+        }
+      }
+    }
   }
 
   account(accountId: string = this.defaultAccountId): AccountState {
@@ -67,7 +114,7 @@ export class EmulatorState extends EventEmitter {
   reset(accountId?: string): void {
     if (accountId) this.accounts.set(accountId, emptyAccount(accountId));
     else this.accounts.clear();
-    this.persist();
+    this.persist(accountId);
     this.emit('change', {
       accountId: accountId ?? '*',
       service: 'emulator',
@@ -76,16 +123,47 @@ export class EmulatorState extends EventEmitter {
     } satisfies ChangeEvent);
   }
 
-  /** Record that a request changed state: persist it and tell listeners. */
+  /** Record that a request changed state: persist it (before the response goes out) and tell listeners. */
   commit(event: Omit<ChangeEvent, 'at'>): void {
-    this.persist();
+    this.persist(event.accountId);
     this.emit('change', { ...event, at: new Date().toISOString() } satisfies ChangeEvent);
   }
 
-  persist(): void {
-    if (!this.stateFile) return;
-    const file: StateFile = { format: STATE_FORMAT, accounts: Object.fromEntries(this.accounts) };
-    writeFileAtomic(this.stateFile, JSON.stringify(file));
+  /**
+   * A small change (key or role last use) that should persist soon but need not cost a write on
+   * every request: flushed within TOUCH_FLUSH_MS, and on close().
+   */
+  touch(accountId: string, what: { service: string; operation: string }): void {
+    this.emit('change', { accountId, ...what, at: new Date().toISOString() } satisfies ChangeEvent);
+    if (!this.stateFile && !this.stateDir) return;
+    this.touched.add(accountId);
+    if (this.touchTimer) return;
+    this.touchTimer = setTimeout(() => this.flushTouched(), TOUCH_FLUSH_MS);
+    this.touchTimer.unref();
+  }
+
+  flushTouched(): void {
+    if (this.touchTimer) clearTimeout(this.touchTimer);
+    this.touchTimer = undefined;
+    const ids = [...this.touched];
+    this.touched.clear();
+    if (this.stateFile && ids.length) this.persist();
+    else for (const id of ids) this.persist(id);
+  }
+
+  /** Write state now: the one account (directory mode) or everything (single file). */
+  persist(accountId?: string): void {
+    if (this.stateFile) {
+      writeFileAtomic(this.stateFile, JSON.stringify(this.toJSON()));
+    }
+    if (this.stateDir) {
+      const ids = accountId && accountId !== '*' ? [accountId] : [...this.accounts.keys()];
+      for (const id of ids) {
+        const account = this.accounts.get(id);
+        if (!account) continue;
+        writeFileAtomic(path.join(this.stateDir, `${id}.json`), JSON.stringify({ format: STATE_FORMAT, account }));
+      }
+    }
   }
 
   toJSON(): StateFile {

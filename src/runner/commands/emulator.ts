@@ -38,6 +38,9 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
     throw e;
   }
   const ms = Date.now() - started;
+  for (const problem of running.emulator.state.loadProblems) {
+    process.stderr.write(`${pc.yellow('warning:')} ${problem.message}\n`);
+  }
   out.write(
     [
       `${pc.green('iam-labs emulator ready')} in ${ms} ms: IAM, STS and S3 ${opts.enforce ? 'with IAM enforcement' : '(IAM not enforced)'}`,

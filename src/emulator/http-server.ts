@@ -29,7 +29,12 @@ const TOO_LARGE =
   '<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>Request body is larger than this emulator accepts.</Message></Error></ErrorResponse>';
 
 export function createHttpServer(emulator: Emulator): http.Server {
-  const server = http.createServer((req, res) => {
+  return withClientErrorGuard(http.createServer(createRequestListener(emulator)));
+}
+
+/** The emulator as a plain request listener, so another server (the workshop's) can mount it. */
+export function createRequestListener(emulator: Emulator): http.RequestListener {
+  return (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
@@ -59,6 +64,7 @@ export function createHttpServer(emulator: Emulator): http.Server {
         remoteAddress: normalizeIp(req.socket.remoteAddress ?? '127.0.0.1'),
         secure: false,
       };
+      if (incoming.rawPath.startsWith(CONTROL_PREFIX)) return controlRequest(emulator, incoming, res);
       handleRequest(emulator, incoming).then(
         (out) => {
           const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
@@ -73,7 +79,10 @@ export function createHttpServer(emulator: Emulator): http.Server {
         },
       );
     });
-  });
+  };
+}
+
+export function withClientErrorGuard(server: http.Server): http.Server {
   // Malformed HTTP (garbage bytes, bad headers): answer 400 if we still can, never crash.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -81,6 +90,28 @@ export function createHttpServer(emulator: Emulator): http.Server {
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/**
+ * The runner's control API (like moto's /moto-api/reset): health and reset of the whole emulator,
+ * so `iam-labs reset` works on an emulator running in another process. Loopback callers only.
+ */
+export const CONTROL_PREFIX = '/_iam-labs/';
+
+function controlRequest(emulator: Emulator, req: IncomingRequest, res: http.ServerResponse): void {
+  const reply = (status: number, body: object) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const loopback = req.remoteAddress === '::1' || req.remoteAddress.startsWith('127.');
+  if (!loopback) return reply(403, { error: 'the control API answers loopback callers only' });
+  const what = req.rawPath.slice(CONTROL_PREFIX.length);
+  if (what === 'health' && req.method === 'GET') return reply(200, { status: 'ok', service: 'iam-labs-emulator' });
+  if (what === 'reset' && req.method === 'POST') {
+    emulator.state.reset();
+    return reply(200, { status: 'reset' });
+  }
+  reply(404, { error: `unknown control request ${req.method} ${req.rawPath}` });
 }
 
 function normalizeIp(ip: string): string {

@@ -1,0 +1,138 @@
+/**
+ * The workshop server through its public surface: join over HTTP, the real AWS CLI and SDK with
+ * each learner's credentials, progress reports, the instructor-only API, live events, and a
+ * restart that keeps everything.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkshop, type RunningWorkshop } from '../../src/workshop/server.js';
+import { joinWorkshop, reportProgress, type WorkshopJoin } from '../../src/workshop/client.js';
+import { awsCli, clients } from '../helpers/emulator.js';
+
+const COURSE = path.resolve('tests/fixtures/workshop-course');
+let dir: string;
+let ws: RunningWorkshop;
+let ada: WorkshopJoin;
+let bo: WorkshopJoin;
+
+const credsOf = (j: WorkshopJoin) => ({ accessKeyId: j.accessKeyId, secretAccessKey: j.secretAccessKey });
+
+beforeAll(async () => {
+  process.env.IAM_LABS_COURSE_DIR = COURSE;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-ws-'));
+  ws = await startWorkshop({ port: 0, stateDir: dir, stuckMinutes: 10 });
+  ada = await joinWorkshop(ws.endpoint, 'Ada', ws.store.data.code);
+  bo = await joinWorkshop(ws.endpoint, 'Bo', ws.store.data.code.toLowerCase());
+});
+
+afterAll(async () => {
+  await ws?.close();
+  delete process.env.IAM_LABS_COURSE_DIR;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('joining', () => {
+  it('gives each learner an own 12-digit account with root credentials', () => {
+    expect(ada.accountId).toMatch(/^\d{12}$/);
+    expect(bo.accountId).not.toBe(ada.accountId);
+    expect(ada.accessKeyId).toBe(ada.accountId);
+    expect(ada.labs).toEqual(['01-basics']);
+  });
+
+  it('refuses a wrong join code and a taken name', async () => {
+    await expect(joinWorkshop(ws.endpoint, 'Cy', 'WRONG1')).rejects.toThrow(/join code/);
+    await expect(joinWorkshop(ws.endpoint, 'ada', ws.store.data.code)).rejects.toThrow(/already in this workshop/);
+  });
+
+  it('lets a learner rejoin with their token and keeps the same account', async () => {
+    const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.data.code, ada.token);
+    expect(again.accountId).toBe(ada.accountId);
+  });
+});
+
+describe('isolation', () => {
+  it('the real AWS CLI works with the learner’s credentials, in their account only', async () => {
+    const who = await awsCli(ws.endpoint, ['sts', 'get-caller-identity'], { creds: credsOf(ada) });
+    expect(who.code).toBe(0);
+    expect(who.json.Arn).toBe(`arn:aws:iam::${ada.accountId}:root`);
+    const made = await awsCli(ws.endpoint, ['iam', 'create-user', '--user-name', 'only-ada'], { creds: credsOf(ada) });
+    expect(made.code).toBe(0);
+    const boUsers = await clients(ws.endpoint, credsOf(bo)).iam.send(new ListUsersCommand({}));
+    expect((boUsers.Users ?? []).map((u) => u.UserName)).not.toContain('only-ada');
+  });
+
+  it('one learner cannot sign as another learner’s account, nor as the LocalStack root key', async () => {
+    const spoof = await awsCli(ws.endpoint, ['iam', 'list-users'], {
+      creds: { accessKeyId: bo.accountId, secretAccessKey: ada.secretAccessKey },
+    });
+    expect(spoof.code).not.toBe(0);
+    expect(spoof.stderr).toMatch(/SignatureDoesNotMatch/);
+    const test = await awsCli(ws.endpoint, ['iam', 'list-users'], { creds: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    expect(test.stderr).toMatch(/InvalidClientTokenId/);
+    const unknown = await awsCli(ws.endpoint, ['iam', 'list-users'], { creds: { accessKeyId: '999999999999', secretAccessKey: 'x' } });
+    expect(unknown.stderr).toMatch(/InvalidClientTokenId/);
+  });
+});
+
+describe('dashboard API', () => {
+  it('needs the instructor token', async () => {
+    expect((await fetch(`${ws.endpoint}/_workshop/api/class`)).status).toBe(401);
+    expect((await fetch(`${ws.endpoint}/_workshop/api/class`, { headers: { authorization: `Bearer ${ada.token}` } })).status).toBe(401);
+    expect((await fetch(`${ws.endpoint}/_workshop/api/export.csv?token=nope`)).status).toBe(401);
+    const ok = await fetch(`${ws.endpoint}/_workshop/api/class`, { headers: { authorization: `Bearer ${ws.store.data.instructorToken}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('a learner reports only with their own token', async () => {
+    const bad = await fetch(`${ws.endpoint}/_workshop/api/progress`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ lab: '01-basics', steps: [] }),
+    });
+    expect(bad.status).toBe(401);
+  });
+
+  it('streams a learner’s progress live and summarizes the class', async () => {
+    const controller = new AbortController();
+    const events = await fetch(`${ws.endpoint}/_workshop/api/events?token=${ws.store.data.instructorToken}`, { signal: controller.signal });
+    const reader = events.body!.getReader();
+    await reportProgress(ws.endpoint, bo.token, '01-basics', [
+      { id: 'basics/make-user', status: 'failed', failing: ['user Ada exists'] },
+      { id: 'basics/make-group', status: 'failed', failing: ['group devs exists'] },
+    ]);
+    let seen = '';
+    while (!seen.includes('event: learner')) {
+      const { value } = await reader.read();
+      seen += Buffer.from(value!).toString('utf8');
+    }
+    controller.abort();
+    expect(seen).toContain('"name":"Bo"');
+
+    await reportProgress(ws.endpoint, ada.token, '01-basics', [{ id: 'basics/make-user', status: 'passed' }]);
+    const cls = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.data.instructorToken}`)).json();
+    const makeUser = cls.perStep.find((s: { id: string }) => s.id === 'basics/make-user');
+    expect(makeUser).toMatchObject({ passed: 1, failing: 1, commonFailure: { condition: 'user Ada exists', learners: 1 } });
+    expect(JSON.stringify(cls)).not.toContain(ada.secretAccessKey);
+
+    const csv = await (await fetch(`${ws.endpoint}/_workshop/api/export.csv?token=${ws.store.data.instructorToken}`)).text();
+    expect(csv.split('\n')[0]).toBe('learner,account,lab,step,status,passed_at,failing_since,failing_conditions');
+    expect(csv).toContain(`Ada,${ada.accountId},01-basics,basics/make-user,passed`);
+  });
+});
+
+describe('durability', () => {
+  it('keeps accounts, learners and progress across a restart', async () => {
+    await clients(ws.endpoint, credsOf(ada)).iam.send(new CreateUserCommand({ UserName: 'survivor' }));
+    const port = ws.port;
+    await ws.close();
+    ws = await startWorkshop({ port, stateDir: dir });
+    const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.data.code, ada.token);
+    expect(again.accountId).toBe(ada.accountId);
+    const users = await clients(ws.endpoint, credsOf(ada)).iam.send(new ListUsersCommand({}));
+    expect((users.Users ?? []).map((u) => u.UserName)).toContain('survivor');
+    expect(ws.store.data.learners[ada.learnerId].steps['basics/make-user'].status).toBe('passed');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * (a) The same IAM call mix through SDK v3 against the embedded emulator (over HTTP) and
+ * moto_server, in alternating rounds; throughput per round and the median ratio.
+ */
+import {
+  AttachUserPolicyCommand,
+  CreateUserCommand,
+  DeleteUserCommand,
+  DetachUserPolicyCommand,
+  GetPolicyCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAttachedUserPoliciesCommand,
+  ListUsersCommand,
+  PutUserPolicyCommand,
+  DeleteUserPolicyCommand,
+  TagUserCommand,
+} from '@aws-sdk/client-iam';
+import { msSince, median, round } from './stats.js';
+
+const POLICY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+const INLINE = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports/*' }],
+});
+
+export function iamClient(endpoint: string): IAMClient {
+  return new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+}
+
+/** One round: `users` users each go through 11 calls. Returns calls per second. */
+export async function iamRound(client: IAMClient, tag: string, users: number): Promise<{ calls: number; ms: number; perSecond: number }> {
+  let calls = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < users; i++) {
+    const UserName = `bench-${tag}-${i}`;
+    const send = async (cmd: any) => {
+      calls++;
+      await client.send(cmd);
+    };
+    await send(new CreateUserCommand({ UserName, Path: '/bench/' }));
+    await send(new GetUserCommand({ UserName }));
+    await send(new TagUserCommand({ UserName, Tags: [{ Key: 'team', Value: 'bench' }] }));
+    await send(new AttachUserPolicyCommand({ UserName, PolicyArn: POLICY }));
+    await send(new ListAttachedUserPoliciesCommand({ UserName }));
+    await send(new PutUserPolicyCommand({ UserName, PolicyName: 'inline', PolicyDocument: INLINE }));
+    await send(new GetPolicyCommand({ PolicyArn: POLICY }));
+    await send(new ListUsersCommand({ PathPrefix: '/bench/', MaxItems: 20 }));
+    await send(new DetachUserPolicyCommand({ UserName, PolicyArn: POLICY }));
+    await send(new DeleteUserPolicyCommand({ UserName, PolicyName: 'inline' }));
+    await send(new DeleteUserCommand({ UserName }));
+  }
+  const ms = msSince(t0);
+  return { calls, ms, perSecond: (calls / ms) * 1000 };
+}
+
+export interface MixResult {
+  rounds: number;
+  callsPerRound: number;
+  emulatorPerSecond: number[];
+  motoPerSecond: number[];
+  ratios: number[];
+  medianRatio: number;
+}
+
+/** Alternate emulator and moto rounds (after one warm-up round each, not counted). */
+export async function compareIamMix(emulatorEndpoint: string, motoEndpoint: string, rounds = 5, users = 20): Promise<MixResult> {
+  const emu = iamClient(emulatorEndpoint);
+  const moto = iamClient(motoEndpoint);
+  await iamRound(emu, 'warm', 3);
+  await iamRound(moto, 'warm', 3);
+  const e: number[] = [];
+  const m: number[] = [];
+  let callsPerRound = 0;
+  for (let r = 0; r < rounds; r++) {
+    const a = await iamRound(emu, `r${r}`, users);
+    const b = await iamRound(moto, `r${r}`, users);
+    callsPerRound = a.calls;
+    e.push(a.perSecond);
+    m.push(b.perSecond);
+  }
+  emu.destroy();
+  moto.destroy();
+  const ratios = e.map((x, i) => x / m[i]);
+  return {
+    rounds,
+    callsPerRound,
+    emulatorPerSecond: e.map((x) => round(x, 0)),
+    motoPerSecond: m.map((x) => round(x, 0)),
+    ratios: ratios.map((x) => round(x)),
+    medianRatio: round(median(ratios)),
+  };
+}

@@ -112,7 +112,7 @@ describe('dashboard API', () => {
     expect(seen).toContain('"name":"Bo"');
 
     await reportProgress(ws.endpoint, ada.token, '01-basics', [{ id: 'basics/make-user', status: 'passed' }]);
-    const cls = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.data.instructorToken}`)).json();
+    const cls: any = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.data.instructorToken}`)).json();
     const makeUser = cls.perStep.find((s: { id: string }) => s.id === 'basics/make-user');
     expect(makeUser).toMatchObject({ passed: 1, failing: 1, commonFailure: { condition: 'user Ada exists', learners: 1 } });
     expect(JSON.stringify(cls)).not.toContain(ada.secretAccessKey);

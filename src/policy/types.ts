@@ -63,6 +63,8 @@ export interface StatementRef {
   effect: 'Allow' | 'Deny';
   /** kind of policy: identity, boundary, session, resource */
   kind: 'identity' | 'boundary' | 'session' | 'resource';
+  /** ARN of the policy when it is a managed policy (AWS names it in explicit-deny messages) */
+  arn?: string;
 }
 
 /** Why a statement did not apply: the first element that did not match, in plain words. */

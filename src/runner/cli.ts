@@ -21,5 +21,138 @@ export function buildProgram(): Command {
     .option('--quiet', 'do not log denials')
     .action(async (opts) => (await import('./commands/emulator.js')).emulatorCommand(opts));
 
+  program
+    .command('docs')
+    .description('serve the course site (docs/site) on 127.0.0.1, building it first if needed')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '4580')
+    .option('--rebuild', 'rebuild the site from labs/ before serving')
+    .action(async (opts) => (await import('./commands/docs.js')).docsCommand(opts));
+
+  // ── the lab runner (src/runner/commands/*): each returns its exit code ──
+  const exit = (code: number) => {
+    process.exitCode = code;
+  };
+  const backendOption = () =>
+    new Option('--backend <name>', 'where the lab runs (default: IAM_LABS_BACKEND, else auto)').choices([
+      'auto',
+      'embedded',
+      'moto',
+      'localstack',
+      'endpoint',
+    ]);
+
+  program
+    .option('--plain', 'plain text for screen readers: no color, no alternate screen, numbered choices')
+    .action(async () => exit(await (await import('./commands/list.js')).listCommand({ plain: program.opts().plain })));
+
+  program
+    .command('list')
+    .description('the course, with your progress in each lab')
+    .option('--json', 'machine-readable output')
+    .option('--plain', 'plain text (no color)')
+    .action(async (opts) => exit(await (await import('./commands/list.js')).listCommand(opts)));
+
+  program
+    .command('start')
+    .description('start a lab: its backend, its seeded account, the chapter and a live checklist')
+    .argument('<lab>', 'lab number, topic or id: 03, roles, 03-roles')
+    .addOption(backendOption())
+    .option('--endpoint <url>', 'use this AWS-compatible endpoint (your LocalStack, an instructor’s server)')
+    .option('--detach', 'leave the backend running in the background and return')
+    .option('--plain', 'linear text for screen readers: numbered choices, no alternate screen, no color')
+    .option('--fresh', 'start the lab over even if it is already seeded')
+    .option('--allow-remote', 'allow plain http to an endpoint on another machine')
+    .option('--real-aws <account-id>', 'allow a real AWS endpoint, only for this account (costs money; you clean up)')
+    .option('--image <image>', 'LocalStack image (default localstack/localstack:4.14.0, or IAM_LABS_LOCALSTACK_IMAGE)')
+    .action(async (lab, opts) => exit(await (await import('./commands/start.js')).startCommand(lab, opts)));
+
+  program
+    .command('check')
+    .description('grade the lab: exit 0 when every step passes, 1 when some fail, 2 on errors')
+    .argument('[lab]', 'lab (default: the running one)')
+    .option('--json', 'machine-readable result')
+    .option('--plain', 'plain text (no color)')
+    .option('--verbose', 'also list the conditions that pass')
+    .option('--step <id>', 'only this step')
+    .option('--endpoint <url>', 'grade this endpoint instead of the running session')
+    .option('--allow-remote', 'allow plain http to an endpoint on another machine')
+    .action(async (lab, opts) => exit(await (await import('./commands/check.js')).checkCommand(lab, opts)));
+
+  program
+    .command('hint')
+    .description('what the check sees, then the next hint for a step (default: the first one not done)')
+    .argument('[step]', 'step id (users/create-user), or its number in the running lab')
+    .option('--plain', 'plain text (no color)')
+    .action(async (step, opts) => exit(await (await import('./commands/hint.js')).hintCommand(step, opts)));
+
+  program
+    .command('reset')
+    .description("put the lab back to its starting state (your work in it is removed)")
+    .argument('[lab]', 'lab (default: the running one)')
+    .option('--plain', 'plain text (no color)')
+    .action(async (lab, opts) => exit(await (await import('./commands/reset.js')).resetCommand(lab, opts)));
+
+  program
+    .command('solve')
+    .description('apply the reference solution (asks first in a terminal), then grade')
+    .argument('[lab]', 'lab (default: the running one)')
+    .option('--step <id>', 'only this step')
+    .option('-y, --yes', 'do not ask')
+    .option('--plain', 'plain text (no color)')
+    .option('--endpoint <url>', 'solve on this endpoint instead of the running session')
+    .option('--allow-remote', 'allow plain http to an endpoint on another machine')
+    .action(async (lab, opts) => exit(await (await import('./commands/solve.js')).solveCommand(lab, opts)));
+
+  program
+    .command('progress')
+    .description('every lab and step, and which you have done')
+    .option('--json', 'machine-readable output')
+    .option('--plain', 'plain text (no color)')
+    .action(async (opts) => exit(await (await import('./commands/progress.js')).progressCommand(opts)));
+
+  program
+    .command('stop')
+    .description("stop the lab's backend (progress is kept)")
+    .action(async (opts) => exit(await (await import('./commands/stop.js')).stopCommand(opts)));
+
+  program
+    .command('env')
+    .description('print shell exports for the lab (eval "$(iam-labs env)"); your ~/.aws is not used')
+    .action(async (opts) => exit(await (await import('./commands/env.js')).envCommand(opts)));
+
+  program
+    .command('shell')
+    .description('open a subshell where `aws` talks to the lab')
+    .option('-c, --command <cmd>', 'run this command in the lab environment instead of an interactive shell')
+    .action(async (opts) => exit(await (await import('./commands/shell.js')).shellCommand(opts)));
+
+  program
+    .command('doctor')
+    .description('check this machine: Node, AWS CLI, Docker, moto, the running lab')
+    .option('--json', 'machine-readable output')
+    .option('--plain', 'plain text (no color)')
+    .action(async (opts) => exit(await (await import('./commands/doctor.js')).doctorCommand(opts)));
+
+  const dev = program.command('dev').description('tools for course authors');
+  dev
+    .command('check')
+    .description('prove every step starts unsolved, its solution passes and each listed mistake fails')
+    .argument('[lab]', 'lab (default: all)')
+    .addOption(new Option('--backend <name>', 'private backend to run on').choices(['embedded', 'moto']).default('embedded'))
+    .option('--json', 'machine-readable output')
+    .option('--plain', 'plain text (no color)')
+    .action(async (lab, opts) => exit(await (await import('./commands/dev.js')).devCheckCommand(lab, opts)));
+  dev
+    .command('new')
+    .description('start a new step: its Markdown in labs/<lab>/ and a grader template in src/graders/<lab>/')
+    .argument('<lab>', 'lab number, topic or id: 01, users, 01-users')
+    .argument('<step>', 'step name (tag-user) or id (users/tag-user)')
+    .option('--title <title>', 'the step title (default: made from its name)')
+    .action(async (lab, step, opts) => {
+      await (await import('./commands/dev-new.js')).devNewCommand(lab, step, opts);
+      exit(0);
+    });
+
   return program;
 }

@@ -1,11 +1,52 @@
 /**
- * Authorization stage of the pipeline. Root is never restricted; IAM users and role sessions
- * are evaluated by the policy engine when enforcement is on.
- * (Placeholder until enforcement lands: allows everything.)
+ * Authorization stage of the pipeline. Root is never restricted in its own account; IAM users and
+ * role sessions are evaluated by the policy engine when enforcement is on; anonymous S3 requests
+ * only through a resource policy. Every decision is recorded for `iam-labs why`.
  */
+import { policyEngine } from '../../policy/index.js';
+import type { EvaluationResult } from '../../policy/types.js';
 import type { AuthorizationSpec, RequestContext } from '../types.js';
+import { evaluationRequest } from './gather.js';
+import { accessDeniedError, denialLine } from './messages.js';
+
+export { evaluationRequest, gatherIdentity, requestContext } from './gather.js';
+export { accessDeniedError, S3_ACCESS_DENIED } from './messages.js';
+
+/** Evaluate without throwing (STS uses it to combine checks; tests use it to inspect reasons). */
+export async function evaluateRequest(ctx: RequestContext, spec: AuthorizationSpec): Promise<EvaluationResult> {
+  return policyEngine.evaluate(evaluationRequest(ctx, spec));
+}
 
 export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
-  void ctx;
-  void spec;
+  const p = ctx.principal;
+  const resourceAccount = spec.resourceAccount ?? ctx.account.accountId;
+  if (!ctx.emulator.config.enforce) return;
+  if (p.kind === 'root' && resourceAccount === p.accountId) return;
+
+  const result = await evaluateRequest(ctx, spec);
+  record(ctx, spec, result);
+  if (result.decision === 'Allowed') return;
+  ctx.emulator.config.logDenial?.(denialLine(p.arn, spec.action, spec.resource, result));
+  throw accessDeniedError(ctx.service, result, {
+    principalArn: p.arn,
+    action: spec.action,
+    resource: spec.resource,
+    sameAccount: resourceAccount === p.accountId,
+    anonymous: p.kind === 'anonymous',
+  });
+}
+
+/** Add a decision to the emulator's log (allowed ones too: `why` shows what granted access). */
+export function record(ctx: RequestContext, spec: AuthorizationSpec, result: EvaluationResult): void {
+  ctx.emulator.decisions.add({
+    at: new Date().toISOString(),
+    accountId: ctx.account.accountId,
+    principal: ctx.principal.arn,
+    action: spec.action,
+    resource: spec.resource,
+    decision: result.decision,
+    reason: result.reason,
+    ...(result.awsMessage ? { message: result.awsMessage } : {}),
+    requestId: ctx.requestId,
+  });
 }

@@ -40,6 +40,8 @@ export interface LoginProfile {
   passwordResetRequired: boolean;
   /** scrypt hash, never the password itself. */
   passwordHash: string;
+  /** when the password was last set (CreateLoginProfile or UpdateLoginProfile with a Password) */
+  passwordLastChanged?: string;
 }
 
 export interface Group {

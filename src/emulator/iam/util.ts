@@ -106,7 +106,10 @@ export function tagsFrom(p: QueryParams): Tag[] {
   return p.structList('Tags').map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
 }
 
-/** IAM hands policy documents back URL-encoded (RFC 3986), as AWS does. */
+/**
+ * IAM hands policy documents back URL-encoded (RFC 3986), as AWS does. RFC 3986 leaves only
+ * A-Z a-z 0-9 - . _ ~ unencoded, so ! ' ( ) * are encoded too (encodeURIComponent keeps them).
+ */
 export function encodePolicy(doc: string): string {
-  return encodeURIComponent(doc);
+  return encodeURIComponent(doc).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

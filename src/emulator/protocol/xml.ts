@@ -39,6 +39,10 @@ export function toXml(name: string, value: XmlValue, opts: XmlOptions = { listIt
 export function content(value: XmlValue, opts: XmlOptions = { listItem: 'member' }): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return xmlDate(value);
+  // A JS Map is a Query-protocol map (e.g. GetAccountSummary's SummaryMap): <entry><key/><value/></entry>.
+  if (value instanceof Map) {
+    return [...value].map(([k, v]) => `<entry>${toXml('key', k, opts)}${toXml('value', v, opts)}</entry>`).join('');
+  }
   if (typeof value === 'string') return escapeXml(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map((v) => toXml('member', v, opts)).join('');

@@ -1,16 +1,79 @@
-/** S3 over REST-XML. (Placeholder until the S3 module lands.) */
-import { AwsError } from '../errors.js';
-import type { OutgoingResponse, ServiceModule } from '../types.js';
+/**
+ * S3 over REST-XML: route (addressing style, subresources) → authorize (with the bucket policy)
+ * → dispatch to the operation → persist when it changed state; errors in S3's <Error> shape.
+ */
+import { AccessDenied, type AwsError, InvalidRequest, NotImplemented } from '../errors.js';
+import type { OutgoingResponse, RequestContext, ServiceModule } from '../types.js';
+import type { S3Call } from './operation.js';
+import { s3Operations } from './operations.js';
+import { serializeS3Error } from './rest-xml.js';
+import { route } from './routing.js';
+import { bucketArn, findBucket, objectArn, requireBucket } from './store.js';
+
+function firstHeader(ctx: RequestContext, name: string): string | undefined {
+  const v = ctx.request.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Condition keys S3 adds to every request (S3 service authorization reference). */
+function commonContext(ctx: RequestContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (ctx.auth) {
+    out['s3:signatureversion'] = 'AWS4-HMAC-SHA256';
+    out['s3:authType'] = ctx.auth.presigned ? 'REST-QUERY-STRING' : 'REST-HEADER';
+    const sha = firstHeader(ctx, 'x-amz-content-sha256');
+    if (sha) out['s3:x-amz-content-sha256'] = sha;
+  }
+  return out;
+}
+
+const SIGV2_REFUSED = 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.';
 
 export const s3Service: ServiceModule = {
-  async handle(): Promise<OutgoingResponse> {
-    throw new AwsError('NotImplemented', 'S3 is not implemented yet in this emulator.', 501);
+  async handle(ctx: RequestContext): Promise<OutgoingResponse> {
+    const r = route(ctx.request);
+    if (ctx.principal.kind === 'anonymous' && r.query.has('AWSAccessKeyId') && r.query.has('Signature')) {
+      // Signature Version 2 presigned URLs (CLI v1's `aws s3 presign` default): S3 refuses them for
+      // buckets created since June 2020, with this error.
+      throw new InvalidRequest(SIGV2_REFUSED);
+    }
+    const op = Object.hasOwn(s3Operations, r.operation) ? s3Operations[r.operation] : undefined;
+    if (!op) {
+      throw new NotImplemented(
+        `A header you provided implies functionality that is not implemented. (${r.operation} is not emulated by iam-labs' embedded emulator.)`,
+      );
+    }
+    const bucketName = r.bucket ?? '';
+    const key = r.key ?? '';
+    // CreateBucket acts in the caller's account even when another account has a bucket of that name.
+    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName) : undefined;
+    const call: S3Call = { ctx, route: r, bucketName, key, ref, header: (name) => firstHeader(ctx, name) };
+
+    if (op.action !== 'per-key') {
+      const resource = op.resource === 'bucket' ? bucketArn(bucketName) : op.resource === 'object' ? objectArn(bucketName, key) : '*';
+      await ctx.authorize({
+        action: op.action,
+        resource,
+        resourcePolicy: ref?.bucket.policy,
+        resourceAccount: ref?.account.accountId,
+        context: { ...commonContext(ctx), ...op.context?.(call) },
+      });
+    }
+    if (op.needsBucket) {
+      requireBucket(ref, bucketName);
+      // x-amz-expected-bucket-owner: S3 refuses with 403 when the bucket belongs to another account.
+      const expected = call.header('x-amz-expected-bucket-owner');
+      if (expected && expected !== ref?.account.accountId) throw new AccessDenied('Access Denied');
+    }
+
+    const response = await op.handler(call);
+    if (op.mutating) {
+      ctx.emulator.state.commit({ accountId: (ref?.account ?? ctx.account).accountId, service: 's3', operation: r.operation });
+    }
+    return response;
   },
-  serializeError(err, ctx) {
-    return {
-      status: err.status,
-      headers: { 'content-type': 'application/xml', 'x-amz-request-id': ctx.requestId },
-      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${err.code}</Code><Message>${err.message}</Message><RequestId>${ctx.requestId}</RequestId></Error>`,
-    };
+
+  serializeError(err: AwsError, ctx: Pick<RequestContext, 'requestId' | 'request'>): OutgoingResponse {
+    return serializeS3Error(err, ctx.requestId, ctx.request.method);
   },
 };

@@ -1,0 +1,97 @@
+/**
+ * moto_server: spawned on a free loopback port with AWS managed policies loaded, reset through
+ * /moto-api/reset. moto does not enforce IAM and keeps no last-used data: graders say so.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Capabilities } from '../graders/types.js';
+import { BackendUnavailableError } from '../runner/errors.js';
+import { statePaths } from '../runner/paths.js';
+import { callerIdentity } from './identity.js';
+import { freePort, httpRequest, killAndWait, processAlive, waitUntilAnswers } from './net.js';
+import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+
+export const MOTO_CAPABILITIES: Capabilities = {
+  enforcesIam: false,
+  recordsAccessKeyLastUsed: false,
+  recordsRoleLastUsed: false,
+  bucketPolicies: true,
+};
+
+export const MOTO_LIMITS =
+  'moto does not enforce IAM (every signed request is allowed) and does not record when keys or roles were last used; ' +
+  'graders evaluate policies themselves, and conditions that need those records are reported as not verifiable.';
+
+export function motoServerPath(env: Record<string, string | undefined> = process.env): string | undefined {
+  const r = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8', env: { PATH: env.PATH ?? '' } });
+  const p = r.stdout.trim();
+  return r.status === 0 && p ? p : undefined;
+}
+
+export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
+  const bin = motoServerPath(opts.env);
+  if (!bin) {
+    throw new BackendUnavailableError(
+      'moto_server is not installed (not found on PATH).',
+      2,
+      "Install it with `pip install 'moto[server]'`, or use the embedded emulator: iam-labs start <lab> --backend embedded",
+    );
+  }
+  const port = await freePort();
+  const paths = statePaths(opts.home);
+  fs.mkdirSync(opts.home, { recursive: true });
+  const logFd = fs.openSync(paths.backendLog, 'w');
+  opts.log(`starting moto_server on 127.0.0.1:${port}`);
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+  });
+  fs.closeSync(logFd);
+  let exited: string | undefined;
+  child.once('exit', (code) => (exited = `moto_server exited with code ${code}`));
+  child.once('error', (e) => (exited = `moto_server could not run: ${e.message}`));
+  if (opts.detach) child.unref();
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilAnswers(`${endpoint}/moto-api/`, 30_000, () => exited);
+  } catch (e) {
+    if (child.pid && !exited) await killAndWait(child.pid);
+    const log = fs.readFileSync(paths.backendLog, 'utf8').trim().split('\n').slice(-8).join('\n');
+    throw new BackendUnavailableError(`moto_server did not start: ${(e as Error).message}.`, 2, log ? `Its output (${paths.backendLog}):\n${log}` : undefined);
+  }
+  const info: BackendInfo = {
+    backend: 'moto',
+    endpoint,
+    credentials: ROOT_CREDENTIALS,
+    accountId: (await callerIdentity(endpoint, ROOT_CREDENTIALS, REGION)).account,
+    region: REGION,
+    capabilities: MOTO_CAPABILITIES,
+    pid: child.pid,
+    reason: '',
+  };
+  const handle = attachMoto(info);
+  if (!opts.detach) {
+    // foreground: moto lives as long as this process
+    const kill = () => {
+      if (child.pid && processAlive(child.pid)) process.kill(child.pid, 'SIGTERM');
+    };
+    process.once('exit', kill);
+  }
+  return handle;
+}
+
+export function attachMoto(info: BackendInfo): BackendHandle {
+  return {
+    info,
+    resetsAccount: true,
+    reset: async () => {
+      const r = await httpRequest(`${info.endpoint}/moto-api/reset`, { method: 'POST', timeoutMs: 10_000 });
+      if (r.status !== 200) throw new BackendUnavailableError(`moto_server at ${info.endpoint} refused to reset (HTTP ${r.status}).`);
+    },
+    stop: async () => {
+      if (info.pid && processAlive(info.pid)) await killAndWait(info.pid);
+    },
+    describe: () => `moto_server at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}: ${MOTO_LIMITS}`,
+  };
+}

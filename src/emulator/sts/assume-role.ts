@@ -1,0 +1,121 @@
+/**
+ * AssumeRole: the caller's identity policy and the role's trust policy, evaluated together with
+ * AWS's rules (same account: a trust policy naming the caller's ARN suffices, `:root`/account-id
+ * forms delegate to the caller's identity policy; cross-account: both must allow).
+ */
+import { policyEngine } from '../../policy/index.js';
+import { AccessDenied, AwsError, MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError } from '../errors.js';
+import { nameKey, type Role } from '../iam/models.js';
+import { resolvePolicyDocument } from '../iam/policy-documents.js';
+import type { QueryParams } from '../protocol/query.js';
+import type { RequestContext } from '../types.js';
+import { authorizeRequest } from '../authz/index.js';
+import { credentialsShape, issueSession } from './credentials.js';
+import { verifyCallerMfa } from './mfa.js';
+import { checkExternalId, checkMfaParams, checkRoleSessionName, lengthBetween, valueBetween } from './validation.js';
+
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/;
+/** Session policy limit: AWS packs it; 2,048 characters of plain text is the documented ceiling. */
+const SESSION_POLICY_MAX = 2048;
+
+function notAuthorized(ctx: RequestContext, roleArn: string): AwsError {
+  return new AccessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+}
+
+/** The role named by RoleArn, in whichever emulated account owns it (AWS answers AccessDenied when it does not exist). */
+function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
+  const m = ROLE_ARN.exec(roleArn);
+  if (!m) return undefined;
+  const role = ctx.emulator.state.account(m[1]).iam.roles[nameKey(m[2])];
+  return role && role.arn === roleArn ? role : undefined;
+}
+
+/** Session policy: the inline Policy plus any PolicyArns, as one document (their union is the session policy). */
+function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
+  const inline = p.str('Policy');
+  const arns = p.structList('PolicyArns').map((x) => x.arn ?? '').filter(Boolean);
+  if (inline === undefined && arns.length === 0) return undefined;
+  const statements: unknown[] = [];
+  if (inline !== undefined) {
+    lengthBetween(inline, 'policy', 1, 100000);
+    const problems = policyEngine.validate(inline, 'identity');
+    if (problems.length) throw new MalformedPolicyDocument(problems[0].message);
+    if (JSON.stringify(JSON.parse(inline)).length > SESSION_POLICY_MAX) {
+      throw new PackedPolicyTooLarge('Packed policy consumes more than 100% of allotted space');
+    }
+    const s = (JSON.parse(inline) as { Statement: unknown }).Statement;
+    statements.push(...(Array.isArray(s) ? s : [s]));
+  }
+  for (const arn of arns) {
+    const doc = resolvePolicyDocument(ctx.account, arn);
+    if (!doc) throw new ValidationError(`Policy ${arn} does not exist or is not attachable.`);
+    const s = (JSON.parse(doc.document) as { Statement: unknown }).Statement;
+    statements.push(...(Array.isArray(s) ? s : [s]));
+  }
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+export async function assumeRole(ctx: RequestContext, p: QueryParams) {
+  const roleArn = p.required('RoleArn');
+  const sessionName = p.required('RoleSessionName');
+  lengthBetween(roleArn, 'roleArn', 20, 2048);
+  checkRoleSessionName(sessionName);
+  const externalId = p.str('ExternalId');
+  if (externalId !== undefined) checkExternalId(externalId);
+  const serial = p.str('SerialNumber');
+  const tokenCode = p.str('TokenCode');
+  checkMfaParams(serial, tokenCode);
+  const requested = p.int('DurationSeconds');
+  if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 43200);
+  const sessionPolicy = sessionPolicyText(ctx, p);
+
+  const caller = ctx.principal;
+  if (caller.kind === 'root') throw new AccessDenied('Roles may not be assumed by root accounts.');
+  if (caller.kind === 'anonymous') throw notAuthorized(ctx, roleArn);
+  const role = findRole(ctx, roleArn);
+  if (!role) throw notAuthorized(ctx, roleArn);
+  const roleAccount = ROLE_ARN.exec(roleArn)![1];
+
+  const mfaAt = verifyCallerMfa(ctx, serial, tokenCode);
+  const context: Record<string, string> = {};
+  if (externalId !== undefined) context['sts:ExternalId'] = externalId;
+  context['sts:RoleSessionName'] = sessionName;
+  if (mfaAt) {
+    context['aws:MultiFactorAuthPresent'] = 'true';
+    context['aws:MultiFactorAuthAge'] = '0';
+  }
+  await authorizeRequest(ctx, {
+    action: 'sts:AssumeRole',
+    resource: role.arn,
+    resourceAccount: roleAccount,
+    resourcePolicy: role.assumeRolePolicyDocument,
+    context,
+  });
+
+  // Role chaining (a role session assuming a role) is capped at one hour, whatever the role allows.
+  const chained = caller.kind === 'assumed-role';
+  if (requested !== undefined && chained && requested > 3600) {
+    throw new ValidationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+  }
+  if (requested !== undefined && requested > role.maxSessionDuration) {
+    throw new ValidationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  const duration = requested ?? 3600;
+  const session = issueSession(ctx.emulator.state.account(roleAccount), duration, {
+    kind: 'assumed-role',
+    roleName: role.roleName,
+    roleSessionName: sessionName,
+    ...(sessionPolicy ? { sessionPolicy } : {}),
+    ...(mfaAt ? { mfaAuthenticatedAt: mfaAt } : {}),
+    issuedTo: caller.arn,
+  });
+  if (roleAccount !== ctx.account.accountId) ctx.emulator.state.persist(roleAccount);
+  return {
+    Credentials: credentialsShape(session),
+    AssumedRoleUser: {
+      AssumedRoleId: `${role.roleId}:${sessionName}`,
+      Arn: `arn:aws:sts::${roleAccount}:assumed-role/${role.roleName}/${sessionName}`,
+    },
+    ...(sessionPolicy ? { PackedPolicySize: Math.min(100, Math.ceil((sessionPolicy.length / SESSION_POLICY_MAX) * 100)) } : {}),
+  };
+}

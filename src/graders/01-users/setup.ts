@@ -1,0 +1,55 @@
+/**
+ * Lab 01 seed (COURSE.md): user temp-contractor with AmazonS3ReadOnlyAccess attached, an inline
+ * policy, one access key, a login profile, and membership in group contractors. Anything the
+ * lab's steps create (Samy, in any case) is removed first so `reset` starts over cleanly.
+ */
+import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  accountInfo,
+  addToGroup,
+  attachToUser,
+  awsManagedArn,
+  createKeyAsProfile,
+  createLoginProfile,
+  deleteGroupCompletely,
+  deleteUserCompletely,
+  ensureGroup,
+  ensureUser,
+  listUserNames,
+  s3Arn,
+} from '../aws.js';
+import type { LabContext } from '../types.js';
+
+export const SAMY = 'Samy';
+export const CONTRACTOR = 'temp-contractor';
+export const CONTRACTORS = 'contractors';
+/** fact: the access key id Samy had when users/access-key passed (users/rotate-key compares) */
+export const FIRST_KEY_FACT = '01-users/first-access-key';
+
+export async function setupLab01(ctx: LabContext): Promise<void> {
+  for (const u of await listUserNames(ctx.clients.iam)) {
+    if (u.toLowerCase() === SAMY.toLowerCase()) await deleteUserCompletely(ctx, u);
+  }
+  ctx.profiles.remove('samy');
+  ctx.facts.set(FIRST_KEY_FACT, '');
+  await deleteUserCompletely(ctx, CONTRACTOR);
+  await deleteGroupCompletely(ctx, CONTRACTORS);
+
+  await ensureGroup(ctx, CONTRACTORS);
+  await ensureUser(ctx, CONTRACTOR);
+  await attachToUser(ctx, CONTRACTOR, await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'));
+  const { partition } = await accountInfo(ctx);
+  await ctx.clients.iam.send(
+    new PutUserPolicyCommand({
+      UserName: CONTRACTOR,
+      PolicyName: 'ContractorTimesheets',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'Timesheets', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: s3Arn(partition, 'timesheets/*') }],
+      }),
+    }),
+  );
+  await createKeyAsProfile(ctx, CONTRACTOR, CONTRACTOR);
+  await createLoginProfile(ctx, CONTRACTOR, 'Contract0r-Temp-Pass!', false);
+  await addToGroup(ctx, CONTRACTOR, CONTRACTORS);
+}

@@ -1,0 +1,407 @@
+/**
+ * Small SDK helpers the graders share: account facts from STS, case-aware name lookups, policy
+ * documents decoded from IAM's URL-encoding, and idempotent create/delete used by setup and solve.
+ * Everything goes through ctx.clients (SDK v3), so a grader behaves the same on every backend.
+ */
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateLoginProfileCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteGroupCommand,
+  DeleteGroupPolicyCommand,
+  DeleteInstanceProfileCommand,
+  DeleteLoginProfileCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachGroupPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
+  GetGroupCommand,
+  ListAccessKeysCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupPoliciesCommand,
+  ListGroupsCommand,
+  ListGroupsForUserCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListPoliciesCommand,
+  ListPolicyVersionsCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+  ListUserPoliciesCommand,
+  ListUsersCommand,
+  RemoveRoleFromInstanceProfileCommand,
+  RemoveUserFromGroupCommand,
+  type AttachedPolicy,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketPolicyCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Credentials, LabContext } from './types.js';
+
+export interface AccountInfo {
+  accountId: string;
+  /** "aws", "aws-cn", "aws-us-gov" — read from the caller ARN, never assumed */
+  partition: string;
+  callerArn: string;
+}
+
+const accountCache = new WeakMap<LabContext, Promise<AccountInfo>>();
+
+/** Account id and partition as the backend reports them (sts get-caller-identity). */
+export function accountInfo(ctx: LabContext): Promise<AccountInfo> {
+  let p = accountCache.get(ctx);
+  if (!p) {
+    p = ctx.clients.sts.send(new GetCallerIdentityCommand({})).then((r) => ({
+      accountId: r.Account ?? ctx.accountId,
+      partition: (r.Arn ?? 'arn:aws:').split(':')[1] || 'aws',
+      callerArn: r.Arn ?? '',
+    }));
+    p.catch(() => accountCache.delete(ctx));
+    accountCache.set(ctx, p);
+  }
+  return p;
+}
+
+export async function awsManagedArn(ctx: LabContext, name: string): Promise<string> {
+  const { partition } = await accountInfo(ctx);
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+export async function customerPolicyArn(ctx: LabContext, name: string): Promise<string> {
+  const { partition, accountId } = await accountInfo(ctx);
+  return `arn:${partition}:iam::${accountId}:policy/${name}`;
+}
+
+export async function iamArn(ctx: LabContext, kind: 'user' | 'role' | 'group', name: string): Promise<string> {
+  const { partition, accountId } = await accountInfo(ctx);
+  return `arn:${partition}:iam::${accountId}:${kind}/${name}`;
+}
+
+export function s3Arn(partition: string, bucketOrObject: string): string {
+  return `arn:${partition}:s3:::${bucketOrObject}`;
+}
+
+/** IAM returns policy documents URL-encoded (RFC 3986); some backends send them raw. */
+export function decodePolicyDocument(doc: string | undefined): string {
+  if (!doc) return '';
+  const trimmed = doc.trim();
+  if (trimmed.startsWith('{')) return trimmed;
+  try {
+    return decodeURIComponent(trimmed);
+  } catch {
+    return trimmed;
+  }
+}
+
+export function parsePolicy(doc: string): PolicyDocument | undefined {
+  try {
+    const parsed = JSON.parse(doc) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as PolicyDocument) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export interface PolicyDocument {
+  Version?: string;
+  Statement?: PolicyStatement | PolicyStatement[];
+}
+
+export function statementsOf(doc: PolicyDocument | undefined): PolicyStatement[] {
+  if (!doc || !doc.Statement) return [];
+  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+}
+
+export const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+export function errorName(e: unknown): string {
+  const err = e as { name?: string; Code?: string; code?: string };
+  return err?.name ?? err?.Code ?? err?.code ?? '';
+}
+
+export const isNotFound = (e: unknown): boolean =>
+  ['NoSuchEntity', 'NoSuchEntityException', 'NoSuchBucket', 'NoSuchBucketPolicy', 'NotFound', 'NoSuchKey'].includes(errorName(e));
+
+/** Ignore "does not exist" errors: used by idempotent cleanup. */
+export async function ignoreMissing<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+async function ignoreExists<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (['EntityAlreadyExists', 'EntityAlreadyExistsException', 'BucketAlreadyOwnedByYou'].includes(errorName(e))) return undefined;
+    throw e;
+  }
+}
+
+// ---------- listing with pagination ----------
+
+async function listAll<T>(fetch: (marker?: string) => Promise<{ items: T[]; marker?: string; truncated?: boolean }>): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await fetch(marker);
+    out.push(...page.items);
+    if (!page.truncated || !page.marker) break;
+    marker = page.marker;
+  }
+  return out;
+}
+
+export const listUserNames = (iam: IAMClient) =>
+  listAll(async (Marker) => {
+    const r = await iam.send(new ListUsersCommand({ Marker }));
+    return { items: (r.Users ?? []).map((u) => u.UserName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listGroupNames = (iam: IAMClient) =>
+  listAll(async (Marker) => {
+    const r = await iam.send(new ListGroupsCommand({ Marker }));
+    return { items: (r.Groups ?? []).map((g) => g.GroupName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listRoleNames = (iam: IAMClient) =>
+  listAll(async (Marker) => {
+    const r = await iam.send(new ListRolesCommand({ Marker }));
+    return { items: (r.Roles ?? []).map((g) => g.RoleName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listLocalPolicies = (iam: IAMClient) =>
+  listAll(async (Marker) => {
+    const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker }));
+    return { items: r.Policies ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listAttachedUser = (iam: IAMClient, UserName: string) =>
+  listAll<AttachedPolicy>(async (Marker) => {
+    const r = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, Marker }));
+    return { items: r.AttachedPolicies ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listAttachedGroup = (iam: IAMClient, GroupName: string) =>
+  listAll<AttachedPolicy>(async (Marker) => {
+    const r = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, Marker }));
+    return { items: r.AttachedPolicies ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listAttachedRole = (iam: IAMClient, RoleName: string) =>
+  listAll<AttachedPolicy>(async (Marker) => {
+    const r = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker }));
+    return { items: r.AttachedPolicies ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listUserInline = (iam: IAMClient, UserName: string) =>
+  listAll<string>(async (Marker) => {
+    const r = await iam.send(new ListUserPoliciesCommand({ UserName, Marker }));
+    return { items: r.PolicyNames ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listGroupInline = (iam: IAMClient, GroupName: string) =>
+  listAll<string>(async (Marker) => {
+    const r = await iam.send(new ListGroupPoliciesCommand({ GroupName, Marker }));
+    return { items: r.PolicyNames ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listRoleInline = (iam: IAMClient, RoleName: string) =>
+  listAll<string>(async (Marker) => {
+    const r = await iam.send(new ListRolePoliciesCommand({ RoleName, Marker }));
+    return { items: r.PolicyNames ?? [], marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listGroupsOfUser = (iam: IAMClient, UserName: string) =>
+  listAll<string>(async (Marker) => {
+    const r = await iam.send(new ListGroupsForUserCommand({ UserName, Marker }));
+    return { items: (r.Groups ?? []).map((g) => g.GroupName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+export const listGroupMembers = (iam: IAMClient, GroupName: string) =>
+  listAll<string>(async (Marker) => {
+    const r = await iam.send(new GetGroupCommand({ GroupName, Marker }));
+    return { items: (r.Users ?? []).map((u) => u.UserName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
+  });
+
+// ---------- case-aware lookup ----------
+
+export type NameMatch = { kind: 'exact'; name: string } | { kind: 'case'; name: string } | { kind: 'missing' };
+
+/**
+ * IAM names are unique case-insensitively but keep their case: find `wanted` among `names`, and
+ * say when only a differently-cased name exists (so the grader can report "samy, not Samy").
+ */
+export function matchName(names: string[], wanted: string): NameMatch {
+  if (names.includes(wanted)) return { kind: 'exact', name: wanted };
+  const other = names.find((n) => n.toLowerCase() === wanted.toLowerCase());
+  return other ? { kind: 'case', name: other } : { kind: 'missing' };
+}
+
+export async function findUser(ctx: LabContext, name: string): Promise<NameMatch> {
+  return matchName(await listUserNames(ctx.clients.iam), name);
+}
+export async function findGroup(ctx: LabContext, name: string): Promise<NameMatch> {
+  return matchName(await listGroupNames(ctx.clients.iam), name);
+}
+export async function findRole(ctx: LabContext, name: string): Promise<NameMatch> {
+  return matchName(await listRoleNames(ctx.clients.iam), name);
+}
+
+// ---------- idempotent create ----------
+
+export async function ensureUser(ctx: LabContext, UserName: string): Promise<void> {
+  await ignoreExists(ctx.clients.iam.send(new CreateUserCommand({ UserName })));
+}
+
+export async function ensureGroup(ctx: LabContext, GroupName: string): Promise<void> {
+  await ignoreExists(ctx.clients.iam.send(new CreateGroupCommand({ GroupName })));
+}
+
+export async function addToGroup(ctx: LabContext, UserName: string, GroupName: string): Promise<void> {
+  await ctx.clients.iam.send(new AddUserToGroupCommand({ UserName, GroupName }));
+}
+
+export async function attachToUser(ctx: LabContext, UserName: string, PolicyArn: string): Promise<void> {
+  await ctx.clients.iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn }));
+}
+export async function attachToGroup(ctx: LabContext, GroupName: string, PolicyArn: string): Promise<void> {
+  await ctx.clients.iam.send(new AttachGroupPolicyCommand({ GroupName, PolicyArn }));
+}
+export async function attachToRole(ctx: LabContext, RoleName: string, PolicyArn: string): Promise<void> {
+  await ctx.clients.iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
+}
+
+export async function createRole(ctx: LabContext, RoleName: string, trust: object): Promise<void> {
+  await ctx.clients.iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+}
+
+export async function createCustomerPolicy(ctx: LabContext, PolicyName: string, doc: object): Promise<string> {
+  const r = await ctx.clients.iam.send(new CreatePolicyCommand({ PolicyName, PolicyDocument: JSON.stringify(doc) }));
+  return r.Policy?.Arn ?? (await customerPolicyArn(ctx, PolicyName));
+}
+
+/** A new access key for a user, stored as a lab profile so the learner can act as that user. */
+export async function createKeyAsProfile(ctx: LabContext, UserName: string, profile: string): Promise<Credentials> {
+  const r = await ctx.clients.iam.send(new CreateAccessKeyCommand({ UserName }));
+  const creds = { accessKeyId: r.AccessKey?.AccessKeyId ?? '', secretAccessKey: r.AccessKey?.SecretAccessKey ?? '' };
+  ctx.profiles.set(profile, creds);
+  return creds;
+}
+
+export async function createLoginProfile(ctx: LabContext, UserName: string, Password: string, PasswordResetRequired: boolean) {
+  await ctx.clients.iam.send(new CreateLoginProfileCommand({ UserName, Password, PasswordResetRequired }));
+}
+
+export async function ensureBucket(s3: S3Client, Bucket: string, objects: Record<string, string> = {}): Promise<void> {
+  await ignoreExists(s3.send(new CreateBucketCommand({ Bucket })));
+  for (const [Key, body] of Object.entries(objects)) {
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: body, ContentType: 'text/csv' }));
+  }
+}
+
+// ---------- idempotent delete (setup starts from what the lab owns, whatever state it is in) ----------
+
+export async function deleteUserCompletely(ctx: LabContext, UserName: string): Promise<void> {
+  const iam = ctx.clients.iam;
+  const keys = await ignoreMissing(iam.send(new ListAccessKeysCommand({ UserName })));
+  if (!keys) return;
+  for (const k of keys.AccessKeyMetadata ?? []) await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: k.AccessKeyId }));
+  await ignoreMissing(iam.send(new DeleteLoginProfileCommand({ UserName })));
+  for (const p of await listUserInline(iam, UserName)) await iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: p }));
+  for (const p of await listAttachedUser(iam, UserName)) await iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: p.PolicyArn }));
+  for (const g of await listGroupsOfUser(iam, UserName)) await iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: g }));
+  await iam.send(new DeleteUserCommand({ UserName }));
+}
+
+export async function deleteGroupCompletely(ctx: LabContext, GroupName: string): Promise<void> {
+  const iam = ctx.clients.iam;
+  const members = await ignoreMissing(listGroupMembers(iam, GroupName));
+  if (!members) return;
+  for (const u of members) await iam.send(new RemoveUserFromGroupCommand({ UserName: u, GroupName }));
+  for (const p of await listGroupInline(iam, GroupName)) await iam.send(new DeleteGroupPolicyCommand({ GroupName, PolicyName: p }));
+  for (const p of await listAttachedGroup(iam, GroupName)) await iam.send(new DetachGroupPolicyCommand({ GroupName, PolicyArn: p.PolicyArn }));
+  await iam.send(new DeleteGroupCommand({ GroupName }));
+}
+
+export async function deleteRoleCompletely(ctx: LabContext, RoleName: string): Promise<void> {
+  const iam = ctx.clients.iam;
+  const profiles = await ignoreMissing(iam.send(new ListInstanceProfilesForRoleCommand({ RoleName })));
+  if (!profiles) return;
+  for (const ip of profiles.InstanceProfiles ?? []) {
+    await iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: ip.InstanceProfileName }));
+  }
+  for (const p of await listRoleInline(iam, RoleName)) await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: p }));
+  for (const p of await listAttachedRole(iam, RoleName)) await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }));
+  await iam.send(new DeleteRoleCommand({ RoleName }));
+}
+
+export async function deleteInstanceProfile(ctx: LabContext, InstanceProfileName: string): Promise<void> {
+  await ignoreMissing(ctx.clients.iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName })));
+}
+
+/** Delete a customer managed policy the lab owns: detached from everyone, old versions first. */
+export async function deleteCustomerPolicy(ctx: LabContext, name: string, holders: { users?: string[]; groups?: string[]; roles?: string[] } = {}) {
+  const iam = ctx.clients.iam;
+  const PolicyArn = await customerPolicyArn(ctx, name);
+  const versions = await ignoreMissing(iam.send(new ListPolicyVersionsCommand({ PolicyArn })));
+  if (!versions) return;
+  for (const u of holders.users ?? []) await ignoreMissing(iam.send(new DetachUserPolicyCommand({ UserName: u, PolicyArn })));
+  for (const g of holders.groups ?? []) await ignoreMissing(iam.send(new DetachGroupPolicyCommand({ GroupName: g, PolicyArn })));
+  for (const r of holders.roles ?? []) await ignoreMissing(iam.send(new DetachRolePolicyCommand({ RoleName: r, PolicyArn })));
+  for (const v of versions.Versions ?? []) {
+    if (!v.IsDefaultVersion) await iam.send(new DeletePolicyVersionCommand({ PolicyArn, VersionId: v.VersionId }));
+  }
+  await iam.send(new DeletePolicyCommand({ PolicyArn }));
+}
+
+export async function deleteBucketCompletely(s3: S3Client, Bucket: string): Promise<void> {
+  const listed = await ignoreMissing(s3.send(new ListObjectsV2Command({ Bucket })));
+  if (!listed) return;
+  for (const o of listed.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket, Key: o.Key }));
+  await ignoreMissing(s3.send(new DeleteBucketPolicyCommand({ Bucket })));
+  await s3.send(new DeleteBucketCommand({ Bucket }));
+}
+
+/** For the access-key facts: one list call, newest first. */
+export async function listKeys(ctx: LabContext, UserName: string) {
+  const r = await ctx.clients.iam.send(new ListAccessKeysCommand({ UserName }));
+  return (r.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId ?? '', status: k.Status ?? '', created: k.CreateDate }));
+}

@@ -1,0 +1,88 @@
+/**
+ * Building named conditions: plain facts (pass/fail/unverifiable) and permission probes turned
+ * into conditions whose `why` names the deciding statement or the element that did not match.
+ */
+import { lintHints } from '../policy/lint.js';
+import { decisionWords, explainOutcome, HYPOTHETICAL_SOURCE, meets, probeSubject, type Expectation } from './explain.js';
+import { MissingPrincipal, type GatheredPolicy, type ProbeRequest, type Probes } from './probes.js';
+import type { Condition } from './types.js';
+
+export function passed(name: string, expected: string, found: string): Condition {
+  return { name, status: 'passed', expected, found };
+}
+
+export function failed(name: string, expected: string, found: string, why: string, hint?: string): Condition {
+  return hint ? { name, status: 'failed', expected, found, why, hint } : { name, status: 'failed', expected, found, why };
+}
+
+export function unverifiable(name: string, expected: string, why: string): Condition {
+  return { name, status: 'unverifiable', expected, found: 'not verifiable on this backend', why };
+}
+
+export function fact(ok: boolean, name: string, expected: string, found: string, why: string, hint?: string): Condition {
+  return ok ? passed(name, expected, found) : failed(name, expected, found, why, hint);
+}
+
+const WANT_WORDS: Record<Expectation, string> = {
+  allow: 'allowed',
+  deny: 'denied',
+  'explicit-deny': 'explicitly denied',
+};
+
+/**
+ * Run a probe and grade it. `hint` is the state-aware hint shown when it fails (computed by the
+ * step, which knows what the learner is likely to have done).
+ */
+export async function probeCondition(
+  probes: Probes,
+  name: string,
+  req: ProbeRequest,
+  want: Expectation,
+  hint?: string | (() => Promise<string | undefined>),
+): Promise<Condition> {
+  const expected = WANT_WORDS[want];
+  try {
+    const outcome = await probes.run(req);
+    const found = decisionWords(outcome.result.decision);
+    if (meets(outcome.result, want)) return passed(name, expected, found);
+    const h = typeof hint === 'function' ? await hint() : hint;
+    const typos = await typoHints(outcome.policies, h);
+    const fullHint = [h, ...typos].filter(Boolean).join(' ') || undefined;
+    return failed(name, expected, found, `${probeSubject(outcome)}: ${explainOutcome(outcome, want)}`, fullHint);
+  } catch (e) {
+    if (e instanceof MissingPrincipal) {
+      // Even a wanted denial fails when the principal is gone: "bob deleted" is its own mistake.
+      return failed(name, expected, `${e.what} does not exist`, `The probe needs ${e.what}, which does not exist in the account.`, typeof hint === 'string' ? hint : undefined);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Typos in the learner's own documents (not AWS managed ones, not the probe's hypothetical ones):
+ * unknown actions, service principals that do not exist, ARNs that cannot match.
+ */
+async function typoHints(policies: GatheredPolicy[], already?: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of policies) {
+    if (p.source === HYPOTHETICAL_SOURCE || p.arn?.includes(':iam::aws:policy/')) continue;
+    const kind = p.kind === 'resource' ? (p.name.startsWith('trust policy') ? 'trust' : 'resource') : 'identity';
+    for (const h of await lintHints(p.document, kind, p.name)) if (!already?.includes(h) && !out.includes(h)) out.push(h);
+  }
+  return out;
+}
+
+/** A step passes when no condition failed (unverifiable ones are reported, not counted). */
+export function stepPassed(conditions: Condition[]): boolean {
+  return conditions.length > 0 && conditions.every((c) => c.status !== 'failed');
+}
+
+/** All the text a learner sees for a failed check: what the mistake tests match against. */
+export function feedbackText(conditions: Condition[]): string {
+  return conditions
+    .filter((c) => c.status !== 'passed')
+    .map((c) => [`✗ ${c.name}`, `  expected: ${c.expected}`, `  found: ${c.found}`, c.why ? `  why: ${c.why}` : '', c.hint ? `  hint: ${c.hint}` : '']
+      .filter(Boolean)
+      .join('\n'))
+    .join('\n');
+}

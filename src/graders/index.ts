@@ -1,0 +1,17 @@
+/** Every lab's grader, keyed by lab id (the folder name under labs/). */
+import { lab01 } from './01-users/index.js';
+import { lab02 } from './02-groups/index.js';
+import { lab03 } from './03-roles/index.js';
+import { lab04 } from './04-policies/index.js';
+import type { LabGrader } from './types.js';
+
+export const labGraders: Record<string, LabGrader> = {
+  [lab01.id]: lab01,
+  [lab02.id]: lab02,
+  [lab03.id]: lab03,
+  [lab04.id]: lab04,
+};
+
+export { createLabContext, EMBEDDED_CAPABILITIES } from './context.js';
+export { feedbackText, stepPassed } from './conditions.js';
+export { Probes } from './probes.js';

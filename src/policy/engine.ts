@@ -1,0 +1,239 @@
+/**
+ * The policy engine: wraps iam-simulate (AWS's evaluation logic: explicit deny, implicit deny,
+ * boundaries, session policies, same-/cross-account resource policies, trust policies) and turns
+ * its analysis into an EvaluationResult a learner can read.
+ */
+import {
+  anonymousPrincipal,
+  runSimulation,
+  runUnsafeSimulation,
+  type RequestAnalysis,
+  type Simulation,
+} from '@cloud-copilot/iam-simulate';
+import { accountOfArn, buildContext } from './context.js';
+import { accessDeniedMessage, nearMissOf, reasonText } from './explain.js';
+import type {
+  EvaluationRequest,
+  EvaluationResult,
+  NearMiss,
+  PolicyEngine,
+  PolicyInput,
+  PolicyKind,
+  PolicyProblem,
+  StatementRef,
+} from './types.js';
+import { preparePolicy, type PreparedPolicy } from './prepare.js';
+import { validatePolicyDocument } from './validate.js';
+
+type Kind = StatementRef['kind'];
+type DeniedBy = 'identity' | 'boundary' | 'session' | 'resource';
+
+/** Statement numbering of the prepared policies of one evaluation: `${kind}:${name}` → indexMap. */
+type IndexMaps = Map<string, number[]>;
+
+function prepared(input: PolicyInput, kind: Kind, service: string, maps: IndexMaps): PreparedPolicy['policy'] {
+  const p = preparePolicy(input, kind, service);
+  maps.set(kind === 'resource' ? 'resource:' : `${kind}:${input.name}`, p.indexMap);
+  return p.policy;
+}
+
+/** The account that owns a resource ARN; S3 ARNs carry none (the caller says so via resourceAccount). */
+function resourceAccountOf(req: EvaluationRequest): string {
+  return req.resourceAccount ?? accountOfArn(req.resource) ?? req.principal.accountId ?? accountOfArn(req.principal.arn) ?? '000000000000';
+}
+
+function principalFor(req: EvaluationRequest): Simulation['request']['principal'] {
+  return req.principal.type === 'anonymous' ? anonymousPrincipal : req.principal.arn;
+}
+
+async function simulate(
+  req: EvaluationRequest,
+  maps: IndexMaps,
+): Promise<{ decision: EvaluationResult['decision']; analysis?: RequestAnalysis; culprit?: DeniedBy }> {
+  const isAnonymous = req.principal.type === 'anonymous';
+  const service = req.action.split(':')[0].toLowerCase();
+  const prep = (input: PolicyInput, kind: Kind) => prepared(input, kind, service, maps);
+  const session = req.sessionPolicy && req.principal.type === 'assumed-role' ? req.sessionPolicy : undefined;
+  const simulation: Simulation = {
+    request: {
+      principal: principalFor(req),
+      action: req.action,
+      resource: { resource: req.resource, accountId: resourceAccountOf(req) },
+      contextVariables: buildContext(req),
+    },
+    identityPolicies: isAnonymous ? [] : req.identityPolicies.map((p) => ({ name: p.name, policy: prep(p, 'identity') })),
+    permissionBoundaryPolicies:
+      req.permissionsBoundary && !isAnonymous ? [{ name: req.permissionsBoundary.name, policy: prep(req.permissionsBoundary, 'boundary') }] : undefined,
+    sessionPolicy: session ? prep(session, 'session') : undefined,
+    resourcePolicy: req.resourcePolicy ? prep(req.resourcePolicy, 'resource') : undefined,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  };
+  const out = await runSimulation(simulation, {});
+  if (out.resultType === 'single') return { decision: out.overallResult, analysis: out.result.analysis };
+  if (out.resultType === 'wildcard') {
+    const match = out.results.find((r) => r.analysis.result === out.overallResult) ?? out.results[0];
+    if (match) return { decision: out.overallResult, analysis: match.analysis };
+    // iam-simulate keeps no analysis when a wildcard resource is implicitly denied outright; for
+    // the explanation only, evaluate a concrete stand-in for the pattern (the decision stays).
+    const concrete = await simulate({ ...req, resource: req.resource.replaceAll('*', 'x-any') }, maps);
+    return { decision: out.overallResult, analysis: concrete.analysis };
+  }
+  // An action iam-simulate's data does not know (new or misspelled) or a resource it cannot type:
+  // evaluate without its validation, so the decision still follows the policies as written.
+  const unsafe = (over: Partial<Simulation>) => runUnsafeSimulation({ ...simulation, ...over }, {});
+  let decision = unsafe({});
+  let sessionDecision: EvaluationResult['decision'] | undefined;
+  if (session) {
+    // runUnsafeSimulation ignores session policies: apply the intersection ourselves.
+    sessionDecision = unsafe({ identityPolicies: [{ name: session.name, policy: prep(session, 'session') }], permissionBoundaryPolicies: undefined, resourcePolicy: undefined });
+    if (sessionDecision === 'ExplicitlyDenied' || (decision === 'Allowed' && sessionDecision !== 'Allowed')) decision = sessionDecision;
+  }
+  // Wildcard-only actions (iam:ListUsers…) must be simulated on "*": use that run for the
+  // explanation when it reaches the same decision.
+  if (out.errors.message === 'must.use.wildcard' && req.resource !== '*') {
+    const retry = await simulate({ ...req, resource: '*' }, maps);
+    if (retry.decision === decision && retry.analysis) return { decision, analysis: retry.analysis };
+  }
+  let culprit: DeniedBy | undefined;
+  if (decision === 'ImplicitlyDenied') {
+    const identityAlone = unsafe({ permissionBoundaryPolicies: undefined });
+    if (identityAlone !== 'Allowed') culprit = 'identity';
+    else if (simulation.permissionBoundaryPolicies && unsafe({ identityPolicies: simulation.permissionBoundaryPolicies, permissionBoundaryPolicies: undefined }) !== 'Allowed') culprit = 'boundary';
+    else if (sessionDecision && sessionDecision !== 'Allowed') culprit = 'session';
+  }
+  return { decision, culprit };
+}
+
+function refOf(
+  kind: Kind,
+  inputs: Map<string, PolicyInput>,
+  maps: IndexMaps,
+  a: { policyId: string; statement: { index(): number; sid(): string | undefined; effect(): string } },
+): StatementRef {
+  const input = inputs.get(a.policyId);
+  const indexMap = maps.get(kind === 'resource' ? 'resource:' : `${kind}:${a.policyId}`);
+  const sid = a.statement.sid();
+  return {
+    policy: input?.name ?? a.policyId ?? kind,
+    ...(input?.source ? { source: input.source } : {}),
+    ...(input?.arn ? { arn: input.arn } : {}),
+    index: indexMap?.[a.statement.index() - 1] ?? a.statement.index(),
+    ...(sid ? { sid } : {}),
+    effect: a.statement.effect() === 'Deny' ? 'Deny' : 'Allow',
+    kind,
+  };
+}
+
+/** iam-simulate identifies policies by name: make same-named policies (user and group inline) distinct. */
+function uniqueNames(policies: PolicyInput[]): PolicyInput[] {
+  const seen = new Set<string>();
+  return policies.map((p, i) => {
+    let name = p.name;
+    if (seen.has(name)) name = `${p.name} (${p.source ?? `#${i + 1}`})`;
+    seen.add(name);
+    return name === p.name ? p : { ...p, name };
+  });
+}
+
+export async function evaluate(input: EvaluationRequest): Promise<EvaluationResult> {
+  const req = { ...input, identityPolicies: uniqueNames(input.identityPolicies) };
+  const maps: IndexMaps = new Map();
+  const { decision, analysis, culprit } = await simulate(req, maps);
+  const names = new Map<Kind, Map<string, PolicyInput>>([
+    ['identity', new Map(req.identityPolicies.map((p) => [p.name, p]))],
+    ['boundary', new Map(req.permissionsBoundary ? [[req.permissionsBoundary.name, req.permissionsBoundary]] : [])],
+    ['session', new Map(req.sessionPolicy ? [[req.sessionPolicy.name, req.sessionPolicy]] : [])],
+  ]);
+  const resourceName = req.resourcePolicy?.name ?? 'resource policy';
+  const parts: Array<[Kind, RequestAnalysis['identityAnalysis'] | RequestAnalysis['resourceAnalysis'] | undefined]> = [
+    ['identity', analysis?.identityAnalysis],
+    ['resource', analysis?.resourceAnalysis],
+    ['boundary', analysis?.permissionBoundaryAnalysis],
+    ['session', analysis?.sessionAnalysis],
+  ];
+  const ref = (kind: Kind, s: any): StatementRef => {
+    if (kind === 'resource') {
+      const r = refOf(kind, new Map(), maps, s);
+      return { ...r, policy: resourceName, ...(req.resourcePolicy?.source ? { source: req.resourcePolicy.source } : {}) };
+    }
+    return refOf(kind, names.get(kind) ?? new Map(), maps, s);
+  };
+
+  const denies: StatementRef[] = [];
+  const allows: StatementRef[] = [];
+  const nearMisses: NearMiss[] = [];
+  const requestInfo = { action: req.action, resource: req.resource, principal: req.principal.arn };
+  for (const [kind, part] of parts) {
+    if (!part) continue;
+    for (const s of part.denyStatements) denies.push(ref(kind, s));
+    for (const s of part.allowStatements) allows.push(ref(kind, s));
+    for (const s of part.unmatchedStatements) {
+      const r = ref(kind, s);
+      if (r.index < 0) continue; // placeholder for a policy with nothing about this service
+      const miss = nearMissOf(r, s.explain, requestInfo);
+      if (miss) nearMisses.push(miss);
+    }
+  }
+
+  const crossAccount = analysis ? !analysis.sameAccount : resourceAccountOf(req) !== (req.principal.accountId ?? accountOfArn(req.principal.arn));
+  let deniedBy: DeniedBy | undefined;
+  if (decision === 'ExplicitlyDenied') deniedBy = denies[0]?.kind ?? 'identity';
+  else if (decision === 'ImplicitlyDenied') deniedBy = culprit ?? implicitCulprit(req, analysis, crossAccount);
+
+  const deciding = decision === 'Allowed' ? allows : decision === 'ExplicitlyDenied' ? denies : [];
+  const result: EvaluationResult = {
+    decision,
+    deciding,
+    nearMisses,
+    ...(deniedBy ? { deniedBy } : {}),
+    reason: reasonText({
+      decision,
+      deciding,
+      deniedBy,
+      nearMisses: deniedBy ? nearMisses.filter((m) => m.kind === deniedBy || deniedBy === 'identity') : nearMisses,
+      action: req.action,
+      resource: req.resource,
+      crossAccount,
+      kindNames: { boundary: req.permissionsBoundary?.name, resource: req.resourcePolicy?.name },
+    }),
+    awsMessage: deniedBy
+      ? accessDeniedMessage({
+          principalArn: req.principal.arn,
+          action: req.action,
+          resource: req.resource,
+          explicit: decision === 'ExplicitlyDenied',
+          deniedBy,
+          policyArn: decision === 'ExplicitlyDenied' ? denies.find((d) => d.kind === deniedBy)?.arn : undefined,
+        })
+      : '',
+  };
+  return result;
+}
+
+/** Which policy type failed to allow, following AWS's evaluation order. */
+function implicitCulprit(req: EvaluationRequest, a: RequestAnalysis | undefined, crossAccount: boolean): DeniedBy {
+  if (!a) return 'identity';
+  const identityAllows = a.identityAnalysis?.result === 'Allowed';
+  const resourceAllows = ['Allowed', 'AllowedForAccount'].includes(a.resourceAnalysis?.result ?? '');
+  const blocked = a.blockedBy ?? [];
+  if (blocked.includes('pb')) return 'boundary';
+  if (blocked.includes('identity')) return 'identity';
+  if (blocked.includes('resource')) return 'resource';
+  if (identityAllows || resourceAllows) {
+    if (a.permissionBoundaryAnalysis && a.permissionBoundaryAnalysis.result !== 'Allowed') return 'boundary';
+    if (a.sessionAnalysis && a.sessionAnalysis.result !== 'Allowed') return 'session';
+  }
+  // A role's trust policy must name the caller (or its account) whatever the identity policies say.
+  if (req.action.toLowerCase() === 'sts:assumerole' && req.resourcePolicy && !resourceAllows) return 'resource';
+  // Cross-account: the caller's side allowed, the resource's side did not.
+  if (crossAccount && identityAllows && !resourceAllows) return 'resource';
+  if (req.principal.type === 'anonymous') return 'resource';
+  return 'identity';
+}
+
+export function validate(document: string, kind: PolicyKind): PolicyProblem[] {
+  return validatePolicyDocument(document, kind);
+}
+
+export const engine: PolicyEngine = { evaluate, validate };

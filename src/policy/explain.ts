@@ -1,0 +1,180 @@
+/**
+ * Turns iam-simulate's statement explains into learner language: which statement decided, which
+ * statements came close and which element failed, and AWS's AccessDenied message.
+ */
+import type { StatementExplain, ConditionExplain, ResourceExplain } from '@cloud-copilot/iam-simulate';
+import type { NearMiss, StatementRef } from './types.js';
+
+type Kind = StatementRef['kind'];
+type DeniedBy = 'identity' | 'boundary' | 'session' | 'resource';
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** "statement "ReadReports" (#2) of policy ReportsReader" */
+export function describeStatement(s: StatementRef): string {
+  const which = s.sid ? `statement "${s.sid}" (#${s.index})` : `statement #${s.index}`;
+  const where = s.kind === 'resource' ? s.policy : `policy ${s.policy}`;
+  return `${which} of ${where}${s.source ? ` (${s.source})` : ''}`;
+}
+
+/** The S3 bucket/object confusion is the most common mistake in IAM: name it precisely. */
+function resourceDetail(policyResources: string[], requested: string, action: string): string {
+  const listed = policyResources.join(', ');
+  const isS3 = requested.startsWith('arn:aws:s3:::');
+  if (isS3) {
+    const requestIsBucket = !requested.slice('arn:aws:s3:::'.length).includes('/');
+    if (requestIsBucket && policyResources.some((r) => r.startsWith(`${requested}/`))) {
+      return `Resource lists ${listed}, which names the objects in the bucket, not the bucket ${requested} itself (${action} acts on the bucket)`;
+    }
+    if (!requestIsBucket) {
+      const bucket = requested.slice(0, requested.indexOf('/'));
+      if (policyResources.includes(bucket)) {
+        return `Resource lists ${listed}, which names the bucket ${bucket}, not the objects in it (${action} acts on objects: ${bucket}/*)`;
+      }
+    }
+  }
+  return `Resource lists ${listed}, which does not match ${requested}`;
+}
+
+function conditionDetail(c: ConditionExplain): string {
+  const wanted = asArray(c.values).map((v) => v.value);
+  const wantText = wanted.length === 1 ? wanted[0] : `one of [${wanted.join(', ')}]`;
+  const had = c.failedBecauseMissing || c.resolvedConditionKeyValue === undefined
+    ? 'the request has no value for it (the key is absent)'
+    : `the request had ${c.resolvedConditionKeyValue}`;
+  return `Condition ${c.operator} on ${c.conditionKeyValue} wants ${wantText}, but ${had}`;
+}
+
+/** Levenshtein distance ≤ 2, to spot typos like s3:GetObjects. */
+function closeTo(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length] <= 2;
+}
+
+/**
+ * Why one statement did not apply, or undefined when it is unrelated to the request (an action it
+ * does not mention is not a near miss, except an apparent typo of the requested action).
+ */
+export function nearMissOf(
+  ref: StatementRef,
+  e: StatementExplain,
+  request: { action: string; resource: string; principal: string },
+): NearMiss | undefined {
+  const action = request.action.toLowerCase();
+  if (!e.actionMatch) {
+    if (e.notActions) {
+      return { ...ref, element: 'NotAction', detail: `NotAction lists ${request.action}, so this statement leaves it out` };
+    }
+    const typo = asArray(e.actions).find((a) => !a.action.includes('*') && closeTo(a.action.toLowerCase(), action));
+    if (typo) {
+      return { ...ref, element: 'Action', detail: `Action lists ${typo.action}, which is not ${request.action} (check the spelling)` };
+    }
+    return undefined;
+  }
+  if (e.principalMatch === 'NoMatch' && (e.principals || e.notPrincipals)) {
+    const listed = asArray(e.principals ?? e.notPrincipals).map((p) => p.principal).join(', ');
+    const element = e.principals ? 'Principal' : 'NotPrincipal';
+    const detail = e.principals
+      ? `Principal names ${listed}, which does not include the caller ${request.principal}`
+      : `NotPrincipal lists ${listed}, which excludes the caller ${request.principal}`;
+    return { ...ref, element, detail };
+  }
+  if (!e.resourceMatch) {
+    if (e.notResources) {
+      return { ...ref, element: 'NotResource', detail: `NotResource excludes ${request.resource}` };
+    }
+    const listed = asArray<ResourceExplain>(e.resources).map((r) => r.resource);
+    return { ...ref, element: 'Resource', detail: resourceDetail(listed, request.resource, request.action) };
+  }
+  if (!e.conditionMatch) {
+    const failed = (e.conditions ?? []).filter((c) => !c.matches);
+    const detail = failed.length ? failed.map(conditionDetail).join('; ') : 'its Condition is not met by this request';
+    return { ...ref, element: 'Condition', detail };
+  }
+  return undefined;
+}
+
+const DENY_PLACE: Record<DeniedBy, string> = {
+  identity: 'an identity-based policy',
+  resource: 'a resource-based policy',
+  boundary: 'a permissions boundary',
+  session: 'a session policy',
+};
+const NO_ALLOW: Record<DeniedBy, string> = {
+  identity: 'no identity-based policy',
+  resource: 'no resource-based policy',
+  boundary: 'no permissions boundary',
+  session: 'no session policy',
+};
+
+/**
+ * AWS's AccessDenied wording ("User: … is not authorized to perform: … on resource: … because no
+ * identity-based policy allows the … action"). S3 quotes the resource ARN.
+ */
+export function accessDeniedMessage(opts: {
+  principalArn: string;
+  action: string;
+  resource: string;
+  explicit: boolean;
+  deniedBy: DeniedBy;
+  quoteResource?: boolean;
+  /** the managed policy whose Deny decided: AWS appends its ARN to explicit-deny messages */
+  policyArn?: string;
+}): string {
+  const who = opts.principalArn === '*' ? 'anonymous' : opts.principalArn;
+  const on = opts.resource === '*' ? '' : ` on resource: ${opts.quoteResource ? `"${opts.resource}"` : opts.resource}`;
+  // STS's AssumeRole family still answers with the short form (no policy type, no reason).
+  if (/^sts:assumerole/i.test(opts.action)) return `User: ${who} is not authorized to perform: ${opts.action}${on}`;
+  const why = opts.explicit
+    ? `with an explicit deny in ${DENY_PLACE[opts.deniedBy]}${opts.policyArn ? `: ${opts.policyArn}` : ''}`
+    : `because ${NO_ALLOW[opts.deniedBy]} allows the ${opts.action} action`;
+  return `User: ${who} is not authorized to perform: ${opts.action}${on} ${why}`;
+}
+
+export function reasonText(opts: {
+  decision: 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+  deciding: StatementRef[];
+  deniedBy?: DeniedBy;
+  nearMisses: NearMiss[];
+  action: string;
+  resource: string;
+  crossAccount: boolean;
+  kindNames: Partial<Record<Kind, string>>;
+}): string {
+  const first = opts.deciding[0];
+  if (opts.decision === 'Allowed') {
+    return first ? `Allowed by ${describeStatement(first)}.` : `Allowed.`;
+  }
+  if (opts.decision === 'ExplicitlyDenied') {
+    return first
+      ? `Explicitly denied by ${describeStatement(first)}: an explicit Deny always wins over any Allow.`
+      : 'Explicitly denied: an explicit Deny always wins over any Allow.';
+  }
+  const miss = opts.nearMisses[0];
+  const hint = miss ? ` Closest: ${describeStatement(miss)} — ${miss.detail}.` : '';
+  switch (opts.deniedBy) {
+    case 'boundary':
+      return `An identity-based policy allows ${opts.action}, but the permissions boundary${opts.kindNames.boundary ? ` ${opts.kindNames.boundary}` : ''} does not: a boundary caps what identity policies can grant.${hint}`;
+    case 'session':
+      return `The role's policies allow ${opts.action}, but the session policy passed to AssumeRole does not: a session gets at most the intersection of both.${hint}`;
+    case 'resource':
+      if (opts.action.toLowerCase() === 'sts:assumerole') {
+        return `The role's trust policy does not allow this caller to assume it.${hint}`;
+      }
+      return opts.crossAccount
+        ? `Cross-account access needs both an Allow in the caller's identity-based policy and an Allow in the resource's policy; ${opts.kindNames.resource ?? 'the resource policy'} does not allow this caller.${hint}`
+        : `No policy allows ${opts.action} on ${opts.resource}.${hint}`;
+    default:
+      return `No identity-based policy allows ${opts.action} on ${opts.resource}; anything not explicitly allowed is denied by default (implicit deny).${hint}`;
+  }
+}

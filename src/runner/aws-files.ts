@@ -1,0 +1,101 @@
+/**
+ * The lab's own AWS config and credentials files (<home>/aws/config, <home>/aws/credentials):
+ * profile `default` is the lab's root, plus profiles the lab seeds (analyst, intern, …) and those
+ * the learner adds with `aws configure --profile …`. The learner's ~/.aws is never touched.
+ */
+import fs from 'node:fs';
+import type { Credentials } from '../graders/types.js';
+import { writeFileAtomic } from '../emulator/state/persistence.js';
+import type { StatePaths } from './paths.js';
+
+type Ini = Map<string, Map<string, string>>;
+
+export function parseIni(text: string): Ini {
+  const ini: Ini = new Map();
+  let cur: Map<string, string> | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const sec = /^\[\s*(.+?)\s*\]$/.exec(line);
+    if (sec) {
+      cur = ini.get(sec[1]) ?? new Map();
+      ini.set(sec[1], cur);
+      continue;
+    }
+    const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
+    if (kv && cur) cur.set(kv[1].trim(), kv[2].trim());
+  }
+  return ini;
+}
+
+export function formatIni(ini: Ini): string {
+  return [...ini].map(([name, kv]) => `[${name}]\n${[...kv].map(([k, v]) => `${k} = ${v}`).join('\n')}\n`).join('\n');
+}
+
+function read(file: string): Ini {
+  try {
+    return parseIni(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw e;
+  }
+}
+
+const configSection = (profile: string) => (profile === 'default' ? 'default' : `profile ${profile}`);
+
+export class LabAwsFiles {
+  constructor(
+    private readonly paths: StatePaths,
+    private readonly endpoint: string,
+    private readonly region: string,
+  ) {}
+
+  /** Fresh files holding only the root profile (on start of a new session, and on reset). */
+  init(root: Credentials): void {
+    fs.mkdirSync(this.paths.awsDir, { recursive: true, mode: 0o700 });
+    writeFileAtomic(this.paths.awsConfig, '');
+    writeFileAtomic(this.paths.awsCredentials, '');
+    this.set('default', root);
+  }
+
+  get(name: string): Credentials | undefined {
+    const s = read(this.paths.awsCredentials).get(name);
+    const id = s?.get('aws_access_key_id');
+    const secret = s?.get('aws_secret_access_key');
+    if (!id || !secret) return undefined;
+    const token = s?.get('aws_session_token');
+    return { accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) };
+  }
+
+  set(name: string, creds: Credentials): void {
+    const cred = read(this.paths.awsCredentials);
+    cred.set(
+      name,
+      new Map([
+        ['aws_access_key_id', creds.accessKeyId],
+        ['aws_secret_access_key', creds.secretAccessKey],
+        ...(creds.sessionToken ? [['aws_session_token', creds.sessionToken] as [string, string]] : []),
+      ]),
+    );
+    const conf = read(this.paths.awsConfig);
+    const sec = conf.get(configSection(name)) ?? new Map<string, string>();
+    sec.set('region', this.region);
+    sec.set('output', 'json');
+    sec.set('endpoint_url', this.endpoint);
+    conf.set(configSection(name), sec);
+    fs.mkdirSync(this.paths.awsDir, { recursive: true, mode: 0o700 });
+    writeFileAtomic(this.paths.awsCredentials, formatIni(cred));
+    writeFileAtomic(this.paths.awsConfig, formatIni(conf));
+  }
+
+  remove(name: string): void {
+    const cred = read(this.paths.awsCredentials);
+    const conf = read(this.paths.awsConfig);
+    if (cred.delete(name)) writeFileAtomic(this.paths.awsCredentials, formatIni(cred));
+    if (conf.delete(configSection(name))) writeFileAtomic(this.paths.awsConfig, formatIni(conf));
+  }
+
+  names(): string[] {
+    return [...read(this.paths.awsCredentials).keys()];
+  }
+}

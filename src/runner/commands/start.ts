@@ -1,0 +1,135 @@
+/**
+ * `iam-labs start <lab>`: start (or reuse) a backend, seed the lab, show the chapter and its
+ * checklist; then either return (--detach) or stay in the foreground with the live checklist.
+ */
+import { chooseBackend, startBackend, attachBackend } from '../../backends/index.js';
+import { isolateSdkEnvironment } from '../../backends/clients.js';
+import { httpRequest, processAlive } from '../../backends/net.js';
+import type { BackendHandle } from '../../backends/types.js';
+import { UsageError } from '../errors.js';
+import { defaultIO, writeln, type CommandIO } from '../io.js';
+import { renderMarkdown, renderLabResult } from '../output.js';
+import { statePaths } from '../paths.js';
+import { ProgressStore } from '../progress.js';
+import { readSession, removeSession, writeSession, type Session } from '../session.js';
+import { gradeLab, graderFor, labFiles, openCourse, seedLab, type OpenSession } from '../runtime.js';
+import { loadGraders } from '../graders-registry.js';
+import { resolveLab } from '../course.js';
+import { withSpinner } from '../spinner.js';
+import { runLiveChecklist } from '../live.js';
+
+export interface StartOptions {
+  backend?: string;
+  endpoint?: string;
+  detach?: boolean;
+  plain?: boolean;
+  allowRemote?: boolean;
+  realAws?: string;
+  image?: string;
+  /** start the lab over even when this lab is already seeded in the running session */
+  fresh?: boolean;
+}
+
+async function sessionAlive(s: Session): Promise<boolean> {
+  if (s.pid && !processAlive(s.pid)) return false;
+  try {
+    await httpRequest(s.endpoint, { timeoutMs: 1500 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startCommand(labArg: string, opts: StartOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
+  const course = openCourse(io);
+  const lab = resolveLab(course, labArg);
+  // Graders pull in the AWS SDK (slow to load): load them while the backend starts.
+  const gradersLoading = loadGraders(io.env);
+  gradersLoading.catch(() => {});
+  const paths = statePaths(io.home);
+  isolateSdkEnvironment(paths.sdkConfig);
+  const log = (line: string) => io.err.write(`${io.c.dim(line)}\n`);
+
+  let session = readSession(io.home);
+  let handle: BackendHandle;
+  let ownsBackend = false;
+  if (session && (await sessionAlive(session))) {
+    const wanted = opts.backend ?? io.env.IAM_LABS_BACKEND;
+    if ((wanted && wanted !== 'auto' && wanted !== session.backend) || (opts.endpoint && opts.endpoint !== session.endpoint)) {
+      throw new UsageError(
+        `a lab is already running on the ${session.backend} backend (${session.endpoint}).`,
+        2,
+        'Run `iam-labs stop` first to switch backends.',
+      );
+    }
+    handle = attachBackend(session, io.env);
+    writeln(io, `${io.c.dim('backend:')} ${session.backend} at ${session.endpoint} ${io.c.dim('(reusing the running session)')}`);
+  } else {
+    if (session) removeSession(io.home);
+    const choice = chooseBackend(opts.backend, opts.endpoint, io.env);
+    writeln(io, `${io.c.dim('backend:')} ${choice.name} ${io.c.dim(`— ${choice.reason}`)}`);
+    handle = await withSpinner(io, `Starting the ${choice.name} backend`, () =>
+      startBackend(choice.name, {
+        home: io.home,
+        detach: !!opts.detach,
+        endpoint: choice.endpoint,
+        allowRemote: opts.allowRemote,
+        realAws: opts.realAws,
+        image: opts.image,
+        env: io.env,
+        log,
+      }),
+    );
+    handle.info.reason = choice.reason;
+    ownsBackend = true;
+    session = { ...handle.info, format: 1, startedAt: new Date().toISOString(), foreground: !opts.detach };
+    writeSession(io.home, session);
+    labFiles(paths, session).init(session.credentials);
+  }
+  if (session.realAwsAccount) writeln(io, io.c.red(REAL_AWS_WARNING(session.realAwsAccount)));
+  const open: OpenSession = { session, handle, files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
+  const stopOwned = async () => {
+    if (!ownsBackend) return;
+    ownsBackend = false;
+    await handle.stop();
+    removeSession(io.home);
+  };
+  try {
+    const graders = await gradersLoading;
+    const grader = graderFor(lab, graders);
+    if (session.lab === lab.id && !opts.fresh && !ownsBackend) {
+      writeln(io, `Continuing ${lab.id} where you left it (\`iam-labs reset\` starts it over).`);
+    } else {
+      await withSpinner(io, `Seeding ${lab.id}`, () => seedLab(open, lab, grader, graders));
+    }
+    writeln(io, '');
+    writeln(io, await renderMarkdown(io, `# ${lab.number} · ${lab.title}\n\n${lab.intro}`));
+    writeln(io, '');
+    const first = await gradeLab(open, lab, grader);
+    if (opts.detach) {
+      writeln(io, renderLabResult(io, first));
+      writeln(io, DETACHED_HELP(session.endpoint, lab.number));
+      ownsBackend = false;
+      return 0;
+    }
+    const code = await runLiveChecklist({ io, open, course, lab, grader, first });
+    await stopOwned();
+    return code;
+  } catch (e) {
+    await stopOwned().catch(() => {});
+    throw e;
+  }
+}
+
+const DETACHED_HELP = (endpoint: string, labNo: string) =>
+  [
+    '',
+    `The lab keeps running in the background at ${endpoint}.`,
+    `  iam-labs shell        a shell where \`aws\` talks to the lab (or: eval "$(iam-labs env)")`,
+    `  iam-labs check        grade your work          iam-labs hint     a hint for the current step`,
+    `  iam-labs start ${labNo}     the live checklist       iam-labs stop     stop the backend`,
+  ].join('\n');
+
+const REAL_AWS_WARNING = (account: string) =>
+  `WARNING: this lab runs on REAL AWS account ${account}. It creates users, roles, policies and buckets there; ` +
+  `some may cost money. Run \`iam-labs reset\` then \`iam-labs stop\` when done, and check the console.`;

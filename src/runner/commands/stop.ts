@@ -1,0 +1,17 @@
+/** `iam-labs stop`: stop the session's backend (emulator, moto_server or container) and end it. */
+import { attachBackend } from '../../backends/index.js';
+import { defaultIO, writeln, type CommandIO } from '../io.js';
+import { readSession, removeSession } from '../session.js';
+
+export async function stopCommand(opts: { plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {
+  const session = readSession(io.home);
+  if (!session) {
+    writeln(io, 'No lab is running; nothing to stop.');
+    return 0;
+  }
+  const handle = attachBackend(session, io.env);
+  await handle.stop();
+  removeSession(io.home);
+  writeln(io, `${io.c.green('✔')} stopped the ${handle.describe()}. Your progress is kept; \`iam-labs start ${session.lab?.slice(0, 2) ?? '01'}\` continues.`);
+  return 0;
+}

@@ -1,0 +1,89 @@
+/**
+ * Running graders: check steps in order (calling onPass the first time a step passes, so later
+ * steps see the facts it records), and turning exceptions into either a failed condition (the
+ * backend answered with an error) or BackendUnavailableError (it did not answer at all).
+ */
+import type { Condition, LabContext, LabGrader, StepGrader } from '../graders/types.js';
+import type { Lab } from './course.js';
+import { BackendUnavailableError } from './errors.js';
+
+export interface ConditionResult {
+  name: string;
+  status: Condition['status'];
+  passed: boolean;
+  expected: string;
+  found: string;
+  why?: string;
+  hint?: string;
+}
+
+export interface StepResult {
+  id: string;
+  title: string;
+  /** no condition failed (unverifiable ones are listed, never counted as passed or failed) */
+  passed: boolean;
+  conditions: ConditionResult[];
+}
+
+export interface LabResult {
+  lab: string;
+  title: string;
+  passed: boolean;
+  backend?: string;
+  steps: StepResult[];
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+export function isUnreachable(e: unknown): boolean {
+  const err = e as { code?: string; name?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  if (err?.code && UNREACHABLE.has(err.code)) return true;
+  if (err?.name === 'TimeoutError' && !err.$metadata?.httpStatusCode) return true;
+  return !!err?.cause && isUnreachable(err.cause);
+}
+
+export async function checkStep(step: StepGrader, title: string, ctx: LabContext): Promise<StepResult> {
+  let conds: Condition[];
+  try {
+    conds = await step.check(ctx);
+  } catch (e) {
+    if (isUnreachable(e)) {
+      throw new BackendUnavailableError(
+        `the lab's backend at ${ctx.endpoint} does not answer (${(e as Error).message || (e as { code?: string }).code}).`,
+        2,
+        'Is it still running? `iam-labs stop` then `iam-labs start <lab>` starts a fresh one.',
+      );
+    }
+    const err = e as Error & { Code?: string };
+    conds = [
+      {
+        name: 'the check could run',
+        status: 'failed',
+        expected: 'the backend answers the checks',
+        found: `${err.name ?? 'Error'}: ${err.message}`,
+        why: 'the backend answered a check with an error; if this repeats, reset the lab (iam-labs reset) or report it.',
+      },
+    ];
+  }
+  const conditions = conds.map((c) => ({ ...c, passed: c.status === 'passed' }));
+  return { id: step.id, title, passed: conditions.length > 0 && conditions.every((c) => c.status !== 'failed'), conditions };
+}
+
+export interface CheckOptions {
+  /** only this step (and none after it) */
+  only?: string;
+  /** steps that passed before (onPass runs only on a first pass) */
+  passedBefore: Set<string>;
+}
+
+export async function checkLab(lab: Lab, grader: LabGrader, ctx: LabContext, opts: CheckOptions): Promise<LabResult> {
+  const steps: StepResult[] = [];
+  for (const s of lab.steps) {
+    if (opts.only && s.id !== opts.only) continue;
+    const g = grader.steps.find((x) => x.id === s.id)!;
+    const r = await checkStep(g, s.title, ctx);
+    if (r.passed && !opts.passedBefore.has(s.id) && g.onPass) await g.onPass(ctx);
+    steps.push(r);
+  }
+  return { lab: lab.id, title: lab.title, passed: steps.every((s) => s.passed), steps };
+}

@@ -1,0 +1,77 @@
+/**
+ * The LabContext graders receive: root clients for the session's backend (and nothing else),
+ * clients for other credentials on the same backend, facts and the lab's AWS profiles.
+ */
+import { makeClients } from '../backends/clients.js';
+import type { BackendInfo } from '../backends/types.js';
+import type { Credentials, LabClients, LabContext } from '../graders/types.js';
+
+export interface ProfileStore {
+  get(name: string): Credentials | undefined;
+  set(name: string, creds: Credentials): void;
+  remove(name: string): void;
+}
+
+/** Facts in memory; `changed` is what to persist after a run. */
+export class FactMap {
+  readonly changed: Record<string, string> = {};
+  constructor(private readonly values: Record<string, string> = {}) {}
+  get(key: string): string | undefined {
+    return this.values[key];
+  }
+  set(key: string, value: string): void {
+    this.values[key] = value;
+    this.changed[key] = value;
+  }
+}
+
+/** Profiles kept in memory only (dev check must not touch the learner's files). */
+export class MemoryProfiles implements ProfileStore {
+  private readonly map = new Map<string, Credentials>();
+  get(name: string) {
+    return this.map.get(name);
+  }
+  set(name: string, creds: Credentials) {
+    this.map.set(name, creds);
+  }
+  remove(name: string) {
+    this.map.delete(name);
+  }
+}
+
+export interface CreatedContext {
+  ctx: LabContext;
+  facts: FactMap;
+  /** release sockets so the process can exit */
+  destroy(): void;
+}
+
+export function createLabContext(info: BackendInfo, facts: FactMap, profiles: ProfileStore): CreatedContext {
+  const made: LabClients[] = [];
+  const build = (creds: Credentials) => {
+    const c = makeClients(info.endpoint, creds, info.region);
+    made.push(c);
+    return c;
+  };
+  const ctx: LabContext = {
+    clients: build(info.credentials),
+    clientsFor: build,
+    accountId: info.accountId,
+    region: info.region,
+    endpoint: info.endpoint,
+    capabilities: info.capabilities,
+    facts,
+    profiles,
+  };
+  return {
+    ctx,
+    facts,
+    destroy: () => {
+      for (const c of made) {
+        c.iam.destroy();
+        c.sts.destroy();
+        c.s3.destroy();
+      }
+    },
+  };
+}

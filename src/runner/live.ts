@@ -1,0 +1,244 @@
+/**
+ * The foreground of `start`: a live checklist re-graded when the account changes (change events
+ * from an in-process emulator, else every 2 s). In a terminal: single keys (c check, h hint,
+ * n next, r reset, q quit) on an alternate screen. With --plain (or no terminal): linear text,
+ * numbered choices, a line per change. A lab is complete only when every step passes at once.
+ */
+import readline from 'node:readline';
+import type { LabGrader } from '../graders/types.js';
+import type { Course, Lab } from './course.js';
+import type { LabResult } from './grading.js';
+import type { CommandIO } from './io.js';
+import { conditionLines, hintText, renderMarkdown, stepLine, SYM } from './output.js';
+import { gradeLab, seedLab, type OpenSession } from './runtime.js';
+import { loadGraders } from './graders-registry.js';
+
+export interface LiveOptions {
+  io: CommandIO;
+  open: OpenSession;
+  course: Course;
+  lab: Lab;
+  grader: LabGrader;
+  first: LabResult;
+}
+
+const POLL_MS = 2000;
+
+export async function runLiveChecklist(o: LiveOptions): Promise<number> {
+  const { io, lab } = o;
+  const fancy = io.tty && !io.plain;
+  let result = o.first;
+  let current = Math.max(0, result.steps.findIndex((s) => !s.passed));
+  const hintTier = new Map<string, number>();
+  let message = '';
+  let grading: Promise<void> | undefined;
+  let again = false;
+  let celebrated = result.passed;
+  let showFailures = false;
+
+  const w = (s: string) => io.out.write(s);
+  const nextLab = () => o.course.labs[o.course.labs.findIndex((l) => l.id === lab.id) + 1];
+
+  async function screen(): Promise<string> {
+    const lines: string[] = [io.c.bold(`${lab.number} · ${lab.title}`) + io.c.dim(`   [${o.open.session.backend} ${o.open.session.endpoint}]`), ''];
+    result.steps.forEach((s, i) => lines.push(`${i === current ? SYM.current : ' '} ${stepLine(io, s, i)}`));
+    lines.push('');
+    const step = lab.steps[current];
+    const r = result.steps[current];
+    if (result.passed) {
+      lines.push(celebration());
+    } else if (step) {
+      lines.push(io.c.bold(`Step ${current + 1}: ${step.title}`), '', await renderMarkdown(io, step.body), '');
+      if (r?.passed && step.solution) lines.push(io.c.green(`${SYM.pass} This step passes. The reference solution:`), await renderMarkdown(io, step.solution), '');
+      else if (r && showFailures) for (const c of r.conditions.filter((c) => c.status !== 'passed')) lines.push(...conditionLines(io, c, '  '));
+    }
+    if (message) lines.push('', message);
+    lines.push('', io.c.dim('keys: c check · h hint · n next step · r reset the lab · q quit   (work in another terminal: iam-labs shell)'));
+    return lines.join('\n');
+  }
+
+  function celebration(): string {
+    const next = nextLab();
+    return [
+      io.c.green(`${SYM.pass} Lab ${lab.number} complete: all ${result.steps.length} steps pass (every one re-checked just now).`),
+      next ? `Next: iam-labs start ${next.number}  (${next.title})` : o.course.finale || 'You finished the course!',
+    ].join('\n');
+  }
+
+  async function redraw(): Promise<void> {
+    if (fancy) w(`\x1b[H\x1b[2J${await screen()}\n`);
+  }
+
+  async function regrade(reason: 'change' | 'poll' | 'key'): Promise<void> {
+    if (grading) {
+      again = true;
+      return grading;
+    }
+    grading = (async () => {
+      do {
+        again = false;
+        const before = result;
+        try {
+          result = await gradeLab(o.open, lab, o.grader);
+        } catch (e) {
+          message = io.c.red(`${SYM.fail} ${(e as Error).message}`);
+          break;
+        }
+        const newly = result.steps.filter((s, i) => s.passed && !before.steps[i]?.passed);
+        for (const s of newly) {
+          message = io.c.green(`${SYM.pass} “${s.title}” passes!`);
+          if (!fancy) io.out.write(`${SYM.pass} step ${lab.steps.findIndex((x) => x.id === s.id) + 1} passes: ${s.title}\n`);
+        }
+        const lost = result.steps.filter((s, i) => !s.passed && before.steps[i]?.passed);
+        for (const s of lost) if (!fancy) io.out.write(`${SYM.fail} step no longer passes: ${s.title}\n`);
+        if (newly.length && result.steps[current]?.passed) {
+          const next = result.steps.findIndex((s) => !s.passed);
+          if (next >= 0) current = next;
+        }
+        if (result.passed && !celebrated) {
+          celebrated = true;
+          if (!fancy) io.out.write(`\n${celebration()}\n`);
+        }
+        if (!result.passed) celebrated = false;
+        if (reason === 'key' && !fancy) io.out.write(`${plainStatus()}\n`);
+      } while (again);
+    })();
+    try {
+      await grading;
+    } finally {
+      grading = undefined;
+    }
+    await redraw();
+  }
+
+  function plainStatus(): string {
+    const lines = result.steps.map((s, i) => stepLine(io, s, i));
+    const r = result.steps[current];
+    if (r && !r.passed) for (const c of r.conditions.filter((c) => c.status !== 'passed')) lines.push(...conditionLines(io, c, '      '));
+    return lines.join('\n');
+  }
+
+  function hint(): string {
+    const step = lab.steps[current];
+    const tier = hintTier.get(step.id) ?? 0;
+    hintTier.set(step.id, Math.min(tier + 1, step.hints.length - 1));
+    const r = result.steps[current];
+    const stateAware = r?.conditions.filter((c) => c.status === 'failed' && c.hint).map((c) => `  ${c.hint}`) ?? [];
+    return [...(stateAware.length ? ['What the check sees:', ...stateAware, ''] : []), hintText(step, tier)].join('\n');
+  }
+
+  async function reset(): Promise<void> {
+    message = 'Resetting the lab…';
+    await redraw();
+    await seedLab(o.open, lab, o.grader, await loadGraders(io.env));
+    result = await gradeLab(o.open, lab, o.grader);
+    current = 0;
+    hintTier.clear();
+    celebrated = result.passed;
+    message = `${SYM.pass} The lab is back to its starting state.`;
+  }
+
+  // change events (in-process emulator) or polling (anything else)
+  let debounce: NodeJS.Timeout | undefined;
+  const unsubscribe = o.open.handle.onChange?.(() => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void regrade('change'), 150);
+  });
+  const poll = unsubscribe ? undefined : setInterval(() => void regrade('poll'), POLL_MS);
+
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    const cleanups: Array<() => void> = [];
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      unsubscribe?.();
+      if (poll) clearInterval(poll);
+      clearTimeout(debounce);
+      for (const c of cleanups) c();
+      if (fancy) w('\x1b[?1049l');
+      io.out.write(result.passed ? `${celebration()}\n` : `Left the lab: ${result.steps.filter((s) => s.passed).length} of ${result.steps.length} steps pass. \`iam-labs start ${lab.number}\` continues.\n`);
+      resolve(code);
+    };
+    const onSignal = () => finish(0);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    cleanups.push(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+
+    if (fancy) {
+      const input = io.input as NodeJS.ReadStream;
+      w('\x1b[?1049h');
+      readline.emitKeypressEvents(input);
+      input.setRawMode?.(true);
+      input.resume();
+      const onKey = (_s: string, key: { name?: string; ctrl?: boolean }) => {
+        void (async () => {
+          if (key.ctrl && key.name === 'c') return finish(0);
+          switch (key.name) {
+            case 'q':
+              return finish(0);
+            case 'c':
+              showFailures = true;
+              message = 'Checked just now.';
+              return regrade('key');
+            case 'h':
+              message = hint();
+              return redraw();
+            case 'n':
+              current = (current + 1) % lab.steps.length;
+              message = '';
+              showFailures = false;
+              return redraw();
+            case 'r':
+              await reset();
+              return redraw();
+          }
+        })().catch((e: Error) => {
+          message = io.c.red(e.message);
+          void redraw();
+        });
+      };
+      input.on('keypress', onKey);
+      cleanups.push(() => {
+        input.off('keypress', onKey);
+        input.setRawMode?.(false);
+        input.pause();
+      });
+      void redraw();
+      return;
+    }
+
+    // plain / non-terminal: linear text and numbered choices
+    const menu = 'Choose: 1 check · 2 hint · 3 next step · 4 reset the lab · 5 quit';
+    io.out.write(`${plainStatus()}\n\n${PLAIN_INTRO}\n${menu}\n`);
+    const rl = readline.createInterface({ input: io.input, terminal: false });
+    cleanups.push(() => rl.close());
+    rl.on('line', (line) => {
+      const choice = line.trim().toLowerCase();
+      void (async () => {
+        if (choice === '1' || choice === 'c') {
+          await regrade('key');
+        } else if (choice === '2' || choice === 'h') io.out.write(`${hint()}\n`);
+        else if (choice === '3' || choice === 'n') {
+          current = (current + 1) % lab.steps.length;
+          const step = lab.steps[current];
+          io.out.write(`Step ${current + 1}: ${step.title}\n${step.body}\n`);
+        } else if (choice === '4' || choice === 'r') {
+          await reset();
+          io.out.write(`${message}\n${plainStatus()}\n`);
+        } else if (choice === '5' || choice === 'q') return finish(0);
+        else if (choice) io.out.write(`Type a number from 1 to 5.\n`);
+        io.out.write(`${menu}\n`);
+      })().catch((e: Error) => io.out.write(`${SYM.fail} ${e.message}\n`));
+    });
+    // stdin closed (e.g. started from a script): keep serving the lab until a signal
+    rl.on('close', () => {
+      if (!finished) io.out.write('Input closed: the lab keeps running until Ctrl-C or `iam-labs stop`.\n');
+    });
+  });
+}
+
+const PLAIN_INTRO = 'Work in another terminal (`iam-labs shell`). This screen prints a line whenever a step starts or stops passing.';

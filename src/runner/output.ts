@@ -1,0 +1,91 @@
+/**
+ * All terminal rendering of results: checklists, failed conditions, the chapter (Markdown via
+ * marked + marked-terminal). Every state has a symbol and a word, never color alone.
+ */
+import type { Course, Lab, Step } from './course.js';
+import type { ConditionResult, LabResult, StepResult } from './grading.js';
+import type { CommandIO } from './io.js';
+import type { ProgressData } from './progress.js';
+
+export const SYM = { pass: '✔', fail: '✘', unknown: '?', todo: '○', current: '▶' };
+
+export function conditionLines(io: CommandIO, c: ConditionResult, indent = '    '): string[] {
+  const { c: col } = io;
+  if (c.status === 'passed') return [`${indent}${col.green(SYM.pass)} ${c.name}`];
+  const head =
+    c.status === 'unverifiable'
+      ? `${indent}${col.yellow(SYM.unknown)} ${c.name} — not verifiable on this backend`
+      : `${indent}${col.red(SYM.fail)} ${c.name} — not yet`;
+  const sub = `${indent}    `;
+  const lines = [head, `${sub}expected: ${c.expected}`, `${sub}found:    ${c.found}`];
+  if (c.why) lines.push(`${sub}why:      ${c.why}`);
+  if (c.hint) lines.push(`${sub}hint:     ${c.hint}`);
+  return lines;
+}
+
+export function stepLine(io: CommandIO, r: StepResult, index: number): string {
+  const mark = r.passed ? io.c.green(`${SYM.pass} done`) : io.c.red(`${SYM.fail} todo`);
+  const unverifiable = r.conditions.filter((c) => c.status === 'unverifiable').length;
+  return `${String(index + 1).padStart(2)}. ${mark}  ${r.title} ${io.c.dim(`(${r.id})`)}${unverifiable ? io.c.yellow(`  ${SYM.unknown} ${unverifiable} not verifiable here`) : ''}`;
+}
+
+/** A full report: every step, and the conditions of those not passed (or not verifiable). */
+export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: boolean } = {}): string {
+  const lines = [io.c.bold(`${r.lab}: ${r.title}`) + (r.backend ? io.c.dim(`  [${r.backend}]`) : ''), ''];
+  r.steps.forEach((s, i) => {
+    lines.push(stepLine(io, s, i));
+    for (const c of s.conditions) {
+      if (c.status === 'passed' && !opts.verbose) continue;
+      lines.push(...conditionLines(io, c, '      '));
+    }
+  });
+  const done = r.steps.filter((s) => s.passed).length;
+  lines.push('', r.passed ? io.c.green(`${SYM.pass} All ${done} steps pass.`) : `${done} of ${r.steps.length} steps pass.`);
+  return lines.join('\n');
+}
+
+/** Plain text of a step's failure, used to match a mistake's expectFeedback. */
+export function feedbackText(r: StepResult): string {
+  return r.conditions
+    .filter((c) => c.status !== 'passed')
+    .map((c) => [c.name, c.expected, c.found, c.why ?? '', c.hint ?? ''].join('\n'))
+    .join('\n');
+}
+
+let markdownReady: Promise<(md: string) => string> | undefined;
+
+/** Markdown for the terminal (loaded lazily: marked-terminal pulls in a lot). */
+export async function renderMarkdown(io: CommandIO, md: string): Promise<string> {
+  if (io.plain || !io.tty) return md.trim();
+  markdownReady ??= (async () => {
+    const { Marked } = await import('marked');
+    const { markedTerminal } = await import('marked-terminal');
+    const m = new Marked();
+    m.use(markedTerminal({ reflowText: true, width: Math.min(process.stdout.columns || 80, 100) }) as never);
+    return (text: string) => String(m.parse(text)).trimEnd();
+  })();
+  return (await markdownReady)(md);
+}
+
+export function labProgressLine(io: CommandIO, lab: Lab, p: ProgressData): string {
+  const done = lab.steps.filter((s) => p.steps[s.id]?.passedAt).length;
+  const complete = !!p.labs[lab.id]?.completedAt;
+  const mark = complete ? io.c.green(`${SYM.pass} complete`) : done ? io.c.yellow(`${done}/${lab.steps.length} steps`) : io.c.dim('not started');
+  return `  ${lab.number}  ${lab.title.padEnd(32)} ${mark}${lab.minutes ? io.c.dim(`  ~${lab.minutes} min`) : ''}`;
+}
+
+export function courseOverview(io: CommandIO, course: Course, p: ProgressData): string {
+  const next = course.labs.find((l) => !p.labs[l.id]?.completedAt);
+  return [
+    io.c.bold(course.title),
+    course.welcome ? `\n${course.welcome}\n` : '',
+    ...course.labs.map((l) => `${labProgressLine(io, l, p)}\n      ${io.c.dim(l.summary)}`),
+    '',
+    next ? `Next: ${io.c.cyan(`iam-labs start ${next.number}`)}   (iam-labs --help for everything else)` : course.finale || 'Every lab is complete.',
+  ].join('\n');
+}
+
+export function hintText(step: Step, tier: number): string {
+  const t = Math.max(0, Math.min(tier, step.hints.length - 1));
+  return `Hint ${t + 1} of ${step.hints.length} for “${step.title}”:\n  ${step.hints[t]}`;
+}

@@ -1,0 +1,58 @@
+/**
+ * session.json: which backend the lab runs on (endpoint, account, root credentials, the pid or
+ * container serving it) and which lab is seeded there. Later commands reach the lab only
+ * through it; with no session they refuse instead of guessing from the environment.
+ */
+import fs from 'node:fs';
+import type { BackendInfo } from '../backends/types.js';
+import { writeFileAtomic } from '../emulator/state/persistence.js';
+import { CorruptFileError, NoSessionError } from './errors.js';
+import { statePaths } from './paths.js';
+import { keepAside } from '../emulator/state/persistence.js';
+
+export interface Session extends BackendInfo {
+  format: 1;
+  startedAt: string;
+  /** the lab seeded on the backend (start/reset), if any */
+  lab?: string;
+  /** true when `start` runs the backend in its own (foreground) process */
+  foreground?: boolean;
+}
+
+export function readSession(home: string): Session | undefined {
+  const file = statePaths(home).session;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const s = JSON.parse(text) as Session;
+    if (s && s.format === 1 && typeof s.endpoint === 'string' && s.credentials) return s;
+  } catch {
+    /* reported below */
+  }
+  const keptAs = keepAside(file);
+  throw new CorruptFileError(`the session file ${file} could not be read; it was kept as ${keptAs}.`, 2, 'Run iam-labs start <lab> to start a new session.');
+}
+
+export function requireSession(home: string): Session {
+  const s = readSession(home);
+  if (!s) throw new NoSessionError(NO_SESSION, 2, NO_SESSION_HINT);
+  return s;
+}
+
+export function writeSession(home: string, s: Session): void {
+  writeFileAtomic(statePaths(home).session, `${JSON.stringify(s, null, 2)}\n`);
+}
+
+export function removeSession(home: string): void {
+  fs.rmSync(statePaths(home).session, { force: true });
+}
+
+const NO_SESSION = 'no lab is running, so there is nothing to check.';
+const NO_SESSION_HINT =
+  'Run `iam-labs start 01` first (add --detach to keep it running in the background).\n' +
+  'iam-labs never falls back to your own AWS credentials or endpoints.';

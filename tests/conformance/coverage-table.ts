@@ -1,0 +1,108 @@
+/**
+ * The generated parts of docs/emulator-coverage.md: every operation of IAM, STS and S3 (as the
+ * AWS SDK v3 clients list them) with whether the emulator implements it, and every accepted
+ * difference from moto (from known-differences.ts). The doc keeps them between markers;
+ * coverage-doc.test.ts fails when they are stale. Regenerate with:
+ *   node --import tsx tests/conformance/coverage-table.ts --write
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as IAM from '@aws-sdk/client-iam';
+import * as S3 from '@aws-sdk/client-s3';
+import * as STS from '@aws-sdk/client-sts';
+import { iamOperations } from '../../src/emulator/iam/operations.js';
+import { s3Operations } from '../../src/emulator/s3/operations.js';
+import { stsOperations } from '../../src/emulator/sts/operations.js';
+import { GLOBAL_DIFFERENCES, KNOWN_DIFFERENCES } from './known-differences.js';
+import { STEPS } from './script.js';
+
+export const DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'emulator-coverage.md');
+
+/** Short notes for operations whose behaviour a reader should know about. */
+const NOTES: Record<string, string> = {
+  'iam:ListPolicies': 'Scope AWS|Local|All, OnlyAttached, PathPrefix; the AWS managed catalog is a committed snapshot',
+  'iam:EnableMFADevice': 'both codes checked as consecutive TOTP codes',
+  'iam:SimulatePrincipalPolicy': 'through the project policy engine (iam-simulate), with matched statements',
+  'iam:SimulateCustomPolicy': 'through the project policy engine (iam-simulate)',
+  'iam:GenerateCredentialReport': "CSV in AWS's columns, with the <root_account> row",
+  'iam:CreateAccessKey': 'keys are real: SigV4 verified with their secret; 2 per user',
+  'iam:CreatePolicyVersion': '5 versions per policy (LimitExceeded)',
+  'sts:AssumeRole': 'trust policy evaluated as AWS does (plus the caller identity policy where AWS requires it); ExternalId, MFA, DurationSeconds',
+  'sts:GetSessionToken': 'MFA (SerialNumber + TokenCode) gives aws:MultiFactorAuthPresent sessions',
+  'sts:GetCallerIdentity': 'never denied, as in AWS',
+  's3:PutObject': 'aws-chunked bodies with trailing checksums (SDK v3 streams) accepted',
+  's3:GetObject': 'Range requests',
+  's3:ListObjectsV2': 'prefix, delimiter, continuation tokens',
+  's3:PutBucketPolicy': 'MalformedPolicy on bad documents; the policy is enforced',
+};
+
+function sdkOperations(mod: Record<string, unknown>): string[] {
+  return Object.keys(mod)
+    .filter((k) => k.endsWith('Command') && k !== 'Command' && k !== '$Command' && typeof mod[k] === 'function')
+    .map((k) => k.slice(0, -'Command'.length))
+    .sort();
+}
+
+function serviceTable(service: 'iam' | 'sts' | 's3', mod: Record<string, unknown>, table: Record<string, unknown>): string {
+  const ops = new Set([...sdkOperations(mod), ...Object.keys(table)]);
+  const conformance = new Set(STEPS.filter((s) => s.service === service).map((s) => s.op));
+  const rows = [...ops].sort().map((op) => {
+    const done = Object.hasOwn(table, op);
+    const tested = conformance.has(op) ? 'yes' : '';
+    return `| ${op} | ${done ? 'yes' : '—'} | ${tested} | ${NOTES[`${service}:${op}`] ?? ''} |`;
+  });
+  const implemented = [...ops].filter((op) => Object.hasOwn(table, op)).length;
+  return [
+    `${implemented} of ${ops.size} operations implemented. "moto script" marks operations the conformance script compares with moto_server.`,
+    '',
+    '| operation | implemented | moto script | notes |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function differencesTable(): string {
+  const global = GLOBAL_DIFFERENCES.map((g) => `| (every step) ${g.id} | ${esc(g.aws)} | ${esc(g.moto)} | ${g.doc} |`);
+  const perStep = KNOWN_DIFFERENCES.map((d) => `| \`${d.step}\` | ${esc(d.aws)} | ${esc(d.moto)} | ${d.doc} |`);
+  return [
+    `${KNOWN_DIFFERENCES.length} script steps and ${GLOBAL_DIFFERENCES.length} cross-cutting rules differ from moto_server 5.2.1; in each, the emulator follows the AWS documentation linked.`,
+    '',
+    '| step | AWS (and the emulator) | moto_server 5.2.1 | decided by |',
+    '|---|---|---|---|',
+    ...global,
+    ...perStep,
+  ].join('\n');
+}
+
+/** The generated blocks, keyed by marker name. */
+export function generatedBlocks(): Record<string, string> {
+  return {
+    iam: serviceTable('iam', IAM as Record<string, unknown>, iamOperations),
+    sts: serviceTable('sts', STS as Record<string, unknown>, stsOperations),
+    s3: serviceTable('s3', S3 as Record<string, unknown>, s3Operations),
+    differences: differencesTable(),
+  };
+}
+
+const begin = (name: string) => `<!-- generated:${name} begin (node --import tsx tests/conformance/coverage-table.ts --write) -->`;
+const end = (name: string) => `<!-- generated:${name} end -->`;
+
+/** The doc with every generated block replaced by its current content. */
+export function renderDoc(doc: string): string {
+  let out = doc;
+  for (const [name, body] of Object.entries(generatedBlocks())) {
+    const b = out.indexOf(begin(name));
+    const e = out.indexOf(end(name));
+    if (b < 0 || e < b) throw new Error(`docs/emulator-coverage.md lacks the markers for '${name}'`);
+    out = `${out.slice(0, b + begin(name).length)}\n${body}\n${out.slice(e)}`;
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]) && process.argv.includes('--write')) {
+  fs.writeFileSync(DOC, renderDoc(fs.readFileSync(DOC, 'utf8')));
+  console.log(`updated ${path.relative(process.cwd(), DOC)}`);
+}

@@ -1,0 +1,52 @@
+/** Runs the conformance script against one backend and returns one normalized result per step. */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { normalizeError, normalizeOutput, type Normalized } from './normalize.js';
+import { commandFor, STEPS, type Creds, type Step, type Vars } from './script.js';
+
+export interface StepResult {
+  step: Step;
+  result: Normalized;
+  /** the raw error name/message when the call failed (for the report) */
+  raw?: string;
+}
+
+const ROOT: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export async function runScript(endpoint: string, steps: Step[] = STEPS): Promise<StepResult[]> {
+  const vars: Vars = {};
+  const cache = new Map<string, { iam: IAMClient; sts: STSClient }>();
+  const clientsFor = (creds: Creds) => {
+    const key = `${creds.accessKeyId}:${creds.sessionToken ?? ''}`;
+    let c = cache.get(key);
+    if (!c) {
+      const common = { endpoint, region: 'us-east-1', credentials: creds, maxAttempts: 1 };
+      c = { iam: new IAMClient(common), sts: new STSClient(common) };
+      cache.set(key, c);
+    }
+    return c;
+  };
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    let result: Normalized;
+    let raw: string | undefined;
+    try {
+      const creds = step.as ? step.as(vars) : ROOT;
+      if (!creds) throw new Error(`step ${step.id}: no credentials saved (an earlier step failed)`);
+      const Command = commandFor(step.service, step.op);
+      const client = clientsFor(creds)[step.service];
+      const out = await (client as { send(c: unknown): Promise<unknown> }).send(new Command(step.input(vars)));
+      step.save?.(out, vars);
+      result = normalizeOutput(step.pick ? step.pick(out) : out);
+    } catch (e) {
+      result = normalizeError(e);
+      raw = `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    results.push({ step, result, raw });
+  }
+  for (const c of cache.values()) {
+    c.iam.destroy();
+    c.sts.destroy();
+  }
+  return results;
+}

@@ -1,0 +1,51 @@
+/**
+ * Every lab of the course against a real embedded emulator: setup → each step's check fails →
+ * solve → passes; and every "must fail on" mistake of COURSE.md → the step fails with feedback
+ * that names the problem (the feedback text is kept as a snapshot).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labGraders } from '../../src/graders/index.js';
+import { createLabContext } from '../../src/graders/context.js';
+import { devCheckLab } from '../../src/graders/dev-check.js';
+import { ROOT, startTestEmulator } from '../helpers/emulator.js';
+import type { StartedEmulator } from '../../src/emulator/index.js';
+
+let emu: StartedEmulator;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+/** Each context starts from an empty emulator (bucket names are global, so a new account is not enough). */
+const fresh = () => {
+  emu.emulator.state.reset();
+  return createLabContext({ endpoint: emu.endpoint, credentials: ROOT });
+};
+
+/** Mask volatile values (key ids, dates, account ids) so the snapshot is stable. */
+const normalize = (s: string) =>
+  s
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<key-id>')
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<date>')
+    .replace(/\b0{12}\b/g, '<account>');
+
+describe.each(Object.keys(labGraders))('lab %s', (labId) => {
+  it('dev check: steps fail before solve, pass after; every mistake fails with its feedback', async () => {
+    const report = await devCheckLab(labGraders[labId], fresh);
+    for (const s of report.steps) {
+      expect.soft(s.error, `${s.id} error`).toBeUndefined();
+      expect.soft(s.failedBeforeSolve, `${s.id} must fail before solve: ${JSON.stringify(s.before)}`).toBe(true);
+      expect.soft(s.passedAfterSolve, `${s.id} must pass after solve: ${JSON.stringify(s.after.filter((c) => c.status !== 'passed'))}`).toBe(true);
+      for (const m of s.mistakes) {
+        expect.soft(m.error, `${s.id} / ${m.name} error`).toBeUndefined();
+        expect.soft(m.failed, `${s.id} / ${m.name} must fail`).toBe(true);
+        expect.soft(m.matched, `${s.id} / ${m.name} feedback:\n${m.feedback}`).toBe(true);
+      }
+    }
+    const feedback = Object.fromEntries(report.steps.flatMap((s) => s.mistakes.map((m) => [`${s.id} — ${m.name}`, normalize(m.feedback)])));
+    expect(feedback).toMatchSnapshot();
+  }, 120_000);
+});

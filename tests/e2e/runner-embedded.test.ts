@@ -1,0 +1,176 @@
+/**
+ * The built CLI end to end on the embedded backend, with the toy course: start --detach, check
+ * (text and JSON, exit codes), the real aws CLI through `iam-labs shell -c`, hint, reset, solve,
+ * progress, env, stop — and the safety rule: no lab running → exit 2, nothing contacted.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, cleanup, cli, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
+
+beforeAll(() => ensureBuilt(), 180_000);
+
+describe('safety: no lab running', () => {
+  it('check 01 with real-looking AWS settings exits 2 and connects nowhere', async () => {
+    let connections = 0;
+    const trap = net.createServer((c) => {
+      connections++;
+      c.destroy();
+    });
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', () => r()));
+    const port = (trap.address() as net.AddressInfo).port;
+    const lab = newLabHome({
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_PROFILE: 'production',
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      IAM_LABS_ENDPOINT_TRAP: String(port),
+      HTTP_PROXY: `http://127.0.0.1:${port}`,
+      HTTPS_PROXY: `http://127.0.0.1:${port}`,
+    });
+    try {
+      for (const args of [['check', '01'], ['check'], ['reset'], ['solve', '01'], ['env']]) {
+        const r = await cli(lab, args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(/no lab is running/);
+        expect(r.stderr).toMatch(/iam-labs start 01/);
+        expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      }
+      expect(connections).toBe(0);
+    } finally {
+      trap.close();
+    }
+  });
+
+  it('an unknown lab lists the valid ones (exit 2)', async () => {
+    const r = await cli(newLabHome(), ['start', 'roles']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/there is no lab 'roles'/);
+    expect(r.stderr).toMatch(/01-toy/);
+    expect(r.stderr).toMatch(/02-extra/);
+  });
+});
+
+describe('a lab on the embedded backend, detached', () => {
+  let lab: Lab;
+  beforeAll(() => {
+    lab = newLabHome();
+  });
+  afterAll(() => cleanup(lab));
+
+  it('start --detach says which backend and why, seeds, shows the checklist', async () => {
+    const r = await cli(lab, ['start', '01', '--detach']);
+    expect(r.stderr).toBe(r.stderr); // (spinner-free: not a TTY)
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/backend: embedded — auto: no endpoint given/);
+    expect(r.stdout).toMatch(/Toy users/);
+    expect(r.stdout).toMatch(/✘ todo\s+Create the user Alpha/);
+    expect(r.stdout).toMatch(/keeps running in the background at http:\/\/127\.0\.0\.1:\d+/);
+    const s = session(lab)!;
+    expect(s.backend).toBe('embedded');
+    expect(s.lab).toBe('01-toy');
+    expect(alive(s.pid)).toBe(true);
+    const config = fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'aws', 'config'), 'utf8');
+    expect(config).toContain(`endpoint_url = ${s.endpoint}`);
+    const creds = fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'aws', 'credentials'), 'utf8');
+    expect(creds).toMatch(/\[default\]\naws_access_key_id = test/);
+    expect(creds).toMatch(/\[seeded\]\naws_access_key_id = AKIATOYSEEDED0000001/);
+    expect(fs.existsSync(path.join(lab.home, '.aws'))).toBe(false);
+  });
+
+  it('check: exit 1 with named conditions; --json has the documented shape', async () => {
+    const r = await cli(lab, ['check']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✘ user Alpha exists — not yet\n\s+expected: a user named exactly Alpha\n\s+found:\s+no such user/);
+    const j = await cli(lab, ['check', '--json']);
+    expect(j.code).toBe(1);
+    const json = JSON.parse(j.stdout);
+    expect(json).toMatchObject({ lab: '01-toy', passed: false });
+    expect(json.steps.map((s: { id: string }) => s.id)).toEqual(['toy/create-user', 'toy/second-user']);
+    expect(json.steps[0]).toMatchObject({ id: 'toy/create-user', title: 'Create the user Alpha', passed: false });
+    expect(json.steps[0].conditions[0]).toMatchObject({ name: 'user Alpha exists', passed: false, expected: expect.any(String), found: 'no such user', why: expect.any(String) });
+  });
+
+  it('the real aws CLI in `iam-labs shell` reaches the lab; a wrong-case user is named as such', async () => {
+    const who = await cli(lab, ['shell', '-c', 'aws sts get-caller-identity --output json']);
+    expect(who.code, who.stderr).toBe(0);
+    expect(JSON.parse(who.stdout).Account).toBe('000000000000');
+    const mk = await cli(lab, ['shell', '-c', 'aws iam create-user --user-name alpha']);
+    expect(mk.code, mk.stderr).toBe(0);
+    const r = await cli(lab, ['check']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/found:\s+user alpha \(wrong case\)/);
+  });
+
+  it('hint: what the check sees, then tiered hints one after another', async () => {
+    const h1 = await cli(lab, ['hint']);
+    expect(h1.code).toBe(0);
+    expect(h1.stdout).toMatch(/What the check sees now for “Create the user Alpha”/);
+    expect(h1.stdout).toMatch(/Hint 1 of 3.*\n\s+Users are created with the IAM API\./);
+    const h2 = await cli(lab, ['hint']);
+    expect(h2.stdout).toMatch(/Hint 2 of 3/);
+    const h3 = await cli(lab, ['hint', 'toy/second-user']);
+    expect(h3.stdout).toMatch(/Hint 1 of 2 for “Create beta under \/team\/”/);
+  });
+
+  it('reset: the wrong user is gone, the seed is back', async () => {
+    const r = await cli(lab, ['reset']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/back to its starting state/);
+    const users = await cli(lab, ['shell', '-c', 'aws iam list-users --output json']);
+    expect(JSON.parse(users.stdout).Users.map((u: { UserName: string }) => u.UserName)).toEqual(['seeded-user']);
+  });
+
+  it('doing the steps with the aws CLI turns them green; exit 0 when all pass', async () => {
+    await cli(lab, ['shell', '-c', 'aws iam create-user --user-name Alpha >/dev/null']);
+    const one = await cli(lab, ['check']);
+    expect(one.code).toBe(1);
+    expect(one.stdout).toMatch(/✔ done\s+Create the user Alpha/);
+    await cli(lab, ['shell', '-c', 'aws iam create-user --user-name beta --path /team/ >/dev/null']);
+    const all = await cli(lab, ['check']);
+    expect(all.code, all.stdout).toBe(0);
+    expect(all.stdout).toMatch(/All 2 steps pass/);
+    const p = JSON.parse((await cli(lab, ['progress', '--json'])).stdout);
+    expect(p.labs[0]).toMatchObject({ id: '01-toy', complete: true });
+    expect(p.labs[0].steps.every((s: { passed: boolean }) => s.passed)).toBe(true);
+    const list = await cli(lab, ['list']);
+    expect(list.stdout).toMatch(/01\s+Toy users\s+✔ complete/);
+    expect(list.stdout).toMatch(/Next: iam-labs start 02/);
+  });
+
+  it('env prints the exports and unsets keys', async () => {
+    const r = await cli(lab, ['env']);
+    expect(r.code).toBe(0);
+    const s = session(lab)!;
+    expect(r.stdout).toContain(`export AWS_ENDPOINT_URL='${s.endpoint}'`);
+    expect(r.stdout).toContain(`export AWS_CONFIG_FILE='${path.join(lab.env.IAM_LABS_HOME, 'aws', 'config')}'`);
+    expect(r.stdout).toMatch(/export AWS_PAGER=''/);
+    expect(r.stdout).toMatch(/export AWS_PROFILE='default'/);
+    expect(r.stdout).toMatch(/unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN/);
+  });
+
+  it('solve another lab on the same backend, then stop', async () => {
+    const r = await cli(lab, ['solve', '02']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/solved extra\/gamma/);
+    const pid = session(lab)!.pid;
+    const stop = await cli(lab, ['stop']);
+    expect(stop.code).toBe(0);
+    expect(session(lab)).toBeUndefined();
+    expect(alive(pid)).toBe(false);
+    const after = await cli(lab, ['check']);
+    expect(after.code).toBe(2);
+  });
+});
+
+describe('dev check on the toy course', () => {
+  it('every step starts unsolved, its solution passes, each mistake fails with its feedback', async () => {
+    const r = await cli(newLabHome(), ['dev', 'check']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/✔ ok\s+toy\/create-user: unsolved fails, solution passes/);
+    expect(r.stdout).toMatch(/✔ ok\s+toy\/create-user: mistake: wrong case/);
+    expect(r.stdout).toMatch(/✔ ok\s+toy\/second-user: mistake: no path/);
+    expect(r.stdout).toMatch(/0 problems/);
+  });
+});

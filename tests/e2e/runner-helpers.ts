@@ -1,0 +1,78 @@
+/**
+ * Helpers for the runner's e2e tests: the built CLI spawned with an isolated state directory
+ * (IAM_LABS_HOME), the toy fixture course and its graders, and no AWS_* from the test's env.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'iam-labs.js');
+
+/** Build once if the runner is not built yet (npm test builds before running vitest). */
+export function ensureBuilt(): void {
+  if (fs.existsSync(path.join(ROOT, 'dist', 'runner', 'commands', 'start.js'))) return;
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+export interface Lab {
+  home: string;
+  env: Record<string, string>;
+}
+
+export function newLabHome(extra: Record<string, string> = {}): Lab {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-e2e-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    IAM_LABS_HOME: path.join(home, 'state'),
+    IAM_LABS_COURSE_DIR: path.join(ROOT, 'tests', 'fixtures', 'course'),
+    IAM_LABS_GRADERS: path.join(ROOT, 'tests', 'fixtures', 'course', 'graders.mjs'),
+    NO_COLOR: '1',
+    ...extra,
+  };
+  return { home, env };
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(lab: Lab, args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: lab.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    c.stdin.end(input ?? '');
+  });
+}
+
+export function session(lab: Lab): { endpoint: string; pid?: number; backend: string; lab?: string } | undefined {
+  const f = path.join(lab.env.IAM_LABS_HOME, 'session.json');
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
+}
+
+export function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stop whatever a test left running (by the pid it recorded), never by name. */
+export async function cleanup(lab: Lab): Promise<void> {
+  const s = session(lab);
+  if (s) await cli(lab, ['stop']);
+  const after = session(lab);
+  if (after?.pid && alive(after.pid)) process.kill(after.pid, 'SIGKILL');
+}

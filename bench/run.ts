@@ -81,6 +81,9 @@ async function main(): Promise<void> {
         line('emulator calls/s per round', a.emulatorPerSecond.join(', '));
         line('moto calls/s per round', a.motoPerSecond.join(', '));
         line('median throughput ratio emulator/moto', `${a.medianRatio}×`, '≥ 5×', a.medianRatio >= 5);
+        line('SDK v3 client cost per call (replayed, no backend)', `${a.sdkClientMsPerCall} ms`);
+        line('per call: emulator / moto (median rounds)', `${a.emulatorMsPerCall} ms / ${a.motoMsPerCall} ms`);
+        line('backend-only ratio (SDK cost subtracted)', `${a.backendOnlyRatio}×`);
       }
     }
 

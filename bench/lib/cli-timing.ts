@@ -27,6 +27,9 @@ export function startEmulatorCli(): Promise<StartedCli> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--quiet'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     let out = '';
     let err = '';
     const timer = setTimeout(() => {

@@ -16,6 +16,9 @@ import {
   DeleteUserPolicyCommand,
   TagUserCommand,
 } from '@aws-sdk/client-iam';
+import { Readable } from 'node:stream';
+import { createEmulator } from '../../src/emulator/index.js';
+import { InProcessHandler, type SdkHttpRequest, type SdkHttpResponse } from '../../src/emulator/sdk-handler.js';
 import { msSince, median, round } from './stats.js';
 
 const POLICY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
@@ -24,8 +27,56 @@ const INLINE = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports/*' }],
 });
 
-export function iamClient(endpoint: string): IAMClient {
-  return new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+export function iamClient(endpoint: string, requestHandler?: unknown): IAMClient {
+  return new IAMClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    ...(requestHandler ? { requestHandler: requestHandler as never } : {}),
+  });
+}
+
+/**
+ * What the SDK itself costs per call (signing, serializing, parsing), with no backend at all:
+ * record one round's responses from an in-process emulator, then replay them to the same calls.
+ * Subtracting it from a backend's time per call leaves the backend's (and the transport's) share.
+ */
+export async function sdkClientCostMs(users: number, rounds: number): Promise<number> {
+  const recorded: Array<{ statusCode: number; headers: Record<string, string>; body: Buffer }> = [];
+  const live = new InProcessHandler(createEmulator());
+  const recorder = {
+    async handle(req: SdkHttpRequest): Promise<{ response: SdkHttpResponse }> {
+      const { response } = await live.handle(req);
+      const chunks: Buffer[] = [];
+      for await (const c of response.body) chunks.push(Buffer.from(c as Uint8Array));
+      const body = Buffer.concat(chunks);
+      recorded.push({ statusCode: response.statusCode, headers: response.headers, body });
+      return { response: { ...response, body: Readable.from([body]) } };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+  };
+  const rec = iamClient('http://127.0.0.1:4566', recorder);
+  await iamRound(rec, 'replay', users);
+  rec.destroy();
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let i = 0;
+    const replay = {
+      async handle(): Promise<{ response: SdkHttpResponse }> {
+        const x = recorded[i++];
+        return { response: { statusCode: x.statusCode, headers: x.headers, body: Readable.from([x.body]) } };
+      },
+      updateHttpClientConfig() {},
+      httpHandlerConfigs: () => ({}),
+    };
+    const client = iamClient('http://127.0.0.1:4566', replay);
+    const res = await iamRound(client, 'replay', users);
+    client.destroy();
+    times.push(res.ms / res.calls);
+  }
+  return median(times);
 }
 
 /** One round: `users` users each go through 11 calls. Returns calls per second. */
@@ -61,6 +112,11 @@ export interface MixResult {
   motoPerSecond: number[];
   ratios: number[];
   medianRatio: number;
+  emulatorMsPerCall: number;
+  motoMsPerCall: number;
+  sdkClientMsPerCall: number;
+  /** (moto − SDK) / (emulator − SDK): the backends compared without the client's own cost */
+  backendOnlyRatio: number;
 }
 
 /** Alternate emulator and moto rounds (after one warm-up round each, not counted). */
@@ -82,6 +138,9 @@ export async function compareIamMix(emulatorEndpoint: string, motoEndpoint: stri
   emu.destroy();
   moto.destroy();
   const ratios = e.map((x, i) => x / m[i]);
+  const sdk = await sdkClientCostMs(users, rounds);
+  const emuMs = 1000 / median(e);
+  const motoMs = 1000 / median(m);
   return {
     rounds,
     callsPerRound,
@@ -89,5 +148,9 @@ export async function compareIamMix(emulatorEndpoint: string, motoEndpoint: stri
     motoPerSecond: m.map((x) => round(x, 0)),
     ratios: ratios.map((x) => round(x)),
     medianRatio: round(median(ratios)),
+    emulatorMsPerCall: round(emuMs, 3),
+    motoMsPerCall: round(motoMs, 3),
+    sdkClientMsPerCall: round(sdk, 3),
+    backendOnlyRatio: round((motoMs - sdk) / Math.max(emuMs - sdk, 0.001)),
   };
 }

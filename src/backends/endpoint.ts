@@ -81,6 +81,7 @@ export async function startEndpoint(opts: StartOptions, identify: typeof callerI
     capabilities: ENDPOINT_CAPABILITIES,
     realAwsAccount: real ? opts.realAws : undefined,
     reason: '',
+    limits: real ? undefined : 'an endpoint of unknown kind: conditions that need IAM enforcement or last-used records are reported as not verifiable.',
   };
   return attachEndpoint(info);
 }

@@ -74,6 +74,7 @@ export async function startLocalstack(opts: StartOptions): Promise<BackendHandle
     capabilities: LOCALSTACK_CAPABILITIES,
     containerId: started.getId(),
     reason: '',
+    limits: 'LocalStack (community) does not enforce IAM and records no last-used data: graders evaluate policies themselves; conditions that need those records are reported as not verifiable.',
   };
   return attachLocalstack(info, opts.env);
 }

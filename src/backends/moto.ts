@@ -69,6 +69,7 @@ export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
     capabilities: MOTO_CAPABILITIES,
     pid: child.pid,
     reason: '',
+    limits: MOTO_LIMITS,
   };
   const handle = attachMoto(info);
   if (!opts.detach) {
@@ -92,6 +93,6 @@ export function attachMoto(info: BackendInfo): BackendHandle {
     stop: async () => {
       if (info.pid && processAlive(info.pid)) await killAndWait(info.pid);
     },
-    describe: () => `moto_server at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}: ${MOTO_LIMITS}`,
+    describe: () => `moto_server at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}`,
   };
 }

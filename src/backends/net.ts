@@ -1,4 +1,5 @@
 /** Small network helpers for backends: free ports, "is it answering yet?". */
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 
@@ -67,9 +68,16 @@ export function isLoopbackHost(host: string): boolean {
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A detached child whose parent exited may linger as a zombie where init does not reap it
+  // (containers): it answers kill(0) but is dead.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

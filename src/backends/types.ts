@@ -22,6 +22,8 @@ export interface BackendInfo {
   realAwsAccount?: string;
   /** one line: what it is and why it was chosen */
   reason: string;
+  /** what this backend cannot show (printed by start and doctor) */
+  limits?: string;
 }
 
 export interface BackendHandle {

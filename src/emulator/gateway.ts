@@ -53,7 +53,14 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest): P
     }
     const service = resolveService(req, auth);
     module = services[service] ?? services.iam;
-    if (authError) throw authError;
+    if (authError) {
+      // S3 words a Signature Version 2 request its own way (buckets made since 2020 refuse SigV2).
+      const authz = String(req.headers.authorization ?? '');
+      if (service === 's3' && authz.startsWith('AWS ')) {
+        throw new AwsError('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', 400);
+      }
+      throw authError;
+    }
     if (!services[service]) {
       throw new UnknownService(
         `The service '${service}' is not emulated here: iam-labs' embedded emulator serves IAM, STS and S3. Use --backend localstack for other services.`,

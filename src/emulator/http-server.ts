@@ -70,7 +70,15 @@ export function createRequestListener(emulator: Emulator): http.RequestListener 
           const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
           const headers: Record<string, string | number> = { ...out.headers };
           if (headers['content-length'] === undefined) headers['content-length'] = body.length;
-          res.writeHead(out.status, headers);
+          try {
+            res.writeHead(out.status, headers);
+          } catch (e) {
+            // A header value node refuses (e.g. a control character echoed back) is our bug, not a crash.
+            process.emitWarning(`iam-labs emulator: could not write response headers: ${(e as Error).message}`);
+            if (!res.headersSent) res.writeHead(500, { 'content-length': 0 });
+            res.end();
+            return;
+          }
           res.end(req.method === 'HEAD' ? undefined : body);
         },
         () => {

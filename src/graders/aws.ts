@@ -29,6 +29,8 @@ import {
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
   GetGroupCommand,
+  GetRoleCommand,
+  GetUserCommand,
   ListAccessKeysCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
@@ -341,8 +343,8 @@ export async function ensureBucket(s3: S3Client, Bucket: string, objects: Record
 
 export async function deleteUserCompletely(ctx: LabContext, UserName: string): Promise<void> {
   const iam = ctx.clients.iam;
-  const keys = await ignoreMissing(iam.send(new ListAccessKeysCommand({ UserName })));
-  if (!keys) return;
+  if (!(await ignoreMissing(iam.send(new GetUserCommand({ UserName }))))) return;
+  const keys = await iam.send(new ListAccessKeysCommand({ UserName }));
   for (const k of keys.AccessKeyMetadata ?? []) await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: k.AccessKeyId }));
   await ignoreMissing(iam.send(new DeleteLoginProfileCommand({ UserName })));
   for (const p of await listUserInline(iam, UserName)) await iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: p }));
@@ -363,8 +365,9 @@ export async function deleteGroupCompletely(ctx: LabContext, GroupName: string):
 
 export async function deleteRoleCompletely(ctx: LabContext, RoleName: string): Promise<void> {
   const iam = ctx.clients.iam;
-  const profiles = await ignoreMissing(iam.send(new ListInstanceProfilesForRoleCommand({ RoleName })));
-  if (!profiles) return;
+  // GetRole first: some backends (moto) answer list calls for a missing role with an empty list.
+  if (!(await ignoreMissing(iam.send(new GetRoleCommand({ RoleName }))))) return;
+  const profiles = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName }));
   for (const ip of profiles.InstanceProfiles ?? []) {
     await iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: ip.InstanceProfileName }));
   }

@@ -120,7 +120,14 @@ export class Probes {
       const iam = this.ctx.clients.iam;
       const out: GatheredPolicy[] = [];
       const suffix = via ? ` (${via} is a member)` : '';
-      for (const name of await listGroupInline(iam, group)) {
+      let inline: string[];
+      try {
+        inline = await listGroupInline(iam, group);
+      } catch (e) {
+        if (isNotFound(e)) throw new MissingPrincipal(`group ${group}`, `group ${group} does not exist`);
+        throw e;
+      }
+      for (const name of inline) {
         const r = await iam.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: name }));
         out.push({ name, document: decodePolicyDocument(r.PolicyDocument), source: `inline on group ${group}${suffix}`, kind: 'identity' });
       }

@@ -1,9 +1,7 @@
 /**
  * Reading trust policies for state-aware hints: which principals a role's trust policy lets
- * assume it ("the trust policy lets lambda.amazonaws.com assume EC2AccessRole, not EC2"), plus
- * the typo finder's words about principals that cannot exist.
+ * assume it ("the trust policy lets lambda.amazonaws.com assume EC2AccessRole, not EC2").
  */
-import { lintHints } from '../policy/lint.js';
 import { asList, parsePolicy, statementsOf } from './aws.js';
 import { statementCoversAction } from './match.js';
 import { MissingPrincipal, type Probes } from './probes.js';
@@ -35,8 +33,8 @@ function describe(t: TrustedPrincipals): string {
 }
 
 /**
- * A hint naming what the trust policy actually trusts when it is not what the step wants, plus
- * typo findings (e.g. "lamda.amazonaws.com is not an AWS service principal — did you mean …").
+ * A hint naming what the trust policy actually trusts when it is not what the step wants
+ * (typos such as "lamda.amazonaws.com" are added by probeCondition for every document).
  */
 export async function trustHint(probes: Probes, role: string, wanted: string): Promise<string | undefined> {
   let trust;
@@ -47,11 +45,9 @@ export async function trustHint(probes: Probes, role: string, wanted: string): P
     throw e;
   }
   const t = trustedPrincipals(trust);
-  const typos = await lintHints(trust, 'trust', `trust policy of ${role}`);
   const parts: string[] = [];
   const all = [...t.services, ...t.aws];
   const onlyWanted = all.length === 1 && all[0] === wanted;
   if (!onlyWanted) parts.push(`The trust policy lets ${describe(t)} assume ${role}; this step wants ${wanted}${all.includes(wanted) ? ' only' : ''}.`);
-  parts.push(...typos);
   return parts.length ? parts.join(' ') : undefined;
 }

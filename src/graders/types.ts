@@ -25,6 +25,11 @@ export interface Capabilities {
   recordsAccessKeyLastUsed: boolean;
   recordsRoleLastUsed: boolean;
   bucketPolicies: boolean;
+  /**
+   * Whether GetLoginProfile reports PasswordResetRequired as set (moto ignores the flag).
+   * Absent means yes.
+   */
+  recordsPasswordResetRequired?: boolean;
 }
 
 export interface LabContext {

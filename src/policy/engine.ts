@@ -33,7 +33,7 @@ type IndexMaps = Map<string, number[]>;
 
 function prepared(input: PolicyInput, kind: Kind, service: string, maps: IndexMaps): PreparedPolicy['policy'] {
   const p = preparePolicy(input, kind, service);
-  maps.set(kind === 'resource' ? 'resource:' : `${kind}:${input.name}`, p.indexMap);
+  maps.set(kind === 'resource' || kind === 'session' ? `${kind}:` : `${kind}:${input.name}`, p.indexMap);
   return p.policy;
 }
 
@@ -111,8 +111,10 @@ function refOf(
   maps: IndexMaps,
   a: { policyId: string; statement: { index(): number; sid(): string | undefined; effect(): string } },
 ): StatementRef {
-  const input = inputs.get(a.policyId);
-  const indexMap = maps.get(kind === 'resource' ? 'resource:' : `${kind}:${a.policyId}`);
+  // There is at most one session policy and one resource policy: look them up by kind.
+  const single = kind === 'resource' || kind === 'session';
+  const input = single ? [...inputs.values()][0] : inputs.get(a.policyId);
+  const indexMap = maps.get(single ? `${kind}:` : `${kind}:${a.policyId}`);
   const sid = a.statement.sid();
   return {
     policy: input?.name ?? a.policyId ?? kind,
@@ -163,7 +165,11 @@ export async function evaluate(input: EvaluationRequest): Promise<EvaluationResu
   const denies: StatementRef[] = [];
   const allows: StatementRef[] = [];
   const nearMisses: NearMiss[] = [];
-  const requestInfo = { action: req.action, resource: req.resource, principal: req.principal.arn };
+  const requestInfo = {
+    action: req.action,
+    resource: req.resource,
+    principal: req.principal.type === 'anonymous' ? 'anonymous (an unsigned request)' : req.principal.arn,
+  };
   for (const [kind, part] of parts) {
     if (!part) continue;
     for (const s of part.denyStatements) denies.push(ref(kind, s));
@@ -195,6 +201,8 @@ export async function evaluate(input: EvaluationRequest): Promise<EvaluationResu
       action: req.action,
       resource: req.resource,
       crossAccount,
+      anonymous: req.principal.type === 'anonymous',
+      hasResourcePolicy: Boolean(req.resourcePolicy),
       kindNames: { boundary: req.permissionsBoundary?.name, resource: req.resourcePolicy?.name },
     }),
     awsMessage: deniedBy

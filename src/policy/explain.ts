@@ -75,7 +75,11 @@ export function nearMissOf(
     if (e.notActions) {
       return { ...ref, element: 'NotAction', detail: `NotAction lists ${request.action}, so this statement leaves it out` };
     }
-    const typo = asArray(e.actions).find((a) => !a.action.includes('*') && closeTo(a.action.toLowerCase(), action));
+    // A typo keeps the verb (s3:GetObjects for s3:GetObject); s3:PutObject is another action, not a typo.
+    const verb = (a: string) => a.slice(a.indexOf(':') + 1, a.indexOf(':') + 4);
+    const typo = asArray(e.actions).find(
+      (a) => !a.action.includes('*') && verb(a.action.toLowerCase()) === verb(action) && closeTo(a.action.toLowerCase(), action),
+    );
     if (typo) {
       return { ...ref, element: 'Action', detail: `Action lists ${typo.action}, which is not ${request.action} (check the spelling)` };
     }
@@ -149,6 +153,8 @@ export function reasonText(opts: {
   action: string;
   resource: string;
   crossAccount: boolean;
+  anonymous?: boolean;
+  hasResourcePolicy?: boolean;
   kindNames: Partial<Record<Kind, string>>;
 }): string {
   const first = opts.deciding[0];
@@ -171,9 +177,17 @@ export function reasonText(opts: {
       if (opts.action.toLowerCase() === 'sts:assumerole') {
         return `The role's trust policy does not allow this caller to assume it.${hint}`;
       }
-      return opts.crossAccount
-        ? `Cross-account access needs both an Allow in the caller's identity-based policy and an Allow in the resource's policy; ${opts.kindNames.resource ?? 'the resource policy'} does not allow this caller.${hint}`
-        : `No policy allows ${opts.action} on ${opts.resource}.${hint}`;
+      if (opts.anonymous) {
+        return opts.hasResourcePolicy
+          ? `Unsigned (anonymous) requests are allowed only by a resource-based policy, and no statement of ${opts.kindNames.resource ?? 'it'} allows this one.${hint}`
+          : `Unsigned (anonymous) requests are allowed only by a resource-based policy, and ${opts.resource} has none.${hint}`;
+      }
+      if (opts.crossAccount) {
+        return opts.hasResourcePolicy
+          ? `Cross-account access needs an Allow in the caller's identity-based policy and an Allow in the resource's policy; ${opts.kindNames.resource ?? 'the resource policy'} does not allow this caller.${hint}`
+          : `Cross-account access needs an Allow in the caller's identity-based policy and an Allow in the resource's policy; ${opts.resource} has no resource-based policy that lets this account in.${hint}`;
+      }
+      return `No policy allows ${opts.action} on ${opts.resource}.${hint}`;
     default:
       return `No identity-based policy allows ${opts.action} on ${opts.resource}; anything not explicitly allowed is denied by default (implicit deny).${hint}`;
   }

@@ -215,7 +215,11 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
     const menu = 'Choose: 1 check · 2 hint · 3 next step · 4 reset the lab · 5 quit';
     io.out.write(`${plainStatus()}\n\n${PLAIN_INTRO}\n${menu}\n`);
     const rl = readline.createInterface({ input: io.input, terminal: false });
-    cleanups.push(() => rl.close());
+    cleanups.push(() => {
+      rl.close();
+      // a paused stdin no longer keeps the process alive once the lab is left
+      io.input.pause();
+    });
     rl.on('line', (line) => {
       const choice = line.trim().toLowerCase();
       void (async () => {

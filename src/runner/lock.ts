@@ -3,18 +3,11 @@
  * a dead process (or older than STALE_MS) is taken over, so a crash never blocks the learner.
  */
 import fs from 'node:fs';
+import { processAlive as alive } from '../backends/net.js';
 
 const STALE_MS = 10_000;
 const WAIT_MS = 5_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The lock's content if it is stale (dead or missing owner, or too old), else undefined. */
 function staleContent(lockFile: string): string | undefined {

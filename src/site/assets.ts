@@ -58,6 +58,7 @@ img { max-width: 100%; height: auto; }
   .sidebar details > summary::-webkit-details-marker { display: none; }
 }
 main { min-width: 0; max-width: 46rem; }
+.with-sidebar main { max-width: 52rem; }
 
 h1, h2, h3, h4 { line-height: 1.25; letter-spacing: -.01em; }
 h1 { font-size: 2rem; margin: .25rem 0 1rem; }

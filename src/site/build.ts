@@ -88,7 +88,7 @@ export function buildSite(opts: BuildSiteOptions): BuiltSite {
       body: indexBody({
         title: course.title,
         welcome: course.welcome,
-        introHtml: renderMarkdown(course.intro, { idPrefix: 'intro-', minDepth: 2, rewriteLink: rewriterFor(join(labsDir, 'course.md')) }),
+        introHtml: renderMarkdown(course.intro, { idPrefix: 'intro-', minDepth: 2, pageTitle: course.title, rewriteLink: rewriterFor(join(labsDir, 'course.md')) }),
         finale: course.finale,
         guides: guides.map((g) => ({ href: g.href, label: pageTitle(g) })),
         labs: course.labs.map((lab) => ({
@@ -123,7 +123,7 @@ export function buildSite(opts: BuildSiteOptions): BuiltSite {
           summary: lab.summary,
           minutes: lab.minutes,
           profiles: lab.profiles,
-          introHtml: renderMarkdown(lab.intro, { idPrefix: 'intro-', minDepth: 2, rewriteLink: rewriterFor(readme) }),
+          introHtml: renderMarkdown(lab.intro, { idPrefix: 'intro-', minDepth: 2, pageTitle: lab.title, rewriteLink: rewriterFor(readme) }),
           steps: lab.steps.map((step, n) => {
             const anchor = stepAnchor(step.id);
             const file = join(labsDir, lab.id, step.file);

@@ -12,6 +12,8 @@ export interface RenderOptions {
   idPrefix: string;
   /** the shallowest heading level the fragment may use (the page owns the levels above) */
   minDepth: number;
+  /** a heading that repeats the page's own title at the top of the fragment is left out */
+  pageTitle?: string;
   /** maps an href written in the Markdown to the site's href; undefined keeps it, "" unlinks it */
   rewriteLink?: (href: string) => string | undefined;
 }
@@ -29,9 +31,13 @@ export function slugify(text: string): string {
 
 export function renderMarkdown(markdown: string, opts: RenderOptions): string {
   const used = new Map<string, number>();
+  const tokens = new Marked({ gfm: true }).lexer(markdown);
+  const first = tokens.findIndex((t) => t.type !== 'space');
+  const head = tokens[first] as Tokens.Heading | undefined;
+  if (opts.pageTitle && head?.type === 'heading' && sameText(head.text, opts.pageTitle)) tokens.splice(first, 1);
   // The fragment's own top level is lifted or lowered to minDepth; relative depth is kept.
   // (from the lexer, not a regex: a "# comment" inside a shell block is not a heading)
-  const depths = new Marked().lexer(markdown).flatMap((t) => (t.type === 'heading' ? [(t as Tokens.Heading).depth] : []));
+  const depths = tokens.flatMap((t) => (t.type === 'heading' ? [(t as Tokens.Heading).depth] : []));
   const shift = depths.length ? opts.minDepth - Math.min(...depths) : 0;
   const marked = new Marked({
     gfm: true,
@@ -60,7 +66,17 @@ export function renderMarkdown(markdown: string, opts: RenderOptions): string {
       },
     },
   });
-  return marked.parse(markdown, { async: false }) as string;
+  return marked.parser(tokens);
+}
+
+function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/[`*_]/g, '').trim().toLowerCase();
+  return norm(a) === norm(b);
+}
+
+/** One line of Markdown (a course's welcome, a lab summary) as inline HTML. */
+export function renderInline(markdown: string): string {
+  return new Marked({ gfm: true }).parseInline(markdown, { async: false }) as string;
 }
 
 /** A code block: highlighted, labelled with its kind, and with a copy button. */

@@ -5,7 +5,7 @@
  */
 import { SITE_CSS, SITE_SCRIPT } from './assets.js';
 import { escapeHtml } from './highlight.js';
-import { codeBlock } from './markdown.js';
+import { codeBlock, renderInline } from './markdown.js';
 
 export interface NavLink {
   href: string;
@@ -76,7 +76,7 @@ export function indexBody(p: IndexInput): string {
     .map(
       (l) => `<li>
 <h3><a href="${escapeHtml(l.href)}">${escapeHtml(l.title)}</a></h3>
-${l.summary ? `<p>${escapeHtml(l.summary)}</p>` : ''}
+${l.summary ? `<p>${renderInline(l.summary)}</p>` : ''}
 <ul class="meta"><li>Lab ${escapeHtml(l.number)}</li><li>${l.steps.length} step${l.steps.length === 1 ? '' : 's'}</li>${
         l.minutes ? `<li>about ${l.minutes} min</li>` : ''
       }</ul>
@@ -92,15 +92,15 @@ ${l.summary ? `<p>${escapeHtml(l.summary)}</p>` : ''}
     : '';
   return `<main id="content">
 <h1>${escapeHtml(p.title)}</h1>
-${p.welcome ? `<p class="lead">${escapeHtml(p.welcome)}</p>` : ''}
-<p>Everything runs on your machine against an emulated AWS account: nothing here touches a real AWS account or costs money. To begin, run:</p>
+${p.welcome ? `<p class="lead">${renderInline(p.welcome)}</p>` : ''}
+<p>To begin, run this in a terminal (you need Node 20 or newer and the AWS CLI):</p>
 ${codeBlock(`npx iam-labs start ${first}`, 'sh')}
 <h2 id="learning-path">Learning path</h2>
 <ol class="path">
 ${labs}
 </ol>
 ${p.introHtml ? `<section class="course-intro">${p.introHtml}</section>` : ''}
-${p.finale ? `<h2 id="after-the-course">After the course</h2><p>${escapeHtml(p.finale)}</p>` : ''}
+${p.finale ? `<h2 id="after-the-course">After the course</h2><p>${renderInline(p.finale)}</p>` : ''}
 ${guides}
 </main>`;
 }
@@ -149,7 +149,7 @@ ${stepsNav}
 <main id="content">
 <p class="crumbs"><a href="index.html">Course</a> › Lab ${escapeHtml(p.number)}</p>
 <h1>${escapeHtml(p.title)}</h1>
-${p.summary ? `<p class="lead">${escapeHtml(p.summary)}</p>` : ''}
+${p.summary ? `<p class="lead">${renderInline(p.summary)}</p>` : ''}
 <ul class="meta">${meta}</ul>
 <p>Open this lab in your terminal; it seeds the account and checks each step as you go:</p>
 ${codeBlock(`npx iam-labs start ${p.number}`, 'sh')}

@@ -50,7 +50,7 @@ function serviceTable(service: 'iam' | 'sts' | 's3', mod: Record<string, unknown
   const rows = [...ops].sort().map((op) => {
     const done = Object.hasOwn(table, op);
     const tested = conformance.has(op) ? 'yes' : '';
-    return `| ${op} | ${done ? 'yes' : '—'} | ${tested} | ${NOTES[`${service}:${op}`] ?? ''} |`;
+    return `| ${op} | ${done ? 'yes' : '—'} | ${tested} | ${esc(NOTES[`${service}:${op}`] ?? '')} |`;
   });
   const implemented = [...ops].filter((op) => Object.hasOwn(table, op)).length;
   return [
@@ -62,7 +62,7 @@ function serviceTable(service: 'iam' | 'sts' | 's3', mod: Record<string, unknown
   ].join('\n');
 }
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 
 function differencesTable(): string {
   const global = GLOBAL_DIFFERENCES.map((g) => `| (every step) ${g.id} | ${esc(g.aws)} | ${esc(g.moto)} | ${g.doc} |`);

@@ -298,6 +298,8 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     emulator: { ok: true, output: { RoleLastUsed: { Region: 'us-east-1' } } },
   },
   rejects('sts/assume-role-untrusted', 'AssumeRole', 'AccessDenied', "The role's trust policy does not name bob (and bob has no identity policy allowing sts:AssumeRole): AccessDenied.", 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_compare-resource-policies.html'),
+  rejects('sts/assume-without-external-id', 'AssumeRole', 'AccessDenied', "The trust policy's sts:ExternalId condition is not met when no ExternalId is passed: AccessDenied.", 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html'),
+  rejects('sts/assume-service-role-as-user', 'AssumeRole', 'AccessDenied', 'A role that trusts only lambda.amazonaws.com cannot be assumed by an IAM user: AccessDenied.', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services'),
   rejects('sts/assume-role-too-long', 'AssumeRole', 'ValidationError', "DurationSeconds above the role's MaxSessionDuration is refused.", STS_API('AssumeRole')),
   rejects('sts/assume-role-missing-role', 'AssumeRole', 'AccessDenied', 'Assuming a role that does not exist is AccessDenied (no trust policy can allow it).', STS_API('AssumeRole')),
   rejects('sts/assume-role-bad-session-name', 'AssumeRole', 'ValidationError', 'RoleSessionName must match [\\w+=,.@-]*.', STS_API('AssumeRole')),

@@ -297,6 +297,21 @@ export const STEPS: Step[] = [
   sts('sts/assume-role-bad-session-name', 'AssumeRole', { RoleArn: arn('role', 'course/alice-role'), RoleSessionName: 'has space' }, {
     as: (v) => keyOf(v, 'aliceKey'),
   }),
+  iam('sts/create-external-id-role', 'CreateRole', {
+    RoleName: 'partner-role',
+    AssumeRolePolicyDocument: doc({
+      Effect: 'Allow',
+      Principal: { AWS: arn('user', 'staff/alice') },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': 'acme-42' } },
+    }),
+  }),
+  sts('sts/assume-without-external-id', 'AssumeRole', { RoleArn: arn('role', 'partner-role'), RoleSessionName: 'partner' }, { as: (v) => keyOf(v, 'aliceKey') }),
+  sts('sts/assume-with-external-id', 'AssumeRole', { RoleArn: arn('role', 'partner-role'), RoleSessionName: 'partner', ExternalId: 'acme-42' }, {
+    as: (v) => keyOf(v, 'aliceKey'),
+    pick: (o) => ({ AssumedRoleUser: o.AssumedRoleUser, hasCredentials: Boolean(o.Credentials?.SessionToken) }),
+  }),
+  sts('sts/assume-service-role-as-user', 'AssumeRole', { RoleArn: arn('role', 'app-role'), RoleSessionName: 'sneaky' }, { as: (v) => keyOf(v, 'aliceKey') }),
   sts('sts/session-token', 'GetSessionToken', { DurationSeconds: 3600 }, {
     as: (v) => keyOf(v, 'aliceKey'),
     save: saveCreds('aliceTokenSession'),

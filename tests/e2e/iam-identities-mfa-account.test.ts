@@ -27,7 +27,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { CREDENTIAL_REPORT_COLUMNS } from '../../src/emulator/iam/ops/account.js';
-import { currentTotp, verifyTotp } from '../../src/emulator/iam/totp.js';
+import { base32Encode, currentTotp, verifyTotp } from '../../src/emulator/iam/totp.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { clients, startTestEmulator } from '../helpers/emulator.js';
 
@@ -168,6 +168,14 @@ describe('virtual MFA', () => {
       `arn:aws:iam::${ACCT}:mfa/lab/m2`,
       `arn:aws:iam::${ACCT}:mfa/lab/m3`,
     ]);
+  });
+
+  it('computes RFC 6238 codes (its SHA-1 test vectors, 6 digits)', () => {
+    const seed = base32Encode(Buffer.from('12345678901234567890'));
+    expect(currentTotp(seed, 59_000)).toBe('287082');
+    expect(currentTotp(seed, 1_111_111_109_000)).toBe('081804');
+    expect(currentTotp(seed, 1_234_567_890_000)).toBe('005924');
+    expect(currentTotp(seed, 2_000_000_000_000)).toBe('279037');
   });
 
   it('verifyTotp accepts the current code and one step of drift only', () => {

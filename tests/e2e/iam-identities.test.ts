@@ -4,6 +4,8 @@
  */
 import {
   AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
   CreateLoginProfileCommand,
@@ -12,6 +14,10 @@ import {
   DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
   DeleteGroupCommand,
+  DeleteGroupPolicyCommand,
+  DeleteUserPolicyCommand,
+  DetachGroupPolicyCommand,
+  DetachUserPolicyCommand,
   DeleteLoginProfileCommand,
   DeleteUserCommand,
   DeleteVirtualMFADeviceCommand,
@@ -25,6 +31,8 @@ import {
   ListGroupsForUserCommand,
   ListUsersCommand,
   ListUserTagsCommand,
+  PutGroupPolicyCommand,
+  PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UntagUserCommand,
@@ -54,6 +62,8 @@ afterAll(async () => {
 });
 
 const ACCT = '000000000000';
+const ALLOW_ALL = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 
 describe('users', () => {
   it('creates, reads, renames and deletes a user', async () => {
@@ -389,21 +399,21 @@ describe('groups', () => {
   });
 
   it('refuses to delete a group that still has policies', async () => {
-    await iam.send(new CreateGroupCommand({ GroupName: 'with-policies' }));
-    const group = emu.emulator.state.account(ACCT).iam.groups['with-policies'];
-    group.inlinePolicies.p = { name: 'p', document: '{}' };
-    await expectAwsError(iam.send(new DeleteGroupCommand({ GroupName: 'with-policies' })), {
+    const G = 'with-policies';
+    await iam.send(new CreateGroupCommand({ GroupName: G }));
+    await iam.send(new PutGroupPolicyCommand({ GroupName: G, PolicyName: 'p', PolicyDocument: ALLOW_ALL }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: G, PolicyArn: READ_ONLY }));
+    await expectAwsError(iam.send(new DeleteGroupCommand({ GroupName: G })), {
       code: 'DeleteConflict',
       message: 'Cannot delete entity, must delete policies first.',
     });
-    group.inlinePolicies = {};
-    group.attachedPolicies = ['arn:aws:iam::aws:policy/ReadOnlyAccess'];
-    await expectAwsError(iam.send(new DeleteGroupCommand({ GroupName: 'with-policies' })), {
+    await iam.send(new DeleteGroupPolicyCommand({ GroupName: G, PolicyName: 'p' }));
+    await expectAwsError(iam.send(new DeleteGroupCommand({ GroupName: G })), {
       code: 'DeleteConflict',
       message: 'Cannot delete entity, must detach all policies first.',
     });
-    group.attachedPolicies = [];
-    await iam.send(new DeleteGroupCommand({ GroupName: 'with-policies' }));
+    await iam.send(new DetachGroupPolicyCommand({ GroupName: G, PolicyArn: READ_ONLY }));
+    await iam.send(new DeleteGroupCommand({ GroupName: G }));
   });
 });
 
@@ -426,9 +436,8 @@ describe('DeleteUser clean-up order', () => {
     );
     await iam.send(new CreateGroupCommand({ GroupName: 'contractors' }));
     await iam.send(new AddUserToGroupCommand({ GroupName: 'contractors', UserName: u }));
-    const user = emu.emulator.state.account(ACCT).iam.users[u];
-    user.inlinePolicies.TempFullAccess = { name: 'TempFullAccess', document: '{}' };
-    user.attachedPolicies = ['arn:aws:iam::aws:policy/ReadOnlyAccess'];
+    await iam.send(new PutUserPolicyCommand({ UserName: u, PolicyName: 'TempFullAccess', PolicyDocument: ALLOW_ALL }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: u, PolicyArn: READ_ONLY }));
 
     const conflict = (message: string) =>
       expectAwsError(iam.send(new DeleteUserCommand({ UserName: u })), { code: 'DeleteConflict', message, status: 409 });
@@ -440,9 +449,9 @@ describe('DeleteUser clean-up order', () => {
     await iam.send(new DeactivateMFADeviceCommand({ UserName: u, SerialNumber: mfa.SerialNumber }));
     await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: mfa.SerialNumber }));
     await conflict('Cannot delete entity, must delete policies first.');
-    user.inlinePolicies = {};
+    await iam.send(new DeleteUserPolicyCommand({ UserName: u, PolicyName: 'TempFullAccess' }));
     await conflict('Cannot delete entity, must detach all policies first.');
-    user.attachedPolicies = [];
+    await iam.send(new DetachUserPolicyCommand({ UserName: u, PolicyArn: READ_ONLY }));
     await conflict('Cannot delete entity, must remove users from group first.');
     await iam.send(new RemoveUserFromGroupCommand({ GroupName: 'contractors', UserName: u }));
     await iam.send(new DeleteUserCommand({ UserName: u }));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labGraders } from '../../src/graders/index.js';
 import { createLabContext } from '../../src/graders/context.js';
 import { devCheckLab } from '../../src/graders/dev-check.js';
+import { stepPassed } from '../../src/graders/conditions.js';
 import { ROOT, startTestEmulator } from '../helpers/emulator.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 
@@ -48,4 +49,16 @@ describe.each(Object.keys(labGraders))('lab %s', (labId) => {
     const feedback = Object.fromEntries(report.steps.flatMap((s) => s.mistakes.map((m) => [`${s.id} — ${m.name}`, normalize(m.feedback)])));
     expect(feedback).toMatchSnapshot();
   }, 120_000);
+
+  it('on the freshly seeded lab every step is unsolved, and checks never throw', async () => {
+    const ctx = fresh();
+    const lab = labGraders[labId];
+    await lab.setup(ctx);
+    await lab.setup(ctx); // setup is idempotent: running it twice gives the same seeded lab
+    for (const step of lab.steps) {
+      const conds = await step.check(ctx);
+      expect.soft(stepPassed(conds), `${step.id} passes on the seeded lab`).toBe(false);
+      for (const c of conds.filter((x) => x.status === 'failed')) expect.soft(c.why, `${step.id}: ${c.name} has a why`).toBeTruthy();
+    }
+  }, 60_000);
 });

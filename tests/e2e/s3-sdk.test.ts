@@ -261,6 +261,14 @@ describe('objects', () => {
     const self = await failure(s3.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'copied.txt', CopySource: 'objects/copied.txt' })));
     expect(self.name).toBe('InvalidRequest');
     expect(self.message).toMatch(/^This copy request is illegal because it is trying to copy an object to itself/);
+    const stale = await failure(
+      s3.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'x', CopySource: 'objects/copied.txt', CopySourceIfMatch: '"0123"' })),
+    );
+    expect(stale).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    const unchanged = await failure(
+      s3.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'x', CopySource: 'objects/copied.txt', CopySourceIfNoneMatch: copy.CopyObjectResult?.ETag })),
+    );
+    expect(unchanged).toMatchObject({ name: 'PreconditionFailed', status: 412 });
     const missing = await failure(s3.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'x', CopySource: 'objects/absent' })));
     expect(missing).toMatchObject({ name: 'NoSuchKey', status: 404 });
   });
@@ -490,6 +498,8 @@ describe('bucket policy', () => {
         'Missing required field Principal',
       ],
       [policy('bad-policy').replace('arn:aws:s3:::bad-policy/*', 'arn:aws:s3:::other-bucket/*'), 'Policy has invalid resource'],
+      [policy('bad-policy').replace(':root', ':user/ghost'), 'Invalid principal in policy'],
+      [policy('bad-policy').replace('s3:GetObject', 'iam:GetUser'), 'Policy has invalid action'],
     ];
     for (const [doc, message] of cases) {
       const f = await failure(s3.send(new PutBucketPolicyCommand({ Bucket: 'bad-policy', Policy: doc })));
@@ -595,6 +605,40 @@ describe('virtual-hosted addressing', () => {
       expect(head.status).toBe(404);
     });
   }
+});
+
+describe('accounts', () => {
+  it('keeps bucket names per account, and reaches another account\'s bucket through its bucket policy', async () => {
+    const other = clients(em.endpoint, { accessKeyId: '111111111111', secretAccessKey: 'any' }).s3;
+    await bucket('shared-name');
+    await s3.send(new PutObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt', Body: 'default account' }));
+    // Another account sees its own buckets only, and a cross-account read is refused without a policy.
+    const theirs = await other.send(new ListBucketsCommand({}));
+    expect(theirs.Buckets ?? []).toEqual([]);
+    const refused = await failure(other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt' })));
+    expect(refused).toMatchObject({ name: 'AccessDenied', status: 403 });
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'shared-name',
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::shared-name/*' }],
+        }),
+      }),
+    );
+    const allowed = await other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt' }));
+    expect(await allowed.Body!.transformToString()).toBe('default account');
+    // Only the owner's account manages the policy.
+    const notOwner = await failure(other.send(new GetBucketPolicyCommand({ Bucket: 'shared-name' })));
+    expect(notOwner.status).toBe(403);
+    // The other account may create its own bucket of the same name (learners never collide).
+    await other.send(new CreateBucketCommand({ Bucket: 'shared-name' }));
+    await other.send(new PutObjectCommand({ Bucket: 'shared-name', Key: 'mine.txt', Body: 'second account' }));
+    const own = await other.send(new ListObjectsV2Command({ Bucket: 'shared-name' }));
+    expect(own.Contents?.map((c) => c.Key)).toEqual(['mine.txt']);
+    const original = await s3.send(new ListObjectsV2Command({ Bucket: 'shared-name' }));
+    expect(original.Contents?.map((c) => c.Key)).toEqual(['owner.txt']);
+  });
 });
 
 describe('addressing rules', () => {

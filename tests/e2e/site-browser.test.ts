@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('course site in Chromium', () => {
       ],
     });
     console.log(`site-browser.test: screenshots in ${shots}`);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await context?.close();

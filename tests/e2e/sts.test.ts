@@ -8,7 +8,7 @@ import { GetRoleCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { currentTotp } from '../../src/emulator/iam/totp.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
-import { awsCli, clients, startTestEmulator, type Creds } from '../helpers/emulator.js';
+import { availableClis, awsCli, clients, startTestEmulator, type Creds } from '../helpers/emulator.js';
 import { ACCOUNT, OTHER_ACCOUNT, OTHER_ROOT, createRole, createUserWithKey, enableMfa, policy, rejection, trustPolicy } from './sts-helpers.js';
 
 let em: StartedEmulator;
@@ -228,23 +228,25 @@ describe('GetSessionToken and MFA', () => {
   });
 });
 
-describe('the real AWS CLI', () => {
+describe.each(availableClis())('the real AWS CLI $name', (cli) => {
   it('aws sts get-caller-identity as an assumed role shows the assumed-role ARN', async () => {
-    const arn = await createRole(root.iam, 'CliRole', trustPolicy({ AWS: ACCOUNT }));
-    const assumed = await awsCli(em.endpoint, ['sts', 'assume-role', '--role-arn', arn, '--role-session-name', 'cli-session', '--output', 'json'], { creds: analyst });
+    const arn = await createRole(root.iam, `CliRole-${cli.name}`, trustPolicy({ AWS: ACCOUNT }));
+    const assumed = await awsCli(em.endpoint, ['sts', 'assume-role', '--role-arn', arn, '--role-session-name', 'cli-session', '--output', 'json'], { creds: analyst, bin: cli.bin, needsEndpointFlag: cli.needsEndpointFlag });
     expect(assumed.code, assumed.stderr).toBe(0);
     const c = assumed.json.Credentials;
     const who = await awsCli(em.endpoint, ['sts', 'get-caller-identity', '--output', 'json'], {
       creds: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+      bin: cli.bin,
+      needsEndpointFlag: cli.needsEndpointFlag,
     });
     expect(who.code, who.stderr).toBe(0);
-    expect(who.json.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/CliRole/cli-session`);
+    expect(who.json.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/CliRole-${cli.name}/cli-session`);
     expect(who.json.UserId).toMatch(/^AROA[A-Z2-7]+:cli-session$/);
   });
 
   it('aws sts assume-role refused by the trust policy prints AWS wording', async () => {
-    const arn = await createRole(root.iam, 'CliRefuses', trustPolicy({ Service: 'lambda.amazonaws.com' }));
-    const r = await awsCli(em.endpoint, ['sts', 'assume-role', '--role-arn', arn, '--role-session-name', 'nope'], { creds: analyst });
+    const arn = await createRole(root.iam, `CliRefuses-${cli.name}`, trustPolicy({ Service: 'lambda.amazonaws.com' }));
+    const r = await awsCli(em.endpoint, ['sts', 'assume-role', '--role-arn', arn, '--role-session-name', 'nope'], { creds: analyst, bin: cli.bin, needsEndpointFlag: cli.needsEndpointFlag });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::000000000000:user/analyst is not authorized to perform: sts:AssumeRole on resource: ' + arn);
   });

@@ -84,8 +84,12 @@ export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited: number | null | undefined;
+  // Never leave a moto_server behind, even if the test process ends without afterAll.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   child.once('exit', (code) => {
     exited = code;
+    process.off('exit', killOnExit);
   });
 
   const endpoint = `http://127.0.0.1:${port}`;

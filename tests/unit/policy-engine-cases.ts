@@ -21,6 +21,8 @@ export interface EngineCase {
     reason?: string;
     message?: string;
     nearMiss?: string;
+    /** text that must not appear among the near misses */
+    noNearMiss?: string;
   };
 }
 
@@ -249,6 +251,12 @@ const explanations: EngineCase[] = [
   { name: 'implicit deny reason says default deny', rule: 'Policy evaluation logic: requests are implicitly denied by default', req: asAnalyst('s3:PutObject', Q1, [READER]), expect: { decision: 'ImplicitlyDenied', reason: 'implicit deny' } },
   { name: 'same-named policies on user and group stay distinct', rule: 'Policy evaluation logic: all identity-based policies are evaluated together', req: asAnalyst('s3:PutObject', Q1, [{ ...pol('Access', allow('s3:GetObject')), source: 'inline on user analyst' }, { ...pol('Access', { Sid: 'GroupWrite', ...allow('s3:PutObject') }), source: 'inline on group writers' }]), expect: { decision: 'Allowed', sid: 'GroupWrite' } },
   { name: 'user and group deny combine', rule: 'Policy evaluation logic: a Deny from a group policy applies to its members', req: asAnalyst('s3:GetObject', Q1, [{ ...FULL_S3, source: 'attached to user analyst' }, { ...pol('GroupGuard', deny('s3:GetObject')), source: 'inline on group interns' }]), expect: { decision: 'ExplicitlyDenied' } },
+  { name: 'statement numbers count statements of other services', rule: 'Policy evaluation logic: every statement of every policy is evaluated (numbering follows the document)', req: asAnalyst('s3:GetObject', Q1, [pol('Mixed', allow('iam:ListUsers'), allow('ec2:Describe*'), allow('s3:GetObject', `${REPORTS}/*`))]), expect: { decision: 'Allowed', reason: 'statement #3 of policy Mixed' } },
+  { name: 'a policy with nothing for the service gives no near misses', rule: 'Policy evaluation logic: statements for other services never apply', req: asAnalyst('s3:GetObject', Q1, [pol('IamOnly', allow('iam:*'))]), expect: { decision: 'ImplicitlyDenied', reason: 'implicit deny' } },
+  { name: 'action list mixing services', rule: 'IAM JSON policy elements: Action — a list matches if any entry matches', req: asAnalyst('s3:GetObject', Q1, [pol('P', { Sid: 'Mixed', ...allow(['iam:GetUser', 's3:GetObject', 'ec2:DescribeInstances']) })]), expect: { decision: 'Allowed', sid: 'Mixed' } },
+  { name: 'another verb is not reported as a typo', rule: 'Policy evaluation logic: an Allow for another action never applies', req: asAnalyst('s3:PutObject', Q1, [pol('P', allow('s3:GetObject', `${REPORTS}/*`))]), expect: { decision: 'ImplicitlyDenied', noNearMiss: 'check the spelling' } },
+  { name: 'anonymous denial explains resource policies', rule: 'Policy evaluation logic: anonymous requests need a resource-based policy', req: { principal: anonymous, action: 's3:GetObject', resource: Q1, resourceAccount: A, identityPolicies: [] }, expect: { decision: 'ImplicitlyDenied', reason: 'Unsigned (anonymous) requests are allowed only by a resource-based policy' } },
+  { name: 'session policy statements keep their numbers', rule: 'Session policies: an explicit Deny wins', req: sessionRole([FULL_S3], pol('session policy', allow('iam:GetUser'), allow('s3:*'), { Sid: 'NoGet', ...deny('s3:GetObject') })), expect: { decision: 'ExplicitlyDenied', reason: 'statement "NoGet" (#3) of policy session policy' } },
   { name: 'near miss for a wrong bucket name', rule: 'IAM JSON policy elements: Resource — must match the request resource', req: asAnalyst('s3:GetObject', Q1, [pol('P', allow('s3:GetObject', 'arn:aws:s3:::acme-report/*'))]), expect: { decision: 'ImplicitlyDenied', nearMiss: 'which does not match' } },
   { name: 'unknown action still evaluates', rule: 'Policy evaluation logic: an Action "*" matches even actions unknown to the simulator data', req: asAnalyst('s3:MadeUpAction', Q1, [ADMIN]), expect: { decision: 'Allowed' } },
   { name: 'unknown action without allow', rule: 'Policy evaluation logic: requests are implicitly denied by default', req: asAnalyst('s3:MadeUpAction', Q1, [READER]), expect: { decision: 'ImplicitlyDenied' } },

@@ -17,6 +17,7 @@ describe('policy engine: evaluate', () => {
     if (c.expect.reason) expect(r.reason, why).toContain(c.expect.reason);
     if (c.expect.message) expect(r.awsMessage).toBe(c.expect.message);
     if (c.expect.nearMiss) expect(r.nearMisses.map((m) => m.detail).join(' | '), why).toContain(c.expect.nearMiss);
+    if (c.expect.noNearMiss) expect(r.nearMisses.map((m) => m.detail).join(' | '), why).not.toContain(c.expect.noNearMiss);
     if (r.decision === 'Allowed') expect(r.awsMessage).toBe('');
     else expect(r.awsMessage).toMatch(/^User: \S+ is not authorized to perform: /);
   });

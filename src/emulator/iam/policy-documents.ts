@@ -37,7 +37,8 @@ export function validatePolicyText(text: string, kind: DocumentKind): void {
   if (problem) throw new MalformedPolicyDocument(problem);
   if (kind === 'trust') {
     // A trust policy governs only STS calls on the role (AssumeRole*, TagSession, SetSourceIdentity…).
-    for (const s of list as Array<Record<string, unknown>>) {
+    for (const s of list as Array<Record<string, unknown> | null>) {
+      if (!s || typeof s !== 'object') continue;
       const actions = [s.Action ?? s.NotAction ?? []].flat();
       if (actions.some((a) => typeof a === 'string' && a !== '*' && !a.toLowerCase().startsWith('sts:'))) {
         throw new MalformedPolicyDocument('AssumeRole policy may only specify STS AssumeRole actions.');

@@ -91,6 +91,7 @@ export function verifyUpload(headers: Headers, trailers: Record<string, string>,
     const name = `x-amz-checksum-${algorithm.toLowerCase()}`;
     const value = first(headers, name) ?? trailers[name];
     if (value === undefined) continue;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new InvalidRequest(`Value for ${name} header is invalid.`);
     if (found) throw new InvalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
     const computed = computeChecksum(algorithm, body);
     if (computed !== undefined && computed !== value) {

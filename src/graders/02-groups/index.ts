@@ -179,7 +179,11 @@ const offboardMember = defineStep({
     if (bob.kind !== 'exact') {
       return [failed('user bob still exists', 'user bob', 'no user bob', 'bob was deleted. The step asks to take him out of the team, not to delete his user: he may still need other access.', 'Recreate bob: aws iam create-user --user-name bob')];
     }
-    const list = (await members(ctx)) ?? [];
+    const found = await members(ctx);
+    if (!found) {
+      return [failed(`group ${GROUP} exists`, `group ${GROUP}`, 'no group developers', `Taking bob out of ${GROUP} needs the group: the earlier steps of this lab create it.`, `aws iam create-group --group-name ${GROUP}`)];
+    }
+    const list = found;
     return [
       passed('user bob still exists', 'user bob', 'user bob'),
       fact(!list.includes('bob'), `bob is not a member of ${GROUP}`, `bob not in ${GROUP}`, `members: ${list.join(', ') || 'none'}`, `bob is still in ${GROUP}, so he still gets everything the group grants.`, `aws iam remove-user-from-group --group-name ${GROUP} --user-name bob`),

@@ -53,7 +53,13 @@ async function policyInfo(ctx: LabContext, name: string): Promise<{ arn: string;
 }
 
 async function attachedToUser(ctx: LabContext, user: string, policy: string): Promise<Condition> {
-  const attached = (await listAttachedUser(ctx.clients.iam, user)).map((a) => a.PolicyName ?? '');
+  let attached: string[];
+  try {
+    attached = (await listAttachedUser(ctx.clients.iam, user)).map((a) => a.PolicyName ?? '');
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return failed(`${policy} is attached to ${user}`, `${policy} attached to user ${user}`, `no user ${user}`, `User ${user} does not exist any more; this lab needs it (iam-labs reset brings it back).`);
+  }
   return fact(
     attached.includes(policy),
     `${policy} is attached to ${user}`,

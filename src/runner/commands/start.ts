@@ -81,6 +81,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       }),
     );
     handle.info.reason = choice.reason;
+    if (handle.info.limits) writeln(io, `${io.c.dim('note:')} ${handle.info.limits}`);
     ownsBackend = true;
     session = { ...handle.info, format: 1, startedAt: new Date().toISOString(), foreground: !opts.detach };
     writeSession(io.home, session);

@@ -279,9 +279,8 @@ export const accountOperations: QueryOperationTable = {
     readOnly: true,
     handler: (ctx) => {
       const report = iam(ctx).credentialReport;
-      if (!report) {
-        throw new CredentialReportNotPresent('Credential report not present. Use GenerateCredentialReport to generate one.');
-      }
+      // AWS documents the error but not its message; moto's wording is used so the two agree.
+      if (!report) throw new CredentialReportNotPresent('Credential report not present');
       return {
         Content: Buffer.from(report.csv, 'utf8').toString('base64'),
         ReportFormat: 'text/csv',

@@ -189,10 +189,10 @@ export const managedPolicyOperations: QueryOperationTable = {
         if (!v.path.startsWith(prefix)) return false;
         const attached = attachments.get(v.arn) ?? 0;
         const bounding = boundaries.get(v.arn) ?? 0;
-        // "Attached" means in use the way the usage filter asks: as permissions, as a boundary, or either.
-        if (usage === 'PermissionsBoundary') return onlyAttached ? bounding > 0 : true;
-        if (usage === 'PermissionsPolicy') return onlyAttached ? attached > 0 : true;
-        return onlyAttached ? attached > 0 || bounding > 0 : true;
+        // PermissionsBoundary lists the policies used as a boundary; OnlyAttached means attached to
+        // a user, group or role (AttachmentCount > 0), as the ListPolicies reference defines it.
+        if (usage === 'PermissionsBoundary') return bounding > 0;
+        return onlyAttached ? attached > 0 : true;
       });
       const { page, ...more } = paginate(selected, p);
       return {

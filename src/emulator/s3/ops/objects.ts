@@ -1,5 +1,5 @@
 /** Object calls: PutObject, GetObject, HeadObject, DeleteObject, CopyObject, DeleteObjects. */
-import { AwsError, InvalidArgument, InvalidRequest } from '../../errors.js';
+import { AwsError, InvalidArgument, InvalidRequest, PreconditionFailed } from '../../errors.js';
 import type { OutgoingResponse } from '../../types.js';
 import { decodeBody } from '../chunked.js';
 import { checksumHeader, computeChecksum, md5Hex, parseAlgorithm, verifyUpload } from '../checksums.js';
@@ -37,7 +37,12 @@ function readObject(call: S3Call, withBody: boolean): OutgoingResponse {
   if (obj.partsCount) headers['x-amz-mp-parts-count'] = String(obj.partsCount);
   for (const [param, header] of Object.entries(RESPONSE_OVERRIDES)) {
     const v = call.route.query.get(param);
-    if (v !== null) headers[header] = v;
+    if (v === null) continue;
+    // Only values HTTP can carry in a header (no control characters, Latin-1 at most).
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) {
+      throw new InvalidArgument(`Header value cannot be represented using ISO-8859-1.`, { ArgumentName: param, ArgumentValue: v });
+    }
+    headers[header] = v;
   }
   const range = parseRange(call.header('range'), obj.size);
   // Checksums describe the whole object, so S3 returns them only for full reads when asked.
@@ -95,7 +100,17 @@ export async function readCopySource(call: S3Call): Promise<{ ref: BucketRef; ob
     resourceAccount: found?.account.accountId,
   });
   const ref = requireBucket(found, src.bucket);
-  return { ref, obj: requireObject(ref.bucket, src.key), ...src };
+  const obj = requireObject(ref.bucket, src.key);
+  // x-amz-copy-source-if-*: the read conditions, applied to the source; every failure is a 412.
+  try {
+    checkReadConditions((h) => call.header(`x-amz-copy-source-${h}`), obj);
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'NotModified') {
+      throw new PreconditionFailed('At least one of the pre-conditions you specified did not hold', { Condition: 'x-amz-copy-source-If-None-Match' });
+    }
+    throw e;
+  }
+  return { ref, obj, ...src };
 }
 
 const COPY_TO_ITSELF =

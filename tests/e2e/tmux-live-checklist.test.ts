@@ -1,0 +1,173 @@
+/**
+ * The live checklist as a learner sees it (issue 6, "How it is checked"): in tmux, one window runs
+ * `iam-labs start 04` in the foreground, another is the learner's shell (`eval "$(iam-labs env)"`)
+ * running the real `aws` CLI. analyst is denied the listing, the learner publishes a fixed
+ * ReportsReader version, and the runner's screen shows policies/fix-bucket-arn passing, by its
+ * symbol and words (not colour only). Then the same with --plain, and both quit cleanly.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureFreshBuild,
+  newLearnerHome,
+  processAlive,
+  readSessionFile,
+  tmuxSkipReason,
+  TmuxServer,
+  type LearnerHome,
+} from '../helpers/tmux.js';
+
+const skip = tmuxSkipReason();
+
+const STEP_TITLE = 'Fix ReportsReader (bucket ARN vs object ARN)';
+const FIXED_POLICY = JSON.stringify(
+  {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ListTheBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::acme-reports' },
+      { Sid: 'ReadTheObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports/*' },
+    ],
+  },
+  null,
+  2,
+);
+// `start` exits through the shell line it was typed on, which then prints its exit code
+const START_EXIT = /^__start_exit=(\d+)$/m;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Save a screen for people reading the test run (IAM_LABS_TEST_SCREENS=<dir>). */
+function keepScreen(name: string, screen: string): void {
+  const dir = process.env.IAM_LABS_TEST_SCREENS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.txt`), `${screen}\n`);
+}
+
+/** The learner's side: lab environment, the denial, the fixed version published, the listing works. */
+async function learnerFixesReportsReader(tm: TmuxServer, shell: string, learner: LearnerHome): Promise<void> {
+  const env = await tm.run(shell, 'eval "$(iam-labs env)"');
+  expect(env.code, env.output).toBe(0);
+
+  const denied = await tm.run(shell, 'aws s3 ls s3://acme-reports --profile analyst');
+  expect(denied.code, denied.output).not.toBe(0);
+  expect(denied.output).toMatch(/AccessDenied/);
+  expect(denied.output).toMatch(/user\/analyst is not authorized to perform: s3:ListBucket/);
+
+  // the learner saves the file in an editor; the terminal part is what the chapter teaches
+  fs.writeFileSync(path.join(learner.home, 'reports-reader-v2.json'), `${FIXED_POLICY}\n`);
+  const account = await tm.run(shell, 'ACCOUNT=$(aws sts get-caller-identity --query Account --output text) && echo "account: $ACCOUNT"');
+  expect(account.output).toMatch(/account: \d{12}/);
+  const published = await tm.run(
+    shell,
+    'aws iam create-policy-version --policy-arn arn:aws:iam::$ACCOUNT:policy/ReportsReader --policy-document file://reports-reader-v2.json --set-as-default',
+  );
+  expect(published.code, published.output).toBe(0);
+  expect(published.output).toMatch(/"VersionId": "v2"/);
+  expect(published.output).toMatch(/"IsDefaultVersion": true/);
+
+  const listed = await tm.run(shell, 'aws s3 ls s3://acme-reports --profile analyst');
+  expect(listed.code, listed.output).toBe(0);
+  expect(listed.output).toMatch(/q1\.csv/);
+}
+
+describe.skipIf(!!skip)('live checklist of lab 04 in tmux', () => {
+  let tm: TmuxServer | undefined;
+  let learner: LearnerHome | undefined;
+
+  beforeAll(() => ensureFreshBuild(), 600_000);
+
+  afterEach(() => {
+    // whatever a failed test left running: the lab's own process (by its recorded pid), then tmux
+    const s = learner && readSessionFile(learner.state);
+    if (s?.pid && processAlive(s.pid)) process.kill(s.pid, 'SIGTERM');
+    tm?.kill();
+    learner?.remove();
+    tm = learner = undefined;
+  });
+
+  it('start 04 in a terminal: the step turns ✔ after the fix, q quits', { timeout: 420_000 }, async () => {
+    learner = newLearnerHome();
+    tm = new TmuxServer(120, 40);
+    // The runner window starts tall, so the whole checklist is on screen (the runner does not fit
+    // its screen to the terminal height: in 40 rows the checklist scrolls off the top).
+    const runner = tm.window('runner', learner.env, learner.home, { height: 150 });
+    const shell = tm.window('learner', learner.env, learner.home);
+
+    tm.type(runner, 'iam-labs start 04; echo "__start_exit=$?"');
+    const before = await tm.waitFor(runner, new RegExp(`1\\. ✘ todo\\s+${escapeRe(STEP_TITLE)}`), 'step 1 listed as todo', { timeoutMs: 180_000 });
+    keepScreen('live-04-before', before);
+    expect(before).toMatch(/^04 · Policies\s+\[embedded http:\/\/127\.0\.0\.1:\d+\]/m);
+    expect(before).toMatch(/▶\s+1\. ✘ todo/); // the current step is marked by a symbol
+    expect(before).toMatch(/Step 1: Fix ReportsReader/);
+    expect(before).toMatch(/keys: c check · h hint · n next step · r reset the lab · q quit/);
+    expect(tm.format(runner, '#{alternate_on}')).toBe('1');
+    // colour is there, but it is not the only carrier of meaning (✘ todo / ✔ done are words too)
+    expect(tm.capture(runner, { colors: true })).toMatch(/\x1b\[[0-9;]*m/);
+
+    // the learner's usual terminal size from here on
+    tm.tmux('resize-window', '-t', runner, '-x', '120', '-y', '40');
+
+    await learnerFixesReportsReader(tm, shell, learner);
+
+    // re-graded on the emulator's change event, no key pressed
+    const passed = await tm.waitFor(runner, new RegExp(`✔ “${escapeRe(STEP_TITLE)}” passes!`), 'the step passing message');
+    keepScreen('live-04-passed-40rows', passed);
+    expect(passed).toMatch(/keys: c check/);
+
+    // tall again, and `c`: the checklist itself shows step 1 done and moves on to step 2
+    tm.tmux('resize-window', '-t', runner, '-x', '120', '-y', '150');
+    tm.keys(runner, 'c');
+    const after = await tm.waitFor(runner, new RegExp(`1\\. ✔ done\\s+${escapeRe(STEP_TITLE)}`), 'step 1 done in the checklist');
+    keepScreen('live-04-after', after);
+    expect(after).toMatch(/▶\s+2\. ✘ todo\s+Replace intern's full access/);
+    expect(after).toMatch(/Step 2: Replace intern's full access/);
+
+    const pid = readSessionFile(learner.state)?.pid;
+    expect(processAlive(pid)).toBe(true);
+    tm.keys(runner, 'q');
+    const end = await tm.waitFor(runner, START_EXIT, 'start to exit', { history: true });
+    keepScreen('live-04-quit', end);
+    expect(START_EXIT.exec(end)![1]).toBe('0');
+    expect(end).toMatch(/Left the lab: 1 of 5 steps pass\. `iam-labs start 04` continues\./);
+    expect(tm.format(runner, '#{alternate_on}')).toBe('0'); // the alternate screen is left
+    expect(readSessionFile(learner.state)).toBeUndefined(); // it stopped the backend it started
+    expect(processAlive(pid)).toBe(false);
+  });
+
+  it('start 04 --plain: linear text, no colour, no alternate screen; 5 quits', { timeout: 420_000 }, async () => {
+    learner = newLearnerHome();
+    tm = new TmuxServer(120, 40);
+    const runner = tm.window('runner', learner.env, learner.home);
+    const shell = tm.window('learner', learner.env, learner.home);
+
+    tm.type(runner, 'iam-labs start 04 --plain; echo "__start_exit=$?"');
+    const before = await tm.waitFor(runner, /Choose: 1 check · 2 hint · 3 next step · 4 reset the lab · 5 quit/, 'the numbered menu', {
+      timeoutMs: 180_000,
+      history: true,
+    });
+    keepScreen('plain-04-before', before);
+    expect(before).toMatch(new RegExp(`1\\. ✘ todo\\s+${escapeRe(STEP_TITLE)}`));
+    expect(tm.format(runner, '#{alternate_on}')).toBe('0');
+    expect(tm.capture(runner, { colors: true, history: true })).not.toMatch(/\x1b\[[0-9;]*m/);
+
+    await learnerFixesReportsReader(tm, shell, learner);
+
+    const passed = await tm.waitFor(runner, new RegExp(`✔ step 1 passes: ${escapeRe(STEP_TITLE)}`), 'the plain “step 1 passes” line', { history: true });
+    keepScreen('plain-04-passed', passed);
+
+    tm.type(runner, '1'); // check: the status lines again
+    const checked = await tm.waitFor(runner, new RegExp(`1\\. ✔ done\\s+${escapeRe(STEP_TITLE)}`), 'step 1 done after 1 (check)', { history: true });
+    expect(checked).toMatch(/2\. ✘ todo\s+Replace intern's full access/);
+    expect(tm.capture(runner, { colors: true, history: true })).not.toMatch(/\x1b\[[0-9;]*m/);
+
+    const pid = readSessionFile(learner.state)?.pid;
+    tm.type(runner, '5');
+    const end = await tm.waitFor(runner, START_EXIT, 'start to exit', { history: true });
+    keepScreen('plain-04-quit', end);
+    expect(START_EXIT.exec(end)![1]).toBe('0');
+    expect(end).toMatch(/Left the lab: 1 of 5 steps pass/);
+    expect(readSessionFile(learner.state)).toBeUndefined();
+    expect(processAlive(pid)).toBe(false);
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * Terminal e2e tests in tmux: a private tmux server (its own socket, no user config), windows of a
+ * fixed size whose shells start from an empty environment, keys typed as a learner would, and
+ * the screen read back with capture-pane. Also: the built CLI on PATH as `iam-labs`, rebuilt when
+ * src/ is newer than dist/ (these tests drive the real binary, as a learner's terminal does).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+function onPath(bin: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, bin);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+export const TMUX = onPath('tmux');
+export const AWS = onPath('aws');
+
+/** Why the tmux tests cannot run here (printed loudly, then the suite is skipped), or undefined. */
+export function tmuxSkipReason(): string | undefined {
+  const missing = [!TMUX && 'tmux', !AWS && 'the AWS CLI (aws)'].filter(Boolean);
+  if (!missing.length) return undefined;
+  const reason = `SKIPPING the tmux e2e tests: ${missing.join(' and ')} not found on PATH.`;
+  process.stderr.write(`\n${'!'.repeat(reason.length)}\n${reason}\n${'!'.repeat(reason.length)}\n\n`);
+  return reason;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ── the built CLI ────────────────────────────────────────────────────────────
+
+function newestMtime(dir: string, skip: (p: string) => boolean): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (skip(p)) continue;
+    const t = e.isDirectory() ? newestMtime(p, skip) : fs.statSync(p).mtimeMs;
+    if (t > newest) newest = t;
+  }
+  return newest;
+}
+
+function buildIsFresh(): boolean {
+  const main = path.join(ROOT, 'dist', 'runner', 'main.js');
+  if (!fs.existsSync(main)) return false;
+  return newestMtime(path.join(ROOT, 'src'), (p) => p.endsWith('.test.ts')) <= fs.statSync(main).mtimeMs;
+}
+
+/**
+ * `npm run build` when dist/ is missing or older than src/. Two test files may ask at once, so a
+ * lock directory serialises the builds. A build with type errors still emits (others' work in
+ * progress): that is reported and the emitted dist is used; no dist at all is an error.
+ */
+export async function ensureFreshBuild(): Promise<void> {
+  if (buildIsFresh()) return;
+  const lock = path.join(os.tmpdir(), 'iam-labs-test-build.lock');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // a build that crashed may leave the lock behind: older than 5 minutes is stale
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 300_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`waited 5 minutes for ${lock} (another build)`);
+      await sleep(500);
+    }
+  }
+  try {
+    if (buildIsFresh()) return; // built by whoever held the lock
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) {
+      if (!fs.existsSync(path.join(ROOT, 'dist', 'runner', 'main.js'))) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+      process.stderr.write(`tmux e2e: npm run build reported errors; testing the dist it emitted anyway:\n${r.stdout}${r.stderr}\n`);
+    }
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+// ── a learner's machine: a fresh home, IAM_LABS_HOME, `iam-labs` on PATH ────
+
+export interface LearnerHome {
+  /** the temp directory: HOME of every shell, with bin/iam-labs */
+  home: string;
+  /** IAM_LABS_HOME */
+  state: string;
+  /** the environment every pane's shell starts with (nothing else from the test's environment) */
+  env: Record<string, string>;
+  remove(): void;
+}
+
+export function newLearnerHome(): LearnerHome {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-tmux-'));
+  const bin = path.join(home, 'bin');
+  fs.mkdirSync(bin);
+  // what `npm i -g iam-labs` would put on PATH: the real bin script, run by this node
+  fs.writeFileSync(path.join(bin, 'iam-labs'), `#!/bin/sh\nexec '${process.execPath}' '${path.join(ROOT, 'bin', 'iam-labs.js')}' "$@"\n`, { mode: 0o755 });
+  const state = path.join(home, 'state');
+  const env: Record<string, string> = {
+    HOME: home,
+    IAM_LABS_HOME: state,
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
+    TERM: 'screen',
+    LANG: 'C.UTF-8',
+    PS1: '$ ',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
+  };
+  return { home, state, env, remove: () => fs.rmSync(home, { recursive: true, force: true }) };
+}
+
+/** The running lab's session file (endpoint, pid of the process that serves it), if any. */
+export function readSessionFile(state: string): { endpoint: string; pid?: number; lab?: string } | undefined {
+  const f = path.join(state, 'session.json');
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
+}
+
+export function processAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+// ── tmux ─────────────────────────────────────────────────────────────────────
+
+export interface WaitOptions {
+  /** default 90 s: these run on a loaded 2-core machine */
+  timeoutMs?: number;
+  /** include the scrollback (capture-pane -S -) */
+  history?: boolean;
+}
+
+export interface CaptureOptions {
+  /** keep colours and attributes as escape sequences (capture-pane -e) */
+  colors?: boolean;
+  /** include the scrollback, not only the visible screen */
+  history?: boolean;
+}
+
+const POLL_MS = 200;
+const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+export class TmuxServer {
+  readonly socket = `iam-labs-test-${crypto.randomBytes(4).toString('hex')}`;
+  readonly session = 'lab';
+  private started = false;
+  private marks = 0;
+
+  constructor(
+    readonly width = 120,
+    readonly height = 40,
+  ) {}
+
+  tmux(...args: string[]): string {
+    // -f /dev/null: none of the user's tmux configuration
+    return execFileSync(TMUX ?? 'tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 30_000 });
+  }
+
+  /**
+   * A window (one pane) running bash from exactly `env` (env -i: nothing from the test's own
+   * environment leaks in; tmux would otherwise impose the client's PATH). Returns its target.
+   */
+  window(name: string, env: Record<string, string>, cwd: string, size?: { width?: number; height?: number }): string {
+    const cmd = ['env', '-i', ...Object.entries(env).map(([k, v]) => q(`${k}=${v}`)), 'bash', '--norc', '--noprofile'].join(' ');
+    const w = String(size?.width ?? this.width);
+    const h = String(size?.height ?? this.height);
+    if (!this.started) {
+      this.tmux('new-session', '-d', '-s', this.session, '-n', name, '-x', w, '-y', h, '-c', cwd, cmd);
+      // No client is ever attached, so windows keep the size given here (resize-window changes it).
+      // Not `set -g window-size manual`: with it, tmux 3.3a crashes on the next new-window.
+      this.tmux('set-option', '-g', 'remain-on-exit', 'on'); // a pane whose shell died stays readable
+      this.tmux('set-option', '-g', 'history-limit', '5000');
+      this.started = true;
+    } else {
+      this.tmux('new-window', '-d', '-t', `${this.session}:`, '-n', name, '-c', cwd, cmd);
+    }
+    const target = `${this.session}:${name}`;
+    this.tmux('resize-window', '-t', target, '-x', w, '-y', h);
+    return target;
+  }
+
+  /** Type text literally (no key-name lookup), then Enter unless told otherwise. */
+  type(target: string, text: string, opts: { enter?: boolean } = {}): void {
+    this.tmux('send-keys', '-t', target, '-l', text);
+    if (opts.enter !== false) this.tmux('send-keys', '-t', target, 'Enter');
+  }
+
+  /** Send key names (q, C-c, Enter…) as tmux understands them. */
+  keys(target: string, ...keys: string[]): void {
+    this.tmux('send-keys', '-t', target, ...keys);
+  }
+
+  capture(target: string, opts: CaptureOptions = {}): string {
+    const args = ['capture-pane', '-p', '-J', '-t', target];
+    if (opts.colors) args.push('-e');
+    if (opts.history) args.push('-S', '-');
+    return this.tmux(...args)
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')
+      .trimEnd();
+  }
+
+  /** A tmux format for the pane (e.g. #{alternate_on}, #{pane_dead}, #{pane_dead_status}). */
+  format(target: string, fmt: string): string {
+    return this.tmux('display-message', '-p', '-t', target, fmt).trim();
+  }
+
+  /** Poll the screen every 200 ms until it matches; on timeout the error shows the last screen. */
+  async waitFor(target: string, re: RegExp, what: string, opts: WaitOptions = {}): Promise<string> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+    let screen = '';
+    for (;;) {
+      screen = this.capture(target, { history: opts.history });
+      if (re.test(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`tmux ${target}: never saw ${what} (${re}); the screen was:\n${screen}`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  /**
+   * Run a shell command in a pane as typed by the learner and wait until it finishes. Returns its
+   * exit code and what the pane shows from the command line on (scrollback included).
+   */
+  async run(target: string, command: string, opts: WaitOptions = {}): Promise<{ code: number; output: string }> {
+    const mark = `__step${++this.marks}__`;
+    this.tmux('clear-history', '-t', target);
+    // the marker's $? is expanded only when it runs, so the typed line itself never matches
+    const typed = `${command}; echo "${mark}rc=$?"`;
+    this.type(target, typed);
+    const done = new RegExp(`^${mark}rc=(\\d+)$`, 'm');
+    const screen = await this.waitFor(target, done, `\`${command}\` to finish`, { ...opts, history: true });
+    const m = done.exec(screen)!;
+    const from = screen.lastIndexOf(typed, m.index);
+    return { code: Number(m[1]), output: screen.slice(from >= 0 ? from + typed.length : 0, m.index).trim() };
+  }
+
+  kill(): void {
+    if (!this.started) return;
+    try {
+      this.tmux('kill-server');
+    } catch {
+      /* already gone */
+    }
+    this.started = false;
+  }
+}

@@ -3,7 +3,7 @@
  * into conditions whose `why` names the deciding statement or the element that did not match.
  */
 import { lintHints } from '../policy/lint.js';
-import { decisionWords, explainOutcome, HYPOTHETICAL_SOURCE, meets, probeSubject, type Expectation } from './explain.js';
+import { decidingPolicyText, decisionWords, explainOutcome, HYPOTHETICAL_SOURCE, meets, probeSubject, type Expectation } from './explain.js';
 import { MissingPrincipal, type GatheredPolicy, type ProbeRequest, type Probes } from './probes.js';
 import type { Condition } from './types.js';
 
@@ -48,7 +48,9 @@ export async function probeCondition(
     const h = typeof hint === 'function' ? await hint() : hint;
     const typos = await typoHints(outcome.policies, h);
     const fullHint = [h, ...typos].filter(Boolean).join(' ') || undefined;
-    return failed(name, expected, found, `${probeSubject(outcome)}: ${explainOutcome(outcome, want)}`, fullHint);
+    const cond = failed(name, expected, found, `${probeSubject(outcome)}: ${explainOutcome(outcome, want)}`, fullHint);
+    const policy = decidingPolicyText(outcome);
+    return policy ? { ...cond, policy } : cond;
   } catch (e) {
     if (e instanceof MissingPrincipal) {
       // Even a wanted denial fails when the principal is gone: "bob deleted" is its own mistake.

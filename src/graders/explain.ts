@@ -186,3 +186,34 @@ export function renderPolicyMarked(document: string, marked: number[], marker = 
   }
   return lines.join('\n');
 }
+
+/**
+ * The one policy worth showing for a failed probe: the one holding the deciding statement (explicit
+ * deny, or the Allow that should not be there), else the one whose statement nearly matched.
+ */
+export function decidingPolicyText(outcome: ProbeOutcome): string | undefined {
+  const { action, resource } = outcome.request;
+  const own = outcome.policies.filter((p) => p.source !== HYPOTHETICAL_SOURCE);
+  const decision = outcome.result.decision;
+  const pick = (effect: 'Allow' | 'Deny', applies: boolean) => {
+    for (const p of own) {
+      const idx = statementsOf(parsePolicy(p.document))
+        .map((st, i) => ({ st, i: i + 1 }))
+        .filter(({ st }) => st.Effect === effect && statementCoversAction(st, action) && (!applies || (statementCoversResource(st, resource) && !st.Condition)))
+        .map(({ i }) => i);
+      if (idx.length) return { p, idx };
+    }
+    return undefined;
+  };
+  const engineRef = outcome.result.deciding.find((d) => own.some((p) => p.name === d.policy));
+  let found: { p: GatheredPolicy; idx: number[] } | undefined;
+  if (engineRef) {
+    const p = own.find((x) => x.name === engineRef.policy)!;
+    found = { p, idx: outcome.result.deciding.filter((d) => d.policy === p.name).map((d) => d.index) };
+  } else if (decision === 'ExplicitlyDenied') found = pick('Deny', true);
+  else if (decision === 'Allowed') found = pick('Allow', true) ?? pick('Allow', false);
+  else found = pick('Allow', false);
+  if (!found) return undefined;
+  const where = found.p.source && !found.p.source.endsWith(found.p.name) ? ` (${found.p.source})` : '';
+  return `${found.p.name}${where}:\n${renderPolicyMarked(found.p.document, found.idx)}`;
+}

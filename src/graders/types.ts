@@ -66,6 +66,11 @@ export interface Condition {
   why?: string;
   /** state-aware hint, shown before the tiered hints */
   hint?: string;
+  /**
+   * For a failed permission probe: the policy that decided (or nearly matched) as readable JSON,
+   * its name and source on the first line and the statement marked with "▶" in the margin.
+   */
+  policy?: string;
 }
 
 /** A scripted wrong attempt from COURSE.md's "must fail on" column. */

@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       results.emulatorCli = bc;
       line('start-to-ready per run (ms)', bc.readyMs.join(', '));
       line('start-to-ready median', `${bc.readyMedianMs} ms`, '< 300 ms', bc.readyMedianMs < 300);
+      line('start-to-ready above bare node', `${bc.readyMedianMs - (results.nodeBaselineMs as number)} ms`);
       line('RSS at ready', `${bc.rssAtReadyMb} MB`);
       line(`RSS after list-policies --scope AWS (${bc.awsPoliciesListed} policies, ${bc.pages} pages)`, `${bc.rssAfterManagedPoliciesMb} MB`, '< 120 MB', bc.rssAfterManagedPoliciesMb < 120);
     }
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
     const help = timeCli(['--help'], quick ? 3 : 5);
     results.help = help;
     line('iam-labs --help median', `${help.medianMs} ms`, '< 300 ms', help.medianMs < 300);
+    const base = (results.nodeBaselineMs as number | undefined) ?? nodeBaselineMs();
+    line('iam-labs --help above bare node', `${help.medianMs - base} ms`);
     const commands = cliCommands();
     if (!commands.has('start') || !commands.has('check')) {
       const msg = '`start` / `check` are not in the CLI yet: their lines are skipped';

@@ -24,7 +24,8 @@ const LEARNERS = Math.min(arg('learners', 200), 500);
 const SECONDS = Math.min(arg('seconds', 30), 120);
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-ws-load-'));
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'workshop-server-child.ts'), stateDir], {
+const profile = process.env.IAM_LABS_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IAM_LABS_BENCH_CPU_PROF}`] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(import.meta.dirname, 'workshop-server-child.ts'), stateDir], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' },
 });

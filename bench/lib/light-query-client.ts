@@ -11,7 +11,6 @@ export interface LightCreds {
   secretAccessKey: string;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 const hmac = (k: Buffer | string, d: string) => crypto.createHmac('sha256', k).update(d).digest();
 const sha = (d: string) => crypto.createHash('sha256').update(d).digest('hex');
@@ -19,6 +18,8 @@ const sha = (d: string) => crypto.createHash('sha256').update(d).digest('hex');
 export class LightQueryClient {
   private keyCache = new Map<string, Buffer>();
   private readonly url: URL;
+  /** one keep-alive pool per learner, as each learner's machine has its own connections */
+  private readonly agent = new http.Agent({ keepAlive: true });
 
   constructor(
     endpoint: string,
@@ -59,7 +60,7 @@ export class LightQueryClient {
           port: this.url.port,
           method: 'POST',
           path: '/',
-          agent,
+          agent: this.agent,
           headers: {
             'content-type': contentType,
             'x-amz-date': amzDate,

@@ -51,6 +51,24 @@ function build(): void {
   }
 }
 
+function sessionPid(home: string): number | undefined {
+  try {
+    const pid = JSON.parse(fs.readFileSync(path.join(home, 'session.json'), 'utf8')).pid;
+    return typeof pid === 'number' ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(`iam-labs benchmark${quick ? ' (quick)' : ''}: node ${process.version}, ${process.platform}/${process.arch}, ${os.cpus().length} CPUs, load average ${load()}`);
@@ -73,7 +91,7 @@ async function main(): Promise<void> {
     if (motoServer) {
       const server = motoServer;
       const a = await section(`(a) IAM call mix via SDK v3, emulator (HTTP) vs moto_server ${moto.version ?? ''}, alternating rounds`, () =>
-        compareIamMix(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 10 : 20),
+        compareIamMix(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 10 : 20, { emulator: emulator.pid, moto: server.process.pid }),
       );
       if (a) {
         results.iamMix = a;
@@ -84,6 +102,9 @@ async function main(): Promise<void> {
         line('SDK v3 client cost per call (replayed, no backend)', `${a.sdkClientMsPerCall} ms`);
         line('per call: emulator / moto (median rounds)', `${a.emulatorMsPerCall} ms / ${a.motoMsPerCall} ms`);
         line('backend-only ratio (SDK cost subtracted)', `${a.backendOnlyRatio}×`);
+        if (a.serverCpuRatio !== undefined) {
+          line('server CPU per call: emulator / moto', `${a.emulatorServerCpuMsPerCall} ms / ${a.motoServerCpuMsPerCall} ms (${a.serverCpuRatio}× less)`);
+        }
       }
     }
 
@@ -107,13 +128,15 @@ async function main(): Promise<void> {
       line('root (never evaluated): median per request', `${d.rootMedianMs} ms`);
       line('authorization overhead (on − off), median', `${d.overheadMedianMs} ms`, '< 1 ms', d.overheadMedianMs < 1);
       line('user on − root, median', `${d.overheadVsRootMs} ms`);
+      line('CPU per request: enforced / not enforced', `${d.cpuPerRequestEnforcedMs} ms / ${d.cpuPerRequestNotEnforcedMs} ms`);
+      line('authorization overhead in CPU time', `${d.cpuOverheadMs} ms`, '< 1 ms', d.cpuOverheadMs < 1);
       line('decisions recorded / denied (sanity)', `${d.decisionsEvaluated} / ${d.decisionsDenied}`);
     }
 
     if (motoServer) {
       const server = motoServer;
       const e = await section('(e) S3 small objects (1 KiB put/get/delete + list), emulator vs moto_server', () =>
-        compareS3(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 20 : 50),
+        compareS3(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 20 : 50, { emulator: emulator.pid, moto: server.process.pid }),
       );
       if (e) {
         results.s3 = e;
@@ -121,6 +144,9 @@ async function main(): Promise<void> {
         line('emulator calls/s per round', e.emulatorPerSecond.join(', '));
         line('moto calls/s per round', e.motoPerSecond.join(', '));
         line('median throughput ratio emulator/moto', `${e.medianRatio}×`);
+        if (e.serverCpuRatio !== undefined) {
+          line('server CPU per call: emulator / moto', `${e.emulatorServerCpuMsPerCall} ms / ${e.motoServerCpuMsPerCall} ms (${e.serverCpuRatio}× less)`);
+        }
       }
     }
   } finally {
@@ -152,7 +178,10 @@ async function main(): Promise<void> {
       // Exit 1 is a graded lab with failing steps (a fresh lab): still a full check.
       line('check 01 (whole lab) median', `${check.medianMs} ms (exit ${[...new Set(check.exitCodes)].join(',')})`, '< 200 ms', check.medianMs < 200 && check.exitCodes.every((c) => c === 0 || c === 1));
     } finally {
-      timeCli(['stop', '--plain'], 1, env);
+      const pid = sessionPid(home);
+      timeCli(['stop'], 1, env);
+      // Never leave the detached backend behind, even if `stop` failed.
+      if (pid && alive(pid)) process.kill(pid, 'SIGTERM');
       fs.rmSync(home, { recursive: true, force: true });
     }
   });

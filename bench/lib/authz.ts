@@ -94,10 +94,20 @@ export async function measureAuthz(n = 300) {
   const userOn: number[] = [];
   const userOff: number[] = [];
   const root: number[] = [];
+  // CPU time per request too: unlike wall time, it hardly moves when other processes compete.
+  const cpuOn: number[] = [];
+  const cpuOff: number[] = [];
+  const cpu = async (samples: number[], into: number[], run: () => Promise<number[]>) => {
+    const c0 = process.cpuUsage();
+    const got = await run();
+    const c1 = process.cpuUsage(c0);
+    samples.push(...got);
+    into.push((c1.user + c1.system) / 1000 / got.length);
+  };
   // Interleave in blocks so drift affects all three alike.
   for (let b = 0; b < 5; b++) {
-    userOn.push(...(await perRequest(enforced, userEnforced, n / 5)));
-    userOff.push(...(await perRequest(open, userOpen, n / 5)));
+    await cpu(userOn, cpuOn, () => perRequest(enforced, userEnforced, n / 5));
+    await cpu(userOff, cpuOff, () => perRequest(open, userOpen, n / 5));
     root.push(...(await perRequest(enforced, ROOT, n / 5)));
   }
   // Sanity: the enforced emulator really evaluated (and allowed) the user's requests.
@@ -111,6 +121,9 @@ export async function measureAuthz(n = 300) {
     userEnforcedP95Ms: round(percentile(userOn, 95), 3),
     overheadMedianMs: round(median(userOn) - median(userOff), 3),
     overheadVsRootMs: round(median(userOn) - median(root), 3),
+    cpuPerRequestEnforcedMs: round(median(cpuOn), 3),
+    cpuPerRequestNotEnforcedMs: round(median(cpuOff), 3),
+    cpuOverheadMs: round(median(cpuOn) - median(cpuOff), 3),
     decisionsEvaluated: evaluated,
     decisionsDenied: denied,
   };

@@ -19,6 +19,7 @@ import {
 import { Readable } from 'node:stream';
 import { createEmulator } from '../../src/emulator/index.js';
 import { InProcessHandler, type SdkHttpRequest, type SdkHttpResponse } from '../../src/emulator/sdk-handler.js';
+import { cpuMs } from './proc.js';
 import { msSince, median, round } from './stats.js';
 
 const POLICY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
@@ -117,10 +118,20 @@ export interface MixResult {
   sdkClientMsPerCall: number;
   /** (moto − SDK) / (emulator − SDK): the backends compared without the client's own cost */
   backendOnlyRatio: number;
+  /** CPU the server processes spent per call (from /proc), when their pids are known */
+  emulatorServerCpuMsPerCall?: number;
+  motoServerCpuMsPerCall?: number;
+  serverCpuRatio?: number;
 }
 
 /** Alternate emulator and moto rounds (after one warm-up round each, not counted). */
-export async function compareIamMix(emulatorEndpoint: string, motoEndpoint: string, rounds = 5, users = 20): Promise<MixResult> {
+export async function compareIamMix(
+  emulatorEndpoint: string,
+  motoEndpoint: string,
+  rounds = 5,
+  users = 20,
+  pids: { emulator?: number; moto?: number } = {},
+): Promise<MixResult> {
   const emu = iamClient(emulatorEndpoint);
   const moto = iamClient(motoEndpoint);
   await iamRound(emu, 'warm', 3);
@@ -128,12 +139,20 @@ export async function compareIamMix(emulatorEndpoint: string, motoEndpoint: stri
   const e: number[] = [];
   const m: number[] = [];
   let callsPerRound = 0;
+  const eCpu: number[] = [];
+  const mCpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
+    const e0 = cpuMs(pids.emulator);
     const a = await iamRound(emu, `r${r}`, users);
+    const e1 = cpuMs(pids.emulator);
+    const m0 = cpuMs(pids.moto);
     const b = await iamRound(moto, `r${r}`, users);
+    const m1 = cpuMs(pids.moto);
     callsPerRound = a.calls;
     e.push(a.perSecond);
     m.push(b.perSecond);
+    if (e0 !== undefined && e1 !== undefined) eCpu.push((e1 - e0) / a.calls);
+    if (m0 !== undefined && m1 !== undefined) mCpu.push((m1 - m0) / b.calls);
   }
   emu.destroy();
   moto.destroy();
@@ -152,5 +171,12 @@ export async function compareIamMix(emulatorEndpoint: string, motoEndpoint: stri
     motoMsPerCall: round(motoMs, 3),
     sdkClientMsPerCall: round(sdk, 3),
     backendOnlyRatio: round((motoMs - sdk) / Math.max(emuMs - sdk, 0.001)),
+    ...(eCpu.length && mCpu.length
+      ? {
+          emulatorServerCpuMsPerCall: round(median(eCpu), 3),
+          motoServerCpuMsPerCall: round(median(mCpu), 3),
+          serverCpuRatio: round(median(mCpu) / Math.max(median(eCpu), 0.001)),
+        }
+      : {}),
   };
 }

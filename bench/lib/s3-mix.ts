@@ -1,5 +1,6 @@
 /** (e) S3 throughput on the same small-object workload: embedded emulator vs moto_server. */
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { cpuMs } from './proc.js';
 import { median, msSince, round } from './stats.js';
 
 export function s3Client(endpoint: string): S3Client {
@@ -37,7 +38,7 @@ export async function s3Round(client: S3Client, bucket: string, tag: string, obj
   return { calls, ms, perSecond: (calls / ms) * 1000 };
 }
 
-export async function compareS3(emulatorEndpoint: string, motoEndpoint: string, rounds = 5, objects = 50) {
+export async function compareS3(emulatorEndpoint: string, motoEndpoint: string, rounds = 5, objects = 50, pids: { emulator?: number; moto?: number } = {}) {
   const emu = s3Client(emulatorEndpoint);
   const moto = s3Client(motoEndpoint);
   const bucket = 'bench-objects';
@@ -48,12 +49,20 @@ export async function compareS3(emulatorEndpoint: string, motoEndpoint: string, 
   const e: number[] = [];
   const m: number[] = [];
   let callsPerRound = 0;
+  const eCpu: number[] = [];
+  const mCpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
+    const e0 = cpuMs(pids.emulator);
     const a = await s3Round(emu, bucket, `r${r}`, objects);
+    const e1 = cpuMs(pids.emulator);
+    const m0 = cpuMs(pids.moto);
     const b = await s3Round(moto, bucket, `r${r}`, objects);
+    const m1 = cpuMs(pids.moto);
     callsPerRound = a.calls;
     e.push(a.perSecond);
     m.push(b.perSecond);
+    if (e0 !== undefined && e1 !== undefined) eCpu.push((e1 - e0) / a.calls);
+    if (m0 !== undefined && m1 !== undefined) mCpu.push((m1 - m0) / b.calls);
   }
   emu.destroy();
   moto.destroy();
@@ -66,5 +75,12 @@ export async function compareS3(emulatorEndpoint: string, motoEndpoint: string, 
     motoPerSecond: m.map((x) => round(x, 0)),
     ratios: ratios.map((x) => round(x)),
     medianRatio: round(median(ratios)),
+    ...(eCpu.length && mCpu.length
+      ? {
+          emulatorServerCpuMsPerCall: round(median(eCpu), 3),
+          motoServerCpuMsPerCall: round(median(mCpu), 3),
+          serverCpuRatio: round(median(mCpu) / Math.max(median(eCpu), 0.001)),
+        }
+      : {}),
   };
 }

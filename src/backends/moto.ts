@@ -16,6 +16,8 @@ export const MOTO_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
+  // moto ignores PasswordResetRequired on CreateLoginProfile (and its UpdateLoginProfile fails)
+  recordsPasswordResetRequired: false,
 };
 
 export const MOTO_LIMITS =

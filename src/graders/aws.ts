@@ -35,6 +35,7 @@ import {
   ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
   ListGroupPoliciesCommand,
   ListGroupsCommand,
   ListGroupsForUserCommand,
@@ -386,9 +387,14 @@ export async function deleteCustomerPolicy(ctx: LabContext, name: string, holder
   const PolicyArn = await customerPolicyArn(ctx, name);
   const versions = await ignoreMissing(iam.send(new ListPolicyVersionsCommand({ PolicyArn })));
   if (!versions) return;
-  for (const u of holders.users ?? []) await ignoreMissing(iam.send(new DetachUserPolicyCommand({ UserName: u, PolicyArn })));
-  for (const g of holders.groups ?? []) await ignoreMissing(iam.send(new DetachGroupPolicyCommand({ GroupName: g, PolicyArn })));
-  for (const r of holders.roles ?? []) await ignoreMissing(iam.send(new DetachRolePolicyCommand({ RoleName: r, PolicyArn })));
+  // Whoever holds it (the learner may have attached it anywhere), plus the holders we know of.
+  const entities = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn })).catch(() => undefined);
+  const users = new Set([...(holders.users ?? []), ...(entities?.PolicyUsers ?? []).map((u) => u.UserName ?? '')]);
+  const groups = new Set([...(holders.groups ?? []), ...(entities?.PolicyGroups ?? []).map((g) => g.GroupName ?? '')]);
+  const roles = new Set([...(holders.roles ?? []), ...(entities?.PolicyRoles ?? []).map((r) => r.RoleName ?? '')]);
+  for (const u of users) if (u) await ignoreMissing(iam.send(new DetachUserPolicyCommand({ UserName: u, PolicyArn })));
+  for (const g of groups) if (g) await ignoreMissing(iam.send(new DetachGroupPolicyCommand({ GroupName: g, PolicyArn })));
+  for (const r of roles) if (r) await ignoreMissing(iam.send(new DetachRolePolicyCommand({ RoleName: r, PolicyArn })));
   for (const v of versions.Versions ?? []) {
     if (!v.IsDefaultVersion) await iam.send(new DeletePolicyVersionCommand({ PolicyArn, VersionId: v.VersionId }));
   }

@@ -8,6 +8,7 @@ export function buildProgram(): Command {
     .description('Learn AWS IAM by doing: labs graded against an emulated AWS account.')
     .version('0.1.0')
     .exitOverride()
+    .enablePositionalOptions() // else the root's --plain swallows `start 04 --plain` (the subcommand never sees it)
     .showHelpAfterError('(run iam-labs --help for usage)');
 
   program

@@ -86,8 +86,11 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
         }
         const newly = result.steps.filter((s, i) => s.passed && !before.steps[i]?.passed);
         for (const s of newly) {
-          message = io.c.green(`${SYM.pass} “${s.title}” passes!`);
-          if (!fancy) io.out.write(`${SYM.pass} step ${lab.steps.findIndex((x) => x.id === s.id) + 1} passes: ${s.title}\n`);
+          // the reference solution is revealed only once the step passes
+          const solution = lab.steps.find((x) => x.id === s.id)?.solution;
+          const shown = solution ? `\nThe reference solution, to compare with yours:\n${await renderMarkdown(io, solution)}` : '';
+          message = `${io.c.green(`${SYM.pass} “${s.title}” passes!`)}${shown}`;
+          if (!fancy) io.out.write(`${SYM.pass} step ${lab.steps.findIndex((x) => x.id === s.id) + 1} passes: ${s.title}${shown}\n`);
         }
         const lost = result.steps.filter((s, i) => !s.passed && before.steps[i]?.passed);
         for (const s of lost) if (!fancy) io.out.write(`${SYM.fail} step no longer passes: ${s.title}\n`);
@@ -217,8 +220,9 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
     const rl = readline.createInterface({ input: io.input, terminal: false });
     cleanups.push(() => {
       rl.close();
-      // a paused stdin no longer keeps the process alive once the lab is left
+      // an open stdin pipe would keep the process alive once the lab is left
       io.input.pause();
+      if (io.input === process.stdin && !process.stdin.isTTY) process.stdin.destroy();
     });
     rl.on('line', (line) => {
       const choice = line.trim().toLowerCase();

@@ -32,10 +32,19 @@ export function stepLine(io: CommandIO, r: StepResult, index: number): string {
 /** A full report: every step, and the conditions of those not passed (or not verifiable). */
 export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: boolean } = {}): string {
   const lines = [io.c.bold(`${r.lab}: ${r.title}`) + (r.backend ? io.c.dim(`  [${r.backend}]`) : ''), ''];
+  // a failure shared by several steps (e.g. "user Samy exists") is explained once
+  const told = new Map<string, number>();
   r.steps.forEach((s, i) => {
     lines.push(stepLine(io, s, i));
     for (const c of s.conditions) {
       if (c.status === 'passed' && !opts.verbose) continue;
+      const key = `${c.status}\0${c.name}\0${c.found}`;
+      const first = told.get(key);
+      if (c.status !== 'passed' && first !== undefined) {
+        lines.push(`      ${c.status === 'failed' ? io.c.red(SYM.fail) : io.c.yellow(SYM.unknown)} ${c.name} — as in step ${first + 1}`);
+        continue;
+      }
+      if (c.status !== 'passed') told.set(key, i);
       lines.push(...conditionLines(io, c, '      '));
     }
   });

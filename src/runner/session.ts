@@ -52,6 +52,27 @@ export function removeSession(home: string): void {
   fs.rmSync(statePaths(home).session, { force: true });
 }
 
+/**
+ * The embedded emulator keeps its account in a state file across stop/start: remember which lab
+ * it holds, so `start` of the same lab continues instead of seeding it over the learner's work.
+ */
+const embeddedLabFile = (home: string) => `${statePaths(home).emulatorState}.lab`;
+
+export function rememberEmbeddedLab(home: string, lab: string | undefined): void {
+  if (lab) writeFileAtomic(embeddedLabFile(home), lab);
+}
+
+/** The lab the embedded state file holds (read once: a later seed makes it stale). */
+export function takeEmbeddedLab(home: string): string | undefined {
+  try {
+    const lab = fs.readFileSync(embeddedLabFile(home), 'utf8').trim();
+    fs.rmSync(embeddedLabFile(home), { force: true });
+    return fs.existsSync(statePaths(home).emulatorState) ? lab : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const NO_SESSION = 'no lab is running, so there is nothing to check.';
 const NO_SESSION_HINT =
   'Run `iam-labs start 01` first (add --detach to keep it running in the background).\n' +

@@ -15,6 +15,7 @@ import { iamOperations } from '../../src/emulator/iam/operations.js';
 import { s3Operations } from '../../src/emulator/s3/operations.js';
 import { stsOperations } from '../../src/emulator/sts/operations.js';
 import { GLOBAL_DIFFERENCES, KNOWN_DIFFERENCES } from './known-differences.js';
+import { S3_STEPS } from './s3-script.js';
 import { STEPS } from './script.js';
 
 export const DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'emulator-coverage.md');
@@ -46,7 +47,7 @@ function sdkOperations(mod: Record<string, unknown>): string[] {
 
 function serviceTable(service: 'iam' | 'sts' | 's3', mod: Record<string, unknown>, table: Record<string, unknown>): string {
   const ops = new Set([...sdkOperations(mod), ...Object.keys(table)]);
-  const conformance = new Set(STEPS.filter((s) => s.service === service).map((s) => s.op));
+  const conformance = new Set([...STEPS, ...S3_STEPS].filter((s) => s.service === service).map((s) => s.op));
   const rows = [...ops].sort().map((op) => {
     const done = Object.hasOwn(table, op);
     const tested = conformance.has(op) ? 'yes' : '';

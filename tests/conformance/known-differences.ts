@@ -345,6 +345,12 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     emulator: { ok: false, error: 'AccessDenied', status: 403 },
   },
 
+  // S3 (s3-script.ts)
+  rejects('s3/create-bucket-bad-name', 'CreateBucket', 'InvalidBucketName', 'Bucket names are 3-63 lower-case letters, digits, dots and hyphens: Bad_Bucket is refused.', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html'),
+  rejects('s3/put-bucket-policy-unknown-principal', 'PutBucketPolicy', 'MalformedPolicy', 'A bucket policy naming an IAM role that does not exist is refused ("Invalid principal in policy").', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html'),
+  rejects('s3/put-bucket-policy-malformed', 'PutBucketPolicy', 'MalformedPolicy', 'A bucket policy that is not JSON is refused.', 'https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html'),
+  rejects('s3/put-bucket-policy-no-principal', 'PutBucketPolicy', 'MalformedPolicy', 'A resource-based policy must name a Principal.', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html'),
+
   // teardown
   {
     step: 'teardown/delete-user-with-everything',

@@ -13,7 +13,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?
 const DATE_IN_TEXT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?/g;
 
 const SECRET_KEYS = new Set(['SecretAccessKey', 'SessionToken', 'Base32StringSeed', 'QRCodePNG', 'Password']);
-const MARKER_KEYS = new Set(['Marker', 'NextToken']);
+const MARKER_KEYS = new Set(['Marker', 'NextToken', 'NextContinuationToken', 'ContinuationToken']);
 const POLICY_DOC_KEYS = new Set(['PolicyDocument', 'AssumeRolePolicyDocument', 'Document']);
 const ID_KEYS = new Set(['UserId', 'GroupId', 'RoleId', 'PolicyId', 'InstanceProfileId', 'AssumedRoleId']);
 /** AWS unique ids: a 4-letter type prefix then upper-case letters and digits (16+ in all). */

@@ -7,6 +7,7 @@
  * same backend (access keys, session credentials, MFA seeds), kept in `vars`.
  */
 import * as IAM from '@aws-sdk/client-iam';
+import * as S3 from '@aws-sdk/client-s3';
 import * as STS from '@aws-sdk/client-sts';
 import * as OTPAuth from 'otpauth';
 
@@ -17,18 +18,19 @@ export interface Creds {
 }
 
 export type Vars = Record<string, any>;
+export type Service = 'iam' | 'sts' | 's3';
 
 export interface Step {
   id: string;
-  service: 'iam' | 'sts';
+  service: Service;
   op: string;
   input: (v: Vars) => Record<string, unknown>;
   /** call as this principal (default: the account root, key `test`) */
   as?: (v: Vars) => Creds;
   /** keep values from a successful output for later steps */
   save?: (out: any, v: Vars) => void;
-  /** compare only this projection of a successful output */
-  pick?: (out: any) => unknown;
+  /** compare only this projection of a successful output (may read a streamed body) */
+  pick?: (out: any) => unknown | Promise<unknown>;
 }
 
 export const ACCOUNT = '000000000000';
@@ -57,7 +59,7 @@ export function totpCodes(seed: Uint8Array | string, at = Date.now()): [string, 
   return [totp.generate({ timestamp: at - 30_000 }), totp.generate({ timestamp: at })];
 }
 
-const s = (id: string, service: 'iam' | 'sts', op: string, input: Step['input'] | Record<string, unknown> = {}, extra: Partial<Step> = {}): Step => ({
+const s = (id: string, service: Service, op: string, input: Step['input'] | Record<string, unknown> = {}, extra: Partial<Step> = {}): Step => ({
   id,
   service,
   op,
@@ -481,8 +483,8 @@ export const REQUIRED_OPERATIONS = {
 } as const;
 
 /** The SDK command class for an operation (the script names operations, not classes). */
-export function commandFor(service: 'iam' | 'sts', op: string): new (input: any) => any {
-  const mod: Record<string, unknown> = service === 'iam' ? IAM : STS;
+export function commandFor(service: Service, op: string): new (input: any) => any {
+  const mod: Record<string, unknown> = service === 'iam' ? IAM : service === 'sts' ? STS : S3;
   const ctor = mod[`${op}Command`];
   if (typeof ctor !== 'function') throw new Error(`No SDK command ${op}Command in @aws-sdk/client-${service}`);
   return ctor as new (input: any) => any;

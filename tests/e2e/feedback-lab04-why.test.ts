@@ -53,6 +53,10 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
     expect(feedbackText(conds)).toContain(
       's3:ListBucket acts on the bucket arn:aws:s3:::acme-reports; the only statement that allows it (ReportsReader, statement 1 "ReadReports") lists arn:aws:s3:::acme-reports/*, which names objects, not the bucket',
     );
+    // the policy itself, readable, with the statement at fault marked
+    const list = conds.find((c) => c.name.startsWith('analyst can list acme-reports'))!;
+    expect(list.policy).toMatch(/^ReportsReader \(attached to user analyst\):\n/);
+    expect(list.policy).toMatch(/^▶\s+"Resource": "arn:aws:s3:::acme-reports\/\*"$/m);
   });
 
   it('iam-labs why shows the decision and marks the statement', async () => {
@@ -82,6 +86,23 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
     const out = text();
     expect(out).toMatch(/Last denial: .* arn:aws:iam::000000000000:user\/analyst → s3:ListBucket on arn:aws:s3:::acme-reports/);
     expect(out).toContain('which names objects, not the bucket');
+  });
+
+  it('iam-labs why refuses incomplete questions and unknown principals with a usage error', async () => {
+    const { io } = captureIO();
+    await expect(whyCommand({ principal: 'analyst', action: 's3:ListBucket' }, { io, ctx })).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
+    await expect(whyCommand({ principal: 'nobody', action: 's3:ListBucket', resource: '*' }, { io, ctx })).rejects.toThrow(/neither a user of this account nor a lab profile/);
+    await expect(whyCommand({ last: true }, { io, ctx })).rejects.toThrow(/--last` works on the embedded backend only/);
+  });
+
+  it('iam-labs why explains a role through the bucket policy, and the account root', async () => {
+    const { io, text } = captureIO();
+    await whyCommand({ principal: 'role/ReportsAuditor', action: 's3:GetObject', resource: 'arn:aws:s3:::acme-reports/q1.csv', plain: true }, { io, ctx });
+    expect(text()).toContain('Decision: DENIED (implicit deny: nothing allows it)');
+    expect(text()).toContain('role ReportsAuditor has no policies at all');
+    const root = captureIO();
+    await whyCommand({ principal: 'arn:aws:iam::000000000000:root', action: 'iam:DeleteUser', resource: '*', plain: true }, { io: root.io, ctx });
+    expect(root.text()).toContain('Decision: ALLOWED (account root)');
   });
 
   it('after publishing v2 with the CLI, analyst can list and the step passes', async () => {

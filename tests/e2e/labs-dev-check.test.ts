@@ -3,6 +3,8 @@
  * solve → passes; and every "must fail on" mistake of COURSE.md → the step fails with feedback
  * that names the problem (the feedback text is kept as a snapshot).
  */
+import { ListGroupsCommand, ListInstanceProfilesCommand, ListPoliciesCommand, ListRolesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labGraders } from '../../src/graders/index.js';
 import { createLabContext } from '../../src/graders/context.js';
@@ -49,6 +51,24 @@ describe.each(Object.keys(labGraders))('lab %s', (labId) => {
     const feedback = Object.fromEntries(report.steps.flatMap((s) => s.mistakes.map((m) => [`${s.id} — ${m.name}`, normalize(m.feedback)])));
     expect(feedback).toMatchSnapshot();
   }, 120_000);
+
+  it('teardown removes everything the lab seeded and the solutions created', async () => {
+    const ctx = fresh();
+    const lab = labGraders[labId];
+    await lab.setup(ctx);
+    for (const step of lab.steps) {
+      await step.solve(ctx);
+      await step.onPass?.(ctx);
+    }
+    await lab.teardown!(ctx);
+    const iam = ctx.clients.iam;
+    expect((await iam.send(new ListUsersCommand({}))).Users ?? []).toEqual([]);
+    expect((await iam.send(new ListGroupsCommand({}))).Groups ?? []).toEqual([]);
+    expect((await iam.send(new ListRolesCommand({}))).Roles ?? []).toEqual([]);
+    expect((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).toEqual([]);
+    expect((await iam.send(new ListInstanceProfilesCommand({}))).InstanceProfiles ?? []).toEqual([]);
+    expect((await ctx.clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+  }, 60_000);
 
   it('on the freshly seeded lab every step is unsolved, and checks never throw', async () => {
     const ctx = fresh();

@@ -15,7 +15,7 @@ import { feedbackText, stepPassed } from '../../src/graders/conditions.js';
 import { createLabContext, memoryStore } from '../../src/graders/context.js';
 import { labGraders } from '../../src/graders/index.js';
 import type { Credentials } from '../../src/graders/types.js';
-import { ROOT, startTestEmulator } from '../helpers/emulator.js';
+import { availableClis, ROOT, startTestEmulator } from '../helpers/emulator.js';
 
 const LABS_DIR = path.resolve(__dirname, '../../labs');
 let emu: StartedEmulator;
@@ -47,9 +47,22 @@ function writeCredentials(file: string, profiles: Map<string, Credentials>): voi
   fs.writeFileSync(file, lines.join('\n'));
 }
 
-function bash(script: string, cwd: string): Promise<{ code: number; out: string }> {
+/**
+ * Which CLIs run the solutions: v1 always; Debian's v2 (2.9, which ignores AWS_ENDPOINT_URL) through
+ * a shim adding --endpoint-url, as `iam-labs shell` does, when IAM_LABS_TEST_CLI_V2=1 (it doubles the time).
+ */
+const CLIS = availableClis().filter((c) => c.name === 'v1' || process.env.IAM_LABS_TEST_CLI_V2 === '1');
+
+function shimDir(cli: { bin: string; needsEndpointFlag: boolean }): string | undefined {
+  if (!cli.needsEndpointFlag) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-shim-'));
+  fs.writeFileSync(path.join(dir, 'aws'), `#!/bin/sh\nexec ${cli.bin} --endpoint-url "$AWS_ENDPOINT_URL" "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+function bash(script: string, cwd: string, shim?: string): Promise<{ code: number; out: string }> {
   const env = {
-    PATH: process.env.PATH ?? '',
+    PATH: shim ? `${shim}:${process.env.PATH ?? ''}` : (process.env.PATH ?? ''),
     HOME: cwd,
     AWS_CONFIG_FILE: path.join(cwd, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(cwd, 'credentials'),
@@ -64,8 +77,9 @@ function bash(script: string, cwd: string): Promise<{ code: number; out: string 
   });
 }
 
-describe.each(Object.keys(labGraders))('lab %s: the chapter solutions, run with the AWS CLI', (labId) => {
+describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).map((labId) => ({ cli, labId }))))('lab $labId, AWS CLI $cli.name: the chapter solutions', ({ cli, labId }) => {
   it('every step fails before its solution and passes after it', async () => {
+    const shim = shimDir(cli);
     emu.emulator.state.reset();
     const profiles = memoryStore<Credentials>();
     const ctx = createLabContext({ endpoint: emu.endpoint, credentials: ROOT, profiles });
@@ -80,7 +94,7 @@ describe.each(Object.keys(labGraders))('lab %s: the chapter solutions, run with 
       expect.soft(stepPassed(before), `${step.id} passes before its solution`).toBe(false);
       const script = scripts.get(step.id);
       expect(script, `${step.id} has a solution block`).toBeTruthy();
-      const run = await bash(script!, dir);
+      const run = await bash(script!, dir, shim);
       expect(run.code, `${step.id} solution failed:\n${script}\n---\n${run.out}`).toBe(0);
       const after = await step.check(ctx);
       expect(stepPassed(after), `${step.id} after its solution:\n${feedbackText(after)}`).toBe(true);

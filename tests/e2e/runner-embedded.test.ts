@@ -150,6 +150,31 @@ describe('a lab on the embedded backend, detached', () => {
     expect(r.stdout).toMatch(/unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN/);
   });
 
+  it('an AWS CLI that ignores AWS_ENDPOINT_URL gets a shim passing --endpoint-url', async () => {
+    const fakeDir = fs.mkdtempSync(path.join(lab.home, 'fake-aws-'));
+    fs.writeFileSync(
+      path.join(fakeDir, 'aws'),
+      '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "aws-cli/2.9.19 Python/3.11.2 Linux/6 source/x86_64.debian.12"; exit 0; fi\necho "ARGS: $*"\n',
+      { mode: 0o755 },
+    );
+    const old = { home: lab.home, env: { ...lab.env, PATH: `${fakeDir}:${lab.env.PATH}` } };
+    const endpoint = session(lab)!.endpoint;
+    const env = await cli(old, ['env']);
+    expect(env.stdout).toMatch(/aws-cli 2\.9\.19 ignores AWS_ENDPOINT_URL/);
+    expect(env.stdout).toContain(`export PATH='${path.join(lab.env.IAM_LABS_HOME, 'bin')}':"$PATH"`);
+    const r = await cli(old, ['shell', '-c', 'aws sts get-caller-identity']);
+    expect(r.stdout.trim()).toBe(`ARGS: --endpoint-url ${endpoint} sts get-caller-identity`);
+  });
+
+  it('doctor: the lab environment reaches the lab, not AWS', async () => {
+    const r = await cli(lab, ['doctor', '--json']);
+    const byName = Object.fromEntries(JSON.parse(r.stdout).findings.map((f: { name: string }) => [f.name, f]));
+    expect(byName.node.status).toBe('ok');
+    expect(byName.session).toMatchObject({ status: 'ok', detail: expect.stringMatching(/01-toy on embedded/) });
+    expect(byName['lab-environment']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/reaches the lab \(account 000000000000\), not AWS/) });
+    expect(r.code).toBe(0);
+  });
+
   it('solve another lab on the same backend, then stop', async () => {
     const r = await cli(lab, ['solve', '02']);
     expect(r.code, r.stderr).toBe(0);
@@ -172,5 +197,43 @@ describe('dev check on the toy course', () => {
     expect(r.stdout).toMatch(/✔ ok\s+toy\/create-user: mistake: wrong case/);
     expect(r.stdout).toMatch(/✔ ok\s+toy\/second-user: mistake: no path/);
     expect(r.stdout).toMatch(/0 problems/);
+  });
+});
+
+describe('a backend that died', () => {
+  it('check says the backend is no longer running (exit 2, no stack trace)', async () => {
+    const lab = newLabHome();
+    try {
+      expect((await cli(lab, ['start', '02', '--detach'])).code).toBe(0);
+      const pid = session(lab)!.pid!;
+      process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+      const r = await cli(lab, ['check']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/backend \(pid \d+\) is no longer running/);
+      expect(r.stderr).toMatch(/iam-labs start/);
+      expect(r.stderr).not.toMatch(/unexpected error/);
+    } finally {
+      await cleanup(lab);
+    }
+  });
+});
+
+describe('stop and start again on the embedded backend', () => {
+  it('continues where the learner left off (the state file holds the work)', async () => {
+    const lab = newLabHome();
+    try {
+      expect((await cli(lab, ['start', '01', '--detach'])).code).toBe(0);
+      expect((await cli(lab, ['solve', '01', '--step', 'toy/create-user'])).code).toBe(0);
+      expect((await cli(lab, ['stop'])).stdout).toMatch(/Your work is kept/);
+      const again = await cli(lab, ['start', '01', '--detach']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/Continuing 01-toy where you left it/);
+      expect(again.stdout).toMatch(/✔ done\s+Create the user Alpha/);
+      const fresh = await cli(lab, ['start', '01', '--detach', '--fresh']);
+      expect(fresh.stdout).toMatch(/✘ todo\s+Create the user Alpha/);
+    } finally {
+      await cleanup(lab);
+    }
   });
 });

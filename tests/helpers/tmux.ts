@@ -123,7 +123,19 @@ export function newLearnerHome(): LearnerHome {
     PS1: '$ ',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
   };
-  return { home, state, env, remove: () => fs.rmSync(home, { recursive: true, force: true }) };
+  return {
+    home,
+    state,
+    env,
+    remove: () => {
+      // a process that is still exiting may write into it meanwhile: retry, then leave it to the OS
+      try {
+        fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch {
+        /* left in the temp directory */
+      }
+    },
+  };
 }
 
 /** The running lab's session file (endpoint, pid of the process that serves it), if any. */
@@ -145,6 +157,15 @@ export function processAlive(pid: number | undefined): boolean {
   } catch {
     return true;
   }
+}
+
+/** What a failed test left running: the lab's own process, by the pid it recorded (never by name). */
+export async function stopLeftovers(learner: LearnerHome): Promise<void> {
+  const pid = readSessionFile(learner.state)?.pid;
+  if (!pid || !processAlive(pid)) return;
+  process.kill(pid, 'SIGTERM'); // the runner stops its backend on SIGTERM
+  for (let i = 0; i < 50 && processAlive(pid); i++) await sleep(200);
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 // ── tmux ─────────────────────────────────────────────────────────────────────

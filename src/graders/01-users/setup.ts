@@ -26,14 +26,20 @@ export const CONTRACTORS = 'contractors';
 /** fact: the access key id Samy had when users/access-key passed (users/rotate-key compares) */
 export const FIRST_KEY_FACT = '01-users/first-access-key';
 
-export async function setupLab01(ctx: LabContext): Promise<void> {
+/** Remove what this lab seeds or asks the learner to create (endpoint backends reset this way). */
+export async function teardownLab01(ctx: LabContext): Promise<void> {
   for (const u of await listUserNames(ctx.clients.iam)) {
     if (u.toLowerCase() === SAMY.toLowerCase()) await deleteUserCompletely(ctx, u);
   }
   ctx.profiles.remove('samy');
   ctx.facts.set(FIRST_KEY_FACT, '');
   await deleteUserCompletely(ctx, CONTRACTOR);
+  ctx.profiles.remove(CONTRACTOR);
   await deleteGroupCompletely(ctx, CONTRACTORS);
+}
+
+export async function setupLab01(ctx: LabContext): Promise<void> {
+  await teardownLab01(ctx);
 
   await ensureGroup(ctx, CONTRACTORS);
   await ensureUser(ctx, CONTRACTOR);

@@ -9,6 +9,7 @@ import {
   attachToGroup,
   attachToUser,
   awsManagedArn,
+  deleteBucketCompletely,
   deleteGroupCompletely,
   deleteUserCompletely,
   ensureBucket,
@@ -32,11 +33,17 @@ const GROUP = 'developers';
 const BUCKET = 'team-artifacts';
 const USERS = ['alice', 'bob', 'carol'];
 
-async function setup(ctx: LabContext): Promise<void> {
+/** Remove what this lab seeds or asks the learner to create. */
+async function teardown(ctx: LabContext): Promise<void> {
   for (const g of await listGroupNames(ctx.clients.iam)) {
     if (g.toLowerCase() === GROUP) await deleteGroupCompletely(ctx, g);
   }
   for (const u of USERS) await deleteUserCompletely(ctx, u);
+  await deleteBucketCompletely(ctx.clients.s3, BUCKET);
+}
+
+async function setup(ctx: LabContext): Promise<void> {
+  await teardown(ctx);
   for (const u of USERS) await ensureUser(ctx, u);
   await attachToUser(ctx, 'carol', await awsManagedArn(ctx, 'AmazonS3FullAccess'));
   await ensureBucket(ctx.clients.s3, BUCKET, { 'README.txt': 'Build outputs of the team go here.\n' });
@@ -199,4 +206,4 @@ const offboardMember = defineStep({
   ],
 });
 
-export const lab02 = defineLab({ id: '02-groups', setup, steps: [createGroup, attachGroupPolicy, addMembers, moveToGroup, offboardMember] });
+export const lab02 = defineLab({ id: '02-groups', setup, teardown, steps: [createGroup, attachGroupPolicy, addMembers, moveToGroup, offboardMember] });

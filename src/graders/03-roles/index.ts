@@ -48,11 +48,19 @@ const awsTrust = (aws: string | string[], condition?: object) => ({
 });
 const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
-async function setup(ctx: LabContext): Promise<void> {
+/** Remove what this lab seeds or asks the learner to create. */
+async function teardown(ctx: LabContext): Promise<void> {
   for (const r of ROLES) await deleteRoleCompletely(ctx, r);
   await deleteInstanceProfile(ctx, PROFILE);
   for (const u of ['dev-john', 'intern']) {
     await deleteUserCompletely(ctx, u);
+    ctx.profiles.remove(u);
+  }
+}
+
+async function setup(ctx: LabContext): Promise<void> {
+  await teardown(ctx);
+  for (const u of ['dev-john', 'intern']) {
     await ensureUser(ctx, u);
     await createKeyAsProfile(ctx, u, u);
   }
@@ -308,4 +316,4 @@ const mfaCrossAccount = defineStep({
   ],
 });
 
-export const lab03 = defineLab({ id: '03-roles', setup, steps: [ec2TrustRole, rolePermissions, instanceProfile, fixTrustPrincipal, assumeRole, mfaCrossAccount] });
+export const lab03 = defineLab({ id: '03-roles', setup, teardown, steps: [ec2TrustRole, rolePermissions, instanceProfile, fixTrustPrincipal, assumeRole, mfaCrossAccount] });

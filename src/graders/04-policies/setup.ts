@@ -41,14 +41,22 @@ export const readerV1 = (partition: string) => ({
   Statement: [{ Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: s3Arn(partition, `${REPORTS}/*`) }],
 });
 
-export async function setupLab04(ctx: LabContext): Promise<void> {
-  const { partition, accountId } = await accountInfo(ctx);
-  for (const p of LAB_POLICIES) await deleteCustomerPolicy(ctx, p, { users: USERS, groups: [GROUP] });
-  for (const u of USERS) await deleteUserCompletely(ctx, u);
+/** Remove what this lab seeds or asks the learner to create. */
+export async function teardownLab04(ctx: LabContext): Promise<void> {
+  for (const p of LAB_POLICIES) await deleteCustomerPolicy(ctx, p, { users: USERS, groups: [GROUP], roles: [AUDITOR] });
+  for (const u of USERS) {
+    await deleteUserCompletely(ctx, u);
+    ctx.profiles.remove(u);
+  }
   for (const g of await listGroupNames(ctx.clients.iam)) if (g.toLowerCase() === GROUP) await deleteGroupCompletely(ctx, g);
   await deleteRoleCompletely(ctx, AUDITOR);
   await deleteBucketCompletely(ctx.clients.s3, REPORTS);
   await deleteBucketCompletely(ctx.clients.s3, PAYROLL);
+}
+
+export async function setupLab04(ctx: LabContext): Promise<void> {
+  const { partition, accountId } = await accountInfo(ctx);
+  await teardownLab04(ctx);
 
   await ensureBucket(ctx.clients.s3, REPORTS, {
     'q1.csv': 'quarter,revenue\nQ1,1200000\n',

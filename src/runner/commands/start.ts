@@ -11,11 +11,12 @@ import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { renderMarkdown, renderLabResult } from '../output.js';
 import { statePaths } from '../paths.js';
 import { ProgressStore } from '../progress.js';
-import { readSession, removeSession, writeSession, type Session } from '../session.js';
+import { readSession, rememberEmbeddedLab, removeSession, takeEmbeddedLab, writeSession, type Session } from '../session.js';
 import { gradeLab, graderFor, labFiles, openCourse, seedLab, type OpenSession } from '../runtime.js';
 import { loadGraders } from '../graders-registry.js';
 import { resolveLab } from '../course.js';
 import { withSpinner } from '../spinner.js';
+import type { LabResult } from '../grading.js';
 import { runLiveChecklist } from '../live.js';
 
 export interface StartOptions {
@@ -84,6 +85,9 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     if (handle.info.limits) writeln(io, `${io.c.dim('note:')} ${handle.info.limits}`);
     ownsBackend = true;
     session = { ...handle.info, format: 1, startedAt: new Date().toISOString(), foreground: !opts.detach };
+    // the embedded emulator reloaded its state file: it may still hold this lab, with the learner's work
+    const held = choice.name === 'embedded' ? takeEmbeddedLab(io.home) : undefined;
+    if (held) session.lab = held;
     writeSession(io.home, session);
     labFiles(paths, session).init(session.credentials);
   }
@@ -94,11 +98,13 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     ownsBackend = false;
     await handle.stop();
     removeSession(io.home);
+    if (session?.backend === 'embedded') rememberEmbeddedLab(io.home, session.lab);
   };
   try {
     const graders = await gradersLoading;
     const grader = graderFor(lab, graders);
-    if (session.lab === lab.id && !opts.fresh && !ownsBackend) {
+    const continuing = session.lab === lab.id && !opts.fresh;
+    if (continuing) {
       writeln(io, `Continuing ${lab.id} where you left it (\`iam-labs reset\` starts it over).`);
     } else {
       await withSpinner(io, `Seeding ${lab.id}`, () => seedLab(open, lab, grader, graders));
@@ -106,7 +112,10 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     writeln(io, '');
     writeln(io, await renderMarkdown(io, `# ${lab.number} · ${lab.title}\n\n${lab.intro}`));
     writeln(io, '');
-    const first = await gradeLab(open, lab, grader);
+    // Freshly seeded, no step passes yet (`dev check` proves it for every step): skip grading.
+    const first: LabResult = continuing
+      ? await gradeLab(open, lab, grader)
+      : { lab: lab.id, title: lab.title, passed: false, backend: session.backend, steps: lab.steps.map((s) => ({ id: s.id, title: s.title, passed: false, conditions: [] })) };
     if (opts.detach) {
       writeln(io, renderLabResult(io, first));
       writeln(io, DETACHED_HELP(session.endpoint, lab.number));

@@ -1,7 +1,7 @@
 /** `iam-labs stop`: stop the session's backend (emulator, moto_server or container) and end it. */
 import { attachBackend } from '../../backends/index.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { readSession, removeSession } from '../session.js';
+import { readSession, rememberEmbeddedLab, removeSession } from '../session.js';
 
 export async function stopCommand(opts: { plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {
   const session = readSession(io.home);
@@ -12,6 +12,12 @@ export async function stopCommand(opts: { plain?: boolean }, io: CommandIO = def
   const handle = attachBackend(session, io.env);
   await handle.stop();
   removeSession(io.home);
-  writeln(io, `${io.c.green('✔')} stopped the ${handle.describe()}. Your progress is kept; \`iam-labs start ${session.lab?.slice(0, 2) ?? '01'}\` continues.`);
+  const again = `iam-labs start ${session.lab?.slice(0, 2) ?? '01'}`;
+  if (session.backend === 'embedded') {
+    rememberEmbeddedLab(io.home, session.lab);
+    writeln(io, `${io.c.green('✔')} stopped the ${handle.describe()}. Your work is kept: \`${again}\` continues where you left off.`);
+  } else {
+    writeln(io, `${io.c.green('✔')} stopped the ${handle.describe()}. Finished steps stay recorded; \`${again}\` sets the lab up again.`);
+  }
   return 0;
 }

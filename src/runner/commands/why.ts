@@ -30,6 +30,21 @@ export interface WhyDeps {
   lastDenial?: () => Promise<DecisionRecord | undefined>;
 }
 
+/**
+ * The newest denial recorded by an embedded emulator running in another process, through its
+ * loopback control API: GET /_iam-labs/decisions?denied=1&limit=1&account=ID → DecisionRecord[].
+ * `undefined` when none was recorded; an error when the emulator does not offer the route.
+ */
+export async function fetchLastDenial(endpoint: string, accountId?: string): Promise<DecisionRecord | undefined> {
+  const q = new URLSearchParams({ denied: '1', limit: '1', ...(accountId ? { account: accountId } : {}) });
+  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`);
+  if (res.status === 404) throw new UsageError('this emulator does not share its decision log, so `--last` is not available.', 2, 'Name the request instead: iam-labs why <user> <action> <resource>.');
+  if (!res.ok) throw new UsageError(`the emulator answered ${res.status} when asked for its last decisions.`, 2);
+  const body = (await res.json()) as DecisionRecord[] | { decisions?: DecisionRecord[] };
+  const list = Array.isArray(body) ? body : (body.decisions ?? []);
+  return list[0];
+}
+
 function style(io: CommandIO, plain: boolean): RenderStyle {
   const c = io.c;
   return { bold: c.bold, green: c.green, red: c.red, yellow: c.yellow, dim: c.dim, plain };
@@ -58,18 +73,21 @@ export async function whyCommand(opts: WhyCommandOptions, deps: WhyDeps = {}): P
   const s = style(io, !!opts.plain || io.plain);
   let destroy = () => {};
   let ctx = deps.ctx;
+  let lastDenial = deps.lastDenial;
   if (!ctx) {
     const open = openSession(io);
     const made = createLabContext(open.session, new FactMap({ ...open.progress.read().facts }), open.files);
     ctx = made.ctx;
     destroy = made.destroy;
+    const { backend, endpoint, accountId } = open.session;
+    if (!lastDenial && backend === 'embedded') lastDenial = () => fetchLastDenial(endpoint, accountId);
   }
   try {
     if (opts.last) {
-      if (!deps.lastDenial) {
+      if (!lastDenial) {
         throw new UsageError('`iam-labs why --last` works on the embedded backend only (it reads the emulator\'s decision log).', 2, 'Elsewhere, name the request: iam-labs why <user> <action> <resource>.');
       }
-      const record = await deps.lastDenial();
+      const record = await lastDenial();
       if (!record) {
         writeln(io, 'The emulator has not denied any request yet in this lab session.');
         return 0;

@@ -1,0 +1,81 @@
+/**
+ * The live checklist in a real terminal (tmux): a change made from "another terminal" turns the
+ * step green on screen; keys h (hint) and q (quit) work; and the same flow with --plain shows
+ * linear text with no escape sequences. Skipped, saying so, where tmux is not installed.
+ */
+import { spawnSync } from 'node:child_process';
+import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, cleanup, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
+
+const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
+if (!hasTmux) console.log('runner-tty: skipped — tmux is not installed');
+
+const sessions: string[] = [];
+const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+const screen = (name: string) => tmux('capture-pane', '-p', '-t', name).stdout;
+
+async function waitForScreen(name: string, re: RegExp, what: string): Promise<string> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const s = screen(name);
+    if (re.test(s)) return s;
+    if (Date.now() > deadline) throw new Error(`never saw ${what}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function startInTmux(lab: Lab, name: string, args: string[]): void {
+  const env = Object.entries(lab.env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = tmux('new-session', '-d', '-s', name, '-x', '110', '-y', '45', `cd '${ROOT}' && env ${env} node '${BIN}' ${args.join(' ')}; echo EXITED=$?; sleep 60`);
+  expect(r.status, r.stderr).toBe(0);
+  sessions.push(name);
+}
+
+async function createUser(lab: Lab, name: string): Promise<void> {
+  const iam = new IAMClient({ endpoint: session(lab)!.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await iam.send(new CreateUserCommand({ UserName: name }));
+  iam.destroy();
+}
+
+describe.skipIf(!hasTmux)('live checklist in a terminal', () => {
+  const labs: Lab[] = [];
+  beforeAll(() => ensureBuilt(), 180_000);
+  afterAll(async () => {
+    for (const s of sessions) tmux('kill-session', '-t', s);
+    for (const l of labs) await cleanup(l);
+  });
+
+  it('turns a step green when the account changes; h shows a hint; q quits', { timeout: 120_000 }, async () => {
+    const lab = newLabHome();
+    labs.push(lab);
+    const name = `iam-labs-tty-${process.pid}`;
+    startInTmux(lab, name, ['start', '01']);
+    await waitForScreen(name, /keys: c check · h hint/, 'the key legend');
+    expect(screen(name)).toMatch(/▶\s+1\. ✘ todo\s+Create the user Alpha/);
+    await createUser(lab, 'Alpha');
+    const after = await waitForScreen(name, /1\. ✔ done\s+Create the user Alpha/, 'step 1 turning green');
+    expect(after).toMatch(/▶\s+2\. ✘ todo\s+Create beta under \/team\//);
+    expect(after).toMatch(/“Create the user Alpha” passes!/);
+    expect(after).toMatch(/reference solution/);
+    tmux('send-keys', '-t', name, 'h');
+    await waitForScreen(name, /Hint 1 of 2 for “Create beta under \/team\/”/, 'the hint');
+    tmux('send-keys', '-t', name, 'q');
+    const left = await waitForScreen(name, /EXITED=0/, 'a clean exit');
+    expect(left).toMatch(/Left the lab: 1 of 2 steps pass/);
+  });
+
+  it('--plain: the same in linear text, numbered choices', { timeout: 120_000 }, async () => {
+    const lab = newLabHome();
+    labs.push(lab);
+    const name = `iam-labs-tty-plain-${process.pid}`;
+    startInTmux(lab, name, ['start', '01', '--plain']);
+    await waitForScreen(name, /Choose: 1 check · 2 hint · 3 next step · 4 reset the lab · 5 quit/, 'the numbered menu');
+    await createUser(lab, 'Alpha');
+    await waitForScreen(name, /✔ step 1 passes: Create the user Alpha/, 'the step-passed line');
+    tmux('send-keys', '-t', name, '5', 'Enter');
+    await waitForScreen(name, /EXITED=0/, 'a clean exit');
+    const raw = tmux('capture-pane', '-p', '-e', '-t', name).stdout;
+    expect(raw).not.toMatch(/\x1b\[(3\d|9\d)m/); // no color codes in plain mode
+  });
+});

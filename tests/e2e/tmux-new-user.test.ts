@@ -1,0 +1,118 @@
+/**
+ * Lab 01 tried as a new learner would (issue 3, "tried as a new user"): a fresh IAM_LABS_HOME,
+ * `iam-labs start 01` in one tmux window, `iam-labs shell` in another, the real `aws` CLI. The
+ * learner makes the course's listed mistakes first — user `samy` in lower case, then
+ * AmazonS3FullAccess instead of ReadOnly — and the runner's screen must name each problem; then
+ * the fixes, and the steps pass. The terminal is a usual 120×40.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureFreshBuild,
+  newLearnerHome,
+  processAlive,
+  readSessionFile,
+  stopLeftovers,
+  tmuxSkipReason,
+  TmuxServer,
+  type LearnerHome,
+} from '../helpers/tmux.js';
+
+const skip = tmuxSkipReason();
+
+function keepScreen(name: string, screen: string): void {
+  const dir = process.env.IAM_LABS_TEST_SCREENS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.txt`), `${screen}\n`);
+}
+
+describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () => {
+  let tm: TmuxServer | undefined;
+  let learner: LearnerHome | undefined;
+
+  beforeAll(() => ensureFreshBuild(), 600_000);
+
+  afterEach(async () => {
+    if (learner) await stopLeftovers(learner);
+    tm?.kill();
+    learner?.remove();
+    tm = learner = undefined;
+  });
+
+  it('samy (wrong case) and AmazonS3FullAccess (too broad) are named on screen, the fixes pass', { timeout: 600_000 }, async () => {
+    learner = newLearnerHome();
+    tm = new TmuxServer(120, 40);
+    const runner = tm.window('runner', learner.env, learner.home);
+    const shell = tm.window('learner', learner.env, learner.home);
+
+    tm.type(runner, 'iam-labs start 01; echo "__start_exit=$?"');
+    const first = await tm.waitFor(runner, /keys: c check · h hint · n next step · r reset the lab · q quit/, 'the live checklist', {
+      timeoutMs: 180_000,
+    });
+    keepScreen('new-user-01-start', first);
+    expect(first).toMatch(/Step 1: Create the user Samy/);
+    expect(tm.format(runner, '#{alternate_on}')).toBe('1');
+
+    // the second terminal, as the chapter says: a lab shell where `aws` talks to the lab
+    tm.type(shell, 'iam-labs shell');
+    await tm.waitFor(shell, /Lab shell for 01-users[\s\S]*Type exit to leave\.\n[\s\S]*\$\s*$/, 'the lab shell prompt', { timeoutMs: 60_000 });
+    const who = await tm.run(shell, 'aws sts get-caller-identity --query Arn --output text');
+    expect(who.code, who.output).toBe(0);
+    expect(who.output).toMatch(/arn:aws:iam::\d{12}:root/);
+
+    // ── mistake 1: samy in lower case ──
+    const lower = await tm.run(shell, 'aws iam create-user --user-name samy');
+    expect(lower.code, lower.output).toBe(0);
+    tm.keys(runner, 'c'); // check: the failed conditions of the current step, with why
+    const caseScreen = await tm.waitFor(runner, /user samy \(different case\)/, 'the wrong-case feedback');
+    keepScreen('new-user-01-samy-lowercase', caseScreen);
+    expect(caseScreen).toMatch(/✘ user Samy exists — not yet/);
+    expect(caseScreen).toMatch(/asks for Samy/);
+    expect(caseScreen).not.toMatch(/✔ “Create the user Samy” passes!/);
+
+    // IAM names are unique regardless of case: Samy cannot exist next to samy (the chapter says so)
+    const clash = await tm.run(shell, 'aws iam create-user --user-name Samy');
+    expect(clash.code).not.toBe(0);
+    expect(clash.output).toMatch(/EntityAlreadyExists/);
+    const fixed = await tm.run(shell, 'aws iam delete-user --user-name samy && aws iam create-user --user-name Samy');
+    expect(fixed.code, fixed.output).toBe(0);
+    const created = await tm.waitFor(runner, /✔ “Create the user Samy” passes!/, 'step 1 passing');
+    keepScreen('new-user-01-samy-passed', created);
+    expect(created).toMatch(/Step 2: Let Samy read S3, and nothing more/); // moved on by itself
+
+    // ── mistake 2: AmazonS3FullAccess, too broad ──
+    const broad = await tm.run(shell, 'aws iam attach-user-policy --user-name Samy --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess');
+    expect(broad.code, broad.output).toBe(0);
+    tm.keys(runner, 'c');
+    const broadScreen = await tm.waitFor(runner, /Allowed when it should not be: AmazonS3FullAccess/, 'the too-broad feedback');
+    keepScreen('new-user-01-fullaccess', broadScreen);
+    expect(broadScreen).toMatch(/✘ Samy cannot write objects \(s3:PutObject\) — not yet/);
+    expect(broadScreen).toMatch(/allows s3:PutObject/);
+    tm.keys(runner, 'h'); // a hint that looks at what the learner did
+    const hintScreen = await tm.waitFor(runner, /AmazonS3FullAccess is attached to user Samy: it also lets Samy write and delete/, 'the state-aware hint');
+    keepScreen('new-user-01-fullaccess-hint', hintScreen);
+    expect(hintScreen).toMatch(/Hint 1 of \d+/);
+
+    const readOnly = await tm.run(
+      shell,
+      'aws iam detach-user-policy --user-name Samy --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess && aws iam attach-user-policy --user-name Samy --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    );
+    expect(readOnly.code, readOnly.output).toBe(0);
+    const step2 = await tm.waitFor(runner, /✔ “Let Samy read S3, and nothing more” passes!/, 'step 2 passing');
+    keepScreen('new-user-01-readonly-passed', step2);
+    expect(step2).toMatch(/Step 3: Give Samy an access key and use it/);
+
+    // leave the lab: q in the runner, exit in the lab shell
+    const pid = readSessionFile(learner.state)?.pid;
+    tm.keys(runner, 'q');
+    const end = await tm.waitFor(runner, /^__start_exit=(\d+)$/m, 'start to exit', { history: true });
+    keepScreen('new-user-01-quit', end);
+    expect(/^__start_exit=(\d+)$/m.exec(end)![1]).toBe('0');
+    expect(end).toMatch(/Left the lab: 2 of 6 steps pass\. `iam-labs start 01` continues\./);
+    expect(readSessionFile(learner.state)).toBeUndefined();
+    expect(processAlive(pid)).toBe(false);
+    tm.type(shell, 'exit');
+  });
+});

@@ -113,7 +113,17 @@ function controlRequest(emulator: Emulator, req: IncomingRequest, res: http.Serv
   };
   const loopback = req.remoteAddress === '::1' || req.remoteAddress.startsWith('127.');
   if (!loopback) return reply(403, { error: 'the control API answers loopback callers only' });
+  // A shared server (workshop) holds many learners' accounts: no unauthenticated reset or log there.
+  if (emulator.config.rootSecret) return reply(404, { error: 'the control API is off on a shared server' });
   const what = req.rawPath.slice(CONTROL_PREFIX.length);
+  if (what === 'decisions' && req.method === 'GET') {
+    // `iam-labs why --last`: the emulator's recent authorization decisions, newest first.
+    const q = new URLSearchParams(req.rawQuery);
+    const limit = Math.min(Math.max(Number(q.get('limit') ?? 20) || 20, 1), 200);
+    return reply(200, {
+      decisions: emulator.decisions.recent({ accountId: q.get('account') ?? undefined, deniedOnly: q.get('denied') === '1', limit }),
+    });
+  }
   if (what === 'health' && req.method === 'GET') return reply(200, { status: 'ok', service: 'iam-labs-emulator' });
   if (what === 'reset' && req.method === 'POST') {
     emulator.state.reset();

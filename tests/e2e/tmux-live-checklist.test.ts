@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureFreshBuild,
+  keepScreen,
   newLearnerHome,
   processAlive,
   readSessionFile,
@@ -36,14 +37,6 @@ const FIXED_POLICY = JSON.stringify(
 // `start` exits through the shell line it was typed on, which then prints its exit code
 const START_EXIT = /^__start_exit=(\d+)$/m;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Save a screen for people reading the test run (IAM_LABS_TEST_SCREENS=<dir>). */
-function keepScreen(name: string, screen: string): void {
-  const dir = process.env.IAM_LABS_TEST_SCREENS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${name}.txt`), `${screen}\n`);
-}
 
 /** The learner's side: lab environment, the denial, the fixed version published, the listing works. */
 async function learnerFixesReportsReader(tm: TmuxServer, shell: string, learner: LearnerHome): Promise<void> {

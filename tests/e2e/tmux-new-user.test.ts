@@ -5,11 +5,10 @@
  * AmazonS3FullAccess instead of ReadOnly — and the runner's screen must name each problem; then
  * the fixes, and the steps pass. The terminal is a usual 120×40.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureFreshBuild,
+  keepScreen,
   newLearnerHome,
   processAlive,
   readSessionFile,
@@ -20,13 +19,6 @@ import {
 } from '../helpers/tmux.js';
 
 const skip = tmuxSkipReason();
-
-function keepScreen(name: string, screen: string): void {
-  const dir = process.env.IAM_LABS_TEST_SCREENS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${name}.txt`), `${screen}\n`);
-}
 
 describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () => {
   let tm: TmuxServer | undefined;
@@ -80,7 +72,6 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     expect(fixed.code, fixed.output).toBe(0);
     const created = await tm.waitFor(runner, /✔ “Create the user Samy” passes!/, 'step 1 passing');
     keepScreen('new-user-01-samy-passed', created);
-    expect(created).toMatch(/Step 2: Let Samy read S3, and nothing more/); // moved on by itself
 
     // ── mistake 2: AmazonS3FullAccess, too broad ──
     const broad = await tm.run(shell, 'aws iam attach-user-policy --user-name Samy --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess');
@@ -102,7 +93,6 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     expect(readOnly.code, readOnly.output).toBe(0);
     const step2 = await tm.waitFor(runner, /✔ “Let Samy read S3, and nothing more” passes!/, 'step 2 passing');
     keepScreen('new-user-01-readonly-passed', step2);
-    expect(step2).toMatch(/Step 3: Give Samy an access key and use it/);
 
     // leave the lab: q in the runner, exit in the lab shell
     const pid = readSessionFile(learner.state)?.pid;

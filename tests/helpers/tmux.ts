@@ -40,6 +40,14 @@ export function tmuxSkipReason(): string | undefined {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Save a captured screen for people reading a test run: IAM_LABS_TEST_SCREENS=<dir>. */
+export function keepScreen(name: string, screen: string): void {
+  const dir = process.env.IAM_LABS_TEST_SCREENS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.txt`), `${screen}\n`);
+}
+
 // ── the built CLI ────────────────────────────────────────────────────────────
 
 function newestMtime(dir: string, skip: (p: string) => boolean): number {

@@ -33,7 +33,7 @@ export interface BackendHandle {
   stop(): Promise<void>;
   describe(): string;
   /** the in-process emulator's change events, when there is one (live checklist) */
-  onChange?(listener: () => void): () => void;
+  onChange?(listener: (event: { operation: string }) => void): () => void;
   /** whether reset() empties the whole account (else the runner tears the lab down itself) */
   resetsAccount: boolean;
 }

@@ -1,4 +1,5 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
+import { preloadPolicyEngine } from '../policy/index.js';
 import { DecisionLog } from './authz/decision-log.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
@@ -35,6 +36,8 @@ export async function startEmulator(
   const emulator = createEmulator(opts);
   const server = createHttpServer(emulator);
   const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4566);
+  // Ready first; then warm the policy engine so the first enforced request does not pay for it.
+  if (emulator.config.enforce) setImmediate(preloadPolicyEngine).unref();
   const close = running.close;
   return {
     ...running,

@@ -1,8 +1,21 @@
 /** The policy-evaluation interface (see types.ts): the only door to the policy engine. */
-import { engine } from './engine.js';
 import type { PolicyEngine } from './types.js';
+import { validatePolicyDocument } from './validate.js';
 
-export const policyEngine: PolicyEngine = engine;
+// iam-simulate is ~100 modules: load it on the first evaluation, not at start-up, so the
+// emulator is ready (and `iam-labs --help` answers) without paying for it.
+let loading: Promise<typeof import('./engine.js')> | undefined;
+const loadEngine = () => (loading ??= import('./engine.js'));
+
+export const policyEngine: PolicyEngine = {
+  evaluate: async (req) => (await loadEngine()).engine.evaluate(req),
+  validate: (document, kind) => validatePolicyDocument(document, kind),
+};
+
+/** Start loading the engine in the background (e.g. right after a server is listening). */
+export function preloadPolicyEngine(): void {
+  void loadEngine();
+}
 export { buildContext, roleArnOfSession, accountOfArn } from './context.js';
 export { accessDeniedMessage, describeStatement } from './explain.js';
 export { validatePolicyDocument, parsePolicyText, SYNTAX_ERRORS } from './validate.js';

@@ -23,6 +23,7 @@ export interface LiveOptions {
 }
 
 const POLL_MS = 2000;
+const READ_ONLY = /^(Get|List|Head|Simulate|Describe)/;
 
 export async function runLiveChecklist(o: LiveOptions): Promise<number> {
   const { io, lab } = o;
@@ -35,26 +36,53 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
   let again = false;
   let celebrated = result.passed;
   let showFailures = false;
+  let fullText = false;
 
   const w = (s: string) => io.out.write(s);
   const nextLab = () => o.course.labs[o.course.labs.findIndex((l) => l.id === lab.id) + 1];
 
+  /** Lines a text takes on screen once long lines wrap. */
+  const rowsOf = (text: string) => {
+    const cols = (io.out as NodeJS.WriteStream).columns || 80;
+    // eslint-disable-next-line no-control-regex
+    return text.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.replace(/\x1b\[[0-9;]*m/g, '').length / cols)), 0);
+  };
+
+  /**
+   * The screen: header and checklist always visible; the step's task is cut to what fits (m shows
+   * all of it); failures, messages and the keys below it.
+   */
   async function screen(): Promise<string> {
-    const lines: string[] = [io.c.bold(`${lab.number} · ${lab.title}`) + io.c.dim(`   [${o.open.session.backend} ${o.open.session.endpoint}]`), ''];
-    result.steps.forEach((s, i) => lines.push(`${i === current ? SYM.current : ' '} ${stepLine(io, s, i)}`));
-    lines.push('');
+    const head: string[] = [io.c.bold(`${lab.number} · ${lab.title}`) + io.c.dim(`   [${o.open.session.backend} ${o.open.session.endpoint}]`), ''];
+    result.steps.forEach((s, i) => head.push(`${i === current ? SYM.current : ' '} ${stepLine(io, s, i)}`));
+    head.push('');
+    const tail: string[] = [];
+    let body: string[] = [];
     const step = lab.steps[current];
     const r = result.steps[current];
     if (result.passed) {
-      lines.push(celebration());
+      head.push(celebration());
     } else if (step) {
-      lines.push(io.c.bold(`Step ${current + 1}: ${step.title}`), '', await renderMarkdown(io, step.body), '');
-      if (r?.passed && step.solution) lines.push(io.c.green(`${SYM.pass} This step passes. The reference solution:`), await renderMarkdown(io, step.solution), '');
-      else if (r && showFailures) for (const c of r.conditions.filter((c) => c.status !== 'passed')) lines.push(...conditionLines(io, c, '  '));
+      head.push(io.c.bold(`Step ${current + 1}: ${step.title}`), '');
+      body = (await renderMarkdown(io, step.body)).split('\n');
+      if (r?.passed && step.solution) tail.push('', io.c.green(`${SYM.pass} This step passes. The reference solution:`), await renderMarkdown(io, step.solution));
+      else if (r && showFailures) for (const c of r.conditions.filter((c) => c.status !== 'passed')) tail.push(...conditionLines(io, c, '  '));
     }
-    if (message) lines.push('', message);
-    lines.push('', io.c.dim('keys: c check · h hint · n next step · r reset the lab · q quit   (work in another terminal: iam-labs shell)'));
-    return lines.join('\n');
+    if (message) tail.push('', message);
+    tail.push('', io.c.dim(`keys: c check · h hint · n next step · r reset the lab · m ${fullText ? 'shorter' : 'whole step'} · q quit   (work in another terminal: iam-labs shell)`));
+    const rows = (io.out as NodeJS.WriteStream).rows || 0;
+    if (!fullText && rows && body.length) {
+      const room = rows - rowsOf(head.join('\n')) - rowsOf(tail.join('\n')) - 1;
+      if (rowsOf(body.join('\n')) > room) {
+        const kept: string[] = [];
+        for (const l of body) {
+          if (rowsOf([...kept, l].join('\n')) > Math.max(room - 1, 3)) break;
+          kept.push(l);
+        }
+        body = [...kept, io.c.dim('… (press m for the whole step)')];
+      }
+    }
+    return [...head, ...body, ...tail].join('\n');
   }
 
   function celebration(): string {
@@ -143,7 +171,9 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
 
   // change events (in-process emulator) or polling (anything else)
   let debounce: NodeJS.Timeout | undefined;
-  const unsubscribe = o.open.handle.onChange?.(() => {
+  const unsubscribe = o.open.handle.onChange?.((event) => {
+    // reads (our own grading among them) never change what a check sees
+    if (READ_ONLY.test(event.operation)) return;
     clearTimeout(debounce);
     debounce = setTimeout(() => void regrade('change'), 150);
   });
@@ -197,6 +227,9 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
               return redraw();
             case 'r':
               await reset();
+              return redraw();
+            case 'm':
+              fullText = !fullText;
               return redraw();
           }
         })().catch((e: Error) => {

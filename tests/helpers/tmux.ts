@@ -129,6 +129,7 @@ export function newLearnerHome(): LearnerHome {
     TERM: 'screen',
     LANG: 'C.UTF-8',
     PS1: '$ ',
+    HISTFILE: '/dev/null', // bash would write .bash_history into HOME as tmux hangs it up
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
   };
   return {
@@ -297,6 +298,9 @@ export class TmuxServer {
     } catch {
       /* already gone */
     }
+    // tmux may leave its socket file behind
+    const uid = process.getuid?.() ?? 0;
+    fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, this.socket), { force: true });
     this.started = false;
   }
 }

@@ -135,6 +135,38 @@ export function buildProgram(): Command {
     .option('--plain', 'plain text (no color)')
     .action(async (opts) => exit(await (await import('./commands/doctor.js')).doctorCommand(opts)));
 
+  program
+    .command('why')
+    .description('explain an allow or deny on the lab account: which statement decided, and why')
+    .argument('[principal]', 'user name, role/NAME, or a lab profile')
+    .argument('[action]', 'e.g. s3:ListBucket')
+    .argument('[resource]', 'e.g. arn:aws:s3:::acme-reports')
+    .option('--context <key=value...>', 'request context, e.g. aws:SourceIp=10.1.2.3')
+    .option('--last', 'explain the last AccessDenied the embedded emulator returned')
+    .option('--json', 'machine-readable result')
+    .option('--plain', 'plain text (no color)')
+    .action(async (principal, action, resource, opts) =>
+      exit(await (await import('./commands/why.js')).whyCommand({ principal, action, resource, ...opts })),
+    );
+
+  const workshop = program.command('workshop').description('run a class: a shared server with a live dashboard, or join one');
+  workshop
+    .command('serve')
+    .description('serve one emulated account per learner, a join code and the instructor dashboard')
+    .option('--host <host>', 'address to bind (0.0.0.0 for a class on your network)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '4567')
+    .option('--labs <ids>', 'labs on offer, e.g. 01,02,03,04 (default: all)')
+    .option('--state <dir>', 'keep accounts and progress here across restarts', 'iam-labs-workshop')
+    .option('--stuck-minutes <n>', 'show a learner as stuck after failing a step this long', '10')
+    .action(async (opts) => (await import('./commands/workshop.js')).workshopServeCommand(opts));
+  workshop
+    .command('join')
+    .description('join an instructor’s workshop: your own account there, your checks on the dashboard')
+    .argument('<url>', 'the address your instructor shows, e.g. http://10.0.0.5:4567')
+    .option('--name <name>', 'your name, as the instructor will see it')
+    .option('--code <code>', 'the join code your instructor shows')
+    .action(async (url, opts) => (await import('./commands/workshop-join.js')).workshopJoinCommand(url, opts));
+
   const dev = program.command('dev').description('tools for course authors');
   dev
     .command('check')

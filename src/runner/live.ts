@@ -69,7 +69,7 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
       else if (r && showFailures) for (const c of r.conditions.filter((c) => c.status !== 'passed')) tail.push(...conditionLines(io, c, '  '));
     }
     if (message) tail.push('', message);
-    tail.push('', io.c.dim(`keys: c check · h hint · n next step · r reset the lab · m ${fullText ? 'shorter' : 'whole step'} · q quit   (work in another terminal: iam-labs shell)`));
+    tail.push('', io.c.dim(`keys: c check · h hint · n next step · r reset · m ${fullText ? 'less' : 'more'} · q quit — work in another terminal: iam-labs shell`));
     const rows = (io.out as NodeJS.WriteStream).rows || 0;
     if (!fullText && rows && body.length) {
       const room = rows - rowsOf(head.join('\n')) - rowsOf(tail.join('\n')) - 1;

@@ -115,6 +115,19 @@ export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only
   }
   result.backend = o.session.backend;
   await o.progress.recordCheck(result.steps, facts.changed);
+  if (!only) {
+    // In a workshop, every grading also lights up the instructor's dashboard (best effort).
+    const { reportToWorkshop } = await import('./commands/workshop-join.js');
+    await reportToWorkshop(
+      o.paths.home,
+      lab.id,
+      result.steps.map((st) => ({
+        id: st.id,
+        status: st.passed ? 'passed' : st.conditions.some((c) => c.status === 'failed') ? 'failed' : 'unverifiable',
+        failing: st.conditions.filter((c) => c.status === 'failed').map((c) => c.name),
+      })),
+    );
+  }
   if (!only && result.passed) {
     await o.progress.update((p) => {
       const l = (p.labs[lab.id] ??= {});

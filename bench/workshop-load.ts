@@ -27,7 +27,7 @@ const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-ws-load-'));
 const profile = process.env.IAM_LABS_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IAM_LABS_BENCH_CPU_PROF}`] : [];
 const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(import.meta.dirname, 'workshop-server-child.ts'), stateDir], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' },
+  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 });
 const hardStop = setTimeout(() => {
   console.error('benchmark took too long; stopping');

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' };
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 if (!existsSync('node_modules/vitest')) {
   console.log('Installing dependencies (npm ci)…');
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', env });
@@ -26,7 +26,11 @@ let skipped = 0;
 try {
   const res = JSON.parse(readFileSync(out, 'utf8'));
   passed = res.numPassedTests ?? 0;
-  failed = (res.numFailedTests ?? 0) + (res.numFailedTestSuites ?? 0);
+  // A test file that failed to load has no failed test of its own: count it once.
+  const brokenFiles = (res.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  failed = (res.numFailedTests ?? 0) + brokenFiles;
   skipped = (res.numPendingTests ?? 0) + (res.numTodoTests ?? 0);
 } catch {
   failed = Math.max(failed, 1);

@@ -13,7 +13,7 @@ import { median, msSince, round } from './stats.js';
 export const ROOT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const BIN = path.join(ROOT_DIR, 'bin', 'iam-labs.js');
 
-const childEnv = (extra: Record<string, string> = {}) => ({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1', NO_COLOR: '1', ...extra });
+const childEnv = (extra: Record<string, string> = {}) => ({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', ...extra });
 
 export interface StartedCli {
   pid: number;

@@ -81,6 +81,11 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
     const text = fs.readFileSync(paths.emulatorLog, 'utf8');
     endpoint = /endpoint\s+(http:\/\/\S+)/.exec(text)?.[1];
     if (endpoint) break;
+    if (exited && port !== 0 && /already in use/.test(text)) {
+      // another process took the port since we probed it: any free port will do
+      opts.log(`port ${port} was taken meanwhile, so the emulator takes any free port`);
+      return startDetached(opts, 0);
+    }
     if (exited || Date.now() > deadline) {
       if (!exited && child.pid) await killAndWait(child.pid);
       throw new BackendUnavailableError(

@@ -49,7 +49,7 @@ export function attachBackend(info: BackendInfo, env: Record<string, string | un
     case 'embedded':
       return attachEmbedded(info);
     case 'moto':
-      return attachMoto(info);
+      return attachMoto(info, env);
     case 'localstack':
       return attachLocalstack(info, env);
     case 'endpoint':

@@ -80,7 +80,7 @@ export async function startLocalstack(opts: StartOptions): Promise<BackendHandle
 }
 
 /** Talk to the Docker engine directly (stop/remove by id) so `stop` needs no testcontainers. */
-function dockerCall(env: Record<string, string | undefined>, method: string, path: string): Promise<number> {
+export function dockerCall(env: Record<string, string | undefined>, method: string, path: string): Promise<number> {
   const target = dockerCandidates(env)[0];
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath: target.socketPath, host: target.host, port: target.port, method, path, agent: false }, (res) => {

@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import type { Capabilities } from '../graders/types.js';
 import { BackendUnavailableError } from '../runner/errors.js';
 import { statePaths } from '../runner/paths.js';
+import { probeDocker } from './docker-probe.js';
 import { callerIdentity } from './identity.js';
+import { CONTAINER_LABEL, dockerCall } from './localstack.js';
 import { freePort, httpRequest, killAndWait, processAlive, waitUntilAnswers } from './net.js';
 import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
@@ -33,8 +35,11 @@ export function motoServerPath(env: Record<string, string | undefined> = process
 export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
   const bin = motoServerPath(opts.env);
   if (!bin) {
+    // no moto_server: its image, when Docker answers
+    const probe = await probeDocker(opts.env);
+    if (probe.ok) return startMotoContainer(opts);
     throw new BackendUnavailableError(
-      'moto_server is not installed (not found on PATH).',
+      'moto_server is not installed (not found on PATH), and no Docker engine answers for the motoserver/moto image.',
       2,
       "Install it with `pip install 'moto[server]'`, or use the embedded emulator: iam-labs start <lab> --backend embedded",
     );
@@ -84,7 +89,36 @@ export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
   return handle;
 }
 
-export function attachMoto(info: BackendInfo): BackendHandle {
+/** the image when moto_server is not installed (--image or IAM_LABS_MOTO_IMAGE override it) */
+export const MOTO_IMAGE = 'motoserver/moto:latest';
+
+async function startMotoContainer(opts: StartOptions): Promise<BackendHandle> {
+  if (opts.detach) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  const image = opts.image ?? opts.env.IAM_LABS_MOTO_IMAGE ?? MOTO_IMAGE;
+  opts.log(`moto_server is not installed; starting the ${image} image in Docker`);
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const started = await new GenericContainer(image)
+    .withExposedPorts(5000)
+    .withEnvironment({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' })
+    .withLabels({ [CONTAINER_LABEL]: 'moto', 'dev.iam-labs.home': opts.home })
+    .withWaitStrategy(Wait.forHttp('/moto-api/', 5000))
+    .start();
+  const endpoint = `http://${started.getHost()}:${started.getMappedPort(5000)}`;
+  const info: BackendInfo = {
+    backend: 'moto',
+    endpoint,
+    credentials: ROOT_CREDENTIALS,
+    accountId: (await callerIdentity(endpoint, ROOT_CREDENTIALS, REGION)).account,
+    region: REGION,
+    capabilities: MOTO_CAPABILITIES,
+    containerId: started.getId(),
+    reason: '',
+    limits: MOTO_LIMITS,
+  };
+  return attachMoto(info, opts.env);
+}
+
+export function attachMoto(info: BackendInfo, env: Record<string, string | undefined> = process.env): BackendHandle {
   return {
     info,
     resetsAccount: true,
@@ -94,6 +128,7 @@ export function attachMoto(info: BackendInfo): BackendHandle {
     },
     stop: async () => {
       if (info.pid && processAlive(info.pid)) await killAndWait(info.pid);
+      if (info.containerId) await dockerCall(env, 'DELETE', `/containers/${info.containerId}?force=true`).catch(() => 0);
     },
     describe: () => `moto_server at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}`,
   };

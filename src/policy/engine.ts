@@ -138,7 +138,77 @@ function uniqueNames(policies: PolicyInput[]): PolicyInput[] {
   });
 }
 
+/**
+ * Memo of whole evaluations. An evaluation is a pure function of the request and the policies'
+ * texts, except for the clock: buildContext adds aws:CurrentTime / aws:EpochTime (and callers may
+ * add aws:MultiFactorAuthAge). Those keys can change the outcome only through a policy that names
+ * them, so a request whose policies do not is memoized without them and every other input (policy
+ * texts, names, sources, ARNs, principal, action, resource, the caller's context) in the key.
+ * The same command run again (a learner retrying, every check, every `aws` call in a loop) then
+ * costs a lookup instead of a simulation.
+ */
+const MEMO_MAX = 1000;
+const memo = new Map<string, EvaluationResult>();
+const TIME_KEYS = /aws:(currenttime|epochtime|multifactorauthage)/i;
+/** policy text → small id (and whether it names a clock key); V8 caches a string's hash. */
+const textIds = new Map<string, { id: number; timed: boolean }>();
+let nextTextId = 1;
+
+function textId(doc: string | object): { id: number; timed: boolean } | undefined {
+  if (typeof doc !== 'string') return undefined; // parsed objects may be mutated by the caller: no memo
+  let t = textIds.get(doc);
+  if (!t) {
+    if (textIds.size >= 4 * MEMO_MAX) textIds.clear();
+    t = { id: nextTextId++, timed: TIME_KEYS.test(doc) };
+    textIds.set(doc, t);
+  }
+  return t;
+}
+
+function policyKey(p: PolicyInput | undefined, kind: string): string | undefined {
+  if (!p) return '';
+  const t = textId(p.document);
+  if (!t || t.timed) return undefined;
+  return `${kind}\u0001${p.name}\u0001${p.source ?? ''}\u0001${p.arn ?? ''}\u0001${t.id}\u0002`;
+}
+
+/** The memo key of a request, or undefined when it must be evaluated afresh. */
+function memoKey(req: EvaluationRequest): string | undefined {
+  let key = `${req.principal.arn}\u0001${req.principal.type}\u0001${req.principal.accountId ?? ''}\u0001${req.action}\u0001${req.resource}\u0001${req.resourceAccount ?? ''}\u0002`;
+  for (const p of req.identityPolicies) {
+    const k = policyKey(p, 'i');
+    if (k === undefined) return undefined;
+    key += k;
+  }
+  for (const [kind, p] of [['b', req.permissionsBoundary], ['s', req.sessionPolicy], ['r', req.resourcePolicy]] as const) {
+    const k = policyKey(p, kind);
+    if (k === undefined) return undefined;
+    key += k;
+  }
+  for (const [k, v] of Object.entries(req.context ?? {})) {
+    // a clock key the caller passed but no policy names cannot change the outcome
+    if (TIME_KEYS.test(k)) continue;
+    key += `${k}\u0001${Array.isArray(v) ? v.join('\u0003') : v}\u0002`;
+  }
+  return key;
+}
+
+/** A copy the caller may change without changing the memo. */
+const copyResult = (r: EvaluationResult): EvaluationResult => ({ ...r, deciding: [...r.deciding], nearMisses: [...r.nearMisses] });
+
 export async function evaluate(input: EvaluationRequest): Promise<EvaluationResult> {
+  const key = memoKey(input);
+  const hit = key === undefined ? undefined : memo.get(key);
+  if (hit) return copyResult(hit);
+  const result = await evaluateAfresh(input);
+  if (key !== undefined) {
+    if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
+    memo.set(key, copyResult(result));
+  }
+  return result;
+}
+
+async function evaluateAfresh(input: EvaluationRequest): Promise<EvaluationResult> {
   const req = { ...input, identityPolicies: uniqueNames(input.identityPolicies) };
   const maps: IndexMaps = new Map();
   const { decision, analysis, culprit } = await simulate(req, maps);

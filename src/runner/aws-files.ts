@@ -58,6 +58,19 @@ export class LabAwsFiles {
     this.set('default', root);
   }
 
+  /**
+   * A lab that continues on a restarted backend: keep every profile (the seeded users' keys and
+   * the ones the learner made, e.g. samy) but point them all at the backend's current endpoint.
+   */
+  refresh(root: Credentials): void {
+    const names = this.names();
+    if (names.length === 0) return this.init(root);
+    for (const name of names) {
+      const creds = name === 'default' ? root : this.get(name);
+      if (creds) this.set(name, creds);
+    }
+  }
+
   get(name: string): Credentials | undefined {
     const s = read(this.paths.awsCredentials).get(name);
     const id = s?.get('aws_access_key_id');

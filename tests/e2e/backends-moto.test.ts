@@ -67,3 +67,16 @@ describe.skipIf(!hasMoto)('moto backend', () => {
     expect(r.stdout).toMatch(/0 problems, 1 not verifiable on moto/);
   });
 });
+
+describe('moto without moto_server or Docker', () => {
+  it('says what is missing and how to get it (exit 2)', async () => {
+    ensureBuilt();
+    const lab = newLabHome({ PATH: '/usr/bin:/bin', DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    const r = await cli(lab, ['start', '01', '--backend', 'moto']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/moto_server is not installed \(not found on PATH\), and no Docker engine answers/);
+    expect(r.stderr).toMatch(/pip install 'moto\[server\]'/);
+    expect(r.stderr).toMatch(/--backend embedded/);
+    expect(session(lab)).toBeUndefined();
+  });
+});

@@ -40,7 +40,7 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     const shell = tm.window('learner', learner.env, learner.home);
 
     tm.type(runner, 'iam-labs start 01; echo "__start_exit=$?"');
-    const first = await tm.waitFor(runner, /keys: c check · h hint · n next step · r reset the lab · q quit/, 'the live checklist', {
+    const first = await tm.waitFor(runner, /keys: c check · h hint · n next step[^\n]*q quit/, 'the live checklist', {
       timeoutMs: 180_000,
     });
     keepScreen('new-user-01-start', first);
@@ -72,6 +72,7 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     expect(fixed.code, fixed.output).toBe(0);
     const created = await tm.waitFor(runner, /✔ “Create the user Samy” passes!/, 'step 1 passing');
     keepScreen('new-user-01-samy-passed', created);
+    await tm.waitFor(runner, /1\. ✔ done\s+Create the user Samy[\s\S]*▶\s+2\. ✘ todo\s+Let Samy read S3/, 'the checklist: step 1 done, step 2 current');
 
     // ── mistake 2: AmazonS3FullAccess, too broad ──
     const broad = await tm.run(shell, 'aws iam attach-user-policy --user-name Samy --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess');
@@ -94,6 +95,7 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     expect(readOnly.code, readOnly.output).toBe(0);
     const step2 = await tm.waitFor(runner, /✔ “Let Samy read S3, and nothing more” passes!/, 'step 2 passing');
     keepScreen('new-user-01-readonly-passed', step2);
+    await tm.waitFor(runner, /2\. ✔ done\s+Let Samy read S3, and nothing more[\s\S]*▶\s+3\. ✘ todo/, 'the checklist: step 2 done, step 3 current');
 
     // leave the lab: q in the runner, exit in the lab shell
     const pid = readSessionFile(learner.state)?.pid;

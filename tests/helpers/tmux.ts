@@ -130,7 +130,7 @@ export function newLearnerHome(): LearnerHome {
     LANG: 'C.UTF-8',
     PS1: '$ ',
     HISTFILE: '/dev/null', // bash would write .bash_history into HOME as tmux hangs it up
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   return {
     home,

@@ -89,7 +89,8 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     const held = choice.name === 'embedded' ? takeEmbeddedLab(io.home) : undefined;
     if (held) session.lab = held;
     writeSession(io.home, session);
-    labFiles(paths, session).init(session.credentials);
+    if (held) labFiles(paths, session).refresh(session.credentials);
+    else labFiles(paths, session).init(session.credentials);
   }
   if (session.realAwsAccount) writeln(io, io.c.red(REAL_AWS_WARNING(session.realAwsAccount)));
   const open: OpenSession = { session, handle, files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };

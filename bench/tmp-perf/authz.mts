@@ -1,0 +1,3 @@
+import { measureAuthz } from '../lib/authz.js';
+const r = await measureAuthz(Number(process.argv[2] ?? 300));
+console.log(JSON.stringify(r));

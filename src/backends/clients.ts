@@ -2,28 +2,12 @@
  * The one place SDK clients are built. Explicit endpoint, explicit credentials, explicit region:
  * never the default provider chain, never AWS_* from the environment, never ~/.aws.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Credentials, LabClients } from '../graders/types.js';
 
-/** AWS_* variables that could point the SDK elsewhere; removed from the runner's own process. */
-const REDIRECTING = /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|DEFAULT_PROFILE|ENDPOINT_URL.*|CONFIG_FILE|SHARED_CREDENTIALS_FILE|CREDENTIAL_EXPIRATION|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|CONTAINER_.*|EC2_METADATA_.*|USE_FIPS_ENDPOINT|USE_DUALSTACK_ENDPOINT|IGNORE_CONFIGURED_ENDPOINT_URLS)$/;
-
-/**
- * Make the SDK inside this process blind to the learner's AWS setup: settings the SDK reads
- * lazily (retry mode, checksums…) come from an empty config file in the state directory.
- */
-export function isolateSdkEnvironment(emptyConfigFile: string, env: NodeJS.ProcessEnv = process.env): void {
-  for (const k of Object.keys(env)) if (REDIRECTING.test(k)) delete env[k];
-  fs.mkdirSync(path.dirname(emptyConfigFile), { recursive: true });
-  if (!fs.existsSync(emptyConfigFile)) fs.writeFileSync(emptyConfigFile, '', { mode: 0o600 });
-  env.AWS_CONFIG_FILE = emptyConfigFile;
-  env.AWS_SHARED_CREDENTIALS_FILE = emptyConfigFile;
-  env.AWS_EC2_METADATA_DISABLED = 'true';
-}
+export { isolateSdkEnvironment } from './sdk-env.js';
 
 export function makeClients(endpoint: string, credentials: Credentials, region: string): LabClients {
   // the SDK checks for exactly "true"; the warning about Node 20 is not the learner's business

@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PortInUseError, startEmulator } from '../emulator/index.js';
 import { BackendUnavailableError } from '../runner/errors.js';
 import { packageRoot, statePaths } from '../runner/paths.js';
 import type { Capabilities } from '../graders/types.js';
@@ -32,6 +31,8 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
   const paths = statePaths(opts.home);
   const port = await choosePort(opts.log);
   if (opts.detach) return startDetached(opts, port);
+  // the emulator's modules load only here: attaching to a running one (check, hint…) needs none
+  const { PortInUseError, startEmulator } = await import('../emulator/index.js');
   const start = (p: number) => startEmulator({ host: '127.0.0.1', port: p, stateFile: paths.emulatorState });
   // someone may take the port between the probe and the bind: then any free port will do
   const running = await start(port).catch((e: unknown) => {

@@ -63,17 +63,51 @@ export function feedbackText(r: StepResult): string {
 
 let markdownReady: Promise<(md: string) => string> | undefined;
 
-/** Markdown for the terminal (loaded lazily: marked-terminal pulls in a lot). */
+/**
+ * Markdown for the terminal (loaded lazily: marked-terminal pulls in a lot). Without color
+ * (--plain, NO_COLOR, not a terminal) the Markdown source is kept, only its emphasis markers
+ * dropped: plain text a screen reader reads well, with no escape codes.
+ */
 export async function renderMarkdown(io: CommandIO, md: string): Promise<string> {
-  if (io.plain || !io.tty) return md.trim();
+  if (io.plain || !io.tty || !io.c.isColorSupported) return plainMarkdown(md).trim();
   markdownReady ??= (async () => {
     const { Marked } = await import('marked');
     const { markedTerminal } = await import('marked-terminal');
     const m = new Marked();
     m.use(markedTerminal({ reflowText: true, width: Math.min(process.stdout.columns || 80, 100) }) as never);
+    // marked-terminal (7.3) prints a list item's text token raw, so `**x**` and `code` stayed
+    // literal in bullet lists: render the inline tokens that text token carries (false = the
+    // renderer marked-terminal set, for every other text token)
+    m.use({
+      renderer: {
+        text(token) {
+          return typeof token === 'object' && 'tokens' in token && token.tokens?.length ? this.parser.parseInline(token.tokens) : false;
+        },
+      },
+    });
     return (text: string) => String(m.parse(text)).trimEnd();
   })();
   return (await markdownReady)(md);
+}
+
+/**
+ * Markdown as plain text: `**bold**`, `__bold__` and `*em*` lose their markers (a screen reader
+ * would read them out); code (fenced blocks, `spans`) is left exactly as written.
+ */
+export function plainMarkdown(md: string): string {
+  const parts = md.split(/(^ {0,3}(?:```|~~~)[^\n]*\n[\s\S]*?^ {0,3}(?:```|~~~)[ \t]*$)/m);
+  return parts.map((part, i) => (i % 2 ? part /* a fenced code block */ : plainInline(part))).join('');
+}
+
+function plainInline(text: string): string {
+  // code spans stand aside (as \0n\0) so that `**`x`**` loses its stars and `a*b*c` in code keeps them
+  const spans: string[] = [];
+  const marked = text.replace(/(`+)[^`\n]*?\1/g, (span) => `\0${spans.push(span) - 1}\0`);
+  return marked
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[^\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])/g, '$1$2')
+    .replace(/(^|[^\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])/g, '$1$2')
+    .replace(/\0(\d+)\0/g, (_m, n: string) => spans[Number(n)]);
 }
 
 export function labProgressLine(io: CommandIO, lab: Lab, p: ProgressData): string {

@@ -3,7 +3,7 @@
  * anything else), seed a lab, grade a lab and record the verdicts.
  */
 import { attachBackend } from '../backends/index.js';
-import { isolateSdkEnvironment } from '../backends/clients.js';
+import { isolateSdkEnvironment } from '../backends/sdk-env.js';
 import { processAlive } from '../backends/net.js';
 import type { BackendHandle } from '../backends/types.js';
 import type { LabGrader } from '../graders/types.js';
@@ -13,7 +13,6 @@ import { BackendUnavailableError, UsageError } from './errors.js';
 import { checkLab, type LabResult } from './grading.js';
 import { graderFor, loadGraders, type GraderRegistry } from './graders-registry.js';
 import type { CommandIO } from './io.js';
-import { createLabContext, FactMap } from './lab-context.js';
 import { courseDir, statePaths, type StatePaths } from './paths.js';
 import { ProgressStore } from './progress.js';
 import { requireSession, writeSession, type Session } from './session.js';
@@ -79,6 +78,7 @@ export async function seedLab(
 ): Promise<void> {
   const { handle, files, progress, session } = o;
   isolateSdkEnvironment(o.paths.sdkConfig);
+  const { createLabContext, FactMap } = await import('./lab-context.js');
   await handle.reset();
   const facts = new FactMap({ ...progress.read().facts });
   const made = createLabContext(session, facts, files);
@@ -105,6 +105,8 @@ export async function seedLab(
 export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only?: string): Promise<LabResult> {
   const before = o.progress.read();
   const passedBefore = new Set(Object.entries(before.steps).filter(([, s]) => s.passedAt).map(([id]) => id));
+  // lab-context loads the AWS SDK: only when this process grades
+  const { createLabContext, FactMap } = await import('./lab-context.js');
   const facts = new FactMap({ ...before.facts });
   const made = createLabContext(o.session, facts, o.files);
   let result: LabResult;

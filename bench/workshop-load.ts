@@ -38,6 +38,12 @@ const hardStop = setTimeout(() => {
 const first = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
 const { endpoint, code } = JSON.parse(first) as { endpoint: string; code: string };
 
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -92,6 +98,8 @@ async function check(l: (typeof learners)[number]): Promise<void> {
 
 console.log(`running: ${LEARNERS} learners × 1 check/s for ${SECONDS}s (a check = 6 AWS calls + 1 progress report)…`);
 const end = Date.now() + SECONDS * 1000;
+const serverCpu0 = cpuSeconds(child.pid!);
+const selfCpu0 = process.cpuUsage();
 let peakRss = rssAfterSetup;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid!))), 500);
 await Promise.all(
@@ -106,6 +114,9 @@ await Promise.all(
   }),
 );
 clearInterval(sampler);
+const serverCpuPct = ((cpuSeconds(child.pid!) - serverCpu0) / SECONDS) * 100;
+const selfCpu = process.cpuUsage(selfCpu0);
+const loadGenCpuPct = ((selfCpu.user + selfCpu.system) / 1e6 / SECONDS) * 100;
 
 const sorted = [...latencies].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -122,6 +133,9 @@ const result = {
   serverRssAfterSetupMb: +rssAfterSetup.toFixed(0),
   serverPeakRssMb: +peakRss.toFixed(0),
   cpus: os.cpus().length,
+  // Where the CPU went: a saturated load generator, not the server, limits the figures then.
+  serverCpuPercent: +serverCpuPct.toFixed(0),
+  loadGeneratorCpuPercent: +loadGenCpuPct.toFixed(0),
 };
 console.log(JSON.stringify(result, null, 2));
 if (firstErrors.length) console.log('first errors:', firstErrors);

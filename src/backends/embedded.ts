@@ -66,8 +66,13 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
   const paths = statePaths(opts.home);
   fs.mkdirSync(opts.home, { recursive: true });
   const logFd = fs.openSync(paths.emulatorLog, 'w');
-  const bin = path.join(packageRoot(), 'bin', 'iam-labs.js');
-  const child = spawn(process.execPath, [bin, 'emulator', '--port', String(port), '--state', paths.emulatorState, '--quiet'], {
+  // The emulator plus a grading socket (embedded-host.ts), so each `check` finds the graders
+  // loaded; the plain `iam-labs emulator` when dist/ predates it.
+  const hostScript = path.join(packageRoot(), 'dist', 'backends', 'embedded-host.js');
+  const args = fs.existsSync(hostScript)
+    ? [hostScript, '--port', String(port), '--state', paths.emulatorState, '--home', opts.home]
+    : [path.join(packageRoot(), 'bin', 'iam-labs.js'), 'emulator', '--port', String(port), '--state', paths.emulatorState, '--quiet'];
+  const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: { ...process.env, NO_COLOR: '1' },
@@ -95,7 +100,7 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
         `Its output is in ${paths.emulatorLog}:\n${text.trim().split('\n').slice(-8).join('\n')}`,
       );
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 10));
   }
   const info = embeddedInfo(endpoint, child.pid);
   return attachEmbedded(info);

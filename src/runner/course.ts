@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { parse as ParseYaml } from 'yaml';
 import { CourseFormatError, UnknownLabError } from './errors.js';
 
 export const COURSE_FORMAT = 1;
@@ -50,6 +51,11 @@ interface Parsed {
   data: Record<string, unknown>;
   body: string;
 }
+
+// The YAML parser is ~60 modules: required on the first front matter, not when a command that
+// never reads the course (check on a grading host, env, stop…) loads this module.
+let yamlParse: typeof ParseYaml | undefined;
+const parseYaml: typeof ParseYaml = ((text: string) => (yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: typeof ParseYaml }).parse)(text)) as typeof ParseYaml;
 
 /** Split `---\nyaml\n---\nbody`. */
 export function parseFrontMatter(file: string, text: string): Parsed {

@@ -46,7 +46,11 @@ export interface CreatedContext {
   destroy(): void;
 }
 
-export function createLabContext(info: BackendInfo, facts: FactMap, profiles: ProfileStore): CreatedContext {
+/**
+ * `rootClients`: clients for the root credentials to reuse (a long-lived grading host keeps
+ * them warm across checks); they are not destroyed with the context.
+ */
+export function createLabContext(info: BackendInfo, facts: FactMap, profiles: ProfileStore, rootClients?: LabClients): CreatedContext {
   const made: LabClients[] = [];
   const build = (creds: Credentials) => {
     const c = makeClients(info.endpoint, creds, info.region);
@@ -54,7 +58,7 @@ export function createLabContext(info: BackendInfo, facts: FactMap, profiles: Pr
     return c;
   };
   const ctx: LabContext = {
-    clients: build(info.credentials),
+    clients: rootClients ?? build(info.credentials),
     clientsFor: build,
     accountId: info.accountId,
     region: info.region,

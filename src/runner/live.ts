@@ -4,6 +4,7 @@
  * n next, r reset, q quit) on an alternate screen. With --plain (or no terminal): linear text,
  * numbered choices, a line per change. A lab is complete only when every step passes at once.
  */
+import fs from 'node:fs';
 import readline from 'node:readline';
 import type { LabGrader } from '../graders/types.js';
 import type { Course, Lab } from './course.js';
@@ -34,9 +35,17 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
   let message = '';
   let grading: Promise<void> | undefined;
   let again = false;
+  // a check asked for (key 1/c) while another grading ran: its status is printed when the gradings end
+  let statusWanted = false;
   let celebrated = result.passed;
-  let showFailures = false;
+  // the step whose failed conditions the learner asked to see (c); never shown for another step
+  let failuresOf: string | undefined;
   let fullText = false;
+  // IAM_LABS_LIVE_TRACE=<file>: a line per grading and per change event (tests count them)
+  const traceFile = io.env.IAM_LABS_LIVE_TRACE;
+  const trace = (line: string) => {
+    if (traceFile) fs.appendFileSync(traceFile, `${new Date().toISOString()} ${line}\n`);
+  };
 
   const w = (s: string) => io.out.write(s);
   const nextLab = () => o.course.labs[o.course.labs.findIndex((l) => l.id === lab.id) + 1];
@@ -66,7 +75,8 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
       head.push(io.c.bold(`Step ${current + 1}: ${step.title}`), '');
       body = (await renderMarkdown(io, step.body)).split('\n');
       if (r?.passed && step.solution) tail.push('', io.c.green(`${SYM.pass} This step passes. The reference solution:`), await renderMarkdown(io, step.solution));
-      else if (r && showFailures) for (const c of r.conditions.filter((c) => c.status !== 'passed')) tail.push(...conditionLines(io, c, '  '));
+      // the failures of the latest grading, and only for the step they were asked for
+      else if (r && !r.passed && failuresOf === step.id) for (const c of r.conditions.filter((c) => c.status !== 'passed')) tail.push(...conditionLines(io, c, '  '));
     }
     if (message) tail.push('', message);
     tail.push('', io.c.dim(`keys: c check · h hint · n next step · r reset · m ${fullText ? 'less' : 'more'} · q quit — work in another terminal: iam-labs shell`));
@@ -97,20 +107,33 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
     if (fancy) w(`\x1b[H\x1b[2J${await screen()}\n`);
   }
 
+  /**
+   * Grade now, coalesced: at most one grading runs and at most one more is queued (every request
+   * made meanwhile, by a change, the poll or a key, is served by that one queued grading, which
+   * starts after the running one so it sees every change made until then).
+   */
   async function regrade(reason: 'change' | 'poll' | 'key'): Promise<void> {
+    if (reason === 'key') statusWanted = true;
     if (grading) {
       again = true;
       return grading;
     }
     grading = (async () => {
+      let queued = false;
       do {
         again = false;
         const before = result;
+        trace(`grading start (${queued ? 'queued' : reason})`);
+        queued = true;
         try {
           result = await gradeLab(o.open, lab, o.grader);
         } catch (e) {
           message = io.c.red(`${SYM.fail} ${(e as Error).message}`);
+          if (statusWanted && !fancy) io.out.write(`${SYM.fail} ${(e as Error).message}\n`);
+          statusWanted = false;
           break;
+        } finally {
+          trace('grading end');
         }
         const newly = result.steps.filter((s, i) => s.passed && !before.steps[i]?.passed);
         for (const s of newly) {
@@ -131,8 +154,10 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
           if (!fancy) io.out.write(`\n${celebration()}\n`);
         }
         if (!result.passed) celebrated = false;
-        if (reason === 'key' && !fancy) io.out.write(`${plainStatus()}\n`);
       } while (again);
+      // the status a check asked for: from the last grading, which began after the key was pressed
+      if (statusWanted && !fancy) io.out.write(`${plainStatus()}\n`);
+      statusWanted = false;
     })();
     try {
       await grading;
@@ -164,6 +189,7 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
     await seedLab(o.open, lab, o.grader, await loadGraders(io.env));
     result = await gradeLab(o.open, lab, o.grader);
     current = 0;
+    failuresOf = undefined;
     hintTier.clear();
     celebrated = result.passed;
     message = `${SYM.pass} The lab is back to its starting state.`;
@@ -174,6 +200,9 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
   const unsubscribe = o.open.handle.onChange?.((event) => {
     // reads (our own grading among them) never change what a check sees
     if (READ_ONLY.test(event.operation)) return;
+    // (a key's last use is a change: steps check that a profile has been tried; gradings sign as
+    // the account's root, whose use is not recorded, so they do not re-trigger themselves)
+    trace(`change ${event.operation}`);
     clearTimeout(debounce);
     debounce = setTimeout(() => void regrade('change'), 150);
   });
@@ -214,7 +243,7 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
             case 'q':
               return finish(0);
             case 'c':
-              showFailures = true;
+              failuresOf = lab.steps[current]?.id;
               message = 'Checked just now.';
               return regrade('key');
             case 'h':
@@ -223,7 +252,7 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
             case 'n':
               current = (current + 1) % lab.steps.length;
               message = '';
-              showFailures = false;
+              failuresOf = undefined;
               return redraw();
             case 'r':
               await reset();
@@ -266,7 +295,7 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
         else if (choice === '3' || choice === 'n') {
           current = (current + 1) % lab.steps.length;
           const step = lab.steps[current];
-          io.out.write(`Step ${current + 1}: ${step.title}\n${step.body}\n`);
+          io.out.write(`Step ${current + 1}: ${step.title}\n${await renderMarkdown(io, step.body)}\n`);
         } else if (choice === '4' || choice === 'r') {
           await reset();
           io.out.write(`${message}\n${plainStatus()}\n`);

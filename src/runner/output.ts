@@ -103,10 +103,12 @@ function plainInline(text: string): string {
   // code spans stand aside (as \0n\0) so that `**`x`**` loses its stars and `a*b*c` in code keeps them
   const spans: string[] = [];
   const marked = text.replace(/(`+)[^`\n]*?\1/g, (span) => `\0${spans.push(span) - 1}\0`);
+  // emphasis may run over a line break, never over a blank line (a new paragraph)
   return marked
-    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-    .replace(/(^|[^\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])/g, '$1$2')
-    .replace(/(^|[^\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])/g, '$1$2')
+    .replace(/(\*\*|__)(?=\S)((?:(?!\n[ \t]*\n)[\s\S])+?)(?<=\S)\1/g, '$2')
+    // a single * or _ only after a space or an opening bracket: `acme-reports/*` (ARNs) keeps its star
+    .replace(/(^|[\s(["'“])\*(?=[^\s*])((?:(?!\n[ \t]*\n)[^*])+?)(?<=[^\s*])\*(?![\w*])/g, '$1$2')
+    .replace(/(^|[\s(["'“])_(?=[^\s_])((?:(?!\n[ \t]*\n)[^_])+?)(?<=[^\s_])_(?![\w_])/g, '$1$2')
     .replace(/\0(\d+)\0/g, (_m, n: string) => spans[Number(n)]);
 }
 

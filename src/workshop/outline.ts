@@ -1,8 +1,8 @@
 /** The steps of the labs a workshop offers (ids and titles), read from labs/ for the dashboard's columns. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { courseDir as defaultCourseDir } from '../runner/paths.js';
 
 export interface OutlineStep {
   id: string;
@@ -16,15 +16,6 @@ export interface OutlineLab {
   steps: OutlineStep[];
 }
 
-export function packageRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + from);
-    dir = up;
-  }
-  return dir;
-}
 
 function frontMatter(file: string): Record<string, unknown> {
   const text = fs.readFileSync(file, 'utf8');
@@ -33,7 +24,7 @@ function frontMatter(file: string): Record<string, unknown> {
 }
 
 /** Labs matching the requested ids ("01", "01-users", "users"), in course order. */
-export function loadOutline(requested: string[] | undefined, courseDir = process.env.IAM_LABS_COURSE_DIR ?? path.join(packageRoot(), 'labs')): OutlineLab[] {
+export function loadOutline(requested: string[] | undefined, courseDir = defaultCourseDir()): OutlineLab[] {
   const dirs = fs.existsSync(courseDir)
     ? fs.readdirSync(courseDir).filter((d) => /^\d\d-/.test(d) && fs.statSync(path.join(courseDir, d)).isDirectory()).sort()
     : [];

@@ -108,4 +108,32 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     expect(processAlive(pid)).toBe(false);
     tm.type(shell, 'exit');
   });
+
+  it('start 01 --detach prints the chapter with bold code rendered; NO_COLOR: plain text, no escape codes', { timeout: 300_000 }, async () => {
+    learner = newLearnerHome();
+    tm = new TmuxServer(120, 40);
+    const term = tm.window('term', learner.env, learner.home);
+
+    const colored = await tm.run(term, 'iam-labs start 01 --detach', { timeoutMs: 180_000 });
+    expect(colored.code, colored.output).toBe(0);
+    keepScreen('new-user-01-detach', colored.output);
+    // the README's list item "member of the group **`contractors`**": no Markdown markers left
+    expect(colored.output).toMatch(/member of the group contractors\. You will remove it/);
+    expect(colored.output).toMatch(/A user temp-contractor whose contract has ended/);
+    expect(colored.output).not.toMatch(/\*\*`?contractors/);
+    // …and in bold (and the code colour), as the terminal shows it
+    expect(tm.capture(term, { colors: true, history: true })).toMatch(/group \x1b\[1m(?:\x1b\[[0-9;]*m)*contractors/);
+    expect((await tm.run(term, 'iam-labs stop')).code).toBe(0);
+
+    // a clean pane (screen and scrollback; tmux side only), so what is captured is this run's
+    tm.tmux('send-keys', '-R', '-t', term);
+    tm.tmux('clear-history', '-t', term);
+    const plain = await tm.run(term, 'NO_COLOR=1 iam-labs start 01 --detach', { timeoutMs: 180_000 });
+    expect(plain.code, plain.output).toBe(0);
+    keepScreen('new-user-01-detach-no-color', plain.output);
+    expect(plain.output).toMatch(/member of the group `contractors`\. You will remove it/);
+    expect(plain.output).not.toMatch(/\*\*/);
+    expect(tm.capture(term, { colors: true, history: true })).not.toMatch(/\x1b\[[0-9;]*m/);
+    expect((await tm.run(term, 'iam-labs stop')).code).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import { PortInUseError, startEmulator } from '../../emulator/index.js';
 import { PortBusyError, UsageError } from '../errors.js';
+import { runUntilSignal } from '../until-signal.js';
 
 export interface EmulatorOptions {
   host: string;
@@ -60,14 +61,5 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
       ``,
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      out.write('\nStopping the emulator…\n');
-      void running.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await runUntilSignal('emulator', () => running.close(), out);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { PortInUseError } from '../../emulator/http-server.js';
 import { PortBusyError, UsageError } from '../errors.js';
+import { runUntilSignal } from '../until-signal.js';
 
 export interface WorkshopServeOptions {
   host: string;
@@ -47,14 +48,5 @@ export async function workshopServeCommand(opts: WorkshopServeOptions, out: Node
       ``,
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      out.write('\nStopping the workshop server…\n');
-      void ws.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await runUntilSignal('workshop server', () => ws.close(), out);
 }

@@ -82,6 +82,22 @@ async function perRequest(emulator: Emulator, creds: Creds, n: number): Promise<
   return samples;
 }
 
+/**
+ * ms per GetObject of a key never asked for before (it does not exist: NoSuchKey either way), so
+ * the policy engine's memo of whole evaluations (src/policy/engine.ts) never answers: this is
+ * the cost of a first-seen request, where the main figure mostly sees repeated ones.
+ */
+async function firstSeen(emulator: Emulator, creds: Creds, n: number, tag: string): Promise<number[]> {
+  const { s3 } = clients(emulator, creds);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await s3.send(new GetObjectCommand({ Bucket: 'acme-reports', Key: `first-seen/${tag}-${i}.csv` })).catch(() => undefined);
+    samples.push(msSince(t0));
+  }
+  return samples;
+}
+
 export async function measureAuthz(n = 300) {
   const enforced = createEmulator({ enforce: true });
   const open = createEmulator({ enforce: false });
@@ -110,6 +126,12 @@ export async function measureAuthz(n = 300) {
     await cpu(userOff, cpuOff, () => perRequest(open, userOpen, n / 5));
     root.push(...(await perRequest(enforced, ROOT, n / 5)));
   }
+  const freshOn: number[] = [];
+  const freshOff: number[] = [];
+  for (let b = 0; b < 5; b++) {
+    freshOn.push(...(await firstSeen(enforced, userEnforced, n / 5, `b${b}`)));
+    freshOff.push(...(await firstSeen(open, userOpen, n / 5, `b${b}`)));
+  }
   // Sanity: the enforced emulator really evaluated (and allowed) the user's requests.
   const evaluated = enforced.decisions.recent({ limit: 200 }).length;
   const denied = enforced.decisions.recent({ deniedOnly: true, limit: 200 }).length;
@@ -124,6 +146,9 @@ export async function measureAuthz(n = 300) {
     cpuPerRequestEnforcedMs: round(median(cpuOn), 3),
     cpuPerRequestNotEnforcedMs: round(median(cpuOff), 3),
     cpuOverheadMs: round(median(cpuOn) - median(cpuOff), 3),
+    firstSeenEnforcedMedianMs: round(median(freshOn), 3),
+    firstSeenNotEnforcedMedianMs: round(median(freshOff), 3),
+    firstSeenOverheadMs: round(median(freshOn) - median(freshOff), 3),
     decisionsEvaluated: evaluated,
     decisionsDenied: denied,
   };

@@ -29,3 +29,8 @@ for (let i = 0; i < N; i++) for (const r of reqs) await evaluate({ principal, ..
 const c = process.cpuUsage(c0);
 console.log('ms/eval wall', ((performance.now() - t0) / N / reqs.length).toFixed(4), 'cpu', ((c.user + c.system) / 1000 / N / reqs.length).toFixed(4));
 if (process.argv[3]) fs.writeFileSync(process.argv[3], JSON.stringify(out, null, 1));
+{
+  const t0 = performance.now(); const M = 300;
+  for (let i = 0; i < M; i++) await evaluate({ principal, action: 's3:GetObject', resource: `arn:aws:s3:::acme-reports/fresh-${i}.csv`, resourceAccount: '000000000000', context: { 'aws:SourceIp': '127.0.0.1' }, identityPolicies: pols });
+  console.log('fresh GetObject ms/eval', ((performance.now() - t0) / M).toFixed(3));
+}

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PortInUseError, startEmulator } from '../emulator/index.js';
+import { preloadGraders, startGradingHost } from './grading-host.js';
 import { gradingSocketPath } from './grading-protocol.js';
 
 // The SDK honours only the exact value "true"; the warning about Node 20 is not the learner's business.
@@ -27,19 +28,19 @@ async function main(): Promise<void> {
     throw e;
   }
   for (const problem of running.emulator.state.loadProblems) process.stderr.write(`warning: ${problem.message}\n`);
-  process.stdout.write(`iam-labs emulator ready in ${Date.now() - started} ms\n\n  endpoint         ${running.endpoint}\n\n`);
 
+  // The socket opens before the ready line, so the `start` that waits for that line finds it;
+  // the graders load behind it.
   let host: { close(): void } | undefined;
   const socketPath = values.home ? gradingSocketPath(values.home) : undefined;
   if (socketPath) {
-    // After the ready line: the emulator answers first, the graders load behind it.
-    const service = await import('./grading-host.js');
-    host = await service.startGradingHost({ socketPath, endpoint: running.endpoint }).catch((e: unknown) => {
+    host = await startGradingHost({ socketPath, endpoint: running.endpoint }).catch((e: unknown) => {
       process.stderr.write(`note: no grading socket (${String(e)}); checks load the graders themselves\n`);
       return undefined;
     });
-    if (host) setTimeout(() => void service.preloadGraders(), 50).unref();
   }
+  process.stdout.write(`iam-labs emulator ready in ${Date.now() - started} ms\n\n  endpoint         ${running.endpoint}\n\n`);
+  if (host) setTimeout(() => void preloadGraders(), 20).unref();
 
   const stop = () => {
     process.off('SIGINT', stop);

@@ -1,26 +1,13 @@
 /**
  * The grading service a detached embedded emulator offers on <home>/grading.sock (a Unix socket
- * in the learner's own state directory, so only the learner reaches it). It grades with the
- * same graders, the same SDK clients over HTTP to this emulator, and the same step logic as
- * `check` in its own process; only the process differs. The CLI records the verdicts.
+ * in the learner's own state directory, so only the learner reaches it). It grades and seeds with
+ * the same graders, SDK clients over HTTP to this emulator and step logic as `check` and `start`
+ * in their own process (grading-work.ts); only the process differs. The CLI records the verdicts.
+ * The socket opens at once; the graders load behind it.
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { loadCourse, resolveLab, type Course } from '../runner/course.js';
-import { UserError } from '../runner/errors.js';
-import { checkLab } from '../runner/grading.js';
-import { graderFor, loadGraders } from '../runner/graders-registry.js';
-import { createLabContext, FactMap } from '../runner/lab-context.js';
-import { statePaths } from '../runner/paths.js';
-import { ProgressStore } from '../runner/progress.js';
-import { labFiles, labFromArgOrSession, seedLab } from '../runner/runtime.js';
-import type { LabClients } from '../graders/types.js';
-import { makeClients } from './clients.js';
-import type { GradeRequest, GradeResponse, GradeUserError, SeedRequest, SeedResponse } from './grading-protocol.js';
-import { attachEmbedded } from './embedded.js';
-import type { BackendInfo } from './types.js';
-import { isolateSdkEnvironment } from './sdk-env.js';
+import type { GradeRequest, GradeResponse, SeedRequest, SeedResponse } from './grading-protocol.js';
 
 export interface GradingHostOptions {
   socketPath: string;
@@ -28,94 +15,12 @@ export interface GradingHostOptions {
   endpoint: string;
 }
 
-/** Load the graders (and with them the AWS SDK) ahead of the first check. */
-export async function preloadGraders(env: Record<string, string | undefined> = process.env): Promise<void> {
-  await loadGraders(env).catch(() => {});
-}
+let work: Promise<typeof import('./grading-work.js')> | undefined;
+const loadWork = () => (work ??= import('./grading-work.js'));
 
-/** Course Markdown files' sizes and times: an author may edit the course while a lab runs. */
-function courseSignature(dir: string): string {
-  let sig = '';
-  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
-    if (!f.endsWith('.md')) continue;
-    const st = fs.statSync(path.join(dir, f));
-    sig += `${f}:${st.size}:${st.mtimeMs};`;
-  }
-  return sig;
-}
-
-const courses = new Map<string, { sig: string; course: Course }>();
-
-/** The course, parsed again only when one of its files changed (YAML parsing is most of a check's cost). */
-function courseOf(dir: string): Course {
-  const sig = courseSignature(dir);
-  const hit = courses.get(dir);
-  if (hit && hit.sig === sig) return hit.course;
-  const course = loadCourse(dir);
-  courses.set(dir, { sig, course });
-  return course;
-}
-
-let root: { key: string; clients: LabClients } | undefined;
-
-/** The root clients, kept across checks: a fresh client resolves its configuration on first use. */
-function rootClientsFor(info: BackendInfo): LabClients {
-  const key = JSON.stringify([info.endpoint, info.region, info.credentials]);
-  if (root?.key !== key) {
-    if (root) for (const c of [root.clients.iam, root.clients.sts, root.clients.s3]) c.destroy();
-    root = { key, clients: makeClients(info.endpoint, info.credentials, info.region) };
-  }
-  return root.clients;
-}
-
-const notThisEmulator = (s: GradeRequest['session'], own: GradingHostOptions) =>
-  s.backend !== 'embedded' || s.pid !== process.pid || s.endpoint !== own.endpoint;
-
-function failure(e: unknown): { ok: false; userError?: GradeUserError; reason: string } {
-  if (e instanceof UserError) {
-    return { ok: false, reason: e.message, userError: { name: e.name, message: e.message, hint: e.hint, exitCode: e.exitCode } };
-  }
-  return { ok: false, reason: e instanceof Error ? e.message : String(e) };
-}
-
-const gradersOf = (module: string | undefined) => loadGraders(module ? { IAM_LABS_GRADERS: module } : {});
-
-async function seed(req: SeedRequest, own: GradingHostOptions): Promise<SeedResponse> {
-  if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
-  try {
-    const paths = statePaths(req.home);
-    isolateSdkEnvironment(paths.sdkConfig);
-    const lab = resolveLab(courseOf(req.courseDir), req.lab);
-    const graders = await gradersOf(req.gradersModule);
-    const session = { ...req.session };
-    const open = { session, handle: attachEmbedded(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
-    await seedLab(open, lab, graderFor(lab, graders), graders, rootClientsFor(session));
-    return { ok: true };
-  } catch (e) {
-    return failure(e);
-  }
-}
-
-async function grade(req: GradeRequest, own: GradingHostOptions): Promise<GradeResponse> {
-  if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
-  try {
-    const paths = statePaths(req.home);
-    isolateSdkEnvironment(paths.sdkConfig);
-    const course = courseOf(req.courseDir);
-    const lab = labFromArgOrSession(course, req.labArg, req.session);
-    const graders = await gradersOf(req.gradersModule);
-    const grader = graderFor(lab, graders);
-    const facts = new FactMap({ ...req.facts });
-    const made = createLabContext(req.session, facts, labFiles(paths, req.session), rootClientsFor(req.session));
-    try {
-      const result = await checkLab(lab, grader, made.ctx, { only: req.only, passedBefore: new Set(req.passedBefore) });
-      return { ok: true, result, changedFacts: facts.changed };
-    } finally {
-      made.destroy();
-    }
-  } catch (e) {
-    return failure(e);
-  }
+/** Load the graders (and with them the AWS SDK) ahead of the first request. */
+export async function preloadGraders(): Promise<void> {
+  await (await loadWork()).preloadGraders().catch(() => {});
 }
 
 /** Serve POST /grade on the socket until the returned close() is called. */
@@ -126,8 +31,8 @@ export async function startGradingHost(opts: GradingHostOptions): Promise<{ clos
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const route = req.method === 'POST' ? { '/grade': grade, '/seed': seed }[req.url ?? ''] : undefined;
-    if (!route) return reply(404, { ok: false, reason: 'unknown request' });
+    const name = req.method === 'POST' ? ({ '/grade': 'grade', '/seed': 'seed' } as const)[req.url ?? ''] : undefined;
+    if (!name) return reply(404, { ok: false, reason: 'unknown request' });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -137,7 +42,9 @@ export async function startGradingHost(opts: GradingHostOptions): Promise<{ clos
       } catch {
         return reply(400, { ok: false, reason: 'not JSON' });
       }
-      route(body, opts).then(
+      loadWork()
+        .then((w) => (name === 'grade' ? w.grade(body, opts) : w.seed(body, opts)))
+        .then(
         (r) => reply(200, r),
         (e: unknown) => reply(500, { ok: false, reason: String(e) }),
       );

@@ -3,13 +3,8 @@
  * boundaries, session policies, same-/cross-account resource policies, trust policies) and turns
  * its analysis into an EvaluationResult a learner can read.
  */
-import {
-  anonymousPrincipal,
-  runSimulation,
-  runUnsafeSimulation,
-  type RequestAnalysis,
-  type Simulation,
-} from '@cloud-copilot/iam-simulate';
+import type { RequestAnalysis, Simulation } from '@cloud-copilot/iam-simulate';
+import { anonymousPrincipal, runSimulation, runUnsafeSimulation } from './simulator.js';
 import { accountOfArn, buildContext } from './context.js';
 import { accessDeniedMessage, nearMissOf, reasonText } from './explain.js';
 import type {

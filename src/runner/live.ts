@@ -206,7 +206,12 @@ export async function runLiveChecklist(o: LiveOptions): Promise<number> {
     clearTimeout(debounce);
     debounce = setTimeout(() => void regrade('change'), 150);
   });
-  const poll = unsubscribe ? undefined : setInterval(() => void regrade('poll'), POLL_MS);
+  // a poll never queues behind a running grading (on a slow backend it would grade back to back)
+  const poll = unsubscribe
+    ? undefined
+    : setInterval(() => {
+        if (!grading) void regrade('poll');
+      }, POLL_MS);
 
   return new Promise<number>((resolve) => {
     let finished = false;

@@ -3,7 +3,7 @@
  * checklist; then either return (--detach) or stay in the foreground with the live checklist.
  */
 import { chooseBackend, startBackend, attachBackend } from '../../backends/index.js';
-import { isolateSdkEnvironment } from '../../backends/clients.js';
+import { isolateSdkEnvironment } from '../../backends/sdk-env.js';
 import { httpRequest, processAlive } from '../../backends/net.js';
 import type { BackendHandle } from '../../backends/types.js';
 import { UsageError } from '../errors.js';
@@ -12,8 +12,8 @@ import { renderMarkdown, renderLabResult } from '../output.js';
 import { statePaths } from '../paths.js';
 import { ProgressStore } from '../progress.js';
 import { readSession, rememberEmbeddedLab, removeSession, takeEmbeddedLab, writeSession, type Session } from '../session.js';
-import { gradeLab, graderFor, labFiles, openCourse, seedLab, type OpenSession } from '../runtime.js';
-import { loadGraders } from '../graders-registry.js';
+import { gradeLab, gradeLabOnHost, graderFor, labFiles, openCourse, seedLab, seedLabOnHost, type OpenSession } from '../runtime.js';
+import { loadGraders, type GraderRegistry } from '../graders-registry.js';
 import { resolveLab } from '../course.js';
 import { withSpinner } from '../spinner.js';
 import type { LabResult } from '../grading.js';
@@ -44,9 +44,11 @@ async function sessionAlive(s: Session): Promise<boolean> {
 export async function startCommand(labArg: string, opts: StartOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
   const course = openCourse(io);
   const lab = resolveLab(course, labArg);
-  // Graders pull in the AWS SDK (slow to load): load them while the backend starts.
-  const gradersLoading = loadGraders(io.env);
-  gradersLoading.catch(() => {});
+  // Graders pull in the AWS SDK (slow to load): load them while the backend starts. With
+  // --detach the embedded emulator seeds and grades with its own copy, so only when needed.
+  let gradersLoading: Promise<GraderRegistry> | undefined;
+  const loadAll = () => (gradersLoading ??= loadGraders(io.env));
+  if (!opts.detach) loadAll().catch(() => {});
   const paths = statePaths(io.home);
   isolateSdkEnvironment(paths.sdkConfig);
   const log = (line: string) => io.err.write(`${io.c.dim(line)}\n`);
@@ -102,20 +104,24 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     if (session?.backend === 'embedded') rememberEmbeddedLab(io.home, session.lab);
   };
   try {
-    const graders = await gradersLoading;
-    const grader = graderFor(lab, graders);
+    const graderHere = async () => graderFor(lab, await loadAll());
+    // On a detached embedded emulator, its grading host validates the grader and seeds.
+    if (!opts.detach) await graderHere();
     const continuing = session.lab === lab.id && !opts.fresh;
     if (continuing) {
       writeln(io, `Continuing ${lab.id} where you left it (\`iam-labs reset\` starts it over).`);
     } else {
-      await withSpinner(io, `Seeding ${lab.id}`, () => seedLab(open, lab, grader, graders));
+      await withSpinner(io, `Seeding ${lab.id}`, async () => {
+        if (opts.detach && (await seedLabOnHost(open, lab, io.env))) return;
+        await seedLab(open, lab, await graderHere(), await loadAll());
+      });
     }
     writeln(io, '');
     writeln(io, await renderMarkdown(io, `# ${lab.number} · ${lab.title}\n\n${lab.intro}`));
     writeln(io, '');
     // Freshly seeded, no step passes yet (`dev check` proves it for every step): skip grading.
     const first: LabResult = continuing
-      ? await gradeLab(open, lab, grader)
+      ? ((opts.detach ? await gradeLabOnHost(open, lab.id, io.env) : undefined) ?? (await gradeLab(open, lab, await graderHere())))
       : { lab: lab.id, title: lab.title, passed: false, backend: session.backend, steps: lab.steps.map((s) => ({ id: s.id, title: s.title, passed: false, conditions: [] })) };
     if (opts.detach) {
       writeln(io, renderLabResult(io, first));
@@ -123,7 +129,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       ownsBackend = false;
       return 0;
     }
-    const code = await runLiveChecklist({ io, open, course, lab, grader, first });
+    const code = await runLiveChecklist({ io, open, course, lab, grader: await graderHere(), first });
     await stopOwned();
     return code;
   } catch (e) {

@@ -1,0 +1,10 @@
+import { evaluate } from '../../src/policy/engine.js';
+import fs from 'node:fs';
+const managed = JSON.parse(fs.readFileSync('data/aws-managed-policies.json','utf8'));
+const find = (n: string) => managed.find((x: any) => x.name === n).document;
+const pols = [{ name: 'AmazonS3ReadOnlyAccess', document: find('AmazonS3ReadOnlyAccess') }, { name: 'AmazonS3FullAccess', document: find('AmazonS3FullAccess') }];
+const principal = { arn: 'arn:aws:iam::000000000000:user/analyst', type: 'user' as const, accountId: '000000000000' };
+const M = Number(process.argv[2] ?? 2000);
+const t0 = performance.now();
+for (let i = 0; i < M; i++) await evaluate({ principal, action: 's3:GetObject', resource: `arn:aws:s3:::acme-reports/fresh-${i}.csv`, resourceAccount: '000000000000', context: { 'aws:SourceIp': '127.0.0.1' }, identityPolicies: pols });
+console.log('fresh GetObject ms/eval', ((performance.now() - t0) / M).toFixed(3));

@@ -1,0 +1,10 @@
+import { spawn } from 'node:child_process';
+import { iamClient, iamRound } from '../lib/iam-mix.js';
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/perf/prof7', 'dist/runner/main.js', 'emulator', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const endpoint = await new Promise<string>((r) => { let b = ''; child.stdout!.on('data', (d) => { b += d; const m = /endpoint\s+(http:\/\/\S+)/.exec(b); if (m) r(m[1]); }); });
+const c = iamClient(endpoint);
+await iamRound(c, 'warm', 5);
+for (let i = 0; i < 10; i++) await iamRound(c, `r${i}`, 20);
+c.destroy();
+child.kill('SIGINT');
+await new Promise((r) => child.on('exit', r));

@@ -117,7 +117,9 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       });
     }
     writeln(io, '');
-    writeln(io, await renderMarkdown(io, `# ${lab.number} · ${lab.title}\n\n${lab.intro}`));
+    // The chapter's own top heading (if any) gives way to ours, which carries the lab number.
+    const intro = lab.intro.replace(/^\s*# [^\n]*\n+/, '');
+    writeln(io, await renderMarkdown(io, `# ${lab.number} · ${lab.title}\n\n${intro}`));
     writeln(io, '');
     // Freshly seeded, no step passes yet (`dev check` proves it for every step): skip grading.
     const first: LabResult = continuing

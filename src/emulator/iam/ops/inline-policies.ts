@@ -5,28 +5,12 @@ import type { QueryOperation, QueryOperationTable } from '../../protocol/query-s
 import type { RequestContext } from '../../types.js';
 import { nameKey } from '../models.js';
 import { policySize, validatePolicyText } from '../policy-documents.js';
-import { encodePolicy, getGroup, getRole, getUser, iam, iamArn, paginate, validateName } from '../util.js';
+import { encodePolicy, iam, paginate, validateName } from '../util.js';
+import { entityResource, lookups, type EntityKind } from './entities.js';
 import { entityContext } from './roles.js';
-
-type EntityKind = 'User' | 'Group' | 'Role';
 
 /** Aggregate size quotas of all inline policies of one entity (IAM quotas page; whitespace not counted). */
 const SIZE_LIMITS: Record<EntityKind, number> = { User: 2048, Group: 5120, Role: 10240 };
-
-const lookups = {
-  User: (ctx: RequestContext, name: string) => getUser(ctx, name),
-  Group: (ctx: RequestContext, name: string) => getGroup(ctx, name),
-  Role: (ctx: RequestContext, name: string) => getRole(ctx, name),
-};
-const collections = { User: 'users', Group: 'groups', Role: 'roles' } as const;
-const arnTypes = { User: 'user', Group: 'group', Role: 'role' } as const;
-
-function entityResource(kind: EntityKind) {
-  return (ctx: RequestContext, p: QueryParams) => {
-    const name = p.str(`${kind}Name`) ?? '';
-    return iam(ctx)[collections[kind]][nameKey(name)]?.arn ?? iamArn(ctx.account.accountId, arnTypes[kind], '/', name);
-  };
-}
 
 const entityNameOf = (kind: EntityKind, e: ReturnType<(typeof lookups)[EntityKind]>): string =>
   kind === 'User' ? (e as { userName: string }).userName : kind === 'Group' ? (e as { groupName: string }).groupName : (e as { roleName: string }).roleName;

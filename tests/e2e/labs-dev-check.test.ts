@@ -22,7 +22,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** Each context starts from an empty emulator (bucket names are global, so a new account is not enough). */
+/** Each context starts from an empty emulator. */
 const fresh = () => {
   emu.emulator.state.reset();
   return createLabContext({ endpoint: emu.endpoint, credentials: ROOT });

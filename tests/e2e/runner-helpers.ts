@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive as isProcessAlive } from '../../src/backends/net.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'iam-labs.js');
@@ -59,19 +60,9 @@ export function session(lab: Lab): { endpoint: string; pid?: number; backend: st
   return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
 }
 
+/** Whether the process serving a lab is still running (a zombie counts as dead). */
 export function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'; // zombies are dead
-  } catch {
-    return true;
-  }
+  return pid !== undefined && isProcessAlive(pid);
 }
 
 /** Stop whatever a test left running (by the pid it recorded), never by name. */

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive as isProcessAlive } from '../../src/backends/net.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -153,19 +154,9 @@ export function readSessionFile(state: string): { endpoint: string; pid?: number
   return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
 }
 
+/** Whether the process serving a lab is still running (a zombie counts as dead). */
 export function processAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
+  return pid !== undefined && isProcessAlive(pid);
 }
 
 /** What a failed test left running: the lab's own process, by the pid it recorded (never by name). */

@@ -38,6 +38,16 @@ async function samyExists(ctx: LabContext): Promise<Condition> {
   return existsCondition('user', SAMY, await findUser(ctx, SAMY), `Create it: aws iam create-user --user-name ${SAMY}`);
 }
 
+/** Samy's access keys, or (when Samy does not exist) the condition that says so. */
+async function samyKeys(ctx: LabContext): Promise<Awaited<ReturnType<typeof listKeys>> | Condition> {
+  try {
+    return await listKeys(ctx, SAMY);
+  } catch (e) {
+    if (isNotFound(e)) return samyExists(ctx);
+    throw e;
+  }
+}
+
 export const createUser = defineStep({
   id: 'users/create-user',
   async check(ctx) {
@@ -103,13 +113,8 @@ export const attachManagedPolicy = defineStep({
 export const accessKey = defineStep({
   id: 'users/access-key',
   async check(ctx) {
-    let keys;
-    try {
-      keys = await listKeys(ctx, SAMY);
-    } catch (e) {
-      if (isNotFound(e)) return [await samyExists(ctx)];
-      throw e;
-    }
+    const keys = await samyKeys(ctx);
+    if (!Array.isArray(keys)) return [keys];
     const out: Condition[] = [
       fact(
         keys.length === 1,
@@ -229,13 +234,8 @@ export const consolePassword = defineStep({
 export const rotateKey = defineStep({
   id: 'users/rotate-key',
   async check(ctx) {
-    let keys;
-    try {
-      keys = await listKeys(ctx, SAMY);
-    } catch (e) {
-      if (isNotFound(e)) return [await samyExists(ctx)];
-      throw e;
-    }
+    const keys = await samyKeys(ctx);
+    if (!Array.isArray(keys)) return [keys];
     const first = ctx.facts.get(FIRST_KEY_FACT);
     const oldStill = first ? keys.find((k) => k.id === first) : undefined;
     const out: Condition[] = [

@@ -25,7 +25,6 @@ export async function workshopServeCommand(opts: WorkshopServeOptions, out: Node
     ws = await startWorkshop({ host: opts.host, port, stateDir: path.resolve(opts.state), labs, stuckMinutes: stuck });
   } catch (e) {
     if (e instanceof PortInUseError) throw new PortBusyError(`port ${e.port} on ${e.host} is already in use.`, 2, 'Pick another with --port <n>, or --port 0 for any free port.');
-    if (e instanceof Error && /^Unknown lab/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
   if (ws.store.loadProblem) out.write(`${pc.yellow('warning:')} ${ws.store.loadProblem}\n`);

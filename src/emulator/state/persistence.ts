@@ -1,14 +1,16 @@
 /**
- * Durable state: one JSON file, rewritten atomically (temp file + fsync + rename) after each
- * change, so a kill -9 at any moment leaves either the old or the new file, never half of one.
- * A file that cannot be read is reported and moved aside, never silently replaced.
+ * The emulator's state files on top of core/json-file.ts (the one atomic JSON file module): the
+ * format version and what a learner is told when a state file cannot be read. The file is kept
+ * aside, never overwritten; the emulator then starts without it.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { CorruptFileError } from '../../core/errors.js';
+import { readJsonFile, type UnreadableFile } from '../../core/json-file.js';
+
+export { writeFileAtomic } from '../../core/json-file.js';
 
 export const STATE_FORMAT = 1;
 
-export class CorruptStateError extends Error {
+export class CorruptStateError extends CorruptFileError {
   constructor(
     readonly file: string,
     readonly keptAs: string,
@@ -18,51 +20,13 @@ export class CorruptStateError extends Error {
       `The state file ${file} could not be read (${reason}). It was kept as ${keptAs}; ` +
         `the emulator starts from an empty account. Restore that file to recover the old state.`,
     );
-    this.name = 'CorruptStateError';
   }
-}
-
-export function writeFileAtomic(file: string, data: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
-/** Move a corrupt file aside under a name that says when and why. Returns the new path. */
-export function keepAside(file: string): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const aside = `${file}.corrupt-${stamp}`;
-  fs.renameSync(file, aside);
-  return aside;
 }
 
 /**
- * Read a JSON state file written by writeFileAtomic. Returns undefined when it does not exist.
- * Throws CorruptStateError (after keeping the file aside) when it exists but is unreadable.
+ * Read a state file. Undefined when it does not exist; CorruptStateError (after keeping the
+ * file aside) when it exists but is unreadable.
  */
 export function readJsonState<T>(file: string, validate: (v: unknown) => v is T): T | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  let reason: string;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (validate(parsed)) return parsed;
-    reason = 'unexpected content or format version';
-  } catch (e) {
-    reason = `invalid JSON: ${(e as Error).message}`;
-  }
-  const keptAs = keepAside(file);
-  throw new CorruptStateError(file, keptAs, reason);
+  return readJsonFile(file, validate, (u: UnreadableFile) => new CorruptStateError(u.file, u.keptAs, u.reason));
 }

@@ -7,6 +7,7 @@ import { policyEngine } from '../../policy/index.js';
 import { AccessDenied, AwsError, MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError } from '../errors.js';
 import { nameKey, type Role } from '../iam/models.js';
 import { resolvePolicyDocument } from '../iam/policy-documents.js';
+import { statementList } from '../../policy/statements.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { authorizeRequest } from '../authz/index.js';
@@ -43,14 +44,12 @@ function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefi
     if (JSON.stringify(JSON.parse(inline)).length > SESSION_POLICY_MAX) {
       throw new PackedPolicyTooLarge('Packed policy consumes more than 100% of allotted space');
     }
-    const s = (JSON.parse(inline) as { Statement: unknown }).Statement;
-    statements.push(...(Array.isArray(s) ? s : [s]));
+    statements.push(...statementList(JSON.parse(inline)));
   }
   for (const arn of arns) {
     const doc = resolvePolicyDocument(ctx.account, arn);
     if (!doc) throw new ValidationError(`Policy ${arn} does not exist or is not attachable.`);
-    const s = (JSON.parse(doc.document) as { Statement: unknown }).Statement;
-    statements.push(...(Array.isArray(s) ? s : [s]));
+    statements.push(...statementList(JSON.parse(doc.document)));
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }

@@ -6,6 +6,7 @@ import { InvalidInput, NoSuchEntity } from '../../errors.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import { policyEngine, type EvaluationResult, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
+import { parsePolicy, statementCoversAction, statementsOf } from '../../../policy/statements.js';
 import { nameKey, type IamState } from '../models.js';
 import { gatherPolicies, validatePolicyText, type GatheredPolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
@@ -124,30 +125,14 @@ function matchedStatement(ref: StatementRef, byName: Map<string, SimPolicy>) {
   };
 }
 
-/** Wildcard match as in Action elements: * and ?, case-insensitive. */
-function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(action);
-}
-
 /** Condition keys of statements that apply to `action` and that the caller gave no value for. */
 function missingContextValues(policies: SimPolicy[], action: string, given: Record<string, unknown>): string[] {
   const provided = new Set(Object.keys(given).map((k) => k.toLowerCase()));
   const missing = new Map<string, string>();
   for (const p of policies) {
-    let doc: { Statement?: unknown };
-    try {
-      doc = JSON.parse(p.document) as { Statement?: unknown };
-    } catch {
-      continue;
-    }
-    const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
-    for (const s of statements as Array<Record<string, unknown>>) {
-      const actions = [s.Action ?? []].flat() as string[];
-      const notActions = [s.NotAction ?? []].flat() as string[];
-      const applies = s.NotAction !== undefined ? !notActions.some((a) => actionMatches(a, action)) : actions.some((a) => actionMatches(a, action));
-      if (!applies || !s.Condition || typeof s.Condition !== 'object') continue;
-      for (const block of Object.values(s.Condition as Record<string, Record<string, unknown>>)) {
+    for (const s of statementsOf(parsePolicy(p.document))) {
+      if (!statementCoversAction(s, action) || !s.Condition || typeof s.Condition !== 'object') continue;
+      for (const block of Object.values(s.Condition)) {
         for (const key of Object.keys(block ?? {})) {
           if (!provided.has(key.toLowerCase())) missing.set(key.toLowerCase(), key);
         }

@@ -1,5 +1,6 @@
 /** Get/Put/DeleteBucketPolicy, with S3's own checks on top of the policy grammar. */
 import { policyEngine } from '../../../policy/index.js';
+import { statementList } from '../../../policy/statements.js';
 import { MalformedPolicy, MethodNotAllowed, NoSuchBucketPolicy } from '../../errors.js';
 import { nameKey } from '../../iam/models.js';
 import type { Emulator, OutgoingResponse } from '../../types.js';
@@ -51,8 +52,7 @@ export function validateBucketPolicy(text: string, bucket: string, principalKnow
   if (!text.trimStart().startsWith('{') || !doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MalformedPolicy(NOT_JSON);
   const problems = policyEngine.validate(text, 'resource');
   if (problems.length > 0) throw new MalformedPolicy(problems[0].message);
-  const statements = (doc as { Statement?: unknown }).Statement;
-  for (const s of Array.isArray(statements) ? statements : [statements]) {
+  for (const s of statementList(doc)) {
     const stmt = s as Record<string, unknown>;
     for (const action of asList(stmt.Action ?? stmt.NotAction)) {
       // A bucket policy may only name S3 actions.

@@ -1,11 +1,18 @@
 /**
  * What `iam-labs check` and a detached embedded emulator say to each other over the grading
- * socket (<home>/grading.sock). The emulator process keeps the graders and the AWS SDK loaded,
- * so a check costs the grading itself instead of loading the SDK in a fresh process every time.
+ * socket (<home>/grading.sock, a backend's `remoteGrader`). The emulator process keeps the
+ * graders and the AWS SDK loaded, so a check costs the grading itself instead of loading the SDK
+ * in a fresh process every time.
  */
-import path from 'node:path';
-import type { LabResult } from '../runner/grading.js';
-import type { Session } from '../runner/session.js';
+import type { LabResult } from './grading.js';
+import type { Session } from './session.js';
+
+/** Where a grading service listens, and the one emulator it grades. */
+export interface GradingHostOptions {
+  socketPath: string;
+  /** this emulator's endpoint: the only backend the service grades */
+  endpoint: string;
+}
 
 export interface GradeRequest {
   /** the learner's state directory (profiles, for graders that read them) */
@@ -46,9 +53,5 @@ export type GradeResponse =
   | { ok: true; result: LabResult; changedFacts: Record<string, string> }
   | { ok: false; userError?: GradeUserError; reason: string };
 
-/** Unix socket paths are limited to ~104 bytes; a longer home gets no grading socket. */
-export function gradingSocketPath(home: string): string | undefined {
-  if (process.platform === 'win32') return undefined;
-  const p = path.join(home, 'grading.sock');
-  return Buffer.byteLength(p) < 100 ? p : undefined;
-}
+/** One request on the socket: one JSON line each way. */
+export type HostRequest = (GradeRequest & { op: 'grade' }) | (SeedRequest & { op: 'seed' });

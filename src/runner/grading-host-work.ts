@@ -5,21 +5,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadCourse, resolveLab, type Course } from '../runner/course.js';
-import { UserError } from '../runner/errors.js';
-import { checkLab } from '../runner/grading.js';
-import { graderFor, loadGraders } from '../runner/graders-registry.js';
-import { createLabContext, FactMap } from '../runner/lab-context.js';
-import { statePaths } from '../runner/paths.js';
-import { ProgressStore } from '../runner/progress.js';
-import { labFiles, labFromArgOrSession, seedLab } from '../runner/runtime.js';
-import type { LabClients } from '../graders/types.js';
-import { makeClients } from './clients.js';
-import type { GradingHostOptions } from './grading-host.js';
-import type { GradeRequest, GradeResponse, GradeUserError, SeedRequest, SeedResponse } from './grading-protocol.js';
-import { attachEmbedded } from './embedded.js';
-import type { BackendInfo } from './types.js';
-import { isolateSdkEnvironment } from './sdk-env.js';
+import { attachBackend } from '../backends/index.js';
+import type { BackendInfo } from '../backends/types.js';
+import type { LabClients } from '../core/aws-types.js';
+import { loadCourse, resolveLab, type Course } from '../core/course.js';
+import { UserError } from '../core/errors.js';
+import { statePaths } from '../core/paths.js';
+import { destroyClients, makeClients } from '../core/sdk-clients.js';
+import { isolateSdkEnvironment } from '../core/sdk-env.js';
+import { checkLab } from './grading.js';
+import { graderFor, loadGraders } from './graders-registry.js';
+import type { GradeRequest, GradeResponse, GradeUserError, GradingHostOptions, SeedRequest, SeedResponse } from './grading-protocol.js';
+import { createLabContext, FactMap } from './lab-context.js';
+import { ProgressStore } from './progress.js';
+import { labFiles, labFromArgOrSession, seedLab } from './runtime.js';
 
 /** Load the graders (and with them the AWS SDK) ahead of the first check. */
 export async function preloadGraders(env: Record<string, string | undefined> = process.env): Promise<void> {
@@ -55,14 +54,21 @@ let root: { key: string; clients: LabClients } | undefined;
 function rootClientsFor(info: BackendInfo): LabClients {
   const key = JSON.stringify([info.endpoint, info.region, info.credentials]);
   if (root?.key !== key) {
-    if (root) for (const c of [root.clients.iam, root.clients.sts, root.clients.s3]) c.destroy();
+    if (root) destroyClients(root.clients);
     root = { key, clients: makeClients(info.endpoint, info.credentials, info.region) };
   }
   return root.clients;
 }
 
+/** A request names the session it grades: it must be this emulator's (its socket, endpoint and process). */
+/** Release what the service keeps warm (on shutdown). */
+export function release(): void {
+  if (root) destroyClients(root.clients);
+  root = undefined;
+}
+
 const notThisEmulator = (s: GradeRequest['session'], own: GradingHostOptions) =>
-  s.backend !== 'embedded' || s.pid !== process.pid || s.endpoint !== own.endpoint;
+  s.gradingSocket !== own.socketPath || s.pid !== process.pid || s.endpoint !== own.endpoint;
 
 function failure(e: unknown): { ok: false; userError?: GradeUserError; reason: string } {
   if (e instanceof UserError) {
@@ -81,7 +87,7 @@ export async function seed(req: SeedRequest, own: GradingHostOptions): Promise<S
     const lab = resolveLab(courseOf(req.courseDir), req.lab);
     const graders = await gradersOf(req.gradersModule);
     const session = { ...req.session };
-    const open = { session, handle: attachEmbedded(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
+    const open = { session, handle: attachBackend(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
     await seedLab(open, lab, graderFor(lab, graders), graders, rootClientsFor(session));
     return { ok: true };
   } catch (e) {

@@ -47,6 +47,19 @@ export function statePaths(home: string) {
     shimDir: path.join(home, 'bin'),
     /** an empty config the runner's own SDK clients are pointed at, so they never read ~/.aws */
     sdkConfig: path.join(home, 'aws', 'sdk-isolated-config'),
+    /** the grading service of a detached embedded emulator; undefined where there can be none */
+    gradingSocket: gradingSocketPath(home),
   };
 }
 export type StatePaths = ReturnType<typeof statePaths>;
+
+/**
+ * A Unix socket in the learner's own state directory (so only the learner reaches it). Socket
+ * paths are limited to ~104 bytes: a longer home gets none (checks then grade in their own
+ * process), and so does Windows.
+ */
+function gradingSocketPath(home: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const p = path.join(home, 'grading.sock');
+  return Buffer.byteLength(p) < 100 ? p : undefined;
+}

@@ -1,6 +1,8 @@
 /**
- * Loads and validates the course (docs/lab-format.md): labs/course.md, one folder per lab with a
- * README.md and one Markdown file per step. Every error names the file and the field.
+ * The one course loader (docs/lab-format.md): labs/course.md, one folder per lab with a README.md
+ * and one Markdown file per step. The runner, the workshop and the course site all read the
+ * course through it, so a step looks the same in the terminal and on the site. Every error names
+ * the file and the field.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +11,12 @@ import type { parse as ParseYaml } from 'yaml';
 import { CourseFormatError, UnknownLabError } from './errors.js';
 
 export const COURSE_FORMAT = 1;
-const SOLUTION_MARK = /^<!--\s*solution\s*-->\s*$/m;
+/**
+ * The line that starts a step's reference solution. Indentation is allowed: an author who
+ * indents it still means "the solution starts here", and showing the answer in the terminal
+ * while the site hides it would spoil the step for terminal learners.
+ */
+const SOLUTION_MARK = /^[ \t]*<!--\s*solution\s*-->[ \t]*$/m;
 
 export interface Step {
   id: string;
@@ -19,6 +26,7 @@ export interface Step {
   body: string;
   /** reference solution (Markdown), after `<!-- solution -->` */
   solution?: string;
+  /** the step's file (absolute path) */
   file: string;
 }
 
@@ -57,9 +65,9 @@ interface Parsed {
 let yamlParse: typeof ParseYaml | undefined;
 const parseYaml: typeof ParseYaml = ((text: string) => (yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: typeof ParseYaml }).parse)(text)) as typeof ParseYaml;
 
-/** Split `---\nyaml\n---\nbody`. */
+/** Split `---\nyaml\n---\nbody` (a byte-order mark before the first `---` is ignored). */
 export function parseFrontMatter(file: string, text: string): Parsed {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  const m = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
   if (!m) throw new CourseFormatError(`${file}: missing YAML front matter (the file must start with a line '---').`);
   let data: unknown;
   try {
@@ -95,12 +103,20 @@ function strList(file: string, data: Record<string, unknown>, field: string, opt
   return v.map((x: string) => x.trim());
 }
 
-function readText(file: string): string {
+function readText(file: string, shown: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CourseFormatError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CourseFormatError(`${shown}: not found.`);
+    throw new CourseFormatError(`${shown}: cannot be read (${code ?? (e as Error).message}).`);
   }
+}
+
+/** A step's Markdown split at the solution marker: the task, and the reference solution if any. */
+export function splitSolution(body: string): { task: string; solution?: string } {
+  const parts = body.split(SOLUTION_MARK);
+  return { task: parts[0].trim(), solution: parts.length > 1 ? parts.slice(1).join('\n').trim() : undefined };
 }
 
 const rel = (dir: string, file: string) => path.relative(path.dirname(dir), file) || file;
@@ -108,7 +124,7 @@ const rel = (dir: string, file: string) => path.relative(path.dirname(dir), file
 export function loadCourse(dir: string): Course {
   const courseFile = path.join(dir, 'course.md');
   const shown = (f: string) => rel(dir, f);
-  const { data, body } = parseFrontMatter(shown(courseFile), readText(courseFile));
+  const { data, body } = parseFrontMatter(shown(courseFile), readText(courseFile, shown(courseFile)));
   const format = data.format;
   if (format !== COURSE_FORMAT) {
     throw new CourseFormatError(`${shown(courseFile)}: field 'format' must be ${COURSE_FORMAT} (found ${JSON.stringify(format)}).`);
@@ -132,7 +148,7 @@ function loadLab(courseDir: string, id: string, shown: (f: string) => string, se
   if (!m) throw new CourseFormatError(`${shown(path.join(courseDir, 'course.md'))}: field 'labs' has '${id}', which is not NN-topic.`);
   const dir = path.join(courseDir, id);
   const readme = path.join(dir, 'README.md');
-  const { data, body } = parseFrontMatter(shown(readme), readText(readme));
+  const { data, body } = parseFrontMatter(shown(readme), readText(readme, shown(readme)));
   const labId = str(shown(readme), data, 'id');
   if (labId !== id) throw new CourseFormatError(`${shown(readme)}: field 'id' is '${labId}' but the folder is '${id}'.`);
   const minutes = data.minutes;
@@ -160,7 +176,7 @@ function loadLab(courseDir: string, id: string, shown: (f: string) => string, se
 }
 
 function loadStep(file: string, shown: (f: string) => string, seenSteps: Map<string, string>): Step {
-  const { data, body } = parseFrontMatter(shown(file), readText(file));
+  const { data, body } = parseFrontMatter(shown(file), readText(file, shown(file)));
   const id = str(shown(file), data, 'id');
   if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(id) || /\/\d/.test(id)) {
     throw new CourseFormatError(`${shown(file)}: field 'id' '${id}' must look like topic/step-name (lower case, no numbers first).`);
@@ -170,15 +186,8 @@ function loadStep(file: string, shown: (f: string) => string, seenSteps: Map<str
   seenSteps.set(id, shown(file));
   const hints = strList(shown(file), data, 'hints');
   if (!hints.length) throw new CourseFormatError(`${shown(file)}: field 'hints' needs at least one hint.`);
-  const parts = body.split(SOLUTION_MARK);
-  return {
-    id,
-    title: str(shown(file), data, 'title'),
-    hints,
-    body: parts[0].trim(),
-    solution: parts.length > 1 ? parts.slice(1).join('\n').trim() : undefined,
-    file,
-  };
+  const { task, solution } = splitSolution(body);
+  return { id, title: str(shown(file), data, 'title'), hints, body: task, solution, file };
 }
 
 /** `03`, `roles`, `03-roles` (and `3`) → the lab; else UnknownLabError listing the valid ones. */

@@ -1,22 +1,17 @@
 /**
- * The grading service a detached embedded emulator offers on <home>/grading.sock (a Unix socket
- * in the learner's own state directory, so only the learner reaches it). It grades and seeds with
- * the same graders, SDK clients over HTTP to this emulator and step logic as `check` and `start`
- * in their own process (grading-work.ts); only the process differs. The CLI records the verdicts.
- * The socket opens at once; the graders load behind it.
+ * The grading service `iam-labs emulator --grading-socket <path>` offers next to the emulator
+ * (the detached embedded backend asks for it on <home>/grading.sock, a Unix socket in the
+ * learner's own state directory, so only the learner reaches it). It grades and seeds with the
+ * same graders, SDK clients over HTTP to this emulator and step logic as `check` and `start` in
+ * their own process (grading-host-work.ts); only the process differs. The CLI records the
+ * verdicts. The socket opens at once; the graders load behind it.
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import type { GradeRequest, GradeResponse, SeedRequest, SeedResponse } from './grading-protocol.js';
+import type { GradeResponse, GradingHostOptions, HostRequest, SeedResponse } from './grading-protocol.js';
 
-export interface GradingHostOptions {
-  socketPath: string;
-  /** this emulator's endpoint: the only backend the service grades */
-  endpoint: string;
-}
-
-let work: Promise<typeof import('./grading-work.js')> | undefined;
-const loadWork = () => (work ??= import('./grading-work.js'));
+let work: Promise<typeof import('./grading-host-work.js')> | undefined;
+const loadWork = () => (work ??= import('./grading-host-work.js'));
 
 /** Load the graders (and with them the AWS SDK) ahead of the first request. */
 export async function preloadGraders(): Promise<void> {
@@ -40,7 +35,7 @@ export async function startGradingHost(opts: GradingHostOptions): Promise<{ clos
       const nl = buf.indexOf('\n');
       if (nl < 0) return;
       socket.removeAllListeners('data');
-      let body: (GradeRequest & { op: 'grade' }) | (SeedRequest & { op: 'seed' });
+      let body: HostRequest;
       try {
         body = JSON.parse(buf.slice(0, nl)) as typeof body;
       } catch {
@@ -61,6 +56,8 @@ export async function startGradingHost(opts: GradingHostOptions): Promise<{ clos
     close: () => {
       server.close();
       fs.rmSync(opts.socketPath, { force: true });
+      // the warm SDK clients hold keep-alive sockets: let them go, so the process can exit
+      void work?.then((w) => w.release());
     },
   };
 }

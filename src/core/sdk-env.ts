@@ -1,5 +1,5 @@
 /**
- * Blinding the AWS SDK in this process to the learner's AWS setup. Kept apart from clients.ts so
+ * Blinding the AWS SDK in this process to the learner's AWS setup. Kept apart from sdk-clients.ts so
  * commands that never build a client (check on a grading host, list, env…) do not load the SDK.
  */
 import fs from 'node:fs';
@@ -7,6 +7,11 @@ import path from 'node:path';
 
 /** AWS_* variables that could point the SDK elsewhere; removed from the runner's own process. */
 const REDIRECTING = /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|DEFAULT_PROFILE|ENDPOINT_URL.*|CONFIG_FILE|SHARED_CREDENTIALS_FILE|CREDENTIAL_EXPIRATION|ROLE_ARN|ROLE_SESSION_NAME|WEB_IDENTITY_TOKEN_FILE|CONTAINER_.*|EC2_METADATA_.*|USE_FIPS_ENDPOINT|USE_DUALSTACK_ENDPOINT|IGNORE_CONFIGURED_ENDPOINT_URLS)$/;
+
+/** A copy of `env` without the AWS_* settings that could point a client (or a server) elsewhere. */
+export function withoutAwsSettings(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !REDIRECTING.test(k)));
+}
 
 /**
  * Make the SDK inside this process blind to the learner's AWS setup: settings the SDK reads

@@ -56,7 +56,7 @@ describe('course loader', () => {
 
   it('names the file and the field: hints not a list', () => {
     const dir = copyCourse();
-    edit(path.join(dir, '01-toy', '02-second-user.md'), /hints:\n(  - .*\n)+/, 'hints: just one string\n');
+    edit(path.join(dir, '01-toy', '02-second-user.md'), /hints:\n( {2}- .*\n)+/, 'hints: just one string\n');
     expect(loadError(dir).message).toMatch(/02-second-user\.md: field 'hints' must be a list/);
   });
 

@@ -6,6 +6,7 @@ import { loadCourse, resolveLab } from '../../src/core/course.js';
 import { CourseFormatError, UnknownLabError } from '../../src/core/errors.js';
 import { graderFor, validateCourseGraders } from '../../src/runner/graders-registry.js';
 import type { LabGrader } from '../../src/graders/types.js';
+import { loadSiteCourse } from '../../src/site/course-source.js';
 
 const FIXTURE = path.resolve('tests/fixtures/course');
 
@@ -44,6 +45,26 @@ describe('course loader', () => {
     expect(lab.steps[0].hints).toHaveLength(3);
     expect(lab.steps[0].body).not.toContain('aws iam create-user --user-name Alpha\n```');
     expect(lab.steps[0].solution).toContain('aws iam create-user --user-name Alpha');
+  });
+
+  it('an indented solution marker hides the solution in the terminal and on the site alike', () => {
+    const dir = copyCourse();
+    edit(path.join(dir, '01-toy', '01-create-user.md'), /^<!-- solution -->$/m, '   <!--  solution  -->  ');
+    const step = loadCourse(dir).labs[0].steps[0];
+    expect(step.body).not.toContain('solution');
+    expect(step.body).not.toContain('aws iam create-user --user-name Alpha\n```');
+    expect(step.solution).toContain('aws iam create-user --user-name Alpha');
+    const site = loadSiteCourse(dir).labs[0].steps[0];
+    expect(site.task).toBe(step.body);
+    expect(site.solution).toBe(step.solution);
+    expect(site.file).toBe('01-create-user.md');
+  });
+
+  it('a byte-order mark before the front matter is not an error', () => {
+    const dir = copyCourse();
+    const file = path.join(dir, '01-toy', '01-create-user.md');
+    fs.writeFileSync(file, `\uFEFF${fs.readFileSync(file, 'utf8')}`);
+    expect(loadCourse(dir).labs[0].steps[0].id).toBe('toy/create-user');
   });
 
   it('names the file and the field: missing title', () => {

@@ -1,8 +1,8 @@
 /** Get/Put/DeleteBucketPolicy, with S3's own checks on top of the policy grammar. */
 import { policyEngine } from '../../../policy/index.js';
 import { MalformedPolicy, MethodNotAllowed, NoSuchBucketPolicy } from '../../errors.js';
-import { nameKey } from '../../iam/models.js';
-import type { Emulator, OutgoingResponse } from '../../types.js';
+import { principalExists } from '../../iam/policy-documents.js';
+import type { OutgoingResponse } from '../../types.js';
 import type { S3Call } from '../operation.js';
 import { commonHeaders } from '../rest-xml.js';
 import { empty } from './buckets.js';
@@ -73,19 +73,6 @@ export function validateBucketPolicy(text: string, bucket: string, principalKnow
 function awsPrincipals(p: unknown): string[] {
   if (!p || typeof p !== 'object' || Array.isArray(p)) return [];
   return asList((p as Record<string, unknown>).AWS);
-}
-
-/**
- * Whether an IAM user or role ARN names an entity that exists, for accounts this emulator holds.
- * Account principals, wildcards and other accounts' ARNs are accepted as they are.
- */
-export function principalExists(emulator: Emulator, arn: string): boolean {
-  const m = /^arn:aws:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/*?]+)$/.exec(arn);
-  if (!m || arn.includes('*') || arn.includes('?')) return true;
-  const account = emulator.state.accounts.get(m[1]);
-  if (!account) return true;
-  const table = m[2] === 'user' ? account.iam.users : account.iam.roles;
-  return Object.hasOwn(table, nameKey(m[3]));
 }
 
 function asList(v: unknown): string[] {

@@ -139,6 +139,7 @@ export const roleOperations: QueryOperationTable = {
   },
   ListRoles: {
     readOnly: true, // no resource type: authorized on "*"
+    deniedResource: (ctx) => iamArn(ctx.account.accountId, 'role', '/', ''),
     handler: (ctx, p) => {
       const roles = pathPrefixFilter(Object.values(iam(ctx).roles), p).sort((a, b) => a.roleName.localeCompare(b.roleName));
       const { page, ...more } = paginate(roles, p);

@@ -74,6 +74,7 @@ export const userOperations: QueryOperationTable = {
   ListUsers: {
     readOnly: true,
     // No resource type in the Service Authorization Reference: authorized on "*".
+    deniedResource: (ctx) => iamArn(ctx.account.accountId, 'user', '/', ''),
     handler: (ctx, p) => {
       const users = pathPrefixFilter(Object.values(iam(ctx).users), p).sort((a, b) => a.userName.localeCompare(b.userName));
       const { page, ...more } = paginate(users, p);

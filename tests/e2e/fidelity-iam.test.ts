@@ -182,6 +182,12 @@ describe("AWS's response shapes", () => {
     expect((await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'plain' }))).InstanceProfile?.Tags).toEqual([]);
   });
 
+  it('AWS managed policies carry their Description', async () => {
+    const p = await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }));
+    expect(p.Policy?.Description).toBe('Provides read only access to all buckets via the AWS Management Console.');
+    expect(p.Policy?.Tags).toEqual([]);
+  });
+
   it('an updated tag keeps its position', async () => {
     await iam.send(new TagRoleCommand({ RoleName: 'shapes', Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }, { Key: 'c', Value: '3' }] }));
     await iam.send(new TagRoleCommand({ RoleName: 'shapes', Tags: [{ Key: 'A', Value: 'one' }] }));

@@ -224,5 +224,10 @@ describe.each(availableClis())('through AWS CLI $name', (cli) => {
     expect(out.stderr).toContain('An error occurred (AccessControlListNotSupported) when calling the PutBucketAcl operation: The bucket does not allow ACLs');
     const status = await run(['s3api', 'get-public-access-block', '--bucket', `cli-acl-${cli.name}`]);
     expect(status.json?.PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true);
+    const blocked = await run(['s3api', 'put-bucket-policy', '--bucket', `cli-acl-${cli.name}`, '--policy', publicRead(`cli-acl-${cli.name}`)]);
+    expect(blocked.stderr).toContain('An error occurred (AccessDenied) when calling the PutBucketPolicy operation: User: arn:aws:iam::000000000000:root is not authorized');
+    expect((await run(['s3api', 'delete-public-access-block', '--bucket', `cli-acl-${cli.name}`])).code).toBe(0);
+    expect((await run(['s3api', 'put-bucket-policy', '--bucket', `cli-acl-${cli.name}`, '--policy', publicRead(`cli-acl-${cli.name}`)])).code).toBe(0);
+    expect((await run(['s3api', 'get-bucket-policy-status', '--bucket', `cli-acl-${cli.name}`])).json).toEqual({ PolicyStatus: { IsPublic: true } });
   });
 });

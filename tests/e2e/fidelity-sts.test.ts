@@ -8,7 +8,7 @@ import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { clients, type Creds, startTestEmulator } from '../helpers/emulator.js';
+import { availableClis, awsCli, clients, type Creds, startTestEmulator } from '../helpers/emulator.js';
 import { ACCOUNT, createRole, createUserWithKey } from './sts-helpers.js';
 
 let emu: StartedEmulator;
@@ -16,6 +16,7 @@ let iam: IAMClient;
 let userSts: STSClient;
 let role1 = '';
 let role2 = '';
+let userCreds: Creds;
 
 const TAGGING_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: ACCOUNT } }] };
 const sessionCreds = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string }): Creds => ({
@@ -31,6 +32,7 @@ beforeAll(async () => {
   const user = await createUserWithKey(iam, 'tagger', {
     inline: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: '*' }] },
   });
+  userCreds = user;
   userSts = clients(emu.endpoint, user).sts;
   role1 = await createRole(iam, 'role-1', TAGGING_TRUST);
   role2 = await createRole(iam, 'role-2', TAGGING_TRUST);
@@ -130,5 +132,18 @@ describe('session tags', () => {
       code: 'AccessDenied',
       status: 403,
     });
+  });
+});
+
+describe.each(availableClis())('through AWS CLI $name', (cli) => {
+  const run = (args: string[]) => awsCli(emu.endpoint, args, { bin: cli.bin, needsEndpointFlag: cli.needsEndpointFlag, creds: userCreds });
+
+  it('assume-role with a malformed ARN, and with session tags', async () => {
+    const bad = await run(['sts', 'assume-role', '--role-arn', 'nothing-valid-in-here', '--role-session-name', 's1']);
+    expect(bad.stderr).toContain('An error occurred (ValidationError) when calling the AssumeRole operation: nothing-valid-in-here is invalid');
+    const wrong = await run(['sts', 'assume-role', '--role-arn', role1, '--role-session-name', 's2', '--tags', 'Key=team,Value=blue', '--transitive-tag-keys', 'project']);
+    expect(wrong.stderr).toContain('An error occurred (InvalidParameterValue) when calling the AssumeRole operation: The specified transitive tag key must be included in the requested tags.');
+    const ok = await run(['sts', 'assume-role', '--role-arn', role1, '--role-session-name', 's3', '--tags', 'Key=team,Value=blue', '--transitive-tag-keys', 'team']);
+    expect(ok.json?.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/role-1/s3`);
   });
 });

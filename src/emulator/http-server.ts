@@ -53,7 +53,9 @@ export function createRequestListener(emulator: Emulator): http.RequestListener 
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (refused) return;
-      const url = req.url ?? '/';
+      // A client sent through an HTTP proxy names the whole URL ("absolute-form"): keep the path, as
+      // S3 Control's account-id host names (000000000000.127.0.0.1) only reach us that way.
+      const url = (req.url ?? '/').replace(/^https?:\/\/[^/?]*/i, '') || '/';
       const q = url.indexOf('?');
       const incoming: IncomingRequest = {
         method: req.method ?? 'GET',

@@ -44,10 +44,16 @@ export function gatherIdentity(account: AccountState, principal: Principal): Gat
       identityPolicies: g.identity.map(toInput),
       permissionsBoundary: g.boundary && toInput(g.boundary),
       sessionPolicy: sessionText ? { name: 'session policy', document: sessionText, source: `passed to AssumeRole for session ${principal.sessionName}` } : undefined,
-      tags: role.tags,
+      tags: withSessionTags(role.tags, principal.session?.sessionTags ?? []),
     };
   }
   return { identityPolicies: [], tags: [] };
+}
+
+/** aws:PrincipalTag of a role session: the role's tags, a session tag winning over a role tag of the same key. */
+function withSessionTags(roleTags: Tag[], sessionTags: Tag[]): Tag[] {
+  const overridden = new Set(sessionTags.map((t) => t.Key.toLowerCase()));
+  return [...roleTags.filter((t) => !overridden.has(t.Key.toLowerCase())), ...sessionTags];
 }
 
 export function principalType(p: Principal): PrincipalType {

@@ -7,6 +7,7 @@ import { policyEngine } from '../../policy/index.js';
 import type { EvaluationResult } from '../../policy/types.js';
 import type { AuthorizationSpec, RequestContext } from '../types.js';
 import { evaluationRequest } from './gather.js';
+import { AccessDenied } from '../errors.js';
 import { accessDeniedError, denialLine } from './messages.js';
 
 export { evaluationRequest, gatherIdentity, requestContext } from './gather.js';
@@ -27,6 +28,10 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
   record(ctx, spec, result);
   if (result.decision === 'Allowed') return;
   ctx.emulator.config.logDenial?.(denialLine(p.arn, spec.action, spec.resource, result));
+  if (spec.deniedResource && spec.resource === '*' && ctx.service !== 's3') {
+    // AWS names a resource even for actions that have no resource type (ListUsers: …:user/).
+    throw new AccessDenied(result.awsMessage.replace(` to perform: ${spec.action} `, ` to perform: ${spec.action} on resource: ${spec.deniedResource} `));
+  }
   throw accessDeniedError(ctx.service, result, {
     principalArn: p.arn,
     action: spec.action,

@@ -29,12 +29,12 @@ export const nowIso = (): string => new Date().toISOString();
 export function validateName(value: string, member: string, max: number): void {
   if (value.length < 1 || value.length > max) {
     throw new ValidationError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
     );
   }
   if (!/^[\w+=,.@-]+$/.test(value)) {
     throw new ValidationError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
     );
   }
 }
@@ -43,7 +43,7 @@ export function validatePath(path: string | undefined, member = 'path'): string 
   const p = path ?? '/';
   if (p.length > 512 || !/^\/$|^\/[\u0021-\u007E]+\/$/.test(p) || p.includes('//')) {
     throw new ValidationError(
-      `1 validation error detected: Value '${p}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)`,
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)`,
     );
   }
   return p;
@@ -57,7 +57,7 @@ export function paginate<T>(items: T[], p: QueryParams): { page: T[]; IsTruncate
   const maxItems = p.int('MaxItems') ?? 100;
   if (maxItems < 1 || maxItems > 1000) {
     throw new ValidationError(
-      `1 validation error detected: Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`,
+      `1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`,
     );
   }
   const marker = p.str('Marker');

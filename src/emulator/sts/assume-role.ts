@@ -13,6 +13,7 @@ import type { RequestContext } from '../types.js';
 import { authorizeRequest } from '../authz/index.js';
 import { credentialsShape, issueSession } from './credentials.js';
 import { verifyCallerMfa } from './mfa.js';
+import { requestedSessionTags, sessionTagsFor, tagRequestContext } from './session-tags.js';
 import { checkExternalId, checkMfaParams, checkRoleSessionName, lengthBetween, valueBetween } from './validation.js';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/;
@@ -66,7 +67,13 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
   checkMfaParams(serial, tokenCode);
   const requested = p.int('DurationSeconds');
   if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 43200);
+  // An ARN needs its six parts with partition, service and resource filled in; STS says which one it cannot read.
+  const arnParts = roleArn.split(':');
+  if (arnParts.length < 6 || arnParts[0] !== 'arn' || !arnParts[1] || !arnParts[2] || !arnParts.slice(5).join(':')) {
+    throw new ValidationError(`${roleArn} is invalid`);
+  }
   const sessionPolicy = sessionPolicyText(ctx, p);
+  const requestedTags = requestedSessionTags(ctx, p);
 
   const caller = ctx.principal;
   if (caller.kind === 'root') throw new AccessDenied('Roles may not be assumed by root accounts.');
@@ -90,6 +97,17 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
     resourcePolicy: role.assumeRolePolicyDocument,
     context,
   });
+  // Passing session tags is its own permission, granted by the trust policy (and, across
+  // accounts, the caller's identity policy) like sts:AssumeRole.
+  if (requestedTags.tags.length) {
+    await authorizeRequest(ctx, {
+      action: 'sts:TagSession',
+      resource: role.arn,
+      resourceAccount: roleAccount,
+      resourcePolicy: role.assumeRolePolicyDocument,
+      context: { ...context, ...tagRequestContext(requestedTags) },
+    });
+  }
 
   // Role chaining (a role session assuming a role) is capped at one hour, whatever the role allows.
   const chained = caller.kind === 'assumed-role';
@@ -106,6 +124,7 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
     roleSessionName: sessionName,
     ...(sessionPolicy ? { sessionPolicy } : {}),
     ...(mfaAt ? { mfaAuthenticatedAt: mfaAt } : {}),
+    ...sessionTagsFor(ctx, requestedTags),
     issuedTo: caller.arn,
   });
   if (roleAccount !== ctx.account.accountId) ctx.emulator.state.persist(roleAccount);
@@ -115,6 +134,15 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
       AssumedRoleId: `${role.roleId}:${sessionName}`,
       Arn: `arn:aws:sts::${roleAccount}:assumed-role/${role.roleName}/${sessionName}`,
     },
-    ...(sessionPolicy ? { PackedPolicySize: Math.min(100, Math.ceil((sessionPolicy.length / SESSION_POLICY_MAX) * 100)) } : {}),
+    ...(sessionPolicy || requestedTags.tags.length ? { PackedPolicySize: packedSize(sessionPolicy, requestedTags.tags) } : {}),
   };
+}
+
+/**
+ * PackedPolicySize: the percentage of STS's packed allowance the session policies and tags use.
+ * STS's packing is not published; this counts their plain characters against 2,048.
+ */
+function packedSize(policy: string | undefined, tags: Array<{ Key: string; Value: string }>): number {
+  const chars = (policy?.length ?? 0) + tags.reduce((n, t) => n + t.Key.length + t.Value.length, 0);
+  return Math.max(1, Math.min(100, Math.ceil((chars / SESSION_POLICY_MAX) * 100)));
 }

@@ -11,6 +11,10 @@ export interface StsSession {
   sourceIdentity?: string;
   /** session policy (AssumeRole Policy parameter), JSON text */
   sessionPolicy?: string;
+  /** session tags (AssumeRole Tags, plus transitive tags inherited from the calling session) */
+  sessionTags?: Array<{ Key: string; Value: string }>;
+  /** keys of sessionTags that pass on to sessions this one assumes (role chaining) */
+  transitiveTagKeys?: string[];
   /** session-token sessions: the user (lower-cased name) or undefined for root */
   userName?: string;
   /** MFA: set when the session was issued with a valid MFA code */

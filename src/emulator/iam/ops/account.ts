@@ -52,8 +52,8 @@ function rangedInt(p: QueryParams, name: string, min: number, max: number, error
   const v = p.int(name);
   if (v === undefined) return undefined;
   const member = name.charAt(0).toLowerCase() + name.slice(1);
-  if (v < min) errors.push(`Value '${v}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (v > max) errors.push(`Value '${v}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (v < min) errors.push(`Value at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
+  if (v > max) errors.push(`Value at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
   return v;
 }
 
@@ -146,6 +146,9 @@ export const CREDENTIAL_REPORT_COLUMNS = [
   'cert_2_active',
   'cert_2_last_rotated',
 ] as const;
+
+/** A credential report is reused for four hours. */
+const REPORT_LIFETIME_MS = 4 * 3600 * 1000;
 
 /** The report's timestamps: ISO 8601 to the second, with an explicit +00:00 offset. */
 const reportDate = (iso: string): string => `${iso.slice(0, 19)}+00:00`;
@@ -266,21 +269,20 @@ export const accountOperations: QueryOperationTable = {
   GenerateCredentialReport: {
     handler: (ctx) => {
       const s = iam(ctx);
-      const existed = s.credentialReport !== undefined;
-      // Generation is instant here. Unlike AWS, which reuses a report younger than four hours,
-      // every call rebuilds it, so a lab sees the change it just made.
+      const previous = s.credentialReport;
+      // AWS keeps a report for four hours: asking again within them answers COMPLETE and changes
+      // nothing (the IAM User Guide, "Getting credential reports"). Generation is instant here.
+      if (previous && Date.now() - Date.parse(previous.generatedAt) < REPORT_LIFETIME_MS) return { State: 'COMPLETE' };
       s.credentialReport = { generatedAt: nowIso(), csv: buildCredentialReport(ctx) };
-      return existed
-        ? { State: 'COMPLETE' }
-        : { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
+      return previous ? { State: 'STARTED' } : { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
     },
   },
   GetCredentialReport: {
     readOnly: true,
     handler: (ctx) => {
       const report = iam(ctx).credentialReport;
-      // AWS documents the error but not its message; moto's wording is used so the two agree.
-      if (!report) throw new CredentialReportNotPresent('Credential report not present');
+      // AWS answers ReportNotPresent (410) with no message at all.
+      if (!report) throw new CredentialReportNotPresent('');
       return {
         Content: Buffer.from(report.csv, 'utf8').toString('base64'),
         ReportFormat: 'text/csv',

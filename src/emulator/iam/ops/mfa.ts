@@ -37,7 +37,7 @@ export function mfaDevicesOfUser(ctx: RequestContext, userName: string): Virtual
 function validateSerial(serial: string): void {
   if (serial.length < 9 || serial.length > 256 || !/^[\w+=/:,.@-]+$/.test(serial)) {
     throw new ValidationError(
-      `1 validation error detected: Value '${serial}' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]+`,
+      `1 validation error detected: Value at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]+`,
     );
   }
 }
@@ -48,8 +48,8 @@ function validateCode(p: QueryParams, member: 'AuthenticationCode1' | 'Authentic
     const at = member.charAt(0).toLowerCase() + member.slice(1);
     throw new ValidationError(
       code.length !== 6
-        ? `1 validation error detected: Value '${code}' at '${at}' failed to satisfy constraint: Member must have length ${code.length < 6 ? 'greater than or equal to' : 'less than or equal to'} 6`
-        : `1 validation error detected: Value '${code}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]+`,
+        ? `1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must have length ${code.length < 6 ? 'greater than or equal to' : 'less than or equal to'} 6`
+        : `1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]+`,
     );
   }
   return code;
@@ -74,8 +74,8 @@ export const mfaOperations: QueryOperationTable = {
       if (name.length > 226 || !/^[\w+=,.@-]+$/.test(name)) {
         throw new ValidationError(
           name.length > 226
-            ? `1 validation error detected: Value '${name}' at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226`
-            : `1 validation error detected: Value '${name}' at 'virtualMFADeviceName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+            ? `1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226`
+            : `1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
         );
       }
       const path = validatePath(p.str('Path'));
@@ -83,7 +83,7 @@ export const mfaOperations: QueryOperationTable = {
       validateTags(tags);
       const serialNumber = iamArn(ctx.account.accountId, 'mfa', path, name);
       if (findMfaDevice(ctx, serialNumber)) {
-        throw new EntityAlreadyExists('MFADevice entity at the same path and name already exists.');
+        throw new EntityAlreadyExists('MFA device already exists.');
       }
       const device: VirtualMfaDevice = { serialNumber, seed: newTotpSeed(), createDate: nowIso(), tags };
       iam(ctx).mfaDevices[serialNumber] = device;
@@ -175,7 +175,7 @@ export const mfaOperations: QueryOperationTable = {
       const status = p.str('AssignmentStatus') ?? 'Any';
       if (!['Assigned', 'Unassigned', 'Any'].includes(status)) {
         throw new ValidationError(
-          `1 validation error detected: Value '${status}' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Any, Assigned, Unassigned]`,
+          `1 validation error detected: Value at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set`,
         );
       }
       const users = iam(ctx).users;

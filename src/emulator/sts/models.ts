@@ -4,7 +4,7 @@ export interface StsSession {
   secretAccessKey: string;
   sessionToken: string;
   expiration: string;
-  kind: 'assumed-role' | 'session-token';
+  kind: 'assumed-role' | 'session-token' | 'federated-user' | 'root-task';
   /** assumed-role sessions */
   roleName?: string;
   roleSessionName?: string;
@@ -17,6 +17,12 @@ export interface StsSession {
   mfaAuthenticatedAt?: string;
   /** the caller who asked for this session (ARN), for CloudTrail-like explanations */
   issuedTo: string;
+  /** federated-user sessions (GetFederationToken): the name given, and the IAM user (lower-cased) or root who asked */
+  federatedName?: string;
+  /** AssumeRoleWithWebIdentity / AssumeRoleWithSAML: the identity provider and the subject it vouched for */
+  federation?: { provider: string; subject: string; kind: 'web-identity' | 'saml' };
+  /** AssumeRoot: the task policy that scopes the session */
+  taskPolicyArn?: string;
 }
 
 export interface StsState {
@@ -24,5 +30,11 @@ export interface StsState {
 }
 
 export function emptyStsState(): StsState {
-  return { sessions: {} };
+  return reviveStsState({} as StsState);
+}
+
+/** State read from JSON: the session map null-prototype (keys are caller-visible key ids). */
+export function reviveStsState(state: StsState): StsState {
+  state.sessions = Object.assign(Object.create(null) as StsState['sessions'], state.sessions ?? {});
+  return state;
 }

@@ -14,8 +14,13 @@ import { inlinePolicyOperations } from './ops/inline-policies.js';
 import { boundaryOperations } from './ops/boundaries.js';
 import { authorizationDetailsOperations } from './ops/authorization-details.js';
 import { simulateOperations } from './ops/simulate.js';
+import { PROTECTED_ROLE_OPERATIONS, protectServiceLinkedRoles, serviceLinkedRoleOperations } from './ops/service-linked-roles.js';
+import { oidcProviderOperations } from './ops/oidc-providers.js';
+import { samlProviderOperations } from './ops/saml-providers.js';
+import { accountSettingsOperations } from './ops/account-settings.js';
+import { userCredentialOperations } from './ops/user-credentials.js';
 
-export const iamOperations: QueryOperationTable = {
+const everyOperation: QueryOperationTable = {
   ...userOperations,
   ...accessKeyOperations,
   ...loginProfileOperations,
@@ -30,4 +35,12 @@ export const iamOperations: QueryOperationTable = {
   ...boundaryOperations,
   ...authorizationDetailsOperations,
   ...simulateOperations,
+  ...serviceLinkedRoleOperations,
+  ...oidcProviderOperations,
+  ...samlProviderOperations,
+  ...accountSettingsOperations,
+  ...userCredentialOperations,
 };
+
+/** Service-linked roles are changed only by their service: the ordinary role operations refuse them. */
+export const iamOperations: QueryOperationTable = protectServiceLinkedRoles(everyOperation, PROTECTED_ROLE_OPERATIONS);

@@ -19,6 +19,9 @@ import { oidcProviderOperations } from './ops/oidc-providers.js';
 import { samlProviderOperations } from './ops/saml-providers.js';
 import { accountSettingsOperations } from './ops/account-settings.js';
 import { userCredentialOperations } from './ops/user-credentials.js';
+import { serviceCredentialOperations } from './ops/service-credentials.js';
+import { serverCertificateOperations } from './ops/server-certificates.js';
+import { withUserCredentialRules } from './ops/user-lifecycle.js';
 
 const everyOperation: QueryOperationTable = {
   ...userOperations,
@@ -40,7 +43,12 @@ const everyOperation: QueryOperationTable = {
   ...samlProviderOperations,
   ...accountSettingsOperations,
   ...userCredentialOperations,
+  ...serviceCredentialOperations,
+  ...serverCertificateOperations,
 };
 
-/** Service-linked roles are changed only by their service: the ordinary role operations refuse them. */
-export const iamOperations: QueryOperationTable = protectServiceLinkedRoles(everyOperation, PROTECTED_ROLE_OPERATIONS);
+/**
+ * Service-linked roles are changed only by their service: the ordinary role operations refuse them.
+ * DeleteUser and UpdateUser also mind the credentials other modules keep for a user.
+ */
+export const iamOperations: QueryOperationTable = withUserCredentialRules(protectServiceLinkedRoles(everyOperation, PROTECTED_ROLE_OPERATIONS));

@@ -8,6 +8,7 @@ import type { EvaluationResult } from '../../policy/types.js';
 import type { AuthorizationSpec, RequestContext } from '../types.js';
 import { evaluationRequest } from './gather.js';
 import { accessDeniedError, denialLine } from './messages.js';
+import { noteServiceAccess } from '../iam/access-records.js';
 
 export { evaluationRequest, gatherIdentity, requestContext } from './gather.js';
 export { accessDeniedError, S3_ACCESS_DENIED } from './messages.js';
@@ -20,6 +21,8 @@ export async function evaluateRequest(ctx: RequestContext, spec: AuthorizationSp
 export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
   const p = ctx.principal;
   const resourceAccount = spec.resourceAccount ?? ctx.account.accountId;
+  // Service last accessed data counts every attempt, allowed or not.
+  noteServiceAccess(ctx, spec);
   if (!ctx.emulator.config.enforce) return;
   if (p.kind === 'root' && resourceAccount === p.accountId) return;
 

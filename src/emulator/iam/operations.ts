@@ -22,6 +22,9 @@ import { userCredentialOperations } from './ops/user-credentials.js';
 import { serviceCredentialOperations } from './ops/service-credentials.js';
 import { serverCertificateOperations } from './ops/server-certificates.js';
 import { withUserCredentialRules } from './ops/user-lifecycle.js';
+import { accessAdvisorOperations } from './ops/access-advisor.js';
+import { contextKeyOperations } from './ops/context-keys.js';
+import { delegationRequestOperations } from './ops/delegation-requests.js';
 
 const everyOperation: QueryOperationTable = {
   ...userOperations,
@@ -45,6 +48,9 @@ const everyOperation: QueryOperationTable = {
   ...userCredentialOperations,
   ...serviceCredentialOperations,
   ...serverCertificateOperations,
+  ...accessAdvisorOperations,
+  ...contextKeyOperations,
+  ...delegationRequestOperations,
 };
 
 /**

@@ -47,11 +47,29 @@ export function gatherIdentity(account: AccountState, principal: Principal): Gat
       tags: role.tags,
     };
   }
+  if (principal.kind === 'federated-user') return gatherFederatedUser(account, principal);
   return { identityPolicies: [], tags: [] };
 }
 
+/** A session policy that allows nothing: a federated user given no policy has no permissions. */
+const NO_PERMISSIONS = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"*","NotResource":"*"}]}';
+
+/** GetFederationToken sessions: the issuing user's (or root's) policies, narrowed by the session policy. */
+function gatherFederatedUser(account: AccountState, principal: Extract<Principal, { kind: 'federated-user' }>): GatheredIdentity {
+  const issuer = principal.userName ? account.iam.users[nameKey(principal.userName)] : undefined;
+  let identity: GatheredIdentity = { identityPolicies: [ROOT_ALLOWS_ALL], tags: [] };
+  if (principal.userName) {
+    if (!issuer) return { identityPolicies: [], tags: [] };
+    const g = gatherPolicies(account.iam, { kind: 'user', user: issuer });
+    identity = { identityPolicies: g.identity.map(toInput), permissionsBoundary: g.boundary && toInput(g.boundary), tags: [] };
+  }
+  const text = principal.session?.sessionPolicy ?? NO_PERMISSIONS;
+  const source = `passed to GetFederationToken for ${principal.federatedName}`;
+  return { ...identity, sessionPolicy: { name: 'session policy', document: text, source } };
+}
+
 export function principalType(p: Principal): PrincipalType {
-  return p.kind;
+  return p.kind === 'federated-user' ? 'federated' : p.kind;
 }
 
 /** aws:SourceIp as AWS sees it: an IPv4-mapped IPv6 address is the IPv4 address. */

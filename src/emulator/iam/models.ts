@@ -298,7 +298,12 @@ export interface IamState {
   /** SetSecurityTokenServicePreferences (v1Token unless changed) */
   globalEndpointTokenVersion?: 'v1Token' | 'v2Token';
   /** EnableOutboundWebIdentityFederation: the account's issuer URL, and whether tokens may be vended */
-  outboundWebIdentity?: { issuer: string; enabled: boolean };
+  outboundWebIdentity?: {
+    issuer: string;
+    enabled: boolean;
+    /** GetWebIdentityToken's signing keys (PKCS#8 PEM), made on first use, by algorithm */
+    signingKeys?: { RS256?: string; ES384?: string };
+  };
 }
 
 /** Maps keyed by user input: null-prototype objects, so a name like `__proto__` is just a name. */

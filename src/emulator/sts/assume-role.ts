@@ -18,12 +18,15 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$
 /** Session policy limit: AWS packs it; 2,048 characters of plain text is the documented ceiling. */
 const SESSION_POLICY_MAX = 2048;
 
+/** PackedPolicySize: the percentage of the packed space a session policy uses. */
+export const packedPolicySize = (text: string): number => Math.min(100, Math.ceil((text.length / SESSION_POLICY_MAX) * 100));
+
 function notAuthorized(ctx: RequestContext, roleArn: string): AwsError {
   return new AccessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
 }
 
 /** The role named by RoleArn, in whichever emulated account owns it (AWS answers AccessDenied when it does not exist). */
-function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
+export function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
   const m = ROLE_ARN.exec(roleArn);
   if (!m) return undefined;
   const role = ctx.emulator.state.account(m[1]).iam.roles[nameKey(m[2])];
@@ -31,7 +34,7 @@ function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
 }
 
 /** Session policy: the inline Policy plus any PolicyArns, as one document (their union is the session policy). */
-function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
+export function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
   const inline = p.str('Policy');
   const arns = p.structList('PolicyArns').map((x) => x.arn ?? '').filter(Boolean);
   if (inline === undefined && arns.length === 0) return undefined;
@@ -116,6 +119,6 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
       AssumedRoleId: `${role.roleId}:${sessionName}`,
       Arn: `arn:aws:sts::${roleAccount}:assumed-role/${role.roleName}/${sessionName}`,
     },
-    ...(sessionPolicy ? { PackedPolicySize: Math.min(100, Math.ceil((sessionPolicy.length / SESSION_POLICY_MAX) * 100)) } : {}),
+    ...(sessionPolicy ? { PackedPolicySize: packedPolicySize(sessionPolicy) } : {}),
   };
 }

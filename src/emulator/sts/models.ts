@@ -4,7 +4,7 @@ export interface StsSession {
   secretAccessKey: string;
   sessionToken: string;
   expiration: string;
-  kind: 'assumed-role' | 'session-token' | 'federated-user' | 'root-task';
+  kind: 'assumed-role' | 'session-token' | 'federated-user';
   /** assumed-role sessions */
   roleName?: string;
   roleSessionName?: string;
@@ -17,12 +17,10 @@ export interface StsSession {
   mfaAuthenticatedAt?: string;
   /** the caller who asked for this session (ARN), for CloudTrail-like explanations */
   issuedTo: string;
-  /** federated-user sessions (GetFederationToken): the name given, and the IAM user (lower-cased) or root who asked */
+  /** federated-user sessions (GetFederationToken): the name given (userName is the IAM user who asked; none for root) */
   federatedName?: string;
   /** AssumeRoleWithWebIdentity / AssumeRoleWithSAML: the identity provider and the subject it vouched for */
   federation?: { provider: string; subject: string; kind: 'web-identity' | 'saml' };
-  /** AssumeRoot: the task policy that scopes the session */
-  taskPolicyArn?: string;
 }
 
 export interface StsState {

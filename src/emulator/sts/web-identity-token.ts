@@ -4,6 +4,7 @@
  * EnableOutboundWebIdentityFederation gave the account.
  */
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import { AwsError, ValidationError } from '../errors.js';
 import { validateTags } from '../iam/tags.js';
 import { tagsFrom } from '../iam/util.js';
@@ -11,7 +12,12 @@ import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { lengthBetween, valueBetween } from './validation.js';
 
-const ALGORITHMS = { RS256: { sign: 'sha256', gen: () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }) }, ES384: { sign: 'sha384', gen: () => crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' }) } } as const;
+const generate = promisify(crypto.generateKeyPair);
+// Keys are made off the event loop: an RSA key takes long enough to stall other requests.
+const ALGORITHMS = {
+  RS256: { sign: 'sha256', gen: () => generate('rsa', { modulusLength: 2048 }) },
+  ES384: { sign: 'sha384', gen: () => generate('ec', { namedCurve: 'secp384r1' }) },
+} as const;
 type Algorithm = keyof typeof ALGORITHMS;
 
 const disabled = () =>
@@ -21,13 +27,13 @@ const disabled = () =>
     403,
   );
 
-function signingKey(ctx: RequestContext, alg: Algorithm): crypto.KeyObject {
+async function signingKey(ctx: RequestContext, alg: Algorithm): Promise<crypto.KeyObject> {
   const fed = ctx.account.iam.outboundWebIdentity!;
-  fed.signingKeys ??= {};
-  let pem = fed.signingKeys[alg];
+  let pem = fed.signingKeys?.[alg];
   if (!pem) {
-    pem = ALGORITHMS[alg].gen().privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    fed.signingKeys[alg] = pem;
+    pem = (await ALGORITHMS[alg].gen()).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    fed.signingKeys = { ...fed.signingKeys, [alg]: fed.signingKeys?.[alg] ?? pem };
+    pem = fed.signingKeys[alg] as string;
   }
   return crypto.createPrivateKey(pem);
 }
@@ -74,7 +80,7 @@ export async function getWebIdentityToken(ctx: RequestContext, p: QueryParams) {
       ...(tags.length ? { request_tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) } : {}),
     },
   };
-  const key = signingKey(ctx, alg as Algorithm);
+  const key = await signingKey(ctx, alg as Algorithm);
   const input = `${b64({ alg, typ: 'JWT', kid: crypto.createHash('sha256').update(crypto.createPublicKey(key).export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 16) })}.${b64(claims)}`;
   const signature = crypto.sign(ALGORITHMS[alg as Algorithm].sign, Buffer.from(input), alg === 'ES384' ? { key, dsaEncoding: 'ieee-p1363' } : key);
   return { WebIdentityToken: `${input}.${signature.toString('base64url')}`, Expiration: new Date((now + duration) * 1000) };

@@ -295,6 +295,8 @@ export interface IamState {
   accessReports: Record<string, AccessReportJob>;
   /** keyed by request id */
   delegationRequests: Record<string, DelegationRequest>;
+  /** PutAccountProperties: `Namespace/PropertyName` → value */
+  accountProperties?: Record<string, string>;
   /** SetSecurityTokenServicePreferences (v1Token unless changed) */
   globalEndpointTokenVersion?: 'v1Token' | 'v2Token';
   /** EnableOutboundWebIdentityFederation: the account's issuer URL, and whether tokens may be vended */
@@ -346,6 +348,7 @@ export function reviveIamState(state: IamState): IamState {
     for (const rec of Object.values(state.serviceAccess[arn])) rec.actions = dict(rec.actions);
   }
   state.accountAliases ??= [];
+  if (state.accountProperties) state.accountProperties = dict(state.accountProperties);
   return state;
 }
 

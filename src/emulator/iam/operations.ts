@@ -25,6 +25,7 @@ import { withUserCredentialRules } from './ops/user-lifecycle.js';
 import { accessAdvisorOperations } from './ops/access-advisor.js';
 import { contextKeyOperations } from './ops/context-keys.js';
 import { delegationRequestOperations } from './ops/delegation-requests.js';
+import { accountPropertyOperations } from './ops/account-properties.js';
 
 const everyOperation: QueryOperationTable = {
   ...userOperations,
@@ -51,6 +52,7 @@ const everyOperation: QueryOperationTable = {
   ...accessAdvisorOperations,
   ...contextKeyOperations,
   ...delegationRequestOperations,
+  ...accountPropertyOperations,
 };
 
 /**

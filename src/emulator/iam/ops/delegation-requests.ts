@@ -165,7 +165,7 @@ export const delegationRequestOperations: QueryOperationTable = {
     },
   },
   UpdateDelegationRequest: {
-    resource: requestResource,
+    // The Service Authorization Reference lists no resource type for it: authorized on "*".
     handler: (ctx, p) => {
       new Violations().string(p.str('Notes'), 'notes', { max: 500, pattern: TEXT }).done();
       const r = ownedRequest(ctx, p, ['ASSIGNED', 'PENDING_APPROVAL']);

@@ -15,7 +15,9 @@ import { delegationRequestOperations } from '../../src/emulator/iam/ops/delegati
 import { oidcProviderOperations } from '../../src/emulator/iam/ops/oidc-providers.js';
 import { samlProviderOperations } from '../../src/emulator/iam/ops/saml-providers.js';
 import { serverCertificateOperations } from '../../src/emulator/iam/ops/server-certificates.js';
-import { serviceCredentialOperations } from '../../src/emulator/iam/ops/service-credentials.js';
+import { serviceSpecificCredentialOperations } from '../../src/emulator/iam/ops/service-specific-credentials.js';
+import { signingCertificateOperations } from '../../src/emulator/iam/ops/signing-certificates.js';
+import { sshKeyOperations } from '../../src/emulator/iam/ops/ssh-public-keys.js';
 import { serviceLinkedRoleOperations } from '../../src/emulator/iam/ops/service-linked-roles.js';
 import { userCredentialOperations } from '../../src/emulator/iam/ops/user-credentials.js';
 import { QueryParams } from '../../src/emulator/protocol/query.js';
@@ -70,7 +72,7 @@ const AUTHORIZED_INSIDE: Record<string, string> = {
 const NEW_STS = ['GetFederationToken', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'DecodeAuthorizationMessage', 'AssumeRoot', 'GetWebIdentityToken', 'GetDelegatedAccessToken'];
 
 const tables: Array<[string, QueryOperationTable]> = [
-  ['iam', { ...serviceLinkedRoleOperations, ...oidcProviderOperations, ...samlProviderOperations, ...accountSettingsOperations, ...userCredentialOperations, ...serviceCredentialOperations, ...serverCertificateOperations, ...accessAdvisorOperations, ...contextKeyOperations, ...delegationRequestOperations, ...accountPropertyOperations }],
+  ['iam', { ...serviceLinkedRoleOperations, ...oidcProviderOperations, ...samlProviderOperations, ...accountSettingsOperations, ...userCredentialOperations, ...sshKeyOperations, ...signingCertificateOperations, ...serviceSpecificCredentialOperations, ...serverCertificateOperations, ...accessAdvisorOperations, ...contextKeyOperations, ...delegationRequestOperations, ...accountPropertyOperations }],
   ['sts', Object.fromEntries(NEW_STS.map((op) => [op, stsOperations[op]]))],
 ];
 

@@ -19,7 +19,9 @@ import { oidcProviderOperations } from './ops/oidc-providers.js';
 import { samlProviderOperations } from './ops/saml-providers.js';
 import { accountSettingsOperations } from './ops/account-settings.js';
 import { userCredentialOperations } from './ops/user-credentials.js';
-import { serviceCredentialOperations } from './ops/service-credentials.js';
+import { sshKeyOperations } from './ops/ssh-public-keys.js';
+import { signingCertificateOperations } from './ops/signing-certificates.js';
+import { serviceSpecificCredentialOperations } from './ops/service-specific-credentials.js';
 import { serverCertificateOperations } from './ops/server-certificates.js';
 import { withUserCredentialRules } from './ops/user-lifecycle.js';
 import { accessAdvisorOperations } from './ops/access-advisor.js';
@@ -47,7 +49,9 @@ const everyOperation: QueryOperationTable = {
   ...samlProviderOperations,
   ...accountSettingsOperations,
   ...userCredentialOperations,
-  ...serviceCredentialOperations,
+  ...sshKeyOperations,
+  ...signingCertificateOperations,
+  ...serviceSpecificCredentialOperations,
   ...serverCertificateOperations,
   ...accessAdvisorOperations,
   ...contextKeyOperations,

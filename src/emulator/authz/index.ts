@@ -39,6 +39,19 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
   });
 }
 
+/**
+ * For calls AWS allows without any policy (GetSessionToken; ChangePassword on one's own user when
+ * the password policy allows it): only an explicit Deny refuses them.
+ */
+export async function refuseExplicitDeny(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
+  const p = ctx.principal;
+  if (!ctx.emulator.config.enforce || p.kind === 'root') return;
+  const result = await evaluateRequest(ctx, spec);
+  if (result.decision !== 'ExplicitlyDenied') return;
+  record(ctx, spec, result);
+  throw accessDeniedError(ctx.service, result, { principalArn: p.arn, action: spec.action, resource: spec.resource, sameAccount: true, anonymous: false });
+}
+
 /** Add a decision to the emulator's log (allowed ones too: `why` shows what granted access). */
 export function record(ctx: RequestContext, spec: AuthorizationSpec, result: EvaluationResult): void {
   ctx.emulator.decisions.add({

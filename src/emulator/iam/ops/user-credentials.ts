@@ -3,8 +3,7 @@
  * password), GetMFADevice and virtual MFA device tags.
  */
 import { AccessDenied, AwsError, NoSuchEntity } from '../../errors.js';
-import { evaluateRequest, record } from '../../authz/index.js';
-import { accessDeniedError } from '../../authz/messages.js';
+import { refuseExplicitDeny } from '../../authz/index.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
@@ -31,13 +30,8 @@ async function authorizeChangePassword(ctx: RequestContext): Promise<void> {
   const p = ctx.principal;
   if (p.kind !== 'user') return; // refused by the handler with InvalidUserType
   const spec = { action: 'iam:ChangePassword', resource: userArnOf(ctx, p.userName) };
-  if (!iam(ctx).passwordPolicy?.AllowUsersToChangePassword) return ctx.authorize(spec);
-  if (!ctx.emulator.config.enforce) return;
-  const result = await evaluateRequest(ctx, spec);
-  record(ctx, spec, result);
-  if (result.decision === 'ExplicitlyDenied') {
-    throw accessDeniedError(ctx.service, result, { principalArn: p.arn, action: spec.action, resource: spec.resource, sameAccount: true, anonymous: false });
-  }
+  if (iam(ctx).passwordPolicy?.AllowUsersToChangePassword) return refuseExplicitDeny(ctx, spec);
+  return ctx.authorize(spec);
 }
 
 function mfaDevice(ctx: RequestContext, p: QueryParams): VirtualMfaDevice {

@@ -12,6 +12,8 @@ import {
   DeleteSigningCertificateCommand,
   DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
   GetServerCertificateCommand,
   GetSSHPublicKeyCommand,
   ListServerCertificatesCommand,
@@ -143,6 +145,13 @@ describe('signing certificates', () => {
     expect(up.Certificate).toMatchObject({ UserName: 'ops', Status: 'Active', CertificateBody: CERT });
     expect(id.length).toBeGreaterThanOrEqual(24);
     await expectAwsError(iam.send(new UploadSigningCertificateCommand({ UserName: 'dev', CertificateBody: CERT })), { code: 'DuplicateCertificate', status: 409 });
+    // The credential report's cert_1 columns show it.
+    await iam.send(new GenerateCredentialReportCommand({}));
+    const csv = Buffer.from((await iam.send(new GetCredentialReportCommand({}))).Content!).toString('utf8').split('\n');
+    const columns = csv[0].split(',');
+    const row = csv.find((r) => r.startsWith('ops,'))!.split(',');
+    expect(row[columns.indexOf('cert_1_active')]).toBe('true');
+    expect(row[columns.indexOf('cert_2_active')]).toBe('false');
     await iam.send(new UpdateSigningCertificateCommand({ UserName: 'ops', CertificateId: id, Status: 'Inactive' }));
     expect((await iam.send(new ListSigningCertificatesCommand({ UserName: 'ops' }))).Certificates?.[0].Status).toBe('Inactive');
     await iam.send(new DeleteSigningCertificateCommand({ UserName: 'ops', CertificateId: id }));

@@ -193,13 +193,18 @@ function buildCredentialReport(ctx: RequestContext): string {
       mfaDevicesOfUser(ctx, u.userName).length ? 'true' : 'false',
       ...keyColumns(keys[0]),
       ...keyColumns(keys[1]),
-      'false',
-      'N/A',
-      'false',
-      'N/A',
+      ...certColumns(ctx, u.userName),
     ]);
   }
   return [CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\n');
+}
+
+/** cert_N_active / cert_N_last_rotated: the user's signing certificates, oldest first. */
+function certColumns(ctx: RequestContext, userName: string): string[] {
+  const certs = Object.values(iam(ctx).signingCertificates)
+    .filter((c) => nameKey(c.userName) === nameKey(userName))
+    .sort((a, b) => a.uploadDate.localeCompare(b.uploadDate));
+  return [0, 1].flatMap((i) => (certs[i] ? [certs[i].status === 'Active' ? 'true' : 'false', reportDate(certs[i].uploadDate)] : ['false', 'N/A']));
 }
 
 function keyColumns(k: ReturnType<typeof keysOfUser>[number] | undefined): string[] {

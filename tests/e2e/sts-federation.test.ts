@@ -122,7 +122,19 @@ describe('AssumeRoleWithWebIdentity', () => {
         }),
       }),
     );
-    await root.iam.send(new PutRolePolicyCommand({ RoleName: 'GitHubDeploy', PolicyName: 'list', PolicyDocument: allow(['s3:ListAllMyBuckets']) }));
+    // Allowed only for sessions from the provider: the session carries it as aws:FederatedProvider.
+    await root.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'GitHubDeploy',
+        PolicyName: 'list',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*', Condition: { StringEquals: { 'aws:FederatedProvider': `arn:aws:iam::${ACCOUNT}:oidc-provider/${GH}` } } },
+          ],
+        }),
+      }),
+    );
   });
 
   it('trades a token whose sub matches the trust policy for a role session (sent unsigned)', async () => {

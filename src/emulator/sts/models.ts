@@ -4,7 +4,7 @@ export interface StsSession {
   secretAccessKey: string;
   sessionToken: string;
   expiration: string;
-  kind: 'assumed-role' | 'session-token';
+  kind: 'assumed-role' | 'session-token' | 'federated-user';
   /** assumed-role sessions */
   roleName?: string;
   roleSessionName?: string;
@@ -21,6 +21,10 @@ export interface StsSession {
   mfaAuthenticatedAt?: string;
   /** the caller who asked for this session (ARN), for CloudTrail-like explanations */
   issuedTo: string;
+  /** federated-user sessions (GetFederationToken): the name given (userName is the IAM user who asked; none for root) */
+  federatedName?: string;
+  /** AssumeRoleWithWebIdentity / AssumeRoleWithSAML: the identity provider and the subject it vouched for */
+  federation?: { provider: string; subject: string; kind: 'web-identity' | 'saml' };
 }
 
 export interface StsState {
@@ -28,5 +32,11 @@ export interface StsState {
 }
 
 export function emptyStsState(): StsState {
-  return { sessions: {} };
+  return reviveStsState({} as StsState);
+}
+
+/** State read from JSON: the session map null-prototype (keys are caller-visible key ids). */
+export function reviveStsState(state: StsState): StsState {
+  state.sessions = Object.assign(Object.create(null) as StsState['sessions'], state.sessions ?? {});
+  return state;
 }

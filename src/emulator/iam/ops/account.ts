@@ -91,13 +91,13 @@ function accountSummary(ctx: RequestContext): Map<string, number> {
     ['AttachedPoliciesPerUserQuota', 10],
     ['Users', Object.keys(s.users).length],
     ['PoliciesQuota', 1500],
-    ['Providers', 0],
+    ['Providers', Object.keys(s.oidcProviders).length + Object.keys(s.samlProviders).length],
     // Root MFA and root access keys are not modelled (the root key `test` is a convention, not a key).
     ['AccountMFAEnabled', 0],
     ['AccessKeysPerUserQuota', ACCESS_KEYS_PER_USER],
     ['AssumeRolePolicySizeQuota', 2048],
     ['PolicyVersionsInUseQuota', 10000],
-    ['GlobalEndpointTokenVersion', 1],
+    ['GlobalEndpointTokenVersion', s.globalEndpointTokenVersion === 'v2Token' ? 2 : 1],
     ['VersionsPerPolicyQuota', 5],
     ['AttachedPoliciesPerGroupQuota', 10],
     ['PolicySizeQuota', 6144],
@@ -108,7 +108,7 @@ function accountSummary(ctx: RequestContext): Map<string, number> {
     ['MFADevices', devices.length],
     ['UserPolicySizeQuota', 2048],
     ['PolicyVersionsInUse', attachments],
-    ['ServerCertificates', 0],
+    ['ServerCertificates', Object.keys(s.serverCertificates).length],
     ['Roles', Object.keys(s.roles).length],
     ['RolesQuota', 1000],
     ['SigningCertificatesPerUserQuota', 2],
@@ -196,13 +196,18 @@ function buildCredentialReport(ctx: RequestContext): string {
       mfaDevicesOfUser(ctx, u.userName).length ? 'true' : 'false',
       ...keyColumns(keys[0]),
       ...keyColumns(keys[1]),
-      'false',
-      'N/A',
-      'false',
-      'N/A',
+      ...certColumns(ctx, u.userName),
     ]);
   }
   return [CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\n');
+}
+
+/** cert_N_active / cert_N_last_rotated: the user's signing certificates, oldest first. */
+function certColumns(ctx: RequestContext, userName: string): string[] {
+  const certs = Object.values(iam(ctx).signingCertificates)
+    .filter((c) => nameKey(c.userName) === nameKey(userName))
+    .sort((a, b) => a.uploadDate.localeCompare(b.uploadDate));
+  return [0, 1].flatMap((i) => (certs[i] ? [certs[i].status === 'Active' ? 'true' : 'false', reportDate(certs[i].uploadDate)] : ['false', 'N/A']));
 }
 
 function keyColumns(k: ReturnType<typeof keysOfUser>[number] | undefined): string[] {

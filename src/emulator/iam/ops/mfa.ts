@@ -8,9 +8,8 @@ import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type VirtualMfaDevice } from '../models.js';
-import { qrCodePng } from '../qr-png.js';
 import { validateTags } from '../tags.js';
-import { newTotpSeed, verifyConsecutiveTotp } from '../totp.js';
+import { newTotpSeed, otpauthUri, qrCodePng, verifyConsecutiveTotp } from '../totp.js';
 import { getUser, iam, iamArn, nowIso, paginate, tagsFrom, validatePath } from '../util.js';
 import { requiredTargetUserName, targetUserName, userArnOf } from './caller.js';
 import { userShape } from './users.js';
@@ -69,7 +68,7 @@ function checkCodes(device: VirtualMfaDevice, p: QueryParams): void {
 export const mfaOperations: QueryOperationTable = {
   CreateVirtualMFADevice: {
     resource: (ctx, p) => iamArn(ctx.account.accountId, 'mfa', p.str('Path') ?? '/', p.required('VirtualMFADeviceName')),
-    handler: (ctx, p) => {
+    handler: async (ctx, p) => {
       const name = p.required('VirtualMFADeviceName');
       if (name.length > 226 || !/^[\w+=,.@-]+$/.test(name)) {
         throw new ValidationError(
@@ -86,15 +85,16 @@ export const mfaOperations: QueryOperationTable = {
         throw new EntityAlreadyExists('MFA device already exists.');
       }
       const device: VirtualMfaDevice = { serialNumber, seed: newTotpSeed(), createDate: nowIso(), tags };
-      iam(ctx).mfaDevices[serialNumber] = device;
       // The QR code holds the otpauth URI authenticator apps scan, labelled as AWS labels it.
-      const uri = `otpauth://totp/${encodeURIComponent(name)}@${ctx.account.accountId}?secret=${device.seed}`;
+      const png = await qrCodePng(otpauthUri(device.seed, `${name}@${iam(ctx).accountAliases[0] ?? ctx.account.accountId}`));
+      if (findMfaDevice(ctx, serialNumber)) throw new EntityAlreadyExists('MFADevice entity at the same path and name already exists.');
+      iam(ctx).mfaDevices[serialNumber] = device;
       return {
         VirtualMFADevice: {
           SerialNumber: serialNumber,
           // Blobs travel base64-encoded: the seed's base32 text, and the PNG bytes.
           Base32StringSeed: Buffer.from(device.seed, 'ascii').toString('base64'),
-          QRCodePNG: qrCodePng(uri).toString('base64'),
+          QRCodePNG: png.toString('base64'),
           Tags: tags.length ? tags : undefined,
         },
       };

@@ -1,0 +1,66 @@
+/** Emulated EC2 instances and their IAM instance profile associations, per account (instances are regional). */
+import type { AccountState } from '../state/account.js';
+import { emptyRecord, type KeyedRecord, reviveRecord, serviceState } from '../state/records.js';
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface Ec2Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface MetadataOptions {
+  httpTokens: 'optional' | 'required';
+  httpEndpoint: 'enabled' | 'disabled';
+  httpPutResponseHopLimit: number;
+}
+
+export interface Instance {
+  instanceId: string;
+  reservationId: string;
+  ownerId: string;
+  region: string;
+  availabilityZone: string;
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  state: InstanceStateName;
+  /** when `state` was entered (pending → running and shutting-down → terminated move on read) */
+  stateSince: string;
+  launchTime: string;
+  amiLaunchIndex: number;
+  privateIpAddress: string;
+  subnetId: string;
+  vpcId: string;
+  securityGroupId: string;
+  /** base64, exactly as RunInstances received it */
+  userData?: string;
+  tags: Ec2Tag[];
+  metadataOptions: MetadataOptions;
+  clientToken?: string;
+}
+
+export type AssociationState = 'associating' | 'associated' | 'disassociating' | 'disassociated';
+
+export interface ProfileAssociation {
+  associationId: string;
+  instanceId: string;
+  instanceProfileArn: string;
+  instanceProfileId: string;
+  state: AssociationState;
+  timestamp: string;
+}
+
+export interface Ec2State {
+  instances: KeyedRecord<Instance>;
+  associations: KeyedRecord<ProfileAssociation>;
+}
+
+export function ec2State(account: AccountState): Ec2State {
+  return serviceState(
+    account,
+    'ec2',
+    () => ({ instances: emptyRecord<Instance>(), associations: emptyRecord<ProfileAssociation>() }),
+    (s) => ({ instances: reviveRecord<Instance>(s.instances), associations: reviveRecord<ProfileAssociation>(s.associations) }),
+  );
+}

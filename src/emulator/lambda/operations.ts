@@ -1,0 +1,7 @@
+/** Lambda's routes (method + path template) and routing table. */
+import type { RestRoute } from '../protocol/rest-json.js';
+import type { RestInput } from '../protocol/rest-json-service.js';
+import type { ServiceOperation } from '../protocol/service-operation.js';
+
+export const lambdaRoutes: RestRoute[] = [];
+export const lambdaOperations: Record<string, ServiceOperation<RestInput>> = Object.create(null);

@@ -14,6 +14,7 @@ import { eventTimeString } from './parameters.js';
 import { backdateLastUse, requestTime } from './request-time.js';
 import { eventResources } from './resources.js';
 import { addEvent } from './retention.js';
+import { queryNote } from './query-notes.js';
 import { s3Note } from './s3-notes.js';
 
 export const EVENT_VERSION = '1.09';
@@ -98,9 +99,17 @@ export async function recordCall(ctx: RequestContext, handle: () => Promise<Outg
   }
 }
 
+/** The service's note, completed from the request for the services that only amend one (Query) or leave none (S3). */
+function fullNote(ctx: RequestContext): CallNote | undefined {
+  const note = callNote(ctx);
+  if (note?.eventName) return note;
+  const fromRequest = ctx.service === 's3' ? s3Note(ctx) : queryNote(ctx);
+  return fromRequest && { ...fromRequest, ...note };
+}
+
 function record(ctx: RequestContext, at: Date | undefined, err: AwsError | undefined): void {
   try {
-    const note = callNote(ctx) ?? (ctx.service === 's3' ? s3Note(ctx) : undefined);
+    const note = fullNote(ctx);
     if (!note || note.dataEvent) return;
     addEvent(cloudTrailState(ctx.account).events, buildEvent(ctx, note, at ?? new Date(), err));
     scheduleFlush(ctx.emulator, ctx.account.accountId);

@@ -25,8 +25,7 @@ export function noteCall(ctx: RequestContext, note: CallNote): void {
 
 /** Add to the note already taken (e.g. the response elements once the handler returned). */
 export function amendCall(ctx: RequestContext, extra: Partial<CallNote>): void {
-  const note = notes.get(ctx);
-  if (note) notes.set(ctx, { ...note, ...extra });
+  notes.set(ctx, { ...(notes.get(ctx) as CallNote), ...extra });
 }
 
 export function callNote(ctx: RequestContext): CallNote | undefined {

@@ -19,11 +19,17 @@ function header(req: IncomingRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The operation and input of a JSON RPC request for the service whose target prefix is `prefix`. */
+/**
+ * The operation and input of a JSON RPC request for the service whose target prefix is `prefix`.
+ * botocore sends the model's full prefix (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`);
+ * SDK v3 sends only the service shape's name (`CloudTrail_20131101`): both are the same service.
+ */
 export function parseJsonRpc(req: IncomingRequest, prefix: string): JsonRpcCall {
   const target = header(req, 'x-amz-target') ?? '';
   const dot = target.lastIndexOf('.');
-  if (req.method !== 'POST' || dot < 0 || target.slice(0, dot) !== prefix) {
+  const sent = dot < 0 ? '' : target.slice(0, dot);
+  const shortPrefix = prefix.slice(prefix.lastIndexOf('.') + 1);
+  if (req.method !== 'POST' || dot < 0 || (sent !== prefix && sent !== shortPrefix)) {
     throw new AwsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing the X-Amz-Target header', 400);
   }
   const input = parseJsonObject(req.body);

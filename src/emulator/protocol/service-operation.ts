@@ -22,6 +22,8 @@ export interface ServiceOperation<I> {
   readOnly?: boolean;
   /** data events are not management events: CloudTrail's event history does not show them */
   dataEvent?: boolean;
+  /** the account whose state a write changes, when not the caller's (ECR's registryId) */
+  stateAccount?: (ctx: RequestContext, input: I) => string;
   handler: (ctx: RequestContext, input: I) => unknown;
 }
 
@@ -58,7 +60,10 @@ export async function runOperation<I>(ctx: RequestContext, op: ServiceOperation<
   try {
     await authorizeOperation(ctx, op, o.input);
     const result = await op.handler(ctx, o.input);
-    if (!op.readOnly) ctx.emulator.state.commit({ accountId: ctx.account.accountId, service: o.service, operation: o.operation });
+    if (!op.readOnly) {
+      const accountId = op.stateAccount?.(ctx, o.input) ?? ctx.account.accountId;
+      ctx.emulator.state.commit({ accountId, service: o.service, operation: o.operation });
+    }
     if (o.responseElements) amendCall(ctx, { responseElements: o.responseElements(result) });
     return result;
   } catch (e) {

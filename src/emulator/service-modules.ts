@@ -22,9 +22,11 @@ export { recordCall } from './cloudtrail/record.js';
 export { withCallNotes } from './cloudtrail/query-notes.js';
 
 import { flushTrail } from './cloudtrail/record.js';
+import { closeAllListeners } from './imds/index.js';
 import type { Emulator } from './types.js';
 
 /** What the workload services hold outside the state (pending CloudTrail writes, metadata listeners, running functions), released on close. */
 export async function stopWorkloadServices(emulator: Emulator): Promise<void> {
   flushTrail(emulator);
+  await closeAllListeners(emulator);
 }

@@ -38,6 +38,16 @@ export interface Instance {
   tags: Ec2Tag[];
   metadataOptions: MetadataOptions;
   clientToken?: string;
+  /** the role session the instance's metadata service hands out (refreshed before it expires) */
+  imdsCredentials?: ImdsCredentials;
+}
+
+export interface ImdsCredentials {
+  accessKeyId: string;
+  roleName: string;
+  issuedAt: string;
+  /** "2.0" when last fetched with an IMDSv2 token, "1.0" without (CloudTrail's ec2RoleDelivery) */
+  delivery: '1.0' | '2.0';
 }
 
 export type AssociationState = 'associating' | 'associated' | 'disassociating' | 'disassociated';

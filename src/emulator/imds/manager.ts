@@ -36,8 +36,14 @@ export interface InstanceMetadataEndpoint {
   accountId: string;
   region: string;
   state: string;
-  /** http://127.0.0.1:<port>: the value for AWS_EC2_METADATA_SERVICE_ENDPOINT */
+  /** http://127.0.0.1:<port>: the address to print and to curl (`<endpoint>/latest/meta-data/`) */
   endpoint: string;
+  /**
+   * The value for AWS_EC2_METADATA_SERVICE_ENDPOINT: the endpoint with a trailing slash, because
+   * AWS CLI v2 before 2.13 joins it to `latest/api/token` without adding one (botocore v1 and
+   * SDK v3 accept either form).
+   */
+  metadataServiceEndpoint: string;
   httpTokens: 'optional' | 'required';
   instanceProfileArn?: string;
   roleName?: string;
@@ -146,6 +152,7 @@ export async function instanceMetadataEndpoint(emulator: Emulator, instanceId: s
     region: instance.region,
     state: instance.state === 'pending' ? 'running' : instance.state,
     endpoint: `http://127.0.0.1:${listener.port}`,
+    metadataServiceEndpoint: `http://127.0.0.1:${listener.port}/`,
     httpTokens: instance.metadataOptions.httpTokens,
     ...(role ? { instanceProfileArn: role.profile.arn } : {}),
     ...(role?.role ? { roleName: role.role.roleName } : {}),

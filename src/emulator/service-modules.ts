@@ -23,10 +23,14 @@ export { withCallNotes } from './cloudtrail/query-notes.js';
 
 import { flushTrail } from './cloudtrail/record.js';
 import { closeAllListeners } from './imds/index.js';
+import { killRunningFunctions } from './lambda/invoke.js';
+import { removeSandboxes } from './lambda/sandbox.js';
 import type { Emulator } from './types.js';
 
 /** What the workload services hold outside the state (pending CloudTrail writes, metadata listeners, running functions), released on close. */
 export async function stopWorkloadServices(emulator: Emulator): Promise<void> {
   flushTrail(emulator);
+  killRunningFunctions(emulator);
+  removeSandboxes();
   await closeAllListeners(emulator);
 }

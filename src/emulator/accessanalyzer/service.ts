@@ -9,4 +9,6 @@ export const accessAnalyzerService = new RestJsonService({
   errorStyle: 'message',
   timestamps: 'iso8601',
   deniedStatus: 403,
+  // CloudTrail: the request as sent (a policy under validation is recorded as text), no response elements
+  requestParameters: (_op, input) => ({ ...input.labels, ...input.body }),
 });

@@ -239,3 +239,20 @@ describe.each(availableClis())('Lambda with CLI $name', (cli) => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('on a shared (workshop) server', () => {
+  it('refuses to run function code', async () => {
+    const shared = await startTestEmulator({ rootSecret: (id) => (id === '111111111111' ? 'class-secret' : undefined) });
+    try {
+      const learner = { accessKeyId: '111111111111', secretAccessKey: 'class-secret' };
+      await createRole(clients(shared.endpoint, learner).iam, 'FnRole', trustPolicy({ Service: 'lambda.amazonaws.com' }));
+      const l = serviceClients(shared.endpoint, learner).lambda;
+      await l.send(
+        new CreateFunctionCommand({ FunctionName: 'f', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::111111111111:role/FnRole', Handler: 'index.handler', Code: { ZipFile: zip({ 'index.mjs': 'export const handler = () => 1;' }) } }),
+      );
+      await expectAwsError(l.send(new InvokeCommand({ FunctionName: 'f' })), { code: 'InvalidParameterValueException', message: /shared by a class/ });
+    } finally {
+      await shared.close();
+    }
+  });
+});

@@ -174,6 +174,10 @@ export async function execute(ctx: RequestContext, fn: LambdaFunction, event: un
 /** The Invoke operation: RequestResponse (default), Event (202, runs in the background) or DryRun (204). */
 export async function invoke(ctx: RequestContext, input: RestInput) {
   const fn = requireFunction(ctx, input.labels.FunctionName);
+  if (ctx.emulator.config.rootSecret) {
+    // A shared (workshop) server would run every learner's code on the instructor's machine.
+    throw InvalidParameterValue(SHARED_SERVER_REFUSAL);
+  }
   const qualifier = input.query.get('Qualifier');
   if (qualifier && qualifier !== '$LATEST') requireFunction(ctx, `${input.labels.FunctionName}:${qualifier}`);
   const type = input.header('x-amz-invocation-type') ?? 'RequestResponse';
@@ -195,6 +199,9 @@ export async function invoke(ctx: RequestContext, input: RestInput) {
   }
   return new RestResult(200, undefined, headers, r.payload);
 }
+
+const SHARED_SERVER_REFUSAL =
+  "This iam-labs server is shared by a class, so it does not run function code. Invoke functions in your own lab (iam-labs start 06), where the emulator runs on your machine.";
 
 /** Stop every running function (emulator closing). */
 export function killRunningFunctions(emulator: Emulator): void {

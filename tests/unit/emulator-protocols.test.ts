@@ -84,3 +84,19 @@ describe('AWS JSON 1.1', () => {
     expect(toWire({ at: new Date(0) }, 'iso8601')).toEqual({ at: '1970-01-01T00:00:00.000Z' });
   });
 });
+
+describe('names that look like prototype properties', () => {
+  it('never reach Object.prototype through CloudTrail parameters or wire values', async () => {
+    const { ec2RequestParameters } = await import('../../src/emulator/ec2/trail.js');
+    const { queryParameters } = await import('../../src/emulator/cloudtrail/parameters.js');
+    const { lowerFirstKeys } = await import('../../src/emulator/protocol/service-operation.js');
+    ec2RequestParameters('RunInstances', Ec2Params.parse('__proto__.polluted=1&constructor.prototype.polluted=1&ImageId=ami-12345678', ''));
+    queryParameters({ '__proto__.member.1.polluted': 'x', __proto__: 'y' } as Record<string, string>);
+    const wire = toWire(JSON.parse('{"__proto__":{"polluted":1},"a":1}'), 'epoch-seconds') as Record<string, unknown>;
+    const lowered = lowerFirstKeys(JSON.parse('{"__proto__":{"polluted":1}}')) as Record<string, unknown>;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(wire)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(wire)).toBe('{"__proto__":{"polluted":1},"a":1}');
+    expect(Object.keys(lowered)).toEqual(['__proto__']);
+  });
+});

@@ -36,7 +36,7 @@ function typed(name: string, value: string): unknown {
  * `tags: [{key}]`, `PolicyArns.member.1.arn` becomes `policyArns: [{arn}]`.
  */
 export function queryParameters(raw: Record<string, string>): Record<string, unknown> | null {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   const lists = new Map<string, Map<number, unknown>>();
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'Action' || k === 'Version') continue;
@@ -46,7 +46,7 @@ export function queryParameters(raw: Record<string, string>): Record<string, unk
       lists.set(m[1], list);
       const idx = Number(m[2]);
       if (m[3]) {
-        const item = (list.get(idx) as Record<string, unknown> | undefined) ?? {};
+        const item = (list.get(idx) as Record<string, unknown> | undefined) ?? Object.create(null);
         item[lowerFirst(m[3])] = v;
         list.set(idx, item);
       } else list.set(idx, v);
@@ -77,7 +77,7 @@ export function responseElements(result: unknown, date: (d: Date) => string = cl
   if (Array.isArray(result)) return result.map((r) => responseElements(r, date));
   if (Buffer.isBuffer(result) || result instanceof Uint8Array) return undefined;
   if (typeof result === 'object') {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const [k, v] of Object.entries(result)) {
       const name = lowerFirst(k);
       if (SECRET_MEMBERS.has(name) || v === undefined) continue;

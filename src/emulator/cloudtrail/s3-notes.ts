@@ -26,7 +26,7 @@ export function s3Note(ctx: RequestContext): CallNote | undefined {
   }
   if (!isManagement(r.operation)) return { eventName: r.operation, readOnly: true, dataEvent: true };
   const host = ctx.request.headers.host;
-  const params: Record<string, unknown> = {};
+  const params: Record<string, unknown> = Object.create(null);
   if (r.bucket) params.bucketName = r.bucket;
   params.Host = Array.isArray(host) ? host[0] : (host ?? '');
   for (const k of r.query.keys()) params[k] = r.query.get(k) ?? '';

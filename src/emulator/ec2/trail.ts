@@ -10,6 +10,8 @@ type Tree = Record<string, unknown>;
 
 const NUMBERS = /^(MinCount|MaxCount|MaxResults|HttpPutResponseHopLimit)$/;
 
+const tree = (): Tree => Object.create(null) as Tree;
+
 function setPath(root: Tree, path: string[], value: unknown): void {
   let node: Tree = root;
   for (let i = 0; i < path.length - 1; i++) {
@@ -18,11 +20,11 @@ function setPath(root: Tree, path: string[], value: unknown): void {
     if (/^\d+$/.test(seg)) {
       const items = (node.items ??= []) as Tree[];
       const idx = Number(seg) - 1;
-      node = items[idx] ??= {};
+      node = items[idx] ??= tree();
       continue;
     }
     const key = lowerFirst(seg) + (nextIsIndex ? 'Set' : '');
-    node = (node[key] ??= {}) as Tree;
+    node = (node[key] ??= tree()) as Tree;
   }
   const last = path[path.length - 1];
   if (/^\d+$/.test(last)) {
@@ -32,10 +34,12 @@ function setPath(root: Tree, path: string[], value: unknown): void {
 }
 
 export function ec2RequestParameters(operation: string, p: Ec2Params): Tree | null {
-  const out: Tree = {};
+  const out: Tree = tree();
   for (const [k, v] of Object.entries(p.raw)) {
     if (k === 'Action' || k === 'Version') continue;
     const path = k.split('.');
+    // EC2 parameter names are letters and digits: anything else is not a parameter to record
+    if (!path.every((seg) => /^(?:[A-Za-z][A-Za-z0-9]*|\d{1,4})$/.test(seg))) continue;
     const value = k === 'UserData' ? '<sensitiveDataRemoved>' : NUMBERS.test(path[path.length - 1]) && /^\d+$/.test(v) ? Number(v) : v === 'true' || v === 'false' ? v === 'true' : v;
     if (operation === 'RunInstances' && /^(ImageId|MinCount|MaxCount)$/.test(k)) setPath(out, ['Instances', '1', k], value);
     else if (path.length === 2 && path[0] === 'InstanceId' && /^\d+$/.test(path[1])) setPath(out, ['Instances', path[1], 'InstanceId'], value);
@@ -58,7 +62,7 @@ export function ec2ResponseElements(result: unknown): unknown {
   if (result instanceof Date) return result.getTime();
   if (Array.isArray(result)) return { items: result.map(ec2ResponseElements) };
   if (typeof result === 'object') {
-    const out: Tree = {};
+    const out: Tree = tree();
     for (const [k, v] of Object.entries(result)) if (v !== undefined) out[k] = ec2ResponseElements(v);
     return out;
   }

@@ -17,7 +17,8 @@ export function toWire(value: unknown, timestamps: TimestampFormat): unknown {
     return out;
   }
   if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // keys can come from callers (tags, variables): a prototype-free object takes any of them
+    const out: Record<string, unknown> = Object.create(null);
     for (const [k, v] of Object.entries(value)) {
       const w = toWire(v, timestamps);
       if (w !== undefined) out[k] = w;

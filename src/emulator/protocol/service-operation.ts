@@ -86,7 +86,7 @@ export function lowerFirst(s: string): string {
 export function lowerFirstKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(lowerFirstKeys);
   if (v && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const [k, x] of Object.entries(v)) out[lowerFirst(k)] = lowerFirstKeys(x);
     return out;
   }

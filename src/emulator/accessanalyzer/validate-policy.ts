@@ -7,6 +7,7 @@
  */
 import { lintPolicy, type LintFinding } from '../../policy/lint.js';
 import { validatePolicyDocument, type PolicyKind } from '../../policy/index.js';
+import { globMatch } from '../glob.js';
 import type { RestInput } from '../protocol/rest-json-service.js';
 import type { RequestContext } from '../types.js';
 import { validationError } from './errors.js';
@@ -120,8 +121,7 @@ function lintFindings(doc: Record<string, unknown>, lint: LintFinding[]): Findin
   return out;
 }
 
-const coversAction = (actions: unknown[], target: string) =>
-  actions.some((a) => typeof a === 'string' && new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(target));
+const coversAction = (actions: unknown[], target: string) => actions.some((a) => typeof a === 'string' && globMatch(a, target, true));
 
 /** Best-practice checks on each statement (security warnings, warnings, suggestions). */
 function practiceFindings(doc: Record<string, unknown>, policyType: string, resourceType: string | undefined): Finding[] {

@@ -1,15 +1,11 @@
 /** DescribeInstances / DescribeIamInstanceProfileAssociations / DescribeTags filters, with EC2's wildcards (* and ?). */
+import { globMatch } from '../glob.js';
 import type { Ec2Filter } from '../protocol/ec2-query.js';
 import { InvalidParameterValue } from './errors.js';
 
-function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** A filter's values match any of `actual`. */
 export function matchesAny(filter: Ec2Filter, actual: Array<string | undefined>): boolean {
-  const res = filter.values.map(wildcard);
-  return actual.some((a) => a !== undefined && res.some((re) => re.test(a)));
+  return actual.some((a) => a !== undefined && filter.values.some((v) => globMatch(v, a)));
 }
 
 /**

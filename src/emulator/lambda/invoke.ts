@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { AwsError } from '../errors.js';
 import { issueSession } from '../sts/credentials.js';
 import type { StsSession } from '../sts/models.js';
 import { RestResult, type RestInput } from '../protocol/rest-json-service.js';
@@ -20,6 +21,8 @@ import { sandboxFor } from './sandbox.js';
 import { assumableExecutionRole } from './trust.js';
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
+/** Functions running at once per emulator: each is a Node.js process, and a loop of invokes must not exhaust the machine. */
+const MAX_CONCURRENT = 10;
 const LOG_TAIL = 4096;
 
 interface Outcome {
@@ -29,6 +32,8 @@ interface Outcome {
 }
 
 const running = new WeakMap<Emulator, Set<ChildProcess>>();
+/** invocations between admission and exit, per emulator (counted before any await, so a burst cannot slip past the limit) */
+const admitted = new WeakMap<Emulator, number>();
 
 /** The emulator's address as this request reached it: the function's AWS endpoint. */
 function emulatorEndpoint(ctx: RequestContext): string {
@@ -75,6 +80,19 @@ export interface Execution {
 
 /** Run one invocation of `fn` and return what Lambda would. */
 export async function execute(ctx: RequestContext, fn: LambdaFunction, event: unknown): Promise<Execution> {
+  const inFlight = admitted.get(ctx.emulator) ?? 0;
+  if (inFlight >= MAX_CONCURRENT) {
+    throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', 429, 'Sender', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+  }
+  admitted.set(ctx.emulator, inFlight + 1);
+  try {
+    return await run(ctx, fn, event);
+  } finally {
+    admitted.set(ctx.emulator, (admitted.get(ctx.emulator) ?? 1) - 1);
+  }
+}
+
+async function run(ctx: RequestContext, fn: LambdaFunction, event: unknown): Promise<Execution> {
   const role = await assumableExecutionRole(ctx, fn.role);
   const creds = executionCredentials(ctx, fn, role.roleName);
   ctx.emulator.state.persist(ctx.account.accountId);

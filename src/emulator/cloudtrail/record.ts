@@ -51,10 +51,17 @@ function errorCode(ctx: RequestContext, err: AwsError, status: number): string {
   return err.code;
 }
 
+/** Request parameters or response elements too large to keep are left out (an event stays small in the state file). */
+const MAX_PART_BYTES = 100 * 1024;
+function bounded(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  return JSON.stringify(v).length > MAX_PART_BYTES ? null : v;
+}
+
 function buildEvent(ctx: RequestContext, note: CallNote, at: Date, err: AwsError | undefined): TrailEvent {
   const p = ctx.principal;
-  const requestParameters = note.requestParameters ?? null;
-  const responseElementsValue = err ? null : (note.responseElements ?? null);
+  const requestParameters = bounded(note.requestParameters);
+  const responseElementsValue = err ? null : bounded(note.responseElements);
   const ua = header(ctx, 'user-agent').slice(0, 1024);
   return {
     eventVersion: EVENT_VERSION,

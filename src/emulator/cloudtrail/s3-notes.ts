@@ -30,7 +30,7 @@ export function s3Note(ctx: RequestContext): CallNote | undefined {
   if (r.bucket) params.bucketName = r.bucket;
   params.Host = Array.isArray(host) ? host[0] : (host ?? '');
   for (const k of r.query.keys()) params[k] = r.query.get(k) ?? '';
-  if (r.operation === 'PutBucketPolicy') {
+  if (r.operation === 'PutBucketPolicy' && ctx.request.body.length <= 20 * 1024) {
     try {
       params.bucketPolicy = JSON.parse(ctx.request.body.toString('utf8'));
     } catch {

@@ -12,13 +12,16 @@ import { AwsError, InternalFailure, MissingAuthenticationToken, UnknownService }
 import { iamOperations } from './iam/operations.js';
 import { QueryService } from './protocol/query-service.js';
 import { s3Service } from './s3/service.js';
+import { recordCall, withCallNotes, workloadServices } from './service-modules.js';
 import { stsOperations } from './sts/operations.js';
 import type { Emulator, IncomingRequest, OutgoingResponse, RequestContext, ServiceModule } from './types.js';
 
+// Keyed by the SigV4 signing name; every call is recorded in CloudTrail's event history (recordCall).
 const services: Record<string, ServiceModule> = {
-  iam: new QueryService('iam', iamOperations),
-  sts: new QueryService('sts', stsOperations),
+  iam: new QueryService('iam', withCallNotes('iam', iamOperations)),
+  sts: new QueryService('sts', withCallNotes('sts', stsOperations)),
   s3: s3Service,
+  ...workloadServices,
 };
 
 /** Header a lab may set to stand in for the client's address (to teach aws:SourceIp from one machine). */
@@ -99,7 +102,7 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest): P
       // Authentication recorded key or role last use; keep it durable (batched).
       emulator.state.touch(principal.accountId, { service, operation: 'LastUsed' });
     }
-    return await module.handle(ctx);
+    return await recordCall(ctx, () => module.handle(ctx));
   } catch (e) {
     const err = e instanceof AwsError ? e : internalError(e);
     return module.serializeError(err, { requestId, request: req });

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleRequest } from './gateway.js';
+import { imdsControl } from './imds/index.js';
 import type { Emulator, IncomingRequest } from './types.js';
 
 export interface RunningServer {
@@ -130,6 +131,15 @@ function controlRequest(emulator: Emulator, req: IncomingRequest, res: http.Serv
   if (what === 'reset' && req.method === 'POST') {
     emulator.state.reset();
     return reply(200, { status: 'reset' });
+  }
+  if (what.startsWith('imds/') && req.method === 'GET') {
+    // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
+    const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
+    imdsControl(emulator, what.slice('imds/'.length), account).then(
+      (r) => reply(r.status, r.body),
+      () => reply(500, { error: 'the metadata service could not be started' }),
+    );
+    return;
   }
   reply(404, { error: `unknown control request ${req.method} ${req.rawPath}` });
 }

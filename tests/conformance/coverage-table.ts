@@ -1,6 +1,7 @@
 /**
  * The generated parts of docs/emulator-coverage.md: every operation of IAM, STS and S3 (as the
- * AWS SDK v3 clients list them) with whether the emulator implements it, and every accepted
+ * AWS SDK v3 clients list them) with whether the emulator implements it, the implemented
+ * operations of EC2, Lambda, ECR, CloudTrail and Access Analyzer, and every accepted
  * difference from moto (from known-differences.ts). The doc keeps them between markers;
  * coverage-doc.test.ts fails when they are stale. Regenerate with:
  *   node --import tsx tests/conformance/coverage-table.ts --write
@@ -8,10 +9,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as AccessAnalyzer from '@aws-sdk/client-accessanalyzer';
+import * as CloudTrail from '@aws-sdk/client-cloudtrail';
+import * as EC2 from '@aws-sdk/client-ec2';
+import * as ECR from '@aws-sdk/client-ecr';
 import * as IAM from '@aws-sdk/client-iam';
+import * as Lambda from '@aws-sdk/client-lambda';
 import * as S3 from '@aws-sdk/client-s3';
 import * as STS from '@aws-sdk/client-sts';
+import { accessAnalyzerOperations } from '../../src/emulator/accessanalyzer/operations.js';
+import { cloudTrailOperations } from '../../src/emulator/cloudtrail/operations.js';
+import { ec2Operations } from '../../src/emulator/ec2/operations.js';
+import { ecrOperations } from '../../src/emulator/ecr/operations.js';
 import { iamOperations } from '../../src/emulator/iam/operations.js';
+import { lambdaOperations } from '../../src/emulator/lambda/operations.js';
 import { s3Operations } from '../../src/emulator/s3/operations.js';
 import { stsOperations } from '../../src/emulator/sts/operations.js';
 import { GLOBAL_DIFFERENCES, KNOWN_DIFFERENCES } from './known-differences.js';
@@ -64,6 +75,19 @@ const NOTES: Record<string, string> = {
   's3:PutObjectAcl': 'as PutBucketAcl; ACL grants are stored and shown, not evaluated',
   's3:GetBucketPolicyStatus': 'IsPublic as the S3 User Guide defines "public"',
   's3:PutPublicAccessBlock': 'bucket level; the account level is the S3 Control API (aws s3control … --account-id), BlockPublicPolicy and RestrictPublicBuckets enforced',
+  'cloudtrail:LookupEvents': 'management events of every emulated service; one lookup attribute; time range; MaxResults/NextToken; 90 days, 1000 events per account',
+  'ec2:RunInstances': 'IamInstanceProfile by Name or Arn (EC2 errors for missing or empty profiles), iam:PassRole, TagSpecifications, UserData, MetadataOptions, DryRun',
+  'ec2:DescribeInstances': 'filters instance-id, instance-state-name, iam-instance-profile.arn, tag:<key>, tag-key, image-id and more; wildcards',
+  'ec2:AssociateIamInstanceProfile': 'IncorrectState when the instance has a profile; iam:PassRole',
+  'ec2:ModifyInstanceMetadataOptions': 'HttpTokens required makes the metadata service demand IMDSv2 tokens',
+  'lambda:CreateFunction': 'Node.js runtimes; zip (ZipFile or S3); the execution role must trust lambda.amazonaws.com; iam:PassRole',
+  'lambda:Invoke': 'a child process bounded by Timeout and MemorySize with the role session; FunctionError, LogResult; Event and DryRun',
+  'ecr:GetAuthorizationToken': '`aws ecr get-login-password` works; no Docker registry behind it',
+  'ecr:PutImage': 'image manifests as metadata (no layers)',
+  'ecr:SetRepositoryPolicy': 'enforced with identity policies, in and across accounts',
+  'access-analyzer:ListFindings': 'external access of bucket policies, role trust policies and repository policies; re-analyzed on each read',
+  'access-analyzer:ValidatePolicy': 'issue codes of the policy check reference, from policy/validate.ts, policy/lint.ts and best-practice checks; locations with spans',
+  'access-analyzer:CreateAnalyzer': 'type ACCOUNT; ORGANIZATION answers "Service not enabled for AWS Organizations"',
 };
 
 function sdkOperations(mod: Record<string, unknown>): string[] {
@@ -106,12 +130,36 @@ function differencesTable(): string {
   ].join('\n');
 }
 
+/**
+ * The workload and audit services implement a few of many operations: their tables list what is
+ * implemented (with its IAM action) and count the rest, which answer the protocol's
+ * unknown-operation error.
+ */
+function implementedTable(prefix: string, mod: Record<string, unknown>, table: Record<string, { action: string }>): string {
+  const all = new Set([...sdkOperations(mod), ...Object.keys(table)]);
+  const rows = Object.keys(table)
+    .sort()
+    .map((op) => `| ${op} | \`${table[op].action}\` | ${esc(NOTES[`${prefix}:${op}`] ?? '')} |`);
+  return [
+    `${Object.keys(table).length} of ${all.size} operations implemented; the others answer the protocol's unknown-operation error.`,
+    '',
+    '| operation | IAM action checked | notes |',
+    '|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 /** The generated blocks, keyed by marker name. */
 export function generatedBlocks(): Record<string, string> {
   return {
     iam: serviceTable('iam', IAM as Record<string, unknown>, iamOperations),
     sts: serviceTable('sts', STS as Record<string, unknown>, stsOperations),
     s3: serviceTable('s3', S3 as Record<string, unknown>, s3Operations),
+    ec2: implementedTable('ec2', EC2 as Record<string, unknown>, ec2Operations),
+    lambda: implementedTable('lambda', Lambda as Record<string, unknown>, lambdaOperations),
+    ecr: implementedTable('ecr', ECR as Record<string, unknown>, ecrOperations),
+    cloudtrail: implementedTable('cloudtrail', CloudTrail as Record<string, unknown>, cloudTrailOperations),
+    accessanalyzer: implementedTable('access-analyzer', AccessAnalyzer as Record<string, unknown>, accessAnalyzerOperations),
     differences: differencesTable(),
   };
 }

@@ -1,4 +1,9 @@
+import type { AccessAnalyzerState } from '../accessanalyzer/models.js';
+import type { CloudTrailState } from '../cloudtrail/models.js';
+import type { Ec2State } from '../ec2/models.js';
+import type { EcrState } from '../ecr/models.js';
 import { emptyIamState, reviveIamState, type IamState } from '../iam/models.js';
+import type { LambdaState } from '../lambda/models.js';
 import { emptyS3State, type S3State } from '../s3/models.js';
 import { emptyStsState, reviveStsState, type StsState } from '../sts/models.js';
 
@@ -8,6 +13,15 @@ export interface AccountState {
   iam: IamState;
   s3: S3State;
   sts: StsState;
+  /**
+   * The workload and audit services, created on first use (through each service's accessor,
+   * e.g. ec2State(account)) so state files written before they existed still load.
+   */
+  cloudtrail?: CloudTrailState;
+  accessanalyzer?: AccessAnalyzerState;
+  ec2?: Ec2State;
+  lambda?: LambdaState;
+  ecr?: EcrState;
 }
 
 export function emptyAccount(accountId: string): AccountState {

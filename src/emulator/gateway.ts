@@ -12,13 +12,16 @@ import { AwsError, InternalFailure, MissingAuthenticationToken, UnknownService }
 import { iamOperations } from './iam/operations.js';
 import { QueryService } from './protocol/query-service.js';
 import { s3Service } from './s3/service.js';
+import { recordCall, withCallNotes, workloadServices } from './service-modules.js';
 import { stsOperations } from './sts/operations.js';
 import type { Emulator, IncomingRequest, OutgoingResponse, RequestContext, ServiceModule } from './types.js';
 
+// Keyed by the SigV4 signing name; every call is recorded in CloudTrail's event history (recordCall).
 const services: Record<string, ServiceModule> = {
-  iam: new QueryService('iam', iamOperations),
-  sts: new QueryService('sts', stsOperations),
+  iam: new QueryService('iam', withCallNotes('iam', iamOperations)),
+  sts: new QueryService('sts', withCallNotes('sts', stsOperations)),
   s3: s3Service,
+  ...workloadServices,
 };
 
 /** Header a lab may set to stand in for the client's address (to teach aws:SourceIp from one machine). */
@@ -34,6 +37,15 @@ function resolveService(req: IncomingRequest, auth: SigV4Auth | undefined): stri
   }
   if (/(?:^|&)Action=/.test(req.rawQuery)) return 'iam';
   return 's3';
+}
+
+/** STS calls AWS takes unsigned: the web identity token or SAML assertion is the credential. */
+const UNSIGNED_STS_ACTIONS = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
+
+function isUnsignedStsCall(service: string, req: IncomingRequest): boolean {
+  if (service !== 'sts') return false;
+  const action = new URLSearchParams(req.body.toString('utf8')).get('Action') ?? new URLSearchParams(req.rawQuery).get('Action');
+  return UNSIGNED_STS_ACTIONS.has(action ?? '');
 }
 
 export function newRequestId(): string {
@@ -69,7 +81,7 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest): P
 
     let principal: Principal | undefined;
     if (auth) principal = authenticate(emulator, req, auth);
-    else if (service !== 's3') throw new MissingAuthenticationToken('Request is missing Authentication Token');
+    else if (service !== 's3' && !isUnsignedStsCall(service, req)) throw new MissingAuthenticationToken('Request is missing Authentication Token');
 
     const headerIp = req.headers[SOURCE_IP_HEADER];
     const ctx: RequestContext = {
@@ -90,7 +102,7 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest): P
       // Authentication recorded key or role last use; keep it durable (batched).
       emulator.state.touch(principal.accountId, { service, operation: 'LastUsed' });
     }
-    return await module.handle(ctx);
+    return await recordCall(ctx, () => module.handle(ctx));
   } catch (e) {
     const err = e instanceof AwsError ? e : internalError(e);
     return module.serializeError(err, { requestId, request: req });

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleRequest } from './gateway.js';
+import { imdsControl } from './imds/index.js';
 import type { Emulator, IncomingRequest } from './types.js';
 
 export interface RunningServer {
@@ -53,7 +54,9 @@ export function createRequestListener(emulator: Emulator): http.RequestListener 
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (refused) return;
-      const url = req.url ?? '/';
+      // A client sent through an HTTP proxy names the whole URL ("absolute-form"): keep the path, as
+      // S3 Control's account-id host names (000000000000.127.0.0.1) only reach us that way.
+      const url = (req.url ?? '/').replace(/^https?:\/\/[^/?]*/i, '') || '/';
       const q = url.indexOf('?');
       const incoming: IncomingRequest = {
         method: req.method ?? 'GET',
@@ -128,6 +131,15 @@ function controlRequest(emulator: Emulator, req: IncomingRequest, res: http.Serv
   if (what === 'reset' && req.method === 'POST') {
     emulator.state.reset();
     return reply(200, { status: 'reset' });
+  }
+  if (what.startsWith('imds/') && req.method === 'GET') {
+    // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
+    const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
+    imdsControl(emulator, what.slice('imds/'.length), account).then(
+      (r) => reply(r.status, r.body),
+      () => reply(500, { error: 'the metadata service could not be started' }),
+    );
+    return;
   }
   reply(404, { error: `unknown control request ${req.method} ${req.rawPath}` });
 }

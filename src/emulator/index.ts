@@ -2,6 +2,7 @@
 import { preloadPolicyEngine } from '../policy/index.js';
 import { DecisionLog } from './authz/decision-log.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
+import { stopWorkloadServices } from './service-modules.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
 import type { Emulator, EmulatorConfig } from './types.js';
 
@@ -44,6 +45,7 @@ export async function startEmulator(
     emulator,
     close: async () => {
       await close();
+      await stopWorkloadServices(emulator);
       emulator.state.flushTouched();
     },
   };

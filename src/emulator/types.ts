@@ -63,6 +63,11 @@ export interface AuthorizationSpec {
   resourcePolicy?: string;
   /** request-specific context keys (s3:prefix, sts:ExternalId, …) */
   context?: Record<string, string | string[]>;
+  /**
+   * What AWS names in the AccessDenied message of an action without a resource type (authorized
+   * on "*"): ListUsers names `arn:aws:iam::ACCOUNT:user/`.
+   */
+  deniedResource?: string;
 }
 
 export interface RequestContext {

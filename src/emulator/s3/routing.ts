@@ -79,6 +79,10 @@ function operationOf(method: string, bucket: string | undefined, key: string | u
     switch (method) {
       case 'GET':
         if (q.has('policy')) return 'GetBucketPolicy';
+        if (q.has('acl')) return 'GetBucketAcl';
+        if (q.has('ownershipControls')) return 'GetBucketOwnershipControls';
+        if (q.has('publicAccessBlock')) return 'GetPublicAccessBlock';
+        if (q.has('policyStatus')) return 'GetBucketPolicyStatus';
         if (q.has('location')) return 'GetBucketLocation';
         if (q.has('uploads')) return 'ListMultipartUploads';
         if (q.has('versioning')) return 'GetBucketVersioning';
@@ -89,10 +93,15 @@ function operationOf(method: string, bucket: string | undefined, key: string | u
         return 'HeadBucket';
       case 'PUT':
         if (q.has('policy')) return 'PutBucketPolicy';
+        if (q.has('acl')) return 'PutBucketAcl';
+        if (q.has('ownershipControls')) return 'PutBucketOwnershipControls';
+        if (q.has('publicAccessBlock')) return 'PutPublicAccessBlock';
         unmodelled(q);
         return 'CreateBucket';
       case 'DELETE':
         if (q.has('policy')) return 'DeleteBucketPolicy';
+        if (q.has('ownershipControls')) return 'DeleteBucketOwnershipControls';
+        if (q.has('publicAccessBlock')) return 'DeletePublicAccessBlock';
         unmodelled(q);
         return 'DeleteBucket';
       case 'POST':
@@ -104,12 +113,14 @@ function operationOf(method: string, bucket: string | undefined, key: string | u
   switch (method) {
     case 'GET':
       if (q.has('uploadId')) return 'ListParts';
+      if (q.has('acl')) return 'GetObjectAcl';
       objectUnmodelled(q);
       return 'GetObject';
     case 'HEAD':
       return 'HeadObject';
     case 'PUT':
       if (q.has('partNumber') && q.has('uploadId')) return req.headers['x-amz-copy-source'] ? 'UploadPartCopy' : 'UploadPart';
+      if (q.has('acl')) return 'PutObjectAcl';
       objectUnmodelled(q);
       return req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
     case 'DELETE':

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emptyAccount, type AccountState } from './account.js';
+import { emptyAccount, reviveAccount, type AccountState } from './account.js';
 import { CorruptStateError, readJsonState, STATE_FORMAT, writeFileAtomic } from './persistence.js';
 
 export const DEFAULT_ACCOUNT = '000000000000';
@@ -70,7 +70,7 @@ export class EmulatorState extends EventEmitter {
         const data = readJsonState(this.stateFile, isStateFile);
         if (data) {
           this.accounts.clear();
-          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, acct);
+          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, reviveAccount(acct));
         }
       } catch (e) {
         if (e instanceof CorruptStateError) this.loadProblems.push(e);
@@ -83,7 +83,7 @@ export class EmulatorState extends EventEmitter {
         if (!/^\d{12}\.json$/.test(name)) continue;
         try {
           const data = readJsonState(path.join(this.stateDir, name), isAccountFile);
-          if (data) this.accounts.set(data.account.accountId, data.account);
+          if (data) this.accounts.set(data.account.accountId, reviveAccount(data.account));
         } catch (e) {
           if (e instanceof CorruptStateError) this.loadProblems.push(e);
           else throw e;

@@ -56,7 +56,8 @@ export const groupOperations: QueryOperationTable = {
   },
   ListGroups: {
     readOnly: true,
-    resource: (ctx) => iamArn(ctx.account.accountId, 'group', '/', '*'),
+    // No resource type in the Service Authorization Reference: authorized on "*".
+    deniedResource: (ctx) => iamArn(ctx.account.accountId, 'group', '/', ''),
     handler: (ctx, p) => {
       const groups = pathPrefixFilter(Object.values(iam(ctx).groups), p).sort(byName);
       const { page, ...more } = paginate(groups, p);

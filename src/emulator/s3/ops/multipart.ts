@@ -11,7 +11,7 @@ import type { MultipartUpload, S3Object } from '../models.js';
 import type { S3Call } from '../operation.js';
 import { childText, malformedXml, parseXml, xmlResponse } from '../rest-xml.js';
 import { canonicalUserId, compareKeys, newUploadId, objectBody, requireUpload } from '../store.js';
-import { empty } from './buckets.js';
+import { empty } from './empty.js';
 import { checkWriteConditions } from './conditions.js';
 import { headersFromRequest, validateKey } from './object-headers.js';
 import { readCopySource } from './objects.js';

@@ -4,7 +4,7 @@
  * inactive, nobody else's keys changed, and the learner did look the history up.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events-cli.html
  */
-import { LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
+import { LookupEventsCommand, paginateLookupEvents, type Event } from '@aws-sdk/client-cloudtrail';
 import { DeleteUserPolicyCommand, DetachUserPolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { awsManagedArn, deleteUserCompletely, isNotFound, listAttachedUser } from '../aws.js';
 import { fact, failed, passed, probeCondition, unverifiable } from '../conditions.js';
@@ -35,12 +35,29 @@ export async function culpritFromTrail(ctx: LabContext): Promise<string | undefi
   return hit?.Username;
 }
 
-/** Whether someone other than the graders looked the event history up (LookupEvents is itself recorded). */
+/** Set the first time a check sees the learner's lookup (events are dropped over time; the lookup happened). */
+export const LOOKED_UP_FACT = 'hygiene/cloudtrail-looked-up';
+/** How far back to search: the graders' own lookups (one per check) come first, newest first. */
+const MAX_PAGES = 10;
+
+/**
+ * Whether someone other than the graders looked the event history up: LookupEvents is itself a
+ * recorded call, and the graders' own lookups carry their User-Agent. Remembered as a fact.
+ */
 async function lookedUp(ctx: LabContext): Promise<boolean> {
-  return withAuditClients(ctx, async (c) => {
-    const r = await c.cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'LookupEvents' }], MaxResults: 50 }));
-    return (r.Events ?? []).some((e) => !((JSON.parse(e.CloudTrailEvent ?? '{}') as { userAgent?: string }).userAgent ?? '').includes(GRADER_AGENT));
+  if (ctx.facts.get(LOOKED_UP_FACT)) return true;
+  const found = await withAuditClients(ctx, async (c) => {
+    let pages = 0;
+    const pager = paginateLookupEvents({ client: c.cloudtrail, stopOnSameToken: true }, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'LookupEvents' }], MaxResults: 50 });
+    for await (const page of pager) {
+      const mine = (page.Events ?? []).find((e) => !((JSON.parse(e.CloudTrailEvent ?? '{}') as { userAgent?: string }).userAgent ?? '').includes(GRADER_AGENT));
+      if (mine) return mine.EventTime?.toISOString() ?? new Date().toISOString();
+      if (++pages >= MAX_PAGES) break;
+    }
+    return undefined;
   });
+  if (found) ctx.facts.set(LOOKED_UP_FACT, found);
+  return !!found;
 }
 
 /** Users whose keys must be as the seed left them: every key Active (old-ci: its key in use). */

@@ -20,7 +20,7 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
     const r = await cli(realCourse(), ['dev', 'check', '--backend', 'moto', '--json']);
     code = r.code;
     out = JSON.parse(r.stdout) as typeof out;
-  }, 600_000);
+  }, 1_200_000); // the whole course on moto: about 9 minutes on a quiet 2-core machine
 
   it('no problem, exit 0', () => {
     const problems = out.findings.filter((f) => f.outcome === 'problem');

@@ -63,7 +63,14 @@ export const passwordPolicy = defineStep({
     const length = p.MinimumPasswordLength ?? 0;
     const age = p.ExpirePasswords && p.MaxPasswordAge ? p.MaxPasswordAge : undefined;
     const reuse = p.PasswordReusePrevention ?? 0;
-    const hint = (flag: string) => `Add ${flag}. ${WHOLE_POLICY_HINT}`;
+    // The whole command once (on the first rule not met); the other rules name only their option.
+    let told = false;
+    const hint = (ok: boolean, flag: string) => {
+      if (ok) return undefined;
+      if (told) return `Add ${flag}, in the same single command.`;
+      told = true;
+      return `Add ${flag}. ${WHOLE_POLICY_HINT}`;
+    };
     // 14 characters and 24 remembered passwords are the CIS AWS Foundations Benchmark's values,
     // which Security Hub checks as IAM.15 and IAM.16: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html
     const out: Condition[] = [
@@ -73,7 +80,7 @@ export const passwordPolicy = defineStep({
         'MinimumPasswordLength 14 or more',
         `MinimumPasswordLength ${length}`,
         `A minimum of ${length} characters is weaker than this lab's rule of 14 (the length the CIS AWS Foundations Benchmark asks for).`,
-        hint('--minimum-password-length 14'),
+        hint(length >= 14, '--minimum-password-length 14'),
       ),
       fact(
         missingTypes.length === 0,
@@ -81,7 +88,7 @@ export const passwordPolicy = defineStep({
         'RequireUppercaseCharacters, RequireLowercaseCharacters, RequireNumbers and RequireSymbols all true',
         missingTypes.length ? `not required: ${missingTypes.map(([, words]) => words).join(', ')}` : 'all four required',
         `The policy does not require ${missingTypes.map(([, words]) => words).join(' or ')}, so a password without them is accepted.`,
-        hint(missingTypes.map(([, , flag]) => flag).join(' ')),
+        hint(missingTypes.length === 0, missingTypes.map(([, , flag]) => flag).join(' ')),
       ),
       fact(
         age !== undefined && age <= 90,
@@ -89,7 +96,7 @@ export const passwordPolicy = defineStep({
         'MaxPasswordAge between 1 and 90',
         age === undefined ? 'passwords never expire (no MaxPasswordAge)' : `MaxPasswordAge ${age}`,
         age === undefined ? 'Without MaxPasswordAge a password stays valid forever.' : `Passwords stay valid for ${age} days, longer than this lab's 90.`,
-        hint('--max-password-age 90'),
+        hint(age !== undefined && age <= 90, '--max-password-age 90'),
       ),
       fact(
         reuse >= 24,
@@ -97,7 +104,7 @@ export const passwordPolicy = defineStep({
         'PasswordReusePrevention 24 (IAM allows 1 to 24)',
         reuse ? `PasswordReusePrevention ${reuse}` : 'no reuse prevention: an old password may be set again',
         reuse ? `Only the last ${reuse} passwords are remembered; this lab asks for the most IAM allows, 24.` : 'Without PasswordReusePrevention a user may set a previous password again.',
-        hint('--password-reuse-prevention 24'),
+        hint(reuse >= 24, '--password-reuse-prevention 24'),
       ),
     ];
     return out;

@@ -3,16 +3,11 @@
  * wildcard matching of actions (case-insensitive) and resources (case-sensitive), and a few words
  * about what an S3 ARN names. The decision itself always comes from the policy engine.
  */
+import { wildcardMatch } from '../policy/index.js';
 import { asList, type PolicyStatement } from './aws.js';
 
-function wildcardRegex(pattern: string, flags: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, flags);
-}
-
-export const actionMatches = (pattern: string, action: string): boolean => wildcardRegex(pattern, 'i').test(action);
-export const resourceMatches = (pattern: string, resource: string): boolean =>
-  pattern === '*' || wildcardRegex(pattern, '').test(resource);
+export const actionMatches = (pattern: string, action: string): boolean => wildcardMatch(pattern, action, { ignoreCase: true });
+export const resourceMatches = (pattern: string, resource: string): boolean => pattern === '*' || wildcardMatch(pattern, resource);
 
 /** Whether a statement's Action / NotAction element covers the action. */
 export function statementCoversAction(st: PolicyStatement, action: string): boolean {

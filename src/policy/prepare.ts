@@ -8,6 +8,7 @@
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, type ValidatedPolicy } from '@cloud-copilot/iam-policy';
 import type { PolicyInput, StatementRef } from './types.js';
 import { parsePolicyText } from './validate.js';
+import { wildcardMatch } from './wildcard.js';
 
 type Kind = StatementRef['kind'];
 
@@ -23,11 +24,6 @@ const MAX_TEXTS = 2000;
 /** document text → (kind|name|service → prepared). Keyed by the text object itself: V8 caches its hash. */
 const cache = new Map<string, Map<string, PreparedPolicy>>();
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
-}
-
 /** Could this Action entry match an action of `service`? ("*", "s3:*", "s*:Get*", …) */
 function concernsService(entry: unknown, service: string): boolean {
   if (typeof entry !== 'string') return true;
@@ -35,7 +31,7 @@ function concernsService(entry: unknown, service: string): boolean {
   const colon = entry.indexOf(':');
   if (colon < 0) return true;
   const svc = entry.slice(0, colon);
-  return svc.includes('*') || svc.includes('?') ? globToRegExp(svc).test(service) : svc.toLowerCase() === service;
+  return svc.includes('*') || svc.includes('?') ? wildcardMatch(svc, service, { ignoreCase: true }) : svc.toLowerCase() === service;
 }
 
 function filterForService(doc: Record<string, unknown>, service: string): { doc: Record<string, unknown>; indexMap: number[] } {

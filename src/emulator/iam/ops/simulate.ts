@@ -5,7 +5,7 @@
 import { InvalidInput, NoSuchEntity } from '../../errors.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
-import { policyEngine, type EvaluationResult, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
+import { policyEngine, wildcardMatch, type EvaluationResult, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
 import { nameKey, type IamState } from '../models.js';
 import { gatherPolicies, validatePolicyText, type GatheredPolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
@@ -124,10 +124,9 @@ function matchedStatement(ref: StatementRef, byName: Map<string, SimPolicy>) {
   };
 }
 
-/** Wildcard match as in Action elements: * and ?, case-insensitive. */
+/** Wildcard match as in Action elements: * and ?, case-insensitive (linear, see policy/wildcard.ts). */
 function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(action);
+  return wildcardMatch(pattern, action, { ignoreCase: true });
 }
 
 /** Condition keys of statements that apply to `action` and that the caller gave no value for. */

@@ -1,5 +1,5 @@
 /** Get/Put/DeleteBucketPolicy, with S3's own checks on top of the policy grammar. */
-import { policyEngine } from '../../../policy/index.js';
+import { policyEngine, wildcardMatch } from '../../../policy/index.js';
 import { MalformedPolicy, MethodNotAllowed, NoSuchBucketPolicy } from '../../errors.js';
 import { nameKey } from '../../iam/models.js';
 import type { Emulator, OutgoingResponse } from '../../types.js';
@@ -93,12 +93,11 @@ function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-function resourceInBucket(resource: string, bucket: string): boolean {
+/** Whether the bucket part of a Resource (wildcards allowed) names this bucket; linear in its length. */
+export function resourceInBucket(resource: string, bucket: string): boolean {
   const prefix = 'arn:aws:s3:::';
   if (!resource.startsWith(prefix)) return false;
   const rest = resource.slice(prefix.length);
   const slash = rest.indexOf('/');
-  const bucketPart = slash < 0 ? rest : rest.slice(0, slash);
-  const pattern = new RegExp(`^${bucketPart.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return pattern.test(bucket);
+  return wildcardMatch(slash < 0 ? rest : rest.slice(0, slash), bucket);
 }

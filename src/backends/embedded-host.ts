@@ -6,6 +6,7 @@
  * It prints the same `endpoint <url>` line as `iam-labs emulator`, which is what embedded.ts waits for.
  */
 import { parseArgs } from 'node:util';
+import { controlTokenFile } from './embedded.js';
 import { PortInUseError, startEmulator } from '../emulator/index.js';
 import { preloadGraders, startGradingHost } from './grading-host.js';
 import { gradingSocketPath } from './grading-protocol.js';
@@ -19,7 +20,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   let running;
   try {
-    running = await startEmulator({ host: '127.0.0.1', port, stateFile: values.state });
+    running = await startEmulator({
+      host: '127.0.0.1',
+      port,
+      stateFile: values.state,
+      ...(values.home ? { controlTokenFile: controlTokenFile(values.home) } : {}),
+    });
   } catch (e) {
     if (e instanceof PortInUseError) {
       process.stderr.write(`iam-labs: port ${e.port} on ${e.host} is already in use (LocalStack, or another emulator?).\n`);

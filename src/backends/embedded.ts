@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CONTROL_TOKEN_HEADER } from '../emulator/control-api.js';
 import { BackendUnavailableError } from '../runner/errors.js';
 import { packageRoot, statePaths } from '../runner/paths.js';
 import type { Capabilities } from '../graders/types.js';
@@ -48,6 +49,7 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
     capabilities: EMBEDDED_CAPABILITIES,
     pid: process.pid,
     reason: '',
+    controlToken: running.emulator.controlToken,
   };
   return {
     info,
@@ -103,6 +105,8 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
     await new Promise((r) => setTimeout(r, 10));
   }
   const info = embeddedInfo(endpoint, child.pid);
+  // The emulator wrote its control token (mode 0600) before its ready line.
+  info.controlToken = readControlToken(controlTokenFile(opts.home));
   return attachEmbedded(info);
 }
 
@@ -125,7 +129,7 @@ export function attachEmbedded(info: BackendInfo): BackendHandle {
     info,
     resetsAccount: true,
     reset: async () => {
-      const r = await httpRequest(`${info.endpoint}/_iam-labs/reset`, { method: 'POST', timeoutMs: 5000 });
+      const r = await httpRequest(`${info.endpoint}/_iam-labs/reset`, { method: 'POST', timeoutMs: 5000, headers: controlHeaders(info) });
       if (r.status !== 200) throw new BackendUnavailableError(`the emulator at ${info.endpoint} refused to reset (HTTP ${r.status}).`);
     },
     stop: async () => {
@@ -133,6 +137,22 @@ export function attachEmbedded(info: BackendInfo): BackendHandle {
     },
     describe: () => `embedded emulator at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}`,
   };
+}
+
+/** Where a detached emulator leaves its control token for the runner. */
+export const controlTokenFile = (home: string) => path.join(home, 'emulator-control-token');
+
+function readControlToken(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The header that proves a control request comes from this lab session. */
+export function controlHeaders(info: Pick<BackendInfo, 'controlToken'>): Record<string, string> {
+  return info.controlToken ? { [CONTROL_TOKEN_HEADER]: info.controlToken } : {};
 }
 
 /** Read the account id the emulator really uses (it may have been started with --account). */

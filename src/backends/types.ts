@@ -24,6 +24,8 @@ export interface BackendInfo {
   reason: string;
   /** what this backend cannot show (printed by start and doctor) */
   limits?: string;
+  /** embedded emulator: the token its control API (reset, decision log) requires */
+  controlToken?: string;
 }
 
 export interface BackendHandle {

@@ -1,6 +1,7 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
 import { preloadPolicyEngine } from '../policy/index.js';
 import { DecisionLog } from './authz/decision-log.js';
+import { newControlToken, writeControlToken } from './control-api.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
 import type { Emulator, EmulatorConfig } from './types.js';
@@ -8,6 +9,7 @@ import type { Emulator, EmulatorConfig } from './types.js';
 export type { Emulator, EmulatorConfig } from './types.js';
 export { handleRequest } from './gateway.js';
 export { PortInUseError } from './http-server.js';
+export { CONTROL_TOKEN_HEADER } from './control-api.js';
 export { CorruptStateError } from './state/persistence.js';
 export { DEFAULT_ACCOUNT } from './state/emulator-state.js';
 
@@ -20,10 +22,13 @@ export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
     stateDir: config.stateDir,
     logDenial: config.logDenial,
     rootSecret: config.rootSecret,
+    controlToken: config.controlToken,
+    controlTokenFile: config.controlTokenFile,
+    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   };
   const state = new EmulatorState(full.defaultAccountId, full.stateFile, full.stateDir);
   state.load();
-  return { state, config: full, decisions: new DecisionLog() };
+  return { state, config: full, decisions: new DecisionLog(), controlToken: full.controlToken ?? newControlToken() };
 }
 
 export interface StartedEmulator extends RunningServer {
@@ -36,6 +41,8 @@ export async function startEmulator(
   const emulator = createEmulator(opts);
   const server = createHttpServer(emulator);
   const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4566);
+  // Before the ready line: whoever waits for it can read the token at once.
+  if (emulator.config.controlTokenFile) writeControlToken(emulator.config.controlTokenFile, emulator.controlToken);
   // Ready first; then warm the policy engine so the first enforced request does not pay for it.
   if (emulator.config.enforce) setImmediate(preloadPolicyEngine).unref();
   const close = running.close;

@@ -22,12 +22,22 @@ export interface EmulatorConfig {
    * this returns for that account.
    */
   rootSecret?: (accountId: string) => string | undefined;
+  /**
+   * The control API's token (see control-api.ts); a new random one when not given. Written to
+   * `controlTokenFile` (mode 0600) when the server starts, for a runner in another process.
+   */
+  controlToken?: string;
+  controlTokenFile?: string;
+  /** A request body that stops arriving for this long is abandoned (default 20 s). */
+  bodyIdleTimeoutMs?: number;
 }
 
 export interface Emulator {
   state: EmulatorState;
   config: EmulatorConfig;
   decisions: DecisionLog;
+  /** the control API's token for this emulator's lifetime */
+  controlToken: string;
 }
 
 /** A request as the gateway sees it, independent of node:http (so tests can feed it directly). */

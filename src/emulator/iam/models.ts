@@ -3,6 +3,8 @@
  * records keyed by lower-cased name) so an account's state persists with JSON.stringify and
  * names stay unique case-insensitively while keeping the case the caller gave.
  */
+import { dict } from '../state/dict.js';
+
 export interface Tag {
   Key: string;
   Value: string;
@@ -144,14 +146,14 @@ export interface IamState {
 
 export function emptyIamState(): IamState {
   return {
-    users: {},
-    accessKeys: {},
-    loginProfiles: {},
-    groups: {},
-    roles: {},
-    instanceProfiles: {},
-    policies: {},
-    mfaDevices: {},
+    users: dict(),
+    accessKeys: dict(),
+    loginProfiles: dict(),
+    groups: dict(),
+    roles: dict(),
+    instanceProfiles: dict(),
+    policies: dict(),
+    mfaDevices: dict(),
   };
 }
 

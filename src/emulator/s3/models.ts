@@ -1,4 +1,6 @@
 /** S3 buckets and objects as stored; object bodies base64 so state persists as JSON. */
+import { dict } from '../state/dict.js';
+
 export interface S3Object {
   key: string;
   /** base64 */
@@ -68,5 +70,5 @@ export interface S3State {
 }
 
 export function emptyS3State(): S3State {
-  return { buckets: {} };
+  return { buckets: dict() };
 }

@@ -2,7 +2,7 @@
  * S3 over REST-XML: route (addressing style, subresources) → authorize (with the bucket policy)
  * → dispatch to the operation → persist when it changed state; errors in S3's <Error> shape.
  */
-import { AccessDenied, type AwsError, InvalidRequest, NotImplemented } from '../errors.js';
+import { type AwsError, InvalidRequest, NotImplemented } from '../errors.js';
 import type { OutgoingResponse, RequestContext, ServiceModule } from '../types.js';
 import type { S3Call } from './operation.js';
 import { s3Operations } from './operations.js';
@@ -45,8 +45,9 @@ export const s3Service: ServiceModule = {
     }
     const bucketName = r.bucket ?? '';
     const key = r.key ?? '';
-    // CreateBucket acts in the caller's account even when another account has a bucket of that name.
-    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName) : undefined;
+    // CreateBucket acts in the caller's account; any other call finds the bucket in the caller's
+    // account, or in the account x-amz-expected-bucket-owner names (store.ts).
+    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName, firstHeader(ctx, 'x-amz-expected-bucket-owner')) : undefined;
     const call: S3Call = { ctx, route: r, bucketName, key, ref, header: (name) => firstHeader(ctx, name) };
 
     if (op.action !== 'per-key') {
@@ -59,12 +60,7 @@ export const s3Service: ServiceModule = {
         context: { ...commonContext(ctx), ...op.context?.(call) },
       });
     }
-    if (op.needsBucket) {
-      requireBucket(ref, bucketName);
-      // x-amz-expected-bucket-owner: S3 refuses with 403 when the bucket belongs to another account.
-      const expected = call.header('x-amz-expected-bucket-owner');
-      if (expected && expected !== ref?.account.accountId) throw new AccessDenied('Access Denied');
-    }
+    if (op.needsBucket) requireBucket(ref, bucketName);
 
     const response = await op.handler(call);
     if (op.mutating) {

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseStateJson } from './dict.js';
 
 export const STATE_FORMAT = 1;
 
@@ -35,6 +36,47 @@ export function writeFileAtomic(file: string, data: string): void {
   fs.renameSync(tmp, file);
 }
 
+/** The temporary files writeFileAtomic makes next to `file`: `<file>.<pid>.<ms>.tmp`. */
+const tmpPattern = (base: string) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.\\d+\\.tmp$`);
+
+/**
+ * Remove the temporary files a writer killed mid-write (kill -9, power loss) left next to `file`
+ * (or, with `file` a directory, next to any file in it). The state file itself is never touched:
+ * the rename that publishes a write is atomic, so it holds the last complete write. A temporary
+ * file of a process still alive is left alone (it may be writing now).
+ */
+export function removeStaleTempFiles(dir: string, base?: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const re = base ? tmpPattern(base) : /^.+\.(\d+)\.\d+\.tmp$/;
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      /* another process removed it first */
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Move a corrupt file aside under a name that says when and why. Returns the new path. */
 export function keepAside(file: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -45,9 +87,11 @@ export function keepAside(file: string): string {
 
 /**
  * Read a JSON state file written by writeFileAtomic. Returns undefined when it does not exist.
- * Throws CorruptStateError (after keeping the file aside) when it exists but is unreadable.
+ * Throws CorruptStateError (after keeping the file aside) when it exists but is unreadable or,
+ * per `validate`, not the shape it should be (`validate` may return the reason instead of false).
+ * Its objects have no prototype (dict.ts), so names such as `__proto__` read back as stored.
  */
-export function readJsonState<T>(file: string, validate: (v: unknown) => v is T): T | undefined {
+export function readJsonState<T>(file: string, validate: ((v: unknown) => v is T) | ((v: unknown) => true | string)): T | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -57,9 +101,10 @@ export function readJsonState<T>(file: string, validate: (v: unknown) => v is T)
   }
   let reason: string;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (validate(parsed)) return parsed;
-    reason = 'unexpected content or format version';
+    const parsed: unknown = parseStateJson(text);
+    const verdict = validate(parsed);
+    if (verdict === true) return parsed as T;
+    reason = typeof verdict === 'string' ? `unexpected content: ${verdict}` : 'unexpected content or format version';
   } catch (e) {
     reason = `invalid JSON: ${(e as Error).message}`;
   }

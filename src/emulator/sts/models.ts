@@ -1,4 +1,6 @@
 /** Temporary credentials issued by STS and recognized by the emulator until they expire. */
+import { dict } from '../state/dict.js';
+
 export interface StsSession {
   accessKeyId: string;
   secretAccessKey: string;
@@ -24,5 +26,5 @@ export interface StsState {
 }
 
 export function emptyStsState(): StsState {
-  return { sessions: {} };
+  return { sessions: dict() };
 }

@@ -4,6 +4,7 @@
  * with the deciding statement marked. `iam-labs why --last` (embedded backend): the last
  * AccessDenied the emulator returned, explained against the account as it is now.
  */
+import { controlHeaders } from '../../backends/embedded.js';
 import type { DecisionRecord } from '../../emulator/authz/decision-log.js';
 import type { LabContext } from '../../graders/types.js';
 import { explainWhy, renderWhy, WhyInputError, type RenderStyle, type WhyReport } from '../../graders/why.js';
@@ -35,9 +36,9 @@ export interface WhyDeps {
  * loopback control API: GET /_iam-labs/decisions?denied=1&limit=1&account=ID → DecisionRecord[].
  * `undefined` when none was recorded; an error when the emulator does not offer the route.
  */
-export async function fetchLastDenial(endpoint: string, accountId?: string): Promise<DecisionRecord | undefined> {
+export async function fetchLastDenial(endpoint: string, accountId?: string, controlToken?: string): Promise<DecisionRecord | undefined> {
   const q = new URLSearchParams({ denied: '1', limit: '1', ...(accountId ? { account: accountId } : {}) });
-  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`);
+  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`, { headers: controlHeaders({ controlToken }) });
   if (res.status === 404) throw new UsageError('this emulator does not share its decision log, so `--last` is not available.', 2, 'Name the request instead: iam-labs why <user> <action> <resource>.');
   if (!res.ok) throw new UsageError(`the emulator answered ${res.status} when asked for its last decisions.`, 2);
   const body = (await res.json()) as DecisionRecord[] | { decisions?: DecisionRecord[] };
@@ -79,8 +80,8 @@ export async function whyCommand(opts: WhyCommandOptions, deps: WhyDeps = {}): P
     const made = createLabContext(open.session, new FactMap({ ...open.progress.read().facts }), open.files);
     ctx = made.ctx;
     destroy = made.destroy;
-    const { backend, endpoint, accountId } = open.session;
-    if (!lastDenial && backend === 'embedded') lastDenial = () => fetchLastDenial(endpoint, accountId);
+    const { backend, endpoint, accountId, controlToken } = open.session;
+    if (!lastDenial && backend === 'embedded') lastDenial = () => fetchLastDenial(endpoint, accountId, controlToken);
   }
   try {
     if (opts.last) {

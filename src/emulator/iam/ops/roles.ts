@@ -7,6 +7,7 @@ import type { RequestContext } from '../../types.js';
 import { nameKey, type Role, type Tag } from '../models.js';
 import { policySize, requireAttachablePolicy, validatePolicyText } from '../policy-documents.js';
 import { encodePolicy, getRole, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
+import { dict } from '../../state/dict.js';
 
 /** The Role structure; ListRoles and instance profiles leave out tags, boundary and last use, as AWS does. */
 export function roleShape(r: Role, detail: 'full' | 'list' = 'full') {
@@ -121,7 +122,7 @@ export const roleOperations: QueryOperationTable = {
         maxSessionDuration,
         tags: mergeTags([], tagsFrom(p)),
         permissionsBoundary: boundary || undefined,
-        inlinePolicies: {},
+        inlinePolicies: dict(),
         attachedPolicies: [],
       };
       state.roles[nameKey(roleName)] = role;

@@ -9,6 +9,7 @@ import { policyEngine, wildcardMatch, type EvaluationResult, type PolicyInput, t
 import { nameKey, type IamState } from '../models.js';
 import { gatherPolicies, validatePolicyText, type GatheredPolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
+import { dict } from '../../state/dict.js';
 
 /** A policy given to the simulator, with the id and type AWS reports in MatchedStatements. */
 interface SimPolicy {
@@ -32,7 +33,7 @@ function inputList(p: QueryParams, member: string, kind: 'identity' | 'resource'
 
 /** Context entries as the engine wants them: list types stay lists, the rest single values. */
 function contextEntries(p: QueryParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = dict<string | string[]>();
   const entries = p.structList('ContextEntries');
   entries.forEach((e, i) => {
     const name = e.ContextKeyName;

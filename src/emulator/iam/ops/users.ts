@@ -6,6 +6,7 @@ import { nameKey, type IamState, type User } from '../models.js';
 import { mergeTags, removeTags, validateTags } from '../tags.js';
 import { getUser, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
 import { userArnOf } from './caller.js';
+import { dict } from '../../state/dict.js';
 
 export function userShape(u: User) {
   return {
@@ -43,7 +44,7 @@ export const userOperations: QueryOperationTable = {
         path,
         createDate: nowIso(),
         tags,
-        inlinePolicies: {},
+        inlinePolicies: dict(),
         attachedPolicies: [],
       };
       const boundary = p.str('PermissionsBoundary');

@@ -10,6 +10,7 @@ import type { OutgoingResponse } from '../../types.js';
 import type { S3Call } from '../operation.js';
 import { childText, commonHeaders, parseXml, xmlResponse } from '../rest-xml.js';
 import { canonicalUserId, compareKeys, validateBucketName } from '../store.js';
+import { dict } from '../../state/dict.js';
 
 const US_EAST_1 = 'us-east-1';
 
@@ -78,7 +79,7 @@ export function createBucket(call: S3Call): OutgoingResponse {
       BucketName: bucketName,
     });
   }
-  buckets[bucketName] = { name: bucketName, creationDate: new Date().toISOString(), region: bucketRegion, objects: {}, uploads: {} };
+  buckets[bucketName] = { name: bucketName, creationDate: new Date().toISOString(), region: bucketRegion, objects: dict(), uploads: dict() };
   return empty(call, 200, { location: `/${bucketName}` });
 }
 

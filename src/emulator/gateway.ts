@@ -28,6 +28,7 @@ import {
 } from './errors.js';
 import { iamOperations } from './iam/operations.js';
 import { QueryService } from './protocol/query-service.js';
+import { s3BodyLimit } from './s3/routing.js';
 import { s3Service } from './s3/service.js';
 import { stsOperations } from './sts/operations.js';
 import type { Emulator, IncomingRequest, OutgoingResponse, RequestContext, ServiceModule } from './types.js';
@@ -120,7 +121,7 @@ export function admit(emulator: Emulator, req: RequestHead, requestId: string = 
     if (declared || auth.presigned) {
       // The signature covers the declared hash, not the body: check it before reading a byte.
       admission.principal = authenticate(emulator, { ...req, body: Buffer.alloc(0) }, auth);
-      admission.bodyLimit = service === 's3' ? emulator.config.maxBodyBytes : QUERY_BODY_LIMIT;
+      admission.bodyLimit = service === 's3' ? s3BodyLimit(req, emulator.config.maxBodyBytes) : QUERY_BODY_LIMIT;
     } else {
       admission.bodyLimit = QUERY_BODY_LIMIT;
     }

@@ -44,6 +44,22 @@ function decodePath(s: string): string {
   }
 }
 
+/** Request documents (policies, Delete, CompleteMultipartUpload) stay far below this. */
+export const S3_DOCUMENT_BODY_LIMIT = 2 * 1024 * 1024;
+
+/**
+ * The largest body a request may carry, known from its request line alone: object data (PUT on
+ * a key: PutObject, UploadPart) up to the emulator's limit, anything else a small document.
+ */
+export function s3BodyLimit(req: Pick<IncomingRequest, 'method' | 'rawPath' | 'headers'>, maxObjectBytes: number): number {
+  if (req.method !== 'PUT') return S3_DOCUMENT_BODY_LIMIT;
+  const host = req.headers.host;
+  const virtual = bucketFromHost(Array.isArray(host) ? host[0] : host) !== undefined;
+  const path = req.rawPath.replace(/^\//, '');
+  const onKey = virtual ? path.length > 0 : path.includes('/') && path.indexOf('/') < path.length - 1;
+  return onKey ? maxObjectBytes : S3_DOCUMENT_BODY_LIMIT;
+}
+
 export function route(req: IncomingRequest): S3Route {
   const query = new URLSearchParams(req.rawQuery);
   const host = req.headers.host;

@@ -44,6 +44,7 @@ type Statement = Record<string, unknown>;
 const restores = new WeakMap<object, StatementRestore>();
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+const NO_CONDITIONS: StatementRestore['conditions'] = new Map();
 const ALL_WILDCARDS = /^\*+$/;
 
 /** The policy with its wildcard patterns decided for this request (the same object when it has none). */
@@ -62,7 +63,7 @@ export function decidePolicy<M>(policy: ValidatedPolicy<M>, input: DecisionInput
 }
 
 function decideStatement(st: Statement, input: DecisionInput): Statement {
-  const restore: StatementRestore = { conditions: new Map() };
+  const restore: StatementRestore = { conditions: NO_CONDITIONS };
   let next: Statement | undefined;
   const set = (key: string, value: unknown) => {
     next ??= { ...st };
@@ -101,7 +102,8 @@ function decideStatement(st: Statement, input: DecisionInput): Statement {
         if (!decided) continue;
         newCondition ??= Object.fromEntries(Object.entries(condition as Record<string, Record<string, unknown>>).map(([o, b]) => [o, { ...b }]));
         newCondition[op][key] = decided.values;
-        restore.conditions.set(`${op}\u0000${key}`, { values, origin: decided.origin, wasArray: Array.isArray(raw) });
+        if (restore.conditions === NO_CONDITIONS) restore.conditions = new Map();
+        restore.conditions.set(`${op}\u0000${key}`.toLowerCase(), { values, origin: decided.origin, wasArray: Array.isArray(raw) });
       }
     }
     if (newCondition) set('Condition', newCondition);
@@ -133,6 +135,13 @@ const segment = (s: string) => {
   return c < 0 ? s : s.slice(0, c);
 };
 
+/** Put the written values back by position (the rewritten element kept the same positions). */
+function restoreValues<T extends { action: string } | { resource: string }>(v: T | T[] | undefined, originals: string[], field: 'action' | 'resource'): T | T[] | undefined {
+  if (v === undefined) return v;
+  if (!Array.isArray(v)) return { ...v, [field]: originals[0] };
+  return v.map((x, i) => ({ ...x, [field]: originals[i] }));
+}
+
 /**
  * iam-simulate's explanation of a statement, with the patterns as the policy wrote them where
  * this module had decided them.
@@ -141,23 +150,13 @@ export function restoreExplain(statementObject: object | undefined, explain: Sta
   const r = statementObject ? restores.get(statementObject) : undefined;
   if (!r) return explain;
   const out: StatementExplain = { ...explain };
-  const put = <T extends object>(v: T | T[] | undefined, originals: string[] | undefined, field: keyof T): T | T[] | undefined => {
-    if (v === undefined || !originals) return v;
-    const fix = (x: T, i: number): T => {
-      const copy = { ...x, [field]: originals[i] ?? x[field] } as T;
-      delete (copy as { resolvedValue?: string }).resolvedValue;
-      return copy;
-    };
-    return Array.isArray(v) ? v.map(fix) : fix(v, 0);
-  };
-  out.actions = put(explain.actions, r.Action, 'action');
-  out.notActions = put(explain.notActions, r.NotAction, 'action');
-  out.resources = put(explain.resources, r.Resource, 'resource');
-  out.notResources = put(explain.notResources, r.NotResource, 'resource');
+  if (r.Action) out.actions = restoreValues(explain.actions, r.Action, 'action');
+  if (r.NotAction) out.notActions = restoreValues(explain.notActions, r.NotAction, 'action');
+  if (r.Resource) out.resources = restoreValues(explain.resources, r.Resource, 'resource');
+  if (r.NotResource) out.notResources = restoreValues(explain.notResources, r.NotResource, 'resource');
   if (explain.conditions && r.conditions.size) {
     out.conditions = explain.conditions.map((c) => {
-      const key = [...r.conditions.keys()].find((k) => k.toLowerCase() === `${c.operator}\u0000${c.conditionKeyValue}`.toLowerCase());
-      const info = key === undefined ? undefined : r.conditions.get(key);
+      const info = r.conditions.get(`${c.operator}\u0000${c.conditionKeyValue}`.toLowerCase());
       if (!info) return c;
       const given = Array.isArray(c.values) ? c.values : [c.values];
       const merged = info.values.map((value, i) => {

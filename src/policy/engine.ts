@@ -199,12 +199,16 @@ function memoKey(req: EvaluationRequest): string | undefined {
 const copyResult = (r: EvaluationResult): EvaluationResult => ({ ...r, deciding: [...r.deciding], nearMisses: [...r.nearMisses] });
 
 export async function evaluate(input: EvaluationRequest): Promise<EvaluationResult> {
+  const budget = currentMatchBudget();
+  await budget.yieldIfBusy();
+  // A request that has spent its budget is denied at once for the rest of its evaluations.
+  if (budget.exhausted) return budgetExceeded(input, new MatchBudgetExceeded());
   const key = memoKey(input);
   const hit = key === undefined ? undefined : memo.get(key);
   if (hit) return copyResult(hit);
   let result: EvaluationResult;
   try {
-    result = await evaluateAfresh(input, currentMatchBudget());
+    result = await evaluateAfresh(input, budget);
   } catch (e) {
     // Not memoized: the same request is refused again, at the same bounded cost.
     if (e instanceof MatchBudgetExceeded) return budgetExceeded(input, e);

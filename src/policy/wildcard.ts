@@ -12,13 +12,34 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Steps left for one request's matching; `take` throws MatchBudgetExceeded when they run out. */
 export class MatchBudget {
+  /** when this request last let other requests run (performance.now()) */
+  private lastYield = performance.now();
+
   constructor(public remaining: number = DEFAULT_MATCH_BUDGET) {}
 
   take(steps: number): void {
     this.remaining -= steps;
     if (this.remaining < 0) throw new MatchBudgetExceeded();
   }
+
+  get exhausted(): boolean {
+    return this.remaining < 0;
+  }
+
+  /**
+   * Let other requests run when this one has held the event loop for a while: a request that
+   * evaluates many times (DeleteObjects of 1000 keys, SimulatePrincipalPolicy of many actions)
+   * then shares the server instead of stalling it.
+   */
+  async yieldIfBusy(sliceMs = YIELD_EVERY_MS): Promise<void> {
+    if (performance.now() - this.lastYield < sliceMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = performance.now();
+  }
 }
+
+/** How long one request may run before letting others in. */
+const YIELD_EVERY_MS = 8;
 
 /**
  * Steps one request may spend matching patterns: a few tens of milliseconds at most, far more

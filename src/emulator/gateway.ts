@@ -118,7 +118,7 @@ export function admit(emulator: Emulator, req: RequestHead, requestId: string = 
     if (service === 's3' && !auth.presigned && !declared) {
       throw new InvalidRequest('Missing required header for this request: x-amz-content-sha256');
     }
-    if (declared || auth.presigned) {
+    if (declared || (auth.presigned && service === 's3')) {
       // The signature covers the declared hash, not the body: check it before reading a byte.
       admission.principal = authenticate(emulator, { ...req, body: Buffer.alloc(0) }, auth);
       admission.bodyLimit = service === 's3' ? s3BodyLimit(req, emulator.config.maxBodyBytes) : QUERY_BODY_LIMIT;

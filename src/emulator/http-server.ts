@@ -118,15 +118,14 @@ function readBody(req: http.IncomingMessage, admission: Admission, idleMs: numbe
 }
 
 /**
- * Write a response. `close`: the request's body was not (all) read, so the connection cannot be
- * reused; it is closed once the answer is out.
+ * Write a response. `close`: the request's body was not (all) read; once the answer is out, the
+ * rest is discarded and the connection dropped (discardRest).
  */
 function send(req: http.IncomingMessage, res: http.ServerResponse, out: OutgoingResponse, close: boolean): void {
   if (res.headersSent || res.destroyed) return;
   const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
   const headers: Record<string, string | number> = { ...out.headers };
   if (headers['content-length'] === undefined) headers['content-length'] = body.length;
-  if (close && !req.complete) headers.connection = 'close';
   try {
     res.writeHead(out.status, headers);
   } catch (e) {
@@ -137,9 +136,31 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, out: Outgoing
     return;
   }
   res.end(req.method === 'HEAD' ? undefined : body, () => {
-    // Unread body bytes are not worth reading: drop the connection instead of draining it.
-    if (close && !req.complete) req.socket.destroy();
+    if (close && !req.complete) discardRest(req);
   });
+}
+
+/** What a refused request may still send (discarded, never kept) before its connection is dropped. */
+const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
+const DISCARD_MAX_MS = 2_000;
+
+/**
+ * The answer is out, the body is unwanted. Closing at once would make the kernel reset the
+ * connection and the client might lose the answer it has not read yet; so the rest is read and
+ * thrown away (nothing is kept), for a short while and a bounded number of bytes, then dropped.
+ */
+function discardRest(req: http.IncomingMessage): void {
+  let seen = 0;
+  const drop = () => req.socket.destroy();
+  const timer = setTimeout(drop, DISCARD_MAX_MS);
+  timer.unref();
+  req.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen > DISCARD_MAX_BYTES) drop();
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.socket.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 export function withClientErrorGuard(server: http.Server): http.Server {

@@ -65,8 +65,8 @@ export async function signedFetch(endpoint: string, urlPath: string, init: Signe
 
 /** A presigned URL (query-string authentication), as `aws s3 presign` or the SDK's presigner makes. */
 export async function presignedUrl(endpoint: string, urlPath: string, init: SignedInit & { expiresIn?: number } = {}): Promise<string> {
-  const { url, service, request } = requestFor(endpoint, urlPath, { ...init, payloadHash: undefined });
-  delete (request.headers as Record<string, string>)['x-amz-content-sha256'];
+  // S3 presigned URLs carry UNSIGNED-PAYLOAD (hoisted into the query); other services sign the empty body.
+  const { url, service, request } = requestFor(endpoint, urlPath, { ...init, payloadHash: 'UNSIGNED-PAYLOAD' });
   const signed = await signer(service, init).presign(request, { signingDate: init.signingDate, expiresIn: init.expiresIn ?? 900 });
   const q = new URLSearchParams(signed.query as Record<string, string>);
   return `${url.origin}${url.pathname}?${q.toString().replace(/\+/g, '%20')}`;

@@ -139,10 +139,15 @@ function canonicalPath(rawPath: string, service: string): string {
   );
 }
 
+/**
+ * The payload hash the signature covers: the declared one, else for an S3 presigned URL
+ * UNSIGNED-PAYLOAD (or the X-Amz-Content-Sha256 it carries), else the body's own hash (the SDKs
+ * and CLIs sign IAM and STS bodies, presigned or not).
+ */
 export function payloadHash(req: SignableRequest, auth: SigV4Auth): string {
   const declared = headerValue(req.headers, 'x-amz-content-sha256');
   if (declared) return declared;
-  if (auth.presigned) return 'UNSIGNED-PAYLOAD';
+  if (auth.presigned && auth.service === 's3') return new URLSearchParams(req.rawQuery).get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
   return crypto.createHash('sha256').update(req.body).digest('hex');
 }
 

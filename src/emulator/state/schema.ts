@@ -54,6 +54,9 @@ const shape =
     return undefined;
   };
 
+/** A service's top-level map: absent in files written before it existed (loading fills it in). */
+const topLevel = (c: Check): Check => opt(record(c));
+
 const tag = shape({ Key: str, Value: str });
 const inline = record(shape({ name: str, document: str }));
 const checksum = opt(shape({ algorithm: str, value: str }));
@@ -68,45 +71,45 @@ const storedHeaders = {
 };
 
 const iam = shape({
-  users: record(
+  users: topLevel(
     shape({
       userName: str, userId: str, arn: str, path: str, createDate: str, tags: list(tag), permissionsBoundary: opt(str),
       inlinePolicies: inline, attachedPolicies: list(str), passwordLastUsed: opt(str),
     }),
   ),
-  accessKeys: record(
+  accessKeys: topLevel(
     shape({
       accessKeyId: str, secretAccessKey: str, userName: str, status: oneOf('Active', 'Inactive'), createDate: str,
       lastUsed: opt(shape({ date: str, serviceName: str, region: str })),
     }),
   ),
-  loginProfiles: record(shape({ userName: str, createDate: str, passwordResetRequired: bool, passwordHash: str, passwordLastChanged: opt(str) })),
-  groups: record(
+  loginProfiles: topLevel(shape({ userName: str, createDate: str, passwordResetRequired: bool, passwordHash: str, passwordLastChanged: opt(str) })),
+  groups: topLevel(
     shape({ groupName: str, groupId: str, arn: str, path: str, createDate: str, members: list(str), inlinePolicies: inline, attachedPolicies: list(str) }),
   ),
-  roles: record(
+  roles: topLevel(
     shape({
       roleName: str, roleId: str, arn: str, path: str, createDate: str, assumeRolePolicyDocument: str, description: opt(str),
       maxSessionDuration: num, tags: list(tag), permissionsBoundary: opt(str), inlinePolicies: inline, attachedPolicies: list(str),
       roleLastUsed: opt(shape({ date: str, region: str })),
     }),
   ),
-  instanceProfiles: record(
+  instanceProfiles: topLevel(
     shape({ instanceProfileName: str, instanceProfileId: str, arn: str, path: str, createDate: str, roles: list(str), tags: list(tag) }),
   ),
-  policies: record(
+  policies: topLevel(
     shape({
       policyName: str, policyId: str, arn: str, path: str, description: opt(str), createDate: str, updateDate: str, defaultVersionId: str,
       versions: list(shape({ versionId: str, document: str, isDefaultVersion: bool, createDate: str })), nextVersion: num, tags: list(tag),
     }),
   ),
-  mfaDevices: record(shape({ serialNumber: str, seed: str, createDate: str, userName: opt(str), enableDate: opt(str), tags: list(tag) })),
+  mfaDevices: topLevel(shape({ serialNumber: str, seed: str, createDate: str, userName: opt(str), enableDate: opt(str), tags: list(tag) })),
   passwordPolicy: opt(shape({ MinimumPasswordLength: num })),
   credentialReport: opt(shape({ generatedAt: str, csv: str })),
 });
 
 const s3 = shape({
-  buckets: record(
+  buckets: topLevel(
     shape({
       name: str, creationDate: str, region: str, policy: opt(str),
       objects: record(shape({ key: str, body: str, size: num, etag: str, lastModified: str, ...storedHeaders, checksum, partsCount: opt(num) })),
@@ -123,7 +126,7 @@ const s3 = shape({
 });
 
 const sts = shape({
-  sessions: record(
+  sessions: topLevel(
     shape({
       accessKeyId: str, secretAccessKey: str, sessionToken: str, expiration: str, kind: oneOf('assumed-role', 'session-token'),
       roleName: opt(str), roleSessionName: opt(str), sourceIdentity: opt(str), sessionPolicy: opt(str), userName: opt(str),

@@ -30,7 +30,8 @@ export interface RequestedResource {
 
 /** The pattern to give the simulator in place of `value`, or `value` itself when it needs no decision. */
 export function decideResource(value: string, requested: RequestedResource, policyType: PolicyType, lookup: ContextLookup, budget: MatchBudget): string {
-  if (ALL_WILDCARDS.test(value) || ALL_WILDCARDS.test(requested.arn)) return value;
+  // A policy's `*` matches anything; a request for `*` (all resources) is the simulator's own case.
+  if (ALL_WILDCARDS.test(value) || requested.arn === '*') return value;
   const outcome = decide(value, requested.arn, policyType, lookup, budget);
   if (outcome === 'match') return '*';
   const partition = requested.simulated.split(':')[1] ?? '';

@@ -55,17 +55,15 @@ function lookupIn(context: Context): ContextLookup {
   return (key) => byLower.get(key.toLowerCase());
 }
 
-const ALL_WILDCARDS = /^\*+$/;
-
 /**
  * A requested resource is a name, not a pattern: a `*` in an S3 key is a character. iam-simulate
  * would read a `*` in the requested ARN as a wildcard (and compare patterns with patterns), so it
  * is given the ARN with that character replaced; every policy pattern is decided against the real
- * name (decided-resources.ts), so the replacement never decides anything. Only a resource of
- * nothing but `*` ("all resources") stays as it is.
+ * name (decided-resources.ts), so the replacement never decides anything. Only the resource `*`
+ * ("all resources", as iam-simulate reads a request) stays as it is.
  */
 export function simulatedResource(arn: string): string {
-  return arn.includes('*') && !ALL_WILDCARDS.test(arn) ? arn.replaceAll('*', '~') : arn;
+  return arn === '*' ? arn : arn.replaceAll('*', '~');
 }
 
 /** The simulation with every policy's patterns decided for this request (resource already replaced). */

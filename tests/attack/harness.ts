@@ -40,7 +40,10 @@ export interface Answer {
   text: string;
 }
 
-/** A request that must be answered within `deadlineMs`, never with 5xx (the suite's two failures). */
+/**
+ * A request that must be answered within `deadlineMs`, never with 5xx (the suite's two failures).
+ * The one 5xx that is an answer by design: S3's 501 NotImplemented for what is not emulated.
+ */
 export async function mustAnswer(what: string, send: (signal: AbortSignal) => Promise<Response>, deadlineMs = 10_000): Promise<Answer> {
   let res: Response;
   try {
@@ -49,7 +52,9 @@ export async function mustAnswer(what: string, send: (signal: AbortSignal) => Pr
     throw new Error(`${what}: no answer within ${deadlineMs} ms (${(e as Error).message})`);
   }
   const text = await res.text();
-  expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
+  // (A HEAD answer has no body to show the code; 501 is only ever NotImplemented here.)
+  const designed = res.status === 501 && (text === '' || text.includes('<Code>NotImplemented</Code>'));
+  if (!designed) expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
   return { status: res.status, text };
 }
 

@@ -38,7 +38,8 @@ export interface SignedInit {
 }
 
 function requestFor(endpoint: string, urlPath: string, init: SignedInit) {
-  const url = new URL(urlPath, endpoint);
+  // (Concatenated, not resolved: a path such as //key is a path here, not a host.)
+  const url = new URL(`${endpoint.replace(/\/$/, "")}${urlPath}`);
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = v;
   const service = init.service ?? 's3';

@@ -29,7 +29,8 @@ export interface SignableRequest {
   body: Buffer;
 }
 
-const SCOPE_RE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
+/** access key / yyyymmdd / region / service / aws4_request; a region is a region name, nothing else. */
+const SCOPE_RE = /^([^/]+)\/(\d{8})\/([a-z0-9-]{1,32})\/([^/]+)\/aws4_request$/;
 
 function headerValue(h: SignableRequest['headers'], name: string): string | undefined {
   const v = h[name];

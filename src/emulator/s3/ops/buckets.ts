@@ -58,7 +58,10 @@ export function createBucket(call: S3Call): OutgoingResponse {
   }
   if (constraint === 'EU') constraint = 'eu-west-1';
   const region = ctx.region;
-  if (constraint === US_EAST_1) throw new InvalidLocationConstraint('The specified location-constraint is not valid', { LocationConstraint: constraint });
+  // Not a region name at all (it would end up in the x-amz-bucket-region header): S3 refuses it.
+  if (constraint === US_EAST_1 || (constraint && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(constraint))) {
+    throw new InvalidLocationConstraint('The specified location-constraint is not valid', { LocationConstraint: constraint });
+  }
   if (region !== US_EAST_1 && !constraint) {
     throw new IllegalLocationConstraintException(
       'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',

@@ -48,7 +48,7 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
       ``,
       `  endpoint         ${running.endpoint}`,
       `  account          ${opts.account}`,
-      `  access key       test      (the account's root; any secret works)`,
+      `  access key       test      (the account's root)`,
       `  secret key       test`,
       `  region           us-east-1`,
       opts.state ? `  state file       ${opts.state}` : `  state            in memory (use --state FILE to keep it)`,

@@ -49,12 +49,13 @@ function hostilePolicy(r: Rng): string {
   return JSON.stringify({ Version: r.pick(['2012-10-17', '2008-10-17', '__proto__']), Statement: r.chance(0.5) ? [st] : st });
 }
 
-function request(r: Rng): { body: string; service: 'iam' | 'sts'; who: 'root' | 'user' | 'unsigned' | 'forged' } {
-  const service = r.chance(0.8) ? 'iam' : 'sts';
-  const ops = Object.keys(service === 'iam' ? iamOperations : stsOperations);
+function request(r: Rng): { body: string; service: string; who: 'root' | 'user' | 'unsigned' | 'forged' } {
+  // Now and then the signature's scope names another service, or none that exists.
+  const service = r.chance(0.06) ? r.pick(['__proto__', 'constructor', 'toString', 'ec2', 's3', 'hasOwnProperty', 'sts.']) : r.chance(0.8) ? 'iam' : 'sts';
+  const ops = Object.keys(service === 'sts' ? stsOperations : iamOperations);
   const q = new URLSearchParams();
   q.set('Action', r.chance(0.85) ? r.pick(ops) : r.pick(HOSTILE_STRINGS));
-  if (r.chance(0.92)) q.set('Version', service === 'iam' ? '2010-05-08' : '2011-06-15');
+  if (r.chance(0.92)) q.set('Version', service === 'sts' ? '2011-06-15' : '2010-05-08');
   else if (r.chance(0.5)) q.set('Version', r.pick(HOSTILE_STRINGS));
   for (let i = r.int(7); i > 0; i--) {
     const name = r.pick(PARAMS);

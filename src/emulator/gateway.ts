@@ -8,7 +8,7 @@
  * Knows nothing of sockets: http-server.ts and the in-process SDK handler feed it.
  */
 import crypto from 'node:crypto';
-import { withMatchBudget } from '../policy/index.js';
+import { MatchBudget } from '../policy/index.js';
 import { authenticate } from './auth/authenticate.js';
 import { browserRefusalMessage, browserRequestReason } from './auth/browser.js';
 import { anonymousPrincipal, type Principal } from './auth/principal.js';
@@ -179,13 +179,14 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest, ad
       secureTransport: req.secure,
       request: req,
       authorize: (spec) => authorizeRequest(ctx, spec),
+      // One budget for all the policy matching this request causes, however many evaluations.
+      budget: new MatchBudget(),
     };
     if (principal && principal.kind !== 'root') {
       // Authentication recorded key or role last use; keep it durable (batched).
       emulator.state.touch(principal.accountId, { service, operation: 'LastUsed' });
     }
-    // One budget for all the policy matching this request causes, however many evaluations.
-    return await withMatchBudget(() => module.handle(ctx));
+    return await module.handle(ctx);
   } catch (e) {
     const err = e instanceof AwsError ? e : internalError(e);
     return module.serializeError(err, { requestId, request: req });

@@ -4,6 +4,7 @@ import type { EmulatorState } from './state/emulator-state.js';
 import type { Principal } from './auth/principal.js';
 import type { SigV4Auth } from './auth/sigv4.js';
 import type { DecisionLog } from './authz/decision-log.js';
+import type { MatchBudget } from '../policy/wildcard.js';
 
 export interface EmulatorConfig {
   defaultAccountId: string;
@@ -89,6 +90,8 @@ export interface RequestContext {
   request: IncomingRequest;
   /** Throws AccessDenied (in the caller's protocol) unless the principal may do this. */
   authorize(spec: AuthorizationSpec): Promise<void>;
+  /** what this request may still spend on matching policy patterns (policy/wildcard.ts) */
+  budget: MatchBudget;
 }
 
 /** A service module: turns an authenticated request into a response in its own protocol. */

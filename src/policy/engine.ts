@@ -6,7 +6,7 @@
 import type { RequestAnalysis, Simulation } from '@cloud-copilot/iam-simulate';
 import { restoreExplain } from './decided-patterns.js';
 import { anonymousPrincipal, simulateRequest, simulateUnsafe } from './simulator.js';
-import { currentMatchBudget, MatchBudgetExceeded, type MatchBudget } from './wildcard.js';
+import { MatchBudget, MatchBudgetExceeded } from './wildcard.js';
 import { accountOfArn, buildContext } from './context.js';
 import { accessDeniedMessage, nearMissOf, reasonText } from './explain.js';
 import type {
@@ -199,7 +199,7 @@ function memoKey(req: EvaluationRequest): string | undefined {
 const copyResult = (r: EvaluationResult): EvaluationResult => ({ ...r, deciding: [...r.deciding], nearMisses: [...r.nearMisses] });
 
 export async function evaluate(input: EvaluationRequest): Promise<EvaluationResult> {
-  const budget = currentMatchBudget();
+  const budget = input.budget ?? new MatchBudget();
   await budget.yieldIfBusy();
   // A request that has spent its budget is denied at once for the rest of its evaluations.
   if (budget.exhausted) return budgetExceeded(input, new MatchBudgetExceeded());

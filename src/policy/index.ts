@@ -19,5 +19,5 @@ export function preloadPolicyEngine(): void {
 export { buildContext, roleArnOfSession, accountOfArn } from './context.js';
 export { accessDeniedMessage, describeStatement } from './explain.js';
 export { validatePolicyDocument, parsePolicyText, SYNTAX_ERRORS } from './validate.js';
-export { wildcardMatch, withMatchBudget, MatchBudget, MatchBudgetExceeded } from './wildcard.js';
+export { wildcardMatch, MatchBudget, MatchBudgetExceeded } from './wildcard.js';
 export type * from './types.js';

@@ -8,9 +8,11 @@
  * request, so no input, however long, holds the event loop for long.
  */
 
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-/** Steps left for one request's matching; `take` throws MatchBudgetExceeded when they run out. */
+/**
+ * Steps left for one request's matching; `take` throws MatchBudgetExceeded when they run out.
+ * The emulator makes one per request and passes it with every evaluation the request causes
+ * (EvaluationRequest.budget); a lone evaluation (a grader's probe) gets its own.
+ */
 export class MatchBudget {
   /** when this request last let other requests run (performance.now()) */
   private lastYield = performance.now();
@@ -46,18 +48,6 @@ const YIELD_EVERY_MS = 8;
  * than any real policy needs (a match usually costs about the length of the text).
  */
 export const DEFAULT_MATCH_BUDGET = 4_000_000;
-
-const requestBudget = new AsyncLocalStorage<MatchBudget>();
-
-/** Run `fn` (one request) with one budget for every match it makes, however many evaluations. */
-export function withMatchBudget<T>(fn: () => T, budget: MatchBudget = new MatchBudget()): T {
-  return requestBudget.run(budget, fn);
-}
-
-/** The budget of the request being served, or a fresh one for a lone evaluation (a grader's probe). */
-export function currentMatchBudget(): MatchBudget {
-  return requestBudget.getStore() ?? new MatchBudget();
-}
 
 export class MatchBudgetExceeded extends Error {
   constructor(message = 'Matching the wildcard patterns of the policies against this request took more steps than one request may spend.') {

@@ -170,8 +170,19 @@ function hmac(key: Buffer | string, data: string): Buffer {
   return crypto.createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
+/** Derived signing keys, as the SDKs keep them: the same for every request of a day and scope. */
+const signingKeys = new Map<string, Buffer>();
+const SIGNING_KEYS_MAX = 512;
+
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const id = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    if (signingKeys.size >= SIGNING_KEYS_MAX) signingKeys.clear();
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 export function expectedSignature(req: SignableRequest, auth: SigV4Auth, secret: string): string {

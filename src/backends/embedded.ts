@@ -1,18 +1,20 @@
 /**
- * The embedded emulator: in this process (foreground `start`, change events drive the live
- * checklist) or as a detached `iam-labs emulator` process (`start --detach`), with its state in
- * <home>/emulator-state.json. Port 4566 when free (LocalStack's), else any free port.
+ * The embedded emulator: in this process (foreground `start`, whose change events drive the live
+ * checklist; `dev check`'s private one) or as a detached `iam-labs emulator` process
+ * (`start --detach`) with a grading service next to it, its state in <home>/emulator-state.json.
+ * Port 4566 when free (LocalStack's), else any free port.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTROL_TOKEN_HEADER } from '../emulator/control-api.js';
-import { BackendUnavailableError } from '../runner/errors.js';
-import { packageRoot, statePaths } from '../runner/paths.js';
-import type { Capabilities } from '../graders/types.js';
+import type { Capabilities } from '../core/aws-types.js';
+import { BackendUnavailableError, UsageError } from '../core/errors.js';
+import { packageRoot, statePaths } from '../core/paths.js';
+import type { DecisionRecord } from '../emulator/authz/decision-log.js';
+import { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, newControlToken } from '../emulator/control-api.js';
 import { callerIdentity } from './identity.js';
 import { httpRequest, killAndWait, portFree, processAlive } from './net.js';
-import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+import { REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const EMBEDDED_CAPABILITIES: Capabilities = {
   enforcesIam: true,
@@ -30,11 +32,13 @@ async function choosePort(log: (l: string) => void): Promise<number> {
 
 export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> {
   const paths = statePaths(opts.home);
-  const port = await choosePort(opts.log);
+  if (opts.ephemeral && opts.detach) throw new UsageError('a private (ephemeral) emulator runs in this process; it cannot be detached.');
+  const port = opts.ephemeral ? 0 : await choosePort(opts.log);
   if (opts.detach) return startDetached(opts, port);
   // the emulator's modules load only here: attaching to a running one (check, hint…) needs none
   const { PortInUseError, startEmulator } = await import('../emulator/index.js');
-  const start = (p: number) => startEmulator({ host: '127.0.0.1', port: p, stateFile: paths.emulatorState });
+  const stateFile = opts.ephemeral ? undefined : paths.emulatorState;
+  const start = (p: number) => startEmulator({ host: '127.0.0.1', port: p, stateFile });
   // someone may take the port between the probe and the bind: then any free port will do
   const running = await start(port).catch((e: unknown) => {
     if (e instanceof PortInUseError && port !== 0) return start(0);
@@ -61,23 +65,29 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
       running.emulator.state.on('change', listener);
       return () => running.emulator.state.off('change', listener);
     },
+    extras: embeddedExtras(info, { keepsState: !opts.ephemeral }),
   };
 }
 
+/**
+ * `iam-labs emulator` in its own process, the way a learner could run it, asked to also offer
+ * the grading service on <home>/grading.sock: each `check` then finds the graders and the AWS
+ * SDK already loaded. The runner's emulator command starts that service, so this module never
+ * imports runner code.
+ */
 async function startDetached(opts: StartOptions, port: number): Promise<BackendHandle> {
   const paths = statePaths(opts.home);
   fs.mkdirSync(opts.home, { recursive: true });
   const logFd = fs.openSync(paths.emulatorLog, 'w');
-  // The emulator plus a grading socket (embedded-host.ts), so each `check` finds the graders
-  // loaded; the plain `iam-labs emulator` when dist/ predates it.
-  const hostScript = path.join(packageRoot(), 'dist', 'backends', 'embedded-host.js');
-  const args = fs.existsSync(hostScript)
-    ? [hostScript, '--port', String(port), '--state', paths.emulatorState, '--home', opts.home]
-    : [path.join(packageRoot(), 'bin', 'iam-labs.js'), 'emulator', '--port', String(port), '--state', paths.emulatorState, '--quiet'];
+  const args = [path.join(packageRoot(), 'bin', 'iam-labs.js'), 'emulator', '--port', String(port), '--state', paths.emulatorState, '--quiet'];
+  if (paths.gradingSocket) args.push('--grading-socket', paths.gradingSocket);
+  // The control API's token: made here and handed to the emulator process only (its environment),
+  // so the runner is the one other party that can reset the lab or read its decision log.
+  const controlToken = newControlToken();
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', [CONTROL_TOKEN_ENV]: controlToken },
   });
   fs.closeSync(logFd);
   let exited: string | undefined;
@@ -104,23 +114,18 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  const info = embeddedInfo(endpoint, child.pid);
-  // The emulator wrote its control token (mode 0600) before its ready line.
-  info.controlToken = readControlToken(controlTokenFile(opts.home));
-  return attachEmbedded(info);
-}
-
-function embeddedInfo(endpoint: string, pid: number | undefined): BackendInfo {
-  return {
+  return attachEmbedded({
     backend: 'embedded',
     endpoint,
     credentials: ROOT_CREDENTIALS,
     accountId: '000000000000',
     region: REGION,
     capabilities: EMBEDDED_CAPABILITIES,
-    pid,
+    pid: child.pid,
     reason: '',
-  };
+    gradingSocket: paths.gradingSocket,
+    controlToken,
+  });
 }
 
 /** A handle on an emulator another process runs (from session.json). */
@@ -136,23 +141,39 @@ export function attachEmbedded(info: BackendInfo): BackendHandle {
       if (info.pid && info.pid !== process.pid && processAlive(info.pid)) await killAndWait(info.pid);
     },
     describe: () => `embedded emulator at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}`,
+    extras: embeddedExtras(info, { keepsState: true }),
   };
-}
-
-/** Where a detached emulator leaves its control token for the runner. */
-export const controlTokenFile = (home: string) => path.join(home, 'emulator-control-token');
-
-function readControlToken(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The header that proves a control request comes from this lab session. */
 export function controlHeaders(info: Pick<BackendInfo, 'controlToken'>): Record<string, string> {
   return info.controlToken ? { [CONTROL_TOKEN_HEADER]: info.controlToken } : {};
+}
+
+function embeddedExtras(info: BackendInfo, o: { keepsState: boolean }): BackendExtras {
+  return {
+    remoteGrader: info.gradingSocket ? { socket: info.gradingSocket } : undefined,
+    decisionLog: { lastDenial: (accountId) => fetchLastDenial(info.endpoint, accountId, info.controlToken) },
+    keepsState: o.keepsState,
+    // a 12-digit access key id is the root of that account (LocalStack's convention)
+    makesAccounts: true,
+    stopsServer: true,
+  };
+}
+
+/**
+ * The newest denial the emulator recorded, through its loopback control API:
+ * GET /_iam-labs/decisions?denied=1&limit=1&account=ID → { decisions: DecisionRecord[] }.
+ * Undefined when none was recorded; a UsageError when the emulator does not offer the route.
+ */
+export async function fetchLastDenial(endpoint: string, accountId?: string, controlToken?: string): Promise<DecisionRecord | undefined> {
+  const q = new URLSearchParams({ denied: '1', limit: '1', ...(accountId ? { account: accountId } : {}) });
+  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`, { headers: controlHeaders({ controlToken }) });
+  if (res.status === 404) throw new UsageError('this emulator does not share its decision log, so `--last` is not available.', 2, 'Name the request instead: iam-labs why <user> <action> <resource>.');
+  if (!res.ok) throw new UsageError(`the emulator answered ${res.status} when asked for its last decisions.`, 2);
+  const body = (await res.json()) as DecisionRecord[] | { decisions?: DecisionRecord[] };
+  const list = Array.isArray(body) ? body : (body.decisions ?? []);
+  return list[0];
 }
 
 /** Read the account id the emulator really uses (it may have been started with --account). */

@@ -3,8 +3,8 @@
  * plain http to a non-loopback host needs --allow-remote; real AWS (*.amazonaws.com) only with
  * --real-aws <account-id>, and only once get-caller-identity shows that very account.
  */
-import type { Capabilities } from '../graders/types.js';
-import { BackendUnavailableError, SafetyError, UsageError } from '../runner/errors.js';
+import type { Capabilities } from '../core/aws-types.js';
+import { BackendUnavailableError, SafetyError, UsageError } from '../core/errors.js';
 import { callerIdentity } from './identity.js';
 import { isLoopbackHost } from './net.js';
 import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
@@ -94,5 +94,7 @@ export function attachEndpoint(info: BackendInfo): BackendHandle {
     reset: async () => {},
     stop: async () => {},
     describe: () => `${info.realAwsAccount ? 'REAL AWS account ' + info.realAwsAccount : 'endpoint'} ${info.endpoint}`,
+    // someone else's server: `stop` only ends the session
+    extras: { keepsState: false, makesAccounts: false, stopsServer: false },
   };
 }

@@ -2,14 +2,15 @@
  * Choosing and reaching a backend. `auto`: --endpoint / IAM_LABS_ENDPOINT when given, else the
  * embedded emulator (it starts in milliseconds and enforces IAM). Each choice carries its reason.
  */
-import { UsageError } from '../runner/errors.js';
+import { UsageError } from '../core/errors.js';
 import { attachEmbedded, startEmbedded } from './embedded.js';
 import { attachEndpoint, startEndpoint } from './endpoint.js';
 import { attachLocalstack, startLocalstack } from './localstack.js';
 import { attachMoto, startMoto } from './moto.js';
 import { BACKEND_NAMES, type BackendHandle, type BackendInfo, type BackendName, type StartOptions } from './types.js';
+import { attachWorkshop } from './workshop.js';
 
-export type { BackendHandle, BackendInfo, BackendName, StartOptions } from './types.js';
+export type { BackendExtras, BackendHandle, BackendInfo, BackendKind, BackendName, StartOptions } from './types.js';
 
 export function chooseBackend(
   requested: string | undefined,
@@ -54,5 +55,7 @@ export function attachBackend(info: BackendInfo, env: Record<string, string | un
       return attachLocalstack(info, env);
     case 'endpoint':
       return attachEndpoint(info);
+    case 'workshop':
+      return attachWorkshop(info);
   }
 }

@@ -4,8 +4,8 @@
  * clear screen within about 2 s instead of a hang.
  */
 import http from 'node:http';
-import type { Capabilities } from '../graders/types.js';
-import { BackendUnavailableError } from '../runner/errors.js';
+import type { Capabilities } from '../core/aws-types.js';
+import { BackendUnavailableError } from '../core/errors.js';
 import { dockerCandidates, probeDocker, type DockerProbeResult } from './docker-probe.js';
 import { callerIdentity } from './identity.js';
 import { httpRequest } from './net.js';
@@ -110,5 +110,6 @@ export function attachLocalstack(info: BackendInfo, env: Record<string, string |
       await dockerCall(env, 'DELETE', `/containers/${info.containerId}?force=true`).catch(() => 0);
     },
     describe: () => `LocalStack at ${info.endpoint} (container ${info.containerId?.slice(0, 12) ?? '?'}); it does not enforce IAM`,
+    extras: { keepsState: false, makesAccounts: false, stopsServer: !!info.containerId },
   };
 }

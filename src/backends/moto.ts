@@ -4,14 +4,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import type { Capabilities } from '../graders/types.js';
-import { BackendUnavailableError } from '../runner/errors.js';
-import { statePaths } from '../runner/paths.js';
+import os from 'node:os';
+import path from 'node:path';
+import type { Capabilities } from '../core/aws-types.js';
+import { withoutAwsSettings } from '../core/sdk-env.js';
+import { BackendUnavailableError } from '../core/errors.js';
+import { statePaths } from '../core/paths.js';
 import { probeDocker } from './docker-probe.js';
 import { callerIdentity } from './identity.js';
 import { CONTAINER_LABEL, dockerCall } from './localstack.js';
 import { freePort, httpRequest, killAndWait, processAlive, waitUntilAnswers } from './net.js';
-import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+import { REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const MOTO_CAPABILITIES: Capabilities = {
   enforcesIam: false,
@@ -45,14 +48,16 @@ export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
     );
   }
   const port = await freePort();
-  const paths = statePaths(opts.home);
-  fs.mkdirSync(opts.home, { recursive: true });
-  const logFd = fs.openSync(paths.backendLog, 'w');
+  // a private moto (dev check, tests) logs to a temporary file, not over the session's log
+  const logFile = opts.ephemeral ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-moto-')), 'moto.log') : statePaths(opts.home).backendLog;
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const logFd = fs.openSync(logFile, 'w');
   opts.log(`starting moto_server on 127.0.0.1:${port}`);
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    // moto never calls AWS, but it gets none of the learner's AWS settings all the same
+    env: { ...withoutAwsSettings(opts.env), MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
   });
   fs.closeSync(logFd);
   let exited: string | undefined;
@@ -64,8 +69,8 @@ export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
     await waitUntilAnswers(`${endpoint}/moto-api/`, 30_000, () => exited);
   } catch (e) {
     if (child.pid && !exited) await killAndWait(child.pid);
-    const log = fs.readFileSync(paths.backendLog, 'utf8').trim().split('\n').slice(-8).join('\n');
-    throw new BackendUnavailableError(`moto_server did not start: ${(e as Error).message}.`, 2, log ? `Its output (${paths.backendLog}):\n${log}` : undefined);
+    const log = fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-8).join('\n');
+    throw new BackendUnavailableError(`moto_server did not start: ${(e as Error).message}.`, 2, log ? `Its output (${logFile}):\n${log}` : undefined);
   }
   const info: BackendInfo = {
     backend: 'moto',
@@ -131,5 +136,8 @@ export function attachMoto(info: BackendInfo, env: Record<string, string | undef
       if (info.containerId) await dockerCall(env, 'DELETE', `/containers/${info.containerId}?force=true`).catch(() => 0);
     },
     describe: () => `moto_server at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}`,
+    extras: MOTO_EXTRAS,
   };
 }
+
+const MOTO_EXTRAS: BackendExtras = { keepsState: false, makesAccounts: false, stopsServer: true };

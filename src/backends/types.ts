@@ -2,14 +2,18 @@
  * One interface for every place a lab can run: the embedded emulator, moto_server, LocalStack in
  * a container, or an endpoint the user names. The runner knows nothing of XML or HTTP beyond it.
  */
-import type { Capabilities, Credentials } from '../graders/types.js';
+import type { Capabilities, Credentials } from '../core/aws-types.js';
+import type { DecisionRecord } from '../emulator/authz/decision-log.js';
 
+/** Backends a learner can ask for (`--backend`, IAM_LABS_BACKEND). */
 export type BackendName = 'embedded' | 'moto' | 'localstack' | 'endpoint';
 export const BACKEND_NAMES: BackendName[] = ['embedded', 'moto', 'localstack', 'endpoint'];
+/** Every kind a session can be on: also a workshop server joined with `iam-labs workshop join`. */
+export type BackendKind = BackendName | 'workshop';
 
 /** What a started backend is; saved as session.json so later commands reach the same one. */
 export interface BackendInfo {
-  backend: BackendName;
+  backend: BackendKind;
   endpoint: string;
   credentials: Credentials;
   accountId: string;
@@ -24,8 +28,30 @@ export interface BackendInfo {
   reason: string;
   /** what this backend cannot show (printed by start and doctor) */
   limits?: string;
-  /** embedded emulator: the token its control API (reset, decision log) requires */
+  /** the Unix socket of the grading service next to a detached embedded emulator */
+  gradingSocket?: string;
+  /** embedded emulator: the token its control API (reset, decision log) requires (see control-api.ts) */
   controlToken?: string;
+}
+
+/**
+ * What a backend offers beyond AWS's API. Commands ask these, never the backend's name, so a new
+ * backend (or a workshop server) gets each feature by saying it has it.
+ */
+export interface BackendExtras {
+  /**
+   * A grading service next to the backend (a Unix socket in the learner's state directory): the
+   * detached embedded emulator keeps the graders and the AWS SDK loaded there, so `check` need not.
+   */
+  remoteGrader?: { socket: string };
+  /** The backend's memory of its authorization decisions (`iam-labs why --last`). */
+  decisionLog?: { lastDenial(accountId?: string): Promise<DecisionRecord | undefined> };
+  /** The account outlives `stop` (a state file): starting the same lab again continues it. */
+  keepsState: boolean;
+  /** Any 12-digit access key id is the root of its own account, so a lab can use several accounts. */
+  makesAccounts: boolean;
+  /** `stop` stops a server this session started (else it only leaves one that keeps running). */
+  stopsServer: boolean;
 }
 
 export interface BackendHandle {
@@ -38,6 +64,7 @@ export interface BackendHandle {
   onChange?(listener: (event: { operation: string }) => void): () => void;
   /** whether reset() empties the whole account (else the runner tears the lab down itself) */
   resetsAccount: boolean;
+  extras: BackendExtras;
 }
 
 export interface StartOptions {
@@ -48,6 +75,11 @@ export interface StartOptions {
   allowRemote?: boolean;
   realAws?: string;
   image?: string;
+  /**
+   * A private, throwaway backend (dev check): any free port, nothing kept on disk, no grading
+   * service. Only embedded and moto offer it.
+   */
+  ephemeral?: boolean;
   env: Record<string, string | undefined>;
   /** progress lines ("starting moto_server on port 51234…") */
   log(line: string): void;

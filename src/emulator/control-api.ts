@@ -1,28 +1,28 @@
 /**
- * The runner's control API (like moto's /moto-api/reset): reset the whole emulator, and read its
- * recent authorization decisions for `iam-labs why --last`, when the emulator runs in another
- * process. Every route but health needs the session's control token in a header: the emulator
- * makes one when it starts and hands it to the runner (a file with mode 0600, or the runner's own
- * process for a foreground emulator), so a web page, which cannot read it, cannot wipe the lab.
- * Loopback callers only, and off on a shared server (the workshop holds many learners' accounts).
+ * The runner's control API (like moto's /moto-api/reset): reset the whole emulator, read its
+ * recent authorization decisions for `iam-labs why --last`, and find an instance's metadata
+ * service, when the emulator runs in another process. Every route but health needs the session's
+ * control token in a header. The runner makes it and hands it to the emulator process it spawns
+ * in that process's environment (IAM_LABS_CONTROL_TOKEN, readable by the learner's account
+ * only), or reads it from an emulator it runs itself; any other emulator makes a random one. A
+ * web page cannot learn it, so it cannot wipe the lab. Loopback callers only, and off on a shared
+ * server (the workshop holds many learners' accounts).
  */
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { browserRequestReason } from './auth/browser.js';
-import { writeFileAtomic } from './state/persistence.js';
+import { imdsControl } from './imds/index.js';
 import type { Emulator } from './types.js';
 
 export const CONTROL_PREFIX = '/_iam-labs/';
 /** The header the runner sends the control token in. */
 export const CONTROL_TOKEN_HEADER = 'x-iam-labs-control-token';
 
+/** The environment variable a spawned emulator finds its control token in. */
+export const CONTROL_TOKEN_ENV = 'IAM_LABS_CONTROL_TOKEN';
+
 export function newControlToken(): string {
   return crypto.randomBytes(32).toString('hex');
-}
-
-/** Hand the token to the runner: a file only the learner's account can read. */
-export function writeControlToken(file: string, token: string): void {
-  writeFileAtomic(file, `${token}\n`);
 }
 
 function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
@@ -66,6 +66,15 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
   if (what === 'reset' && req.method === 'POST') {
     emulator.state.reset();
     return reply(200, { status: 'reset' });
+  }
+  if (what.startsWith('imds/') && req.method === 'GET') {
+    // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
+    const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
+    imdsControl(emulator, what.slice('imds/'.length), account).then(
+      (r) => reply(r.status, r.body),
+      () => reply(500, { error: 'the metadata service could not be started' }),
+    );
+    return;
   }
   reply(404, { error: `unknown control request ${req.method} ${req.rawPath.slice(0, 100)}` });
 }

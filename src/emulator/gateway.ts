@@ -30,21 +30,30 @@ import { iamOperations } from './iam/operations.js';
 import { QueryService } from './protocol/query-service.js';
 import { s3BodyLimit } from './s3/routing.js';
 import { s3Service } from './s3/service.js';
+import { recordCall, withCallNotes, workloadServices } from './service-modules.js';
 import { stsOperations } from './sts/operations.js';
 import type { Emulator, IncomingRequest, OutgoingResponse, RequestContext, ServiceModule } from './types.js';
 
-/** Service name (the SigV4 scope's) → module. A Map: a scope naming `__proto__` finds nothing. */
+/**
+ * Service (the SigV4 signing name) → module; every call is recorded in CloudTrail's event
+ * history (recordCall). A Map: a scope naming `__proto__` finds nothing.
+ */
 const services = new Map<string, ServiceModule>([
-  ['iam', new QueryService('iam', iamOperations)],
-  ['sts', new QueryService('sts', stsOperations)],
+  ['iam', new QueryService('iam', withCallNotes('iam', iamOperations))],
+  ['sts', new QueryService('sts', withCallNotes('sts', stsOperations))],
   ['s3', s3Service],
+  ...Object.entries(workloadServices),
 ]);
 
 /** Header a lab may set to stand in for the client's address (to teach aws:SourceIp from one machine). */
 export const SOURCE_IP_HEADER = 'x-iam-labs-source-ip';
 
-/** Bodies read before the caller is known, or for calls whose signature covers the body (IAM, STS). */
-export const UNAUTHENTICATED_BODY_LIMIT = 64 * 1024;
+/**
+ * Bodies read before the caller is known (an unsigned STS call carries its credential, a SAML
+ * assertion of up to 100,000 characters, in the body), or for calls whose signature covers the
+ * body (IAM, STS).
+ */
+export const UNAUTHENTICATED_BODY_LIMIT = 256 * 1024;
 export const QUERY_BODY_LIMIT = 1024 * 1024;
 /** An anonymous S3 upload (to a bucket whose policy allows it) stays small. */
 export const ANONYMOUS_S3_BODY_LIMIT = 1024 * 1024;
@@ -106,7 +115,7 @@ export function admit(emulator: Emulator, req: RequestHead, requestId: string = 
     }
     if (!services.has(service)) {
       throw new UnknownService(
-        `The service '${service.slice(0, 64)}' is not emulated here: iam-labs' embedded emulator serves IAM, STS and S3. Use --backend localstack for other services.`,
+        `The service '${service.slice(0, 64)}' is not emulated here: iam-labs' embedded emulator serves IAM, STS, S3, EC2, Lambda, ECR, CloudTrail and IAM Access Analyzer. Use --backend localstack for other services.`,
       );
     }
     if (!auth) {
@@ -158,14 +167,18 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest, ad
   try {
     if (admission.error) throw admission.error;
     if (req.body.length > admission.bodyLimit) throw bodyTooLarge(admission, req.body.length);
-    const { auth, service } = admission;
+    const { auth } = admission;
+    let service = admission.service;
     let principal = admission.principal;
     if (auth && !principal) principal = authenticate(emulator, req, auth);
     else if (auth && service !== 's3') checkDeclaredPayload(req);
     if (!auth && service !== 's3') {
-      // An unsigned form: its Version says which Query service it meant (for the error's namespace).
-      if (new URLSearchParams(req.body.toString('utf8')).get('Version') === '2011-06-15') module = services.get('sts')!;
-      throw new MissingAuthenticationToken('Request is missing Authentication Token');
+      // An unsigned form: its Version says which Query service it meant.
+      if (service === 'iam' && new URLSearchParams(req.body.toString('utf8')).get('Version') === '2011-06-15') {
+        service = 'sts';
+        module = services.get('sts')!;
+      }
+      if (!isUnsignedStsCall(service, req)) throw new MissingAuthenticationToken('Request is missing Authentication Token');
     }
 
     const ctx: RequestContext = {
@@ -188,11 +201,20 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest, ad
       // Authentication recorded key or role last use; keep it durable (batched).
       emulator.state.touch(principal.accountId, { service, operation: 'LastUsed' });
     }
-    return await module.handle(ctx);
+    return await recordCall(ctx, () => module.handle(ctx));
   } catch (e) {
     const err = e instanceof AwsError ? e : internalError(e);
     return module.serializeError(err, { requestId, request: req });
   }
+}
+
+/** STS calls AWS takes unsigned: the web identity token or SAML assertion is the credential. */
+const UNSIGNED_STS_ACTIONS = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
+
+function isUnsignedStsCall(service: string, req: IncomingRequest): boolean {
+  if (service !== 'sts') return false;
+  const action = new URLSearchParams(req.body.toString('utf8')).get('Action') ?? new URLSearchParams(req.rawQuery).get('Action');
+  return UNSIGNED_STS_ACTIONS.has(action ?? '');
 }
 
 /**

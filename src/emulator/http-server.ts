@@ -50,7 +50,9 @@ export function createHttpServer(emulator: Emulator): http.Server {
 }
 
 function headOf(req: http.IncomingMessage): RequestHead {
-  const url = req.url ?? '/';
+  // A client sent through an HTTP proxy names the whole URL ("absolute-form"): keep the path, as
+  // S3 Control's account-id host names (000000000000.127.0.0.1) only reach us that way.
+  const url = (req.url ?? '/').replace(/^https?:\/\/[^/?]*/i, '') || '/';
   const q = url.indexOf('?');
   return {
     method: req.method ?? 'GET',

@@ -1,15 +1,16 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
 import { preloadPolicyEngine } from '../policy/index.js';
 import { DecisionLog } from './authz/decision-log.js';
-import { newControlToken, writeControlToken } from './control-api.js';
+import { newControlToken } from './control-api.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
+import { stopWorkloadServices } from './service-modules.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
 import type { Emulator, EmulatorConfig } from './types.js';
 
 export type { Emulator, EmulatorConfig } from './types.js';
 export { handleRequest } from './gateway.js';
 export { PortInUseError } from './http-server.js';
-export { CONTROL_TOKEN_HEADER } from './control-api.js';
+export { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER } from './control-api.js';
 export { CorruptStateError } from './state/persistence.js';
 export { DEFAULT_ACCOUNT } from './state/emulator-state.js';
 
@@ -23,7 +24,6 @@ export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
     logDenial: config.logDenial,
     rootSecret: config.rootSecret,
     controlToken: config.controlToken,
-    controlTokenFile: config.controlTokenFile,
     bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   };
   const state = new EmulatorState(full.defaultAccountId, full.stateFile, full.stateDir);
@@ -41,8 +41,6 @@ export async function startEmulator(
   const emulator = createEmulator(opts);
   const server = createHttpServer(emulator);
   const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4566);
-  // Before the ready line: whoever waits for it can read the token at once.
-  if (emulator.config.controlTokenFile) writeControlToken(emulator.config.controlTokenFile, emulator.controlToken);
   // Ready first; then warm the policy engine so the first enforced request does not pay for it.
   if (emulator.config.enforce) setImmediate(preloadPolicyEngine).unref();
   const close = running.close;
@@ -51,6 +49,7 @@ export async function startEmulator(
     emulator,
     close: async () => {
       await close();
+      await stopWorkloadServices(emulator);
       emulator.state.flushTouched();
     },
   };

@@ -23,12 +23,8 @@ export interface EmulatorConfig {
    * this returns for that account.
    */
   rootSecret?: (accountId: string) => string | undefined;
-  /**
-   * The control API's token (see control-api.ts); a new random one when not given. Written to
-   * `controlTokenFile` (mode 0600) when the server starts, for a runner in another process.
-   */
+  /** The control API's token (see control-api.ts); a new random one when not given. */
   controlToken?: string;
-  controlTokenFile?: string;
   /** A request body that stops arriving for this long is abandoned (default 20 s). */
   bodyIdleTimeoutMs?: number;
 }
@@ -74,6 +70,11 @@ export interface AuthorizationSpec {
   resourcePolicy?: string;
   /** request-specific context keys (s3:prefix, sts:ExternalId, …) */
   context?: Record<string, string | string[]>;
+  /**
+   * What AWS names in the AccessDenied message of an action without a resource type (authorized
+   * on "*"): ListUsers names `arn:aws:iam::ACCOUNT:user/`.
+   */
+  deniedResource?: string;
 }
 
 export interface RequestContext {
@@ -90,8 +91,8 @@ export interface RequestContext {
   request: IncomingRequest;
   /** Throws AccessDenied (in the caller's protocol) unless the principal may do this. */
   authorize(spec: AuthorizationSpec): Promise<void>;
-  /** what this request may still spend on matching policy patterns (policy/wildcard.ts) */
-  budget: MatchBudget;
+  /** what this request may still spend on matching policy patterns (policy/wildcard.ts); the gateway always sets it */
+  budget?: MatchBudget;
 }
 
 /** A service module: turns an authenticated request into a response in its own protocol. */

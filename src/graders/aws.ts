@@ -118,39 +118,6 @@ export function decodePolicyDocument(doc: string | undefined): string {
   }
 }
 
-export function parsePolicy(doc: string): PolicyDocument | undefined {
-  try {
-    const parsed = JSON.parse(doc) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as PolicyDocument) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export interface PolicyStatement {
-  Sid?: string;
-  Effect?: string;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Principal?: unknown;
-  NotPrincipal?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-export interface PolicyDocument {
-  Version?: string;
-  Statement?: PolicyStatement | PolicyStatement[];
-}
-
-export function statementsOf(doc: PolicyDocument | undefined): PolicyStatement[] {
-  if (!doc || !doc.Statement) return [];
-  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-}
-
-export const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-
 export function errorName(e: unknown): string {
   const err = e as { name?: string; Code?: string; code?: string };
   return err?.name ?? err?.Code ?? err?.code ?? '';

@@ -73,18 +73,3 @@ async function typoHints(policies: GatheredPolicy[], already?: string): Promise<
   }
   return out;
 }
-
-/** A step passes when no condition failed (unverifiable ones are reported, not counted). */
-export function stepPassed(conditions: Condition[]): boolean {
-  return conditions.length > 0 && conditions.every((c) => c.status !== 'failed');
-}
-
-/** All the text a learner sees for a failed check: what the mistake tests match against. */
-export function feedbackText(conditions: Condition[]): string {
-  return conditions
-    .filter((c) => c.status !== 'passed')
-    .map((c) => [`✗ ${c.name}`, `  expected: ${c.expected}`, `  found: ${c.found}`, c.why ? `  why: ${c.why}` : '', c.hint ? `  hint: ${c.hint}` : '']
-      .filter(Boolean)
-      .join('\n'))
-    .join('\n');
-}

@@ -3,9 +3,9 @@
  * when it should not be) and the statement or element that decided, naming policy, statement
  * (index and Sid) and element. Also renders a policy as readable JSON with a statement marked.
  */
+import { conditionText, describeResource, resourceMissClause } from '../policy/explain.js';
+import { asList, parsePolicy, statementCoversAction, statementCoversResource, statementsOf, type PolicyStatement } from '../policy/statements.js';
 import type { Decision, EvaluationResult, StatementRef } from '../policy/types.js';
-import { asList, parsePolicy, statementsOf, type PolicyStatement } from './aws.js';
-import { describeResource, resourceMissDetail, statementCoversAction, statementCoversResource } from './match.js';
 import type { GatheredPolicy, ProbeOutcome } from './probes.js';
 
 export type Expectation = 'allow' | 'deny' | 'explicit-deny';
@@ -52,11 +52,11 @@ function allStatements(policies: GatheredPolicy[]): FoundStatement[] {
 
 function describeCondition(cond: PolicyStatement['Condition'], context: Record<string, string | string[]>): string {
   const parts: string[] = [];
-  for (const [op, keys] of Object.entries(cond ?? {})) {
+  for (const [operator, keys] of Object.entries(cond ?? {})) {
     for (const [key, val] of Object.entries(keys ?? {})) {
-      const tried = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-      const triedText = tried === undefined ? `${key} was not present in the request` : `the request had ${key}=${asList(tried).join(',')}`;
-      parts.push(`${op} ${key} ${asList(val).join(', ')} (${triedText})`);
+      const had = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+      // read from the document, not evaluated: which of several conditions failed is not known here
+      parts.push(conditionText({ operator, key, wanted: asList(val), had, failed: false }));
     }
   }
   return parts.join('; ');
@@ -75,7 +75,7 @@ export function nearMissSentences(outcome: ProbeOutcome): string[] {
     const label = `${s.policy.name}, ${statementLabel(s.index, s.st.Sid)}`;
     if (!statementCoversResource(s.st, resource)) {
       const listed = asList(s.st.Resource ?? s.st.NotResource);
-      out.push(`${action} acts on ${describeResource(resource)}; ${only} (${label}) ${resourceMissDetail(listed, resource)}`);
+      out.push(`${action} acts on ${describeResource(resource)}; ${only} (${label}) ${resourceMissClause(listed, resource)}`);
     } else if (s.st.Condition) {
       out.push(`${only} (${label}) has a Condition that did not hold: ${describeCondition(s.st.Condition, context)}`);
     } else if (s.st.Principal !== undefined || s.st.NotPrincipal !== undefined) {

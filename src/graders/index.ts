@@ -11,7 +11,3 @@ export const labGraders: Record<string, LabGrader> = {
   [lab03.id]: lab03,
   [lab04.id]: lab04,
 };
-
-export { createLabContext, EMBEDDED_CAPABILITIES } from './context.js';
-export { feedbackText, stepPassed } from './conditions.js';
-export { Probes } from './probes.js';

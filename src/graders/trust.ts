@@ -2,8 +2,7 @@
  * Reading trust policies for state-aware hints: which principals a role's trust policy lets
  * assume it ("the trust policy lets lambda.amazonaws.com assume EC2AccessRole, not EC2").
  */
-import { asList, parsePolicy, statementsOf } from './aws.js';
-import { statementCoversAction } from './match.js';
+import { asList, parsePolicy, statementCoversAction, statementsOf } from '../policy/statements.js';
 import { MissingPrincipal, type Probes } from './probes.js';
 
 export interface TrustedPrincipals {

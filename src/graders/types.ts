@@ -3,34 +3,10 @@
  * (the reference solution the chapter teaches). Graders reach AWS only through the SDK clients
  * in LabContext and the policy-evaluation interface, so a verdict is the same on every backend.
  */
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { STSClient } from '@aws-sdk/client-sts';
+import type { Capabilities, Credentials, LabClients } from '../core/aws-types.js';
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export interface LabClients {
-  iam: IAMClient;
-  sts: STSClient;
-  s3: S3Client;
-}
-
-/** What a backend can show; conditions that need a missing capability are "not verifiable". */
-export interface Capabilities {
-  enforcesIam: boolean;
-  recordsAccessKeyLastUsed: boolean;
-  recordsRoleLastUsed: boolean;
-  bucketPolicies: boolean;
-  /**
-   * Whether GetLoginProfile reports PasswordResetRequired as set (moto ignores the flag).
-   * Absent means yes.
-   */
-  recordsPasswordResetRequired?: boolean;
-}
+// The AWS types are core's (every layer uses them); graders keep naming them from here.
+export type { Capabilities, Credentials, LabClients };
 
 export interface LabContext {
   /** clients signed as the account root, pointed at the lab's backend and nothing else */

@@ -7,9 +7,9 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { accountOfArn, roleArnOfSession } from '../policy/index.js';
 import type { Decision } from '../policy/types.js';
-import { accountInfo, findUser, parsePolicy, statementsOf } from './aws.js';
+import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
+import { accountInfo, findUser } from './aws.js';
 import { explainOutcome, probeSubject, renderPolicyMarked, statementLabel } from './explain.js';
-import { statementCoversAction, statementCoversResource } from './match.js';
 import { Probes, type PrincipalRef, type ProbeOutcome } from './probes.js';
 import type { LabContext } from './types.js';
 

@@ -21,6 +21,7 @@ import type {
 } from './types.js';
 import { preparePolicy, type PreparedPolicy } from './prepare.js';
 import { validatePolicyDocument } from './validate.js';
+import { aliasWebIdentityClaimKeys } from './web-identity-keys.js';
 
 type Kind = StatementRef['kind'];
 type DeniedBy = 'identity' | 'boundary' | 'session' | 'resource';
@@ -51,7 +52,8 @@ async function simulate(
   const isAnonymous = req.principal.type === 'anonymous';
   const service = req.action.split(':')[0].toLowerCase();
   const prep = (input: PolicyInput, kind: Kind) => prepared(input, kind, service, maps);
-  const session = req.sessionPolicy && req.principal.type === 'assumed-role' ? req.sessionPolicy : undefined;
+  // Session policies narrow role sessions and federated users (GetFederationToken).
+  const session = req.sessionPolicy && (req.principal.type === 'assumed-role' || req.principal.type === 'federated') ? req.sessionPolicy : undefined;
   const simulation: Simulation = {
     request: {
       principal: principalFor(req),
@@ -199,6 +201,8 @@ function memoKey(req: EvaluationRequest): string | undefined {
 const copyResult = (r: EvaluationResult): EvaluationResult => ({ ...r, deciding: [...r.deciding], nearMisses: [...r.nearMisses] });
 
 export async function evaluate(input: EvaluationRequest): Promise<EvaluationResult> {
+  const aliased = await aliasWebIdentityClaimKeys(input);
+  if (aliased) return aliased.restore(await evaluate(aliased.request));
   const budget = input.budget ?? new MatchBudget();
   await budget.yieldIfBusy();
   // A request that has spent its budget is denied at once for the rest of its evaluations.
@@ -333,7 +337,7 @@ function implicitCulprit(req: EvaluationRequest, a: RequestAnalysis | undefined,
     if (a.sessionAnalysis && a.sessionAnalysis.result !== 'Allowed') return 'session';
   }
   // A role's trust policy must name the caller (or its account) whatever the identity policies say.
-  if (req.action.toLowerCase() === 'sts:assumerole' && req.resourcePolicy && !resourceAllows) return 'resource';
+  if (req.action.toLowerCase().startsWith('sts:assumerole') && req.resourcePolicy && !resourceAllows) return 'resource';
   // Cross-account: the caller's side allowed, the resource's side did not.
   if (crossAccount && identityAllows && !resourceAllows) return 'resource';
   if (req.principal.type === 'anonymous') return 'resource';

@@ -1,6 +1,9 @@
 /**
- * Turns iam-simulate's statement explains into learner language: which statement decided, which
- * statements came close and which element failed, and AWS's AccessDenied message.
+ * Policy decisions in learner language, the one place near misses are put into words: which
+ * statement decided, which statements came close and which element failed (from iam-simulate's
+ * explains, for the engine's results), and AWS's AccessDenied message. The S3 bucket/object
+ * confusion and condition misses are worded by one function each, which the graders'
+ * explanations use too, so the emulator, `check` and `why` say the same thing.
  */
 import type { StatementExplain, ConditionExplain, ResourceExplain } from '@cloud-copilot/iam-simulate';
 import type { NearMiss, StatementRef } from './types.js';
@@ -17,32 +20,49 @@ export function describeStatement(s: StatementRef): string {
   return `${which} of ${where}${s.source ? ` (${s.source})` : ''}`;
 }
 
-/** The S3 bucket/object confusion is the most common mistake in IAM: name it precisely. */
-function resourceDetail(policyResources: string[], requested: string, action: string): string {
-  const listed = policyResources.join(', ');
-  const isS3 = requested.startsWith('arn:aws:s3:::');
-  if (isS3) {
-    const requestIsBucket = !requested.slice('arn:aws:s3:::'.length).includes('/');
-    if (requestIsBucket && policyResources.some((r) => r.startsWith(`${requested}/`))) {
-      return `Resource lists ${listed}, which names the objects in the bucket, not the bucket ${requested} itself (${action} acts on the bucket)`;
-    }
-    if (!requestIsBucket) {
-      const bucket = requested.slice(0, requested.indexOf('/'));
-      if (policyResources.includes(bucket)) {
-        return `Resource lists ${listed}, which names the bucket ${bucket}, not the objects in it (${action} acts on objects: ${bucket}/*)`;
-      }
-    }
+/** "the bucket arn:aws:s3:::b" / "the object arn:aws:s3:::b/k" / the ARN itself. */
+export function describeResource(resource: string): string {
+  const m = /^arn:[\w-]+:s3:::([^/]+)(\/.*)?$/.exec(resource);
+  if (!m) return resource;
+  return m[2] ? `the object ${resource}` : `the bucket ${resource}`;
+}
+
+/**
+ * Why a Resource list misses the requested resource: "lists X, which …". The S3 bucket/object
+ * confusion, the most common mistake in IAM, is named precisely: a bucket asked for while the
+ * list names that bucket's objects, or an object asked for while the list names its bucket.
+ */
+export function resourceMissClause(listed: string[], requested: string): string {
+  const shown = listed.join(', ');
+  const s3 = /^(arn:[\w-]+:s3:::[^/]+)(\/.*)?$/.exec(requested);
+  if (s3) {
+    const bucket = s3[1];
+    if (!s3[2] && listed.some((r) => r.startsWith(`${bucket}/`))) return `lists ${shown}, which names objects, not the bucket`;
+    if (s3[2] && listed.includes(bucket)) return `lists ${shown}, which names the bucket itself, not the objects in it (add /*)`;
   }
-  return `Resource lists ${listed}, which does not match ${requested}`;
+  return `lists ${shown}, which does not match ${requested}`;
+}
+
+/**
+ * A condition in words: "Condition IpAddress on aws:SourceIp wants 203.0.113.0/24, but the
+ * request had 198.51.100.7". `failed: false` where it is not known to have failed (the graders
+ * read documents, not evaluations): then it only says what the request had.
+ */
+export function conditionText(c: { operator: string; key: string; wanted: string[]; had?: string | string[]; failed: boolean }): string {
+  const wantText = c.wanted.length === 1 ? c.wanted[0] : `one of [${c.wanted.join(', ')}]`;
+  const had = c.had === undefined ? 'the request has no value for it (the key is absent)' : `the request had ${asArray(c.had).join(', ')}`;
+  return `Condition ${c.operator} on ${c.key} wants ${wantText}${c.failed ? ', but' : ';'} ${had}`;
 }
 
 function conditionDetail(c: ConditionExplain): string {
-  const wanted = asArray(c.values).map((v) => v.value);
-  const wantText = wanted.length === 1 ? wanted[0] : `one of [${wanted.join(', ')}]`;
-  const had = c.failedBecauseMissing || c.resolvedConditionKeyValue === undefined
-    ? 'the request has no value for it (the key is absent)'
-    : `the request had ${c.resolvedConditionKeyValue}`;
-  return `Condition ${c.operator} on ${c.conditionKeyValue} wants ${wantText}, but ${had}`;
+  const missing = c.failedBecauseMissing || c.resolvedConditionKeyValue === undefined;
+  return conditionText({
+    operator: c.operator,
+    key: c.conditionKeyValue,
+    wanted: asArray(c.values).map((v) => v.value),
+    had: missing ? undefined : String(c.resolvedConditionKeyValue),
+    failed: true,
+  });
 }
 
 /** Levenshtein distance ≤ 2, to spot typos like s3:GetObjects. */
@@ -98,7 +118,7 @@ export function nearMissOf(
       return { ...ref, element: 'NotResource', detail: `NotResource excludes ${request.resource}` };
     }
     const listed = asArray<ResourceExplain>(e.resources).map((r) => r.resource);
-    return { ...ref, element: 'Resource', detail: resourceDetail(listed, request.resource, request.action) };
+    return { ...ref, element: 'Resource', detail: `Resource ${resourceMissClause(listed, request.resource)}` };
   }
   if (!e.conditionMatch) {
     const failed = (e.conditions ?? []).filter((c) => !c.matches);

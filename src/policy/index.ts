@@ -9,7 +9,7 @@ const loadEngine = () => (loading ??= import('./engine.js'));
 
 export const policyEngine: PolicyEngine = {
   evaluate: async (req) => (await loadEngine()).engine.evaluate(req),
-  validate: (document, kind) => validatePolicyDocument(document, kind),
+  validate: (document, kind, opts) => validatePolicyDocument(document, kind, opts),
 };
 
 /** Start loading the engine in the background (e.g. right after a server is listening). */
@@ -18,6 +18,7 @@ export function preloadPolicyEngine(): void {
 }
 export { buildContext, roleArnOfSession, accountOfArn } from './context.js';
 export { accessDeniedMessage, describeStatement } from './explain.js';
-export { validatePolicyDocument, parsePolicyText, SYNTAX_ERRORS } from './validate.js';
+export { validatePolicyDocument, parsePolicyText, SYNTAX_ERRORS, resourceProblem } from './validate.js';
+export { isKnownServicePrincipal } from './service-principals.js';
 export { wildcardMatch, MatchBudget, MatchBudgetExceeded } from './wildcard.js';
 export type * from './types.js';

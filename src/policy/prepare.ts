@@ -7,8 +7,8 @@
  */
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, type ValidatedPolicy } from '@cloud-copilot/iam-policy';
 import type { PolicyInput, StatementRef } from './types.js';
-import { parsePolicyText } from './validate.js';
-import { wildcardMatch } from './wildcard.js';
+import { failClosedConditions, parsePolicyText } from './validate.js';
+import { actionMatches, statementList } from './statements.js';
 
 type Kind = StatementRef['kind'];
 
@@ -24,6 +24,7 @@ const MAX_TEXTS = 2000;
 /** document text → (kind|name|service → prepared). Keyed by the text object itself: V8 caches its hash. */
 const cache = new Map<string, Map<string, PreparedPolicy>>();
 
+
 /** Could this Action entry match an action of `service`? ("*", "s3:*", "s*:Get*", …) */
 function concernsService(entry: unknown, service: string): boolean {
   if (typeof entry !== 'string') return true;
@@ -31,12 +32,11 @@ function concernsService(entry: unknown, service: string): boolean {
   const colon = entry.indexOf(':');
   if (colon < 0) return true;
   const svc = entry.slice(0, colon);
-  return svc.includes('*') || svc.includes('?') ? wildcardMatch(svc, service, { ignoreCase: true }) : svc.toLowerCase() === service;
+  return svc.includes('*') || svc.includes('?') ? actionMatches(svc, service) : svc.toLowerCase() === service;
 }
 
 function filterForService(doc: Record<string, unknown>, service: string): { doc: Record<string, unknown>; indexMap: number[] } {
-  const raw = doc.Statement;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const list = statementList(doc);
   const kept: unknown[] = [];
   const indexMap: number[] = [];
   list.forEach((s, i) => {
@@ -76,7 +76,8 @@ export function preparePolicy(input: PolicyInput, kind: Kind, service: string): 
       Version: '2012-10-17',
       Statement: [NEVER],
     };
-    const { doc, indexMap } = filterForService(parsed, service);
+    // An unknown condition operator must never be skipped silently (a Deny would fail open).
+    const { doc, indexMap } = filterForService(failClosedConditions(parsed), service);
     const fn = kind === 'resource' ? validateResourcePolicy : validateIdentityPolicy;
     hit = { policy: createValidatedPolicy(doc, fn, { name: input.name }), indexMap };
     byText.set(sub, hit);

@@ -107,8 +107,13 @@ export interface PolicyProblem {
   path?: string;
 }
 
+export interface ValidateOptions {
+  /** Managed policies (CreatePolicy, CreatePolicyVersion) must be Version 2012-10-17. */
+  managed?: boolean;
+}
+
 export interface PolicyEngine {
   evaluate(req: EvaluationRequest): Promise<EvaluationResult>;
-  /** Grammar problems AWS rejects with MalformedPolicyDocument (empty list = valid). */
-  validate(document: string, kind: PolicyKind): PolicyProblem[];
+  /** Grammar problems AWS rejects with MalformedPolicyDocument (empty list = valid), AWS's first one first. */
+  validate(document: string, kind: PolicyKind, opts?: ValidateOptions): PolicyProblem[];
 }

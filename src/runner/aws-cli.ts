@@ -6,8 +6,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Session } from './session.js';
-import type { StatePaths } from './paths.js';
-import type { Env } from './paths.js';
+import type { StatePaths } from '../core/paths.js';
+import type { Env } from '../core/paths.js';
 
 export interface AwsCliInfo {
   path: string;

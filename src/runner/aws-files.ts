@@ -4,9 +4,9 @@
  * the learner adds with `aws configure --profile …`. The learner's ~/.aws is never touched.
  */
 import fs from 'node:fs';
-import type { Credentials } from '../graders/types.js';
-import { writeFileAtomic } from '../emulator/state/persistence.js';
-import type { StatePaths } from './paths.js';
+import type { Credentials } from '../core/aws-types.js';
+import { writeFileAtomic } from '../core/json-file.js';
+import type { StatePaths } from '../core/paths.js';
 
 type Ini = Map<string, Map<string, string>>;
 

@@ -20,6 +20,8 @@ export function buildProgram(): Command {
     .option('--account <id>', 'default 12-digit account id', '000000000000')
     .addOption(new Option('--no-enforce', 'do not enforce IAM policies (LocalStack-like)'))
     .option('--quiet', 'do not log denials')
+    // what `start --detach` asks for: the grading service next to the emulator (not for learners)
+    .addOption(new Option('--grading-socket <path>', 'also serve the grading service on this Unix socket').hideHelp())
     .action(async (opts) => (await import('./commands/emulator.js')).emulatorCommand(opts));
 
   program

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LabGrader } from '../graders/types.js';
-import type { Course, Lab } from './course.js';
-import { CourseFormatError } from './errors.js';
-import type { Env } from './paths.js';
+import type { Course, Lab } from '../core/course.js';
+import { CourseFormatError } from '../core/errors.js';
+import type { Env } from '../core/paths.js';
 
 export type GraderRegistry = Record<string, LabGrader>;
 

@@ -4,8 +4,8 @@
  * backend answered with an error) or BackendUnavailableError (it did not answer at all).
  */
 import type { Condition, LabContext, LabGrader, StepGrader } from '../graders/types.js';
-import type { Lab } from './course.js';
-import { BackendUnavailableError } from './errors.js';
+import type { Lab } from '../core/course.js';
+import { BackendUnavailableError } from '../core/errors.js';
 
 export interface ConditionResult {
   name: string;
@@ -31,6 +31,10 @@ export interface LabResult {
   passed: boolean;
   backend?: string;
   steps: StepResult[];
+  /** who ran the graders: the backend's grading service, or the process that printed this */
+  gradedBy?: 'grading-host' | 'this-process';
+  /** the backend has a grading service but this process graded: why */
+  gradedHereBecause?: string;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
@@ -40,6 +44,11 @@ export function isUnreachable(e: unknown): boolean {
   if (err?.code && UNREACHABLE.has(err.code)) return true;
   if (err?.name === 'TimeoutError' && !err.$metadata?.httpStatusCode) return true;
   return !!err?.cause && isUnreachable(err.cause);
+}
+
+/** A step passes when it has conditions and none failed (unverifiable ones are reported, not counted). */
+export function stepPassed(conditions: Array<Pick<Condition, 'status'>>): boolean {
+  return conditions.length > 0 && conditions.every((c) => c.status !== 'failed');
 }
 
 export async function checkStep(step: StepGrader, title: string, ctx: LabContext): Promise<StepResult> {
@@ -66,7 +75,7 @@ export async function checkStep(step: StepGrader, title: string, ctx: LabContext
     ];
   }
   const conditions = conds.map((c) => ({ ...c, passed: c.status === 'passed' }));
-  return { id: step.id, title, passed: conditions.length > 0 && conditions.every((c) => c.status !== 'failed'), conditions };
+  return { id: step.id, title, passed: stepPassed(conditions), conditions };
 }
 
 export interface CheckOptions {

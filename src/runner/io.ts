@@ -3,8 +3,8 @@
  * terminal and whether color is allowed (--plain and NO_COLOR turn it off). Tests pass their own.
  */
 import pc from 'picocolors';
-import type { Env } from './paths.js';
-import { stateHome } from './paths.js';
+import type { Env } from '../core/paths.js';
+import { stateHome } from '../core/paths.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 

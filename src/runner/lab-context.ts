@@ -1,10 +1,12 @@
 /**
- * The LabContext graders receive: root clients for the session's backend (and nothing else),
- * clients for other credentials on the same backend, facts and the lab's AWS profiles.
+ * The one way a LabContext is made (check, start, solve, why, dev check, the grading host and the
+ * tests): root clients for the backend (and nothing else), clients for other credentials on the
+ * same backend, facts and the lab's AWS profiles.
  */
-import { makeClients } from '../backends/clients.js';
 import type { BackendInfo } from '../backends/types.js';
-import type { Credentials, LabClients, LabContext } from '../graders/types.js';
+import { destroyClients, makeClients } from '../core/sdk-clients.js';
+import type { Credentials, LabClients } from '../core/aws-types.js';
+import type { LabContext } from '../graders/types.js';
 
 export interface ProfileStore {
   get(name: string): Credentials | undefined;
@@ -37,7 +39,13 @@ export class MemoryProfiles implements ProfileStore {
   remove(name: string) {
     this.map.delete(name);
   }
+  entries(): Array<[string, Credentials]> {
+    return [...this.map];
+  }
 }
+
+/** Where a context points: a backend's endpoint, root credentials, account and capabilities. */
+export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities'>;
 
 export interface CreatedContext {
   ctx: LabContext;
@@ -50,7 +58,12 @@ export interface CreatedContext {
  * `rootClients`: clients for the root credentials to reuse (a long-lived grading host keeps
  * them warm across checks); they are not destroyed with the context.
  */
-export function createLabContext(info: BackendInfo, facts: FactMap, profiles: ProfileStore, rootClients?: LabClients): CreatedContext {
+export function createLabContext(
+  info: ContextTarget,
+  facts: FactMap = new FactMap(),
+  profiles: ProfileStore = new MemoryProfiles(),
+  rootClients?: LabClients,
+): CreatedContext {
   const made: LabClients[] = [];
   const build = (creds: Credentials) => {
     const c = makeClients(info.endpoint, creds, info.region);
@@ -71,11 +84,7 @@ export function createLabContext(info: BackendInfo, facts: FactMap, profiles: Pr
     ctx,
     facts,
     destroy: () => {
-      for (const c of made) {
-        c.iam.destroy();
-        c.sts.destroy();
-        c.s3.destroy();
-      }
+      for (const c of made) destroyClients(c);
     },
   };
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { LabGrader } from '../graders/types.js';
-import type { Course, Lab } from './course.js';
+import type { Course, Lab } from '../core/course.js';
 import type { LabResult } from './grading.js';
 import type { CommandIO } from './io.js';
 import { conditionLines, hintText, renderMarkdown, stepLine, SYM } from './output.js';

@@ -1,7 +1,7 @@
 /** CLI entry: build the program, run it, and turn every failure into one clear line and an exit code. */
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -19,10 +19,6 @@ export function reportError(e: unknown): number {
     process.stderr.write(`iam-labs: ${e.message}\n`);
     if (e.hint) process.stderr.write(`${e.hint}\n`);
     return e.exitCode;
-  }
-  if (e instanceof Error && e.name === 'CorruptStateError') {
-    process.stderr.write(`iam-labs: ${e.message}\n`);
-    return 2;
   }
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
   process.stderr.write(

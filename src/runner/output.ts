@@ -2,14 +2,19 @@
  * All terminal rendering of results: checklists, failed conditions, the chapter (Markdown via
  * marked + marked-terminal). Every state has a symbol and a word, never color alone.
  */
-import type { Course, Lab, Step } from './course.js';
-import type { ConditionResult, LabResult, StepResult } from './grading.js';
+import pc from 'picocolors';
+import type { Course, Lab, Step } from '../core/course.js';
+import type { Condition } from '../graders/types.js';
+import type { LabResult, StepResult } from './grading.js';
 import type { CommandIO } from './io.js';
 import type { ProgressData } from './progress.js';
 
 export const SYM = { pass: '✔', fail: '✘', unknown: '?', todo: '○', current: '▶' };
 
-export function conditionLines(io: CommandIO, c: ConditionResult, indent = '    '): string[] {
+/** What rendering a condition needs (a grader's Condition or a graded ConditionResult). */
+type ShownCondition = Pick<Condition, 'name' | 'status' | 'expected' | 'found' | 'why' | 'hint'>;
+
+export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, indent = '    '): string[] {
   const { c: col } = io;
   if (c.status === 'passed') return [`${indent}${col.green(SYM.pass)} ${c.name}`];
   const head =
@@ -53,11 +58,17 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
   return lines.join('\n');
 }
 
-/** Plain text of a step's failure, used to match a mistake's expectFeedback. */
-export function feedbackText(r: StepResult): string {
-  return r.conditions
+const NO_COLOR = { c: pc.createColors(false) };
+
+/**
+ * The text a learner reads for a step's failed and unverifiable conditions (`check`'s own lines,
+ * without color): what `dev check` matches a mistake's expectFeedback against. Empty when every
+ * condition passes.
+ */
+export function feedbackText(conditions: ShownCondition[]): string {
+  return conditions
     .filter((c) => c.status !== 'passed')
-    .map((c) => [c.name, c.expected, c.found, c.why ?? '', c.hint ?? ''].join('\n'))
+    .flatMap((c) => conditionLines(NO_COLOR, c, ''))
     .join('\n');
 }
 

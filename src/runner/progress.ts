@@ -3,9 +3,8 @@
  * facts later steps need. Written atomically under a lock; a corrupt file is kept aside and
  * reported, never silently reset.
  */
-import fs from 'node:fs';
-import { keepAside, writeFileAtomic } from '../emulator/state/persistence.js';
-import { CorruptFileError } from './errors.js';
+import { CorruptFileError } from '../core/errors.js';
+import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
 import { withLock } from './lock.js';
 
 export const PROGRESS_FORMAT = 1;
@@ -30,18 +29,7 @@ export function emptyProgress(): ProgressData {
 }
 
 function valid(v: unknown): v is ProgressData {
-  const o = v as ProgressData;
-  return (
-    !!o &&
-    typeof o === 'object' &&
-    o.format === PROGRESS_FORMAT &&
-    !!o.steps &&
-    typeof o.steps === 'object' &&
-    !!o.facts &&
-    typeof o.facts === 'object' &&
-    !!o.labs &&
-    typeof o.labs === 'object'
-  );
+  return isRecord(v) && v.format === PROGRESS_FORMAT && isRecord(v.steps) && isRecord(v.facts) && isRecord(v.labs);
 }
 
 export class ProgressStore {
@@ -49,26 +37,14 @@ export class ProgressStore {
 
   /** Read progress; a missing file is empty progress; an unreadable one throws CorruptFileError. */
   read(): ProgressData {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyProgress();
-      throw e;
-    }
-    let reason = 'unexpected content or format version';
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (valid(parsed)) return parsed;
-    } catch (e) {
-      reason = `invalid JSON: ${(e as Error).message}`;
-    }
-    const keptAs = keepAside(this.file);
-    throw new CorruptFileError(
-      `your progress file ${this.file} could not be read (${reason}).`,
-      2,
-      `It was kept as ${keptAs}. Run the command again to start with empty progress, or restore that file.`,
+    const read = readJsonFile(this.file, valid, (u) =>
+      new CorruptFileError(
+        `your progress file ${u.file} could not be read (${u.reason}).`,
+        2,
+        `It was kept as ${u.keptAs}. Run the command again to start with empty progress, or restore that file.`,
+      ),
     );
+    return read ?? emptyProgress();
   }
 
   /** Read-modify-write under the lock, so concurrent runners never lose each other's updates. */
@@ -76,7 +52,7 @@ export class ProgressStore {
     return withLock(`${this.file}.lock`, () => {
       const p = this.read();
       fn(p);
-      writeFileAtomic(this.file, `${JSON.stringify(p, null, 2)}\n`);
+      writeJsonFile(this.file, p);
       return p;
     });
   }

@@ -4,18 +4,19 @@
  */
 import path from 'node:path';
 import { attachBackend } from '../backends/index.js';
-import type { GradeUserError } from '../backends/grading-protocol.js';
-import { isolateSdkEnvironment } from '../backends/sdk-env.js';
+import type { GradeUserError } from './grading-protocol.js';
+import { isolateSdkEnvironment } from '../core/sdk-env.js';
 import { processAlive } from '../backends/net.js';
 import type { BackendHandle } from '../backends/types.js';
-import type { LabClients, LabGrader } from '../graders/types.js';
+import type { LabClients } from '../core/aws-types.js';
+import type { LabGrader } from '../graders/types.js';
 import { LabAwsFiles } from './aws-files.js';
-import { loadCourse, resolveLab, type Course, type Lab } from './course.js';
-import { BackendUnavailableError, CourseFormatError, UnknownLabError, UsageError, UserError } from './errors.js';
+import { loadCourse, resolveLab, type Course, type Lab } from '../core/course.js';
+import { BackendUnavailableError, CourseFormatError, UnknownLabError, UsageError, UserError } from '../core/errors.js';
 import { checkLab, type LabResult } from './grading.js';
 import { graderFor, loadGraders, type GraderRegistry } from './graders-registry.js';
 import type { CommandIO } from './io.js';
-import { courseDir, statePaths, type Env, type StatePaths } from './paths.js';
+import { courseDir, statePaths, type Env, type StatePaths } from '../core/paths.js';
 import { ProgressStore } from './progress.js';
 import { requireSession, writeSession, type Session } from './session.js';
 
@@ -120,6 +121,7 @@ export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only
     made.destroy();
   }
   result.backend = o.session.backend;
+  result.gradedBy = 'this-process';
   await recordGrading(o, result, facts.changed, only);
   return result;
 }
@@ -129,7 +131,7 @@ export async function recordGrading(o: OpenSession, result: LabResult, changedFa
   await o.progress.recordCheck(result.steps, changedFacts);
   if (!only) {
     // In a workshop, every grading also lights up the instructor's dashboard (best effort).
-    const { reportToWorkshop } = await import('./commands/workshop-join.js');
+    const { reportToWorkshop } = await import('./workshop-link.js');
     await reportToWorkshop(
       o.paths.home,
       result.lab,
@@ -156,62 +158,74 @@ const USER_ERRORS: Record<string, new (message: string, exitCode?: number, hint?
 };
 
 /**
- * Grade on the grading socket of the session's detached emulator, which keeps the graders and
- * the AWS SDK loaded (this process then loads neither), and record the verdicts as gradeLab does.
- * Undefined when there is no such host: the caller grades in its own process.
+ * Grade the lab where its backend says: on the backend's grading service when it has one (the
+ * detached emulator keeps the graders and the AWS SDK loaded, so this process loads neither),
+ * else here. When the service cannot answer, this process grades instead and says why on
+ * stderr and in the result (`gradedHereBecause`): never silently.
  */
-export async function gradeLabOnHost(o: OpenSession, labArg: string | undefined, env: Env, only?: string): Promise<LabResult | undefined> {
-  if (o.session.backend !== 'embedded') return undefined;
-  const before = o.progress.read();
-  const { gradeOnHost } = await import('../backends/grading-client.js');
-  const answer = await gradeOnHost({
+export async function gradeSessionLab(o: OpenSession, labArg: string | undefined, io: CommandIO, only?: string): Promise<LabResult> {
+  const remote = o.handle.extras.remoteGrader;
+  let because: string | undefined;
+  if (remote) {
+    const before = o.progress.read();
+    const { gradeOnHost } = await import('./grading-client.js');
+    const answer = await gradeOnHost(remote.socket, {
+      ...hostRequestBase(o, io.env),
+      ...(labArg ? { labArg } : {}),
+      ...(only ? { only } : {}),
+      passedBefore: Object.entries(before.steps).filter(([, s]) => s.passedAt).map(([id]) => id),
+      facts: { ...before.facts },
+    });
+    if (answer.ok) {
+      const result: LabResult = { ...answer.result, backend: o.session.backend, gradedBy: 'grading-host' };
+      await recordGrading(o, result, answer.changedFacts, only);
+      return result;
+    }
+    if (answer.userError) rethrow(answer.userError);
+    because = `the emulator's grading service could not grade: ${answer.reason}`;
+    io.err.write(`${io.c.yellow('note:')} ${because}; grading in this process instead.\n`);
+  }
+  const { course, graders } = await openCourseWithGraders(io);
+  const lab = labFromArgOrSession(course, labArg, o.session);
+  const result = await gradeLab(o, lab, graderFor(lab, graders), only);
+  if (because) result.gradedHereBecause = because;
+  return result;
+}
+
+/**
+ * Seed a lab where its backend says: on its grading service when it has one, else here (with
+ * the reason on stderr when the service could not).
+ */
+export async function seedSessionLab(o: OpenSession, lab: Lab, io: CommandIO, graders: () => Promise<GraderRegistry>): Promise<void> {
+  const remote = o.handle.extras.remoteGrader;
+  if (remote) {
+    const { seedOnHost } = await import('./grading-client.js');
+    const answer = await seedOnHost(remote.socket, { ...hostRequestBase(o, io.env), lab: lab.id });
+    if (answer.ok) {
+      // the host wrote session.json with the lab; keep this process's copy in step
+      o.session.lab = lab.id;
+      return;
+    }
+    if (answer.userError) rethrow(answer.userError);
+    io.err.write(`${io.c.yellow('note:')} the emulator's grading service could not seed ${lab.id}: ${answer.reason}; seeding in this process instead.\n`);
+  }
+  const all = await graders();
+  await seedLab(o, lab, graderFor(lab, all), all);
+}
+
+/** What every request to a grading service says: whose lab, and which course and graders. */
+function hostRequestBase(o: OpenSession, env: Env) {
+  return {
     home: o.paths.home,
     courseDir: courseDir(env),
     ...(env.IAM_LABS_GRADERS ? { gradersModule: path.resolve(env.IAM_LABS_GRADERS) } : {}),
-    ...(labArg ? { labArg } : {}),
-    ...(only ? { only } : {}),
     session: o.session,
-    passedBefore: Object.entries(before.steps).filter(([, s]) => s.passedAt).map(([id]) => id),
-    facts: { ...before.facts },
-  });
-  if (!answer) return undefined;
-  if (!answer.ok) {
-    const u = answer.userError;
-    if (!u) return undefined; // the host could not grade (a bug there): grade here instead
-    rethrow(u);
-  }
-  answer.result.backend = o.session.backend;
-  await recordGrading(o, answer.result, answer.changedFacts, only);
-  return answer.result;
+  };
 }
 
 function rethrow(u: GradeUserError): never {
   const Err = USER_ERRORS[u.name] ?? UserError;
   throw new Err(u.message, u.exitCode, u.hint);
-}
-
-/**
- * seedLab on the session's detached emulator (which has the graders and the SDK loaded). False
- * when there is no such host: the caller seeds in its own process.
- */
-export async function seedLabOnHost(o: OpenSession, lab: Lab, env: Env): Promise<boolean> {
-  if (o.session.backend !== 'embedded') return false;
-  const { seedOnHost } = await import('../backends/grading-client.js');
-  const answer = await seedOnHost({
-    home: o.paths.home,
-    courseDir: courseDir(env),
-    ...(env.IAM_LABS_GRADERS ? { gradersModule: path.resolve(env.IAM_LABS_GRADERS) } : {}),
-    lab: lab.id,
-    session: o.session,
-  });
-  if (!answer) return false;
-  if (!answer.ok) {
-    if (!answer.userError) return false;
-    rethrow(answer.userError);
-  }
-  // the host wrote session.json with the lab; keep this process's copy in step
-  o.session.lab = lab.id;
-  return true;
 }
 
 export { graderFor };

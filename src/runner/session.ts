@@ -5,10 +5,9 @@
  */
 import fs from 'node:fs';
 import type { BackendInfo } from '../backends/types.js';
-import { writeFileAtomic } from '../emulator/state/persistence.js';
-import { CorruptFileError, NoSessionError } from './errors.js';
-import { statePaths } from './paths.js';
-import { keepAside } from '../emulator/state/persistence.js';
+import { CorruptFileError, NoSessionError } from '../core/errors.js';
+import { isRecord, readJsonFile, writeFileAtomic, writeJsonFile } from '../core/json-file.js';
+import { statePaths } from '../core/paths.js';
 
 export interface Session extends BackendInfo {
   format: 1;
@@ -19,23 +18,13 @@ export interface Session extends BackendInfo {
   foreground?: boolean;
 }
 
+const isSession = (v: unknown): v is Session =>
+  isRecord(v) && v.format === 1 && typeof v.endpoint === 'string' && typeof v.backend === 'string' && isRecord(v.credentials);
+
 export function readSession(home: string): Session | undefined {
-  const file = statePaths(home).session;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  try {
-    const s = JSON.parse(text) as Session;
-    if (s && s.format === 1 && typeof s.endpoint === 'string' && s.credentials) return s;
-  } catch {
-    /* reported below */
-  }
-  const keptAs = keepAside(file);
-  throw new CorruptFileError(`the session file ${file} could not be read; it was kept as ${keptAs}.`, 2, 'Run iam-labs start <lab> to start a new session.');
+  return readJsonFile(statePaths(home).session, isSession, (u) =>
+    new CorruptFileError(`the session file ${u.file} could not be read; it was kept as ${u.keptAs}.`, 2, 'Run iam-labs start <lab> to start a new session.'),
+  );
 }
 
 export function requireSession(home: string): Session {
@@ -45,7 +34,7 @@ export function requireSession(home: string): Session {
 }
 
 export function writeSession(home: string, s: Session): void {
-  writeFileAtomic(statePaths(home).session, `${JSON.stringify(s, null, 2)}\n`);
+  writeJsonFile(statePaths(home).session, s);
 }
 
 export function removeSession(home: string): void {

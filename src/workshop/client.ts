@@ -1,5 +1,5 @@
 /** The learner's side of a workshop: join, and report check results to the dashboard. */
-import { UserError } from '../runner/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface WorkshopJoin {
   learnerId: string;

@@ -1,6 +1,6 @@
 /** The steps of the labs a workshop offers (ids and titles), from the course the runner loads. */
-import { loadCourse, resolveLab } from '../runner/course.js';
-import { courseDir } from '../runner/paths.js';
+import { loadCourse, resolveLab } from '../core/course.js';
+import { courseDir } from '../core/paths.js';
 
 export interface OutlineStep {
   id: string;

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { keepAside, readJsonState, writeFileAtomic } from '../emulator/state/persistence.js';
+import { keepAside, readJsonFile, writeFileAtomic } from '../core/json-file.js';
 
 export const WORKSHOP_FORMAT = 1;
 
@@ -82,7 +82,12 @@ export class WorkshopStore {
     const file = this.file;
     let loaded: WorkshopData | undefined;
     try {
-      loaded = readJsonState(file, isWorkshopData);
+      loaded = readJsonFile(file, isWorkshopData, (u) =>
+        new Error(
+          `The workshop file ${u.file} could not be read (${u.reason}). It was kept as ${u.keptAs}; ` +
+            `the server starts with a new join code and no learners. Restore that file to recover them.`,
+        ),
+      );
     } catch (e) {
       this.loadProblem = (e as Error).message;
     }

@@ -4,7 +4,7 @@
  * its deadline and never with a 5xx; an object written and acknowledged before the storm is
  * still there, unchanged, after it.
  */
-import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeletePublicAccessBlockCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { clients, startTestEmulator, type Creds } from '../helpers/emulator.js';
@@ -20,6 +20,8 @@ beforeAll(async () => {
   em = await startTestEmulator();
   const root = clients(em.endpoint);
   for (const b of BUCKETS) await root.s3.send(new CreateBucketCommand({ Bucket: b }));
+  // New buckets block public policies (as in AWS since 2023); fuzz-b means to have one.
+  await root.s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'fuzz-b' }));
   await root.s3.send(new PutObjectCommand({ Bucket: 'fuzz-a', Key: 'precious.txt', Body: 'acknowledged' }));
   await root.s3.send(
     new PutBucketPolicyCommand({

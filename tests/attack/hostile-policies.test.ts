@@ -4,7 +4,7 @@
  * answered with a 5xx, and a bystander is answered promptly throughout.
  */
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeletePublicAccessBlockCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
@@ -41,6 +41,8 @@ beforeAll(async () => {
   em = await startTestEmulator();
   const root = clients(em.endpoint);
   await root.s3.send(new CreateBucketCommand({ Bucket: 'hostile' }));
+  // New buckets block public policies (as in AWS since 2023); this one means to have one.
+  await root.s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'hostile' }));
   const r = rng(SEED + 2);
   await root.s3.send(
     new PutBucketPolicyCommand({

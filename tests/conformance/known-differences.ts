@@ -211,6 +211,20 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   rejects('policies/create-duplicate', 'CreatePolicy', 'EntityAlreadyExists', 'Customer managed policy names are unique in the account, whatever the path.'),
   rejects('policies/create-principal-in-identity-policy', 'CreatePolicy', 'MalformedPolicyDocument', 'An identity-based policy must not have a Principal element.', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html'),
   wording('policies/create-bad-version', 'CreatePolicy', 'The policy failed legacy parsing', 'Syntax errors in policy.'),
+  {
+    step: 'policies/delete-aws-managed',
+    aws: 'AWS managed policies belong to AWS: deleting or changing one is AccessDenied (403) "Cannot delete policies outside your own account." (recorded AWS responses).',
+    moto: 'Deletes the AWS managed policy.',
+    doc: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies',
+    emulator: { ok: false, error: 'AccessDenied', status: 403, message: 'Cannot delete policies outside your own account.' },
+  },
+  {
+    step: 'policies/get-not-a-policy-arn',
+    aws: 'An ARN that is not a policy ARN is a ValidationError (400) "ARN … is not valid." before any lookup (recorded AWS responses).',
+    moto: 'NoSuchEntity 404.',
+    doc: API('GetPolicy'),
+    emulator: { ok: false, error: 'ValidationError', status: 400 },
+  },
   wording('policies/get-missing', 'GetPolicy', 'Policy arn:aws:iam::000000000000:policy/Nope was not found.', 'Policy … not found'),
   ...[2, 3, 4, 5].map(
     (n): KnownDifference => ({
@@ -238,8 +252,19 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
 
   // roles and instance profiles
   rejects('roles/create-duplicate', 'CreateRole', 'EntityAlreadyExists', 'Role names are unique case-insensitively.', NAMES),
+  ...['roles/create-ec2', 'roles/create-alice-role', 'sts/create-external-id-role'].map(
+    (step): KnownDifference => ({
+      step,
+      aws: "CreateRole's Role has no MaxSessionDuration and no RoleLastUsed (recorded AWS responses); GetRole and ListRoles show MaxSessionDuration.",
+      moto: 'Returns MaxSessionDuration 3600 and an empty RoleLastUsed.',
+      doc: API('CreateRole'),
+      fields: ['output.Role.MaxSessionDuration', 'output.Role.RoleLastUsed'],
+    }),
+  ),
   rejects('roles/create-trust-without-principal', 'CreateRole', 'MalformedPolicyDocument', 'A trust policy must name a Principal.', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html'),
   rejects('roles/create-trust-bad-json', 'CreateRole', 'MalformedPolicyDocument', 'A trust policy that is not JSON is refused.', GRAMMAR),
+  rejects('roles/create-trust-wrong-action', 'CreateRole', 'MalformedPolicyDocument', 'A trust policy may only allow the STS actions that act on a role: "AssumeRole policy may only specify STS AssumeRole actions."', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html'),
+  rejects('roles/create-trust-unknown-service', 'CreateRole', 'MalformedPolicyDocument', 'A service principal AWS does not know is refused: Invalid principal in policy: "SERVICE":"lamda.amazonaws.com".', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services'),
   wording('roles/get-missing', 'GetRole', 'The role with name no-role cannot be found.', 'Role no-role not found'),
   ...['profiles/get', 'profiles/list', 'profiles/list-for-role'].map(
     (step): KnownDifference => ({
@@ -321,6 +346,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   rejects('sts/session-token-too-short', 'GetSessionToken', 'ValidationError', 'DurationSeconds is at least 900.', STS_API('GetSessionToken')),
 
   // MFA and account
+  wording('mfa/create-duplicate', 'CreateVirtualMFADevice', 'MFA device already exists.', 'MFADevice entity at the same path and name already exists.'),
   rejects('mfa/enable-wrong-codes', 'EnableMFADevice', 'InvalidAuthenticationCode', 'Both authentication codes must be valid consecutive TOTP codes.'),
   cascade('account/summary', 'mfa/enable-wrong-codes (moto counts bob-phone as in use)', API('GetAccountSummary')),
   {
@@ -347,6 +373,30 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
 
   // S3 (s3-script.ts)
   rejects('s3/create-bucket-bad-name', 'CreateBucket', 'InvalidBucketName', 'Bucket names are 3-63 lower-case letters, digits, dots and hyphens: Bad_Bucket is refused.', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html'),
+  {
+    step: 's3/get-public-access-block-default',
+    aws: 'Buckets created since April 2023 have all four Block Public Access settings on.',
+    moto: 'Has no configuration for a new bucket (NoSuchPublicAccessBlockConfiguration).',
+    doc: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-bucket-faq.html',
+    emulator: { ok: true, output: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } } },
+  },
+  {
+    step: 's3/get-ownership-controls-default',
+    aws: 'Buckets created since April 2023 are BucketOwnerEnforced (ACLs disabled).',
+    moto: 'Has no ownership controls for a new bucket (OwnershipControlsNotFoundError).',
+    doc: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html',
+    emulator: { ok: true, output: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } } },
+  },
+  rejects('s3/put-bucket-acl-public-read', 'PutBucketAcl', 'AccessControlListNotSupported', 'With ACLs disabled (BucketOwnerEnforced), an ACL other than the owner\'s full control is refused: "The bucket does not allow ACLs".', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html'),
+  cascade('s3/get-bucket-acl', 's3/put-bucket-acl-public-read (moto grants AllUsers READ)', 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAcl.html'),
+  {
+    step: 's3/get-bucket-policy-status',
+    aws: 'PolicyStatus.IsPublic is false for a policy that grants only named principals.',
+    moto: 'Omits IsPublic.',
+    doc: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status',
+    emulator: { ok: true, output: { PolicyStatus: { IsPublic: false } } },
+  },
+  rejects('s3/put-bucket-policy-public-blocked', 'PutBucketPolicy', 'AccessDenied', 'BlockPublicPolicy (on for new buckets) refuses a public bucket policy with AccessDenied.', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html'),
   rejects('s3/put-bucket-policy-unknown-principal', 'PutBucketPolicy', 'MalformedPolicy', 'A bucket policy naming an IAM role that does not exist is refused ("Invalid principal in policy").', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html'),
   rejects('s3/put-bucket-policy-malformed', 'PutBucketPolicy', 'MalformedPolicy', 'A bucket policy that is not JSON is refused.', 'https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html'),
   rejects('s3/put-bucket-policy-no-principal', 'PutBucketPolicy', 'MalformedPolicy', 'A resource-based policy must name a Principal.', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html'),

@@ -88,6 +88,10 @@ export const S3_STEPS: Step[] = [
   s3('list-objects-missing-bucket', 'ListObjectsV2', { Bucket: 'no-such-bucket-here' }),
   s3('copy-object', 'CopyObject', { Bucket: BUCKET, Key: 'q1-copy.csv', CopySource: `${BUCKET}/q1.csv` }, { pick: (o) => ({ ETag: o.CopyObjectResult?.ETag }) }),
   s3('get-copied-object', 'GetObject', { Bucket: BUCKET, Key: 'q1-copy.csv' }, { pick: body }),
+  s3('get-public-access-block-default', 'GetPublicAccessBlock', { Bucket: BUCKET }),
+  s3('get-ownership-controls-default', 'GetBucketOwnershipControls', { Bucket: BUCKET }),
+  s3('put-bucket-acl-public-read', 'PutBucketAcl', { Bucket: BUCKET, ACL: 'public-read' }),
+  s3('get-bucket-acl', 'GetBucketAcl', { Bucket: BUCKET }, { pick: (o) => ({ Grants: (o.Grants ?? []).map((g: any) => ({ Type: g.Grantee?.Type, Permission: g.Permission })) }) }),
   s3('get-bucket-policy-none', 'GetBucketPolicy', { Bucket: BUCKET }),
   s3('put-bucket-policy', 'PutBucketPolicy', { Bucket: BUCKET, Policy: POLICY }),
   s3('get-bucket-policy', 'GetBucketPolicy', { Bucket: BUCKET }, { pick: (o) => ({ Policy: JSON.parse(o.Policy) }) }),
@@ -96,6 +100,11 @@ export const S3_STEPS: Step[] = [
   s3('put-bucket-policy-no-principal', 'PutBucketPolicy', {
     Bucket: BUCKET,
     Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] }),
+  }),
+  s3('get-bucket-policy-status', 'GetBucketPolicyStatus', { Bucket: BUCKET }),
+  s3('put-bucket-policy-public-blocked', 'PutBucketPolicy', {
+    Bucket: BUCKET,
+    Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] }),
   }),
   s3('delete-bucket-policy', 'DeleteBucketPolicy', { Bucket: BUCKET }),
   s3('get-bucket-policy-after-delete', 'GetBucketPolicy', { Bucket: BUCKET }),

@@ -177,6 +177,18 @@ export const STEPS: Step[] = [
     PolicyDocument: JSON.stringify({ Version: '2020-01-01', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' } }),
   }),
   iam('policies/create-unknown-action-accepted', 'CreatePolicy', { PolicyName: 'Typo', PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObjects', Resource: '*' }) }),
+  iam('policies/create-old-version', 'CreatePolicy', {
+    PolicyName: 'OldVersion',
+    PolicyDocument: JSON.stringify({ Version: '2008-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' } }),
+  }),
+  iam('policies/create-iam-arn-with-region', 'CreatePolicy', { PolicyName: 'IamRegion', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: 'arn:aws:iam:us-east-1:000000000000:user/alice' }) }),
+  iam('policies/create-s3-arn-with-region', 'CreatePolicy', { PolicyName: 'S3Region', PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:us-east-1::acme-reports/*' }) }),
+  iam('policies/create-unknown-condition-operator', 'CreatePolicy', {
+    PolicyName: 'BadOperator',
+    PolicyDocument: doc({ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEqualz: { 'aws:username': 'intern' } } }),
+  }),
+  iam('policies/delete-aws-managed', 'DeletePolicy', { PolicyArn: awsPolicy('AmazonGlacierReadOnlyAccess') }),
+  iam('policies/get-not-a-policy-arn', 'GetPolicy', { PolicyArn: arn('role', 'app-role') }),
   iam('policies/get', 'GetPolicy', { PolicyArn: P('ReportsReader') }),
   iam('policies/get-missing', 'GetPolicy', { PolicyArn: arn('policy', 'Nope') }),
   iam('policies/get-aws-managed', 'GetPolicy', { PolicyArn: awsPolicy('AmazonS3ReadOnlyAccess') }, {
@@ -244,6 +256,14 @@ export const STEPS: Step[] = [
     AssumeRolePolicyDocument: doc({ Effect: 'Allow', Action: 'sts:AssumeRole' }),
   }),
   iam('roles/create-trust-bad-json', 'CreateRole', { RoleName: 'bad-json', AssumeRolePolicyDocument: '{nope' }),
+  iam('roles/create-trust-wrong-action', 'CreateRole', {
+    RoleName: 'wrong-action',
+    AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:GetCallerIdentity' }),
+  }),
+  iam('roles/create-trust-unknown-service', 'CreateRole', {
+    RoleName: 'typo-service',
+    AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'lamda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+  }),
   iam('roles/create-alice-role', 'CreateRole', { RoleName: 'alice-role', Path: '/course/', AssumeRolePolicyDocument: ALICE_TRUST, MaxSessionDuration: 3600 }),
   iam('roles/get', 'GetRole', { RoleName: 'app-role' }),
   iam('roles/get-missing', 'GetRole', { RoleName: 'no-role' }),

@@ -1,7 +1,7 @@
 /**
  * The moto backend end to end: moto_server spawned on a free port, seeded, graded (a condition
  * moto cannot show is reported as not verifiable, never as a pass or a fail), reset through
- * /moto-api/reset, `dev check` on moto, and stop.
+ * /moto-api/reset, and stop. (`dev check` on moto: labs-dev-check-moto.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,14 +57,6 @@ describe.skipIf(!hasMoto)('moto backend', () => {
     const pid = session(lab)!.pid;
     expect((await cli(lab, ['stop'])).code).toBe(0);
     expect(alive(pid)).toBe(false);
-  });
-
-  it('dev check runs on a private moto_server and lists what it cannot verify', async () => {
-    const r = await cli(newLabHome(), ['dev', 'check', '--backend', 'moto']);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/01-toy on moto/);
-    expect(r.stdout).toMatch(/\? n\/v\s+toy\/second-user: unsolved fails, solution passes\n\s+passes, but not verifiable here: the backend enforces IAM/);
-    expect(r.stdout).toMatch(/0 problems, 1 not verifiable on moto/);
   });
 });
 

@@ -10,16 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devNewCommand, registerStep } from '../../src/runner/commands/dev-new.js';
-import { loadCourse, resolveLab } from '../../src/runner/course.js';
+import { loadCourse, resolveLab } from '../../src/core/course.js';
 import { graderFor } from '../../src/runner/graders-registry.js';
-import { createLabContext } from '../../src/graders/context.js';
-import { stepPassed } from '../../src/graders/conditions.js';
+import type { BackendHandle } from '../../src/backends/types.js';
+import type { Lab } from '../../src/core/course.js';
 import type { LabGrader, StepGrader } from '../../src/graders/types.js';
-import { ROOT, startTestEmulator } from '../helpers/emulator.js';
-import { devCheckLab, type DevFinding } from '../../src/runner/commands/dev.js';
-import { EMBEDDED_CAPABILITIES } from '../../src/backends/embedded.js';
-import type { Lab } from '../../src/runner/course.js';
-import type { StartedEmulator } from '../../src/emulator/index.js';
+import { devCheckLab, startPrivateBackend, type DevFinding } from '../../src/runner/dev-check.js';
+import { stepPassed } from '../../src/runner/grading.js';
+import { labContext } from '../helpers/emulator.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // Inside the repository (gitignored), so the copied graders resolve node_modules.
@@ -79,33 +77,20 @@ function writeCourse(): void {
 }
 
 describe('iam-labs dev new', () => {
-  let emulator: StartedEmulator;
+  let backend: BackendHandle;
 
-  /** `iam-labs dev check`'s own sequence for one lab, on this test's emulator. */
+  /** `iam-labs dev check`'s own sequence for one lab, on its own private embedded backend. */
   async function devCheck(lab: Lab, grader: LabGrader): Promise<DevFinding[]> {
     const findings: DevFinding[] = [];
-    const backend = {
-      info: {
-        backend: 'embedded' as const,
-        endpoint: emulator.endpoint,
-        credentials: ROOT,
-        accountId: emulator.emulator.state.defaultAccountId,
-        region: 'us-east-1',
-        capabilities: EMBEDDED_CAPABILITIES,
-        reason: 'dev new test',
-      },
-      reset: async () => emulator.emulator.state.reset(),
-      stop: async () => {},
-    };
     await devCheckLab(lab, grader, backend, (f) => findings.push(f));
     return findings;
   }
   beforeAll(async () => {
     writeCourse();
-    emulator = await startTestEmulator();
+    backend = await startPrivateBackend('embedded', { home: work, env: process.env });
   });
   afterAll(async () => {
-    await emulator?.close();
+    await backend?.stop();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -143,7 +128,7 @@ describe('iam-labs dev new', () => {
     const file = join(gradersDir, '01-widgets', 'make-gadget.ts');
     const { first } = (await import(pathToFileURL(join(gradersDir, '01-widgets', 'first.ts')).href)) as { first: StepGrader };
     const template = (await import(`${pathToFileURL(file).href}?template`)) as { makeGadget: StepGrader };
-    const ctx = createLabContext({ endpoint: emulator.endpoint, credentials: ROOT });
+    const { ctx } = labContext(backend.info.endpoint);
     const before = await template.makeGadget.check(ctx);
     expect(stepPassed(before)).toBe(false);
     expect(before[0].why).toContain('still has its TODO check');

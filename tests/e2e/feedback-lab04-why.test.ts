@@ -11,13 +11,14 @@ import { PassThrough, Writable } from 'node:stream';
 import pc from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
-import { feedbackText, stepPassed } from '../../src/graders/conditions.js';
-import { createLabContext } from '../../src/graders/context.js';
+import { fetchLastDenial } from '../../src/backends/embedded.js';
 import { labGraders } from '../../src/graders/index.js';
 import type { LabContext } from '../../src/graders/types.js';
 import type { CommandIO } from '../../src/runner/io.js';
 import { whyCommand } from '../../src/runner/commands/why.js';
-import { awsCli, ROOT, startTestEmulator } from '../helpers/emulator.js';
+import { stepPassed } from '../../src/runner/grading.js';
+import { feedbackText } from '../../src/runner/output.js';
+import { awsCli, labContext, startTestEmulator } from '../helpers/emulator.js';
 
 let emu: StartedEmulator;
 let ctx: LabContext;
@@ -33,7 +34,7 @@ function captureIO(): { io: CommandIO; text: () => string } {
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  ctx = createLabContext({ endpoint: emu.endpoint, credentials: ROOT });
+  ctx = labContext(emu.endpoint).ctx;
   await lab.setup(ctx);
 });
 afterAll(async () => {
@@ -81,7 +82,8 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
 
   it('iam-labs why --last explains the AccessDenied the emulator just returned', async () => {
     const { io, text } = captureIO();
-    const lastDenial = async () => emu.emulator.decisions.recent({ deniedOnly: true, limit: 1 })[0];
+    // the embedded backend's decision log, through the emulator's loopback route as the CLI reads it
+    const lastDenial = () => fetchLastDenial(emu.endpoint, undefined, emu.emulator.controlToken);
     await whyCommand({ last: true, plain: true }, { io, ctx, lastDenial });
     const out = text();
     expect(out).toMatch(/Last denial: .* arn:aws:iam::000000000000:user\/analyst → s3:ListBucket on arn:aws:s3:::acme-reports/);
@@ -92,7 +94,7 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
     const { io } = captureIO();
     await expect(whyCommand({ principal: 'analyst', action: 's3:ListBucket' }, { io, ctx })).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
     await expect(whyCommand({ principal: 'nobody', action: 's3:ListBucket', resource: '*' }, { io, ctx })).rejects.toThrow(/neither a user of this account nor a lab profile/);
-    await expect(whyCommand({ last: true }, { io, ctx })).rejects.toThrow(/--last` works on the embedded backend only/);
+    await expect(whyCommand({ last: true }, { io, ctx })).rejects.toThrow(/--last` needs a backend that keeps a decision log/);
   });
 
   it('iam-labs why explains a role through the bucket policy, and the account root', async () => {

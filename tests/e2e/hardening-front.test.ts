@@ -7,7 +7,13 @@ import net from 'node:net';
 import { CreateUserCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_TOKEN_HEADER, startEmulator, type StartedEmulator } from '../../src/emulator/index.js';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, createEmulator, startEmulator, type StartedEmulator } from '../../src/emulator/index.js';
+import { ensureBuilt } from './runner-helpers.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
 import { clients, startTestEmulator } from '../helpers/emulator.js';
 import { presignedUrl, signedFetch } from '../helpers/signed-fetch.js';
 import { createUserWithKey, policy, rejection, withHeader } from './sts-helpers.js';
@@ -100,22 +106,33 @@ describe('a web page cannot reach the lab', () => {
     expect(Array.isArray(((await ok.json()) as { decisions: unknown[] }).decisions)).toBe(true);
   });
 
-  it('hands the token to the runner in a file only the learner can read', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-token-'));
-    const file = path.join(dir, 'control-token');
-    const other = await startEmulator({ host: '127.0.0.1', port: 0, controlTokenFile: file });
+  it('takes the token the runner hands to the emulator process it spawns (its environment)', async () => {
+    ensureBuilt();
+    const token = 'f'.repeat(64);
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'iam-labs.js'), 'emulator', '--port', '0', '--quiet'], {
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NO_COLOR: '1', [CONTROL_TOKEN_ENV]: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
-      expect(fs.readFileSync(file, 'utf8').trim()).toBe(other.emulator.controlToken);
-      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-      expect(other.emulator.controlToken).toMatch(/^[0-9a-f]{64}$/);
-      expect(other.emulator.controlToken).not.toBe(em.emulator.controlToken);
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d) => {
+          out += d;
+          const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.once('exit', () => reject(new Error(`the emulator exited: ${out}`)));
+      });
+      const reset = (headers: Record<string, string>) => fetch(`${endpoint}/_iam-labs/reset`, { method: 'POST', headers });
+      expect((await reset({})).status).toBe(403);
+      expect((await reset({ [CONTROL_TOKEN_HEADER]: 'e'.repeat(64) })).status).toBe(403);
+      expect((await reset({ [CONTROL_TOKEN_HEADER]: token })).status).toBe(200);
     } finally {
-      await other.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      child.kill();
     }
+    // An emulator nobody handed a token to makes its own, a different one each time.
+    expect(em.emulator.controlToken).toMatch(/^[0-9a-f]{64}$/);
+    expect(createEmulator().controlToken).not.toBe(em.emulator.controlToken);
   });
 });
 

@@ -58,7 +58,7 @@ describe('unknown S3 requests never destroy data', () => {
   });
 
   it.each([
-    ['GET', '/objects?acl'],
+    ['GET', '/objects?analytics'],
     ['DELETE', '/objects?cors'],
     ['PUT', '/objects?lifecycle'],
     ['GET', '/objects/data.txt?tagging'],

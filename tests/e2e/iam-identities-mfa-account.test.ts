@@ -59,7 +59,7 @@ describe('virtual MFA', () => {
 
     await expectAwsError(iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'admin-alan' })), {
       code: 'EntityAlreadyExists',
-      message: 'MFADevice entity at the same path and name already exists.',
+      message: 'MFA device already exists.',
       status: 409,
     });
 
@@ -240,7 +240,7 @@ describe('account password policy', () => {
     await expectAwsError(iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 5, MaxPasswordAge: 2000 })), {
       code: 'ValidationError',
       message:
-        "2 validation errors detected: Value '5' at 'minimumPasswordLength' failed to satisfy constraint: Member must have value greater than or equal to 6; Value '2000' at 'maxPasswordAge' failed to satisfy constraint: Member must have value less than or equal to 1095",
+        "2 validation errors detected: Value at 'minimumPasswordLength' failed to satisfy constraint: Member must have value greater than or equal to 6; Value at 'maxPasswordAge' failed to satisfy constraint: Member must have value less than or equal to 1095",
     });
 
     // Omitted parameters fall back to their defaults: the whole policy is replaced.

@@ -318,7 +318,7 @@ describe('permissions boundaries', () => {
     expect((await iam.send(new GetRoleCommand({ RoleName: 'app' }))).Role?.PermissionsBoundary).toBeUndefined();
     await expectAwsError(
       iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'app', PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/Ghost` })),
-      { code: 'NoSuchEntity', message: `Policy arn:aws:iam::${ACCOUNT}:policy/Ghost does not exist or is not attachable.` },
+      { code: 'NoSuchEntity', message: `Scope ARN: arn:aws:iam::${ACCOUNT}:policy/Ghost does not exist or is not attachable.` },
     );
   });
 });
@@ -368,7 +368,7 @@ describe('simulator', () => {
     expect(put.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary).toBe(false);
     await expectAwsError(
       iam.send(new CreateRoleCommand({ RoleName: 'ghostly', AssumeRolePolicyDocument: TRUST, PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/Ghost` })),
-      { code: 'NoSuchEntity', message: `Policy arn:aws:iam::${ACCOUNT}:policy/Ghost does not exist or is not attachable.` },
+      { code: 'NoSuchEntity', message: `Scope ARN: arn:aws:iam::${ACCOUNT}:policy/Ghost does not exist or is not attachable.` },
     );
     await expectAwsError(
       iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::${ACCOUNT}:user/nobody`, ActionNames: ['s3:GetObject'] })),

@@ -92,6 +92,34 @@ describe('a lab on the embedded backend, detached', () => {
     expect(json.steps[0].conditions[0]).toMatchObject({ name: 'user Alpha exists', passed: false, expected: expect.any(String), found: 'no such user', why: expect.any(String) });
   });
 
+  it('check goes through the detached emulator\'s grading service (the JSON says who graded)', async () => {
+    const s = session(lab)! as ReturnType<typeof session> & { gradingSocket?: string };
+    expect(s.gradingSocket).toBe(path.join(lab.env.IAM_LABS_HOME, 'grading.sock'));
+    expect(fs.statSync(s.gradingSocket!).isSocket()).toBe(true);
+    const j = await cli(lab, ['check', '--json']);
+    const json = JSON.parse(j.stdout);
+    expect(json.gradedBy, j.stderr).toBe('grading-host');
+    expect(json.gradedHereBecause).toBeUndefined();
+    expect(j.stderr).toBe('');
+  });
+
+  it('when the grading service cannot answer, check grades itself and says why (never silently)', async () => {
+    const socket = path.join(lab.env.IAM_LABS_HOME, 'grading.sock');
+    const kept = `${socket}.away`;
+    fs.renameSync(socket, kept);
+    try {
+      const j = await cli(lab, ['check', '--json']);
+      expect(j.code).toBe(1);
+      const json = JSON.parse(j.stdout);
+      expect(json).toMatchObject({ lab: '01-toy', passed: false, gradedBy: 'this-process' });
+      expect(json.gradedHereBecause).toBe(`the emulator's grading service could not grade: its socket ${socket} does not exist`);
+      expect(j.stderr).toContain(`note: the emulator's grading service could not grade: its socket ${socket} does not exist; grading in this process instead.`);
+    } finally {
+      fs.renameSync(kept, socket);
+    }
+    expect(JSON.parse((await cli(lab, ['check', '--json'])).stdout).gradedBy).toBe('grading-host');
+  });
+
   it('the real aws CLI in `iam-labs shell` reaches the lab; a wrong-case user is named as such', async () => {
     const who = await cli(lab, ['shell', '-c', 'aws sts get-caller-identity --output json']);
     expect(who.code, who.stderr).toBe(0);

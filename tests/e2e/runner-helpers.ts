@@ -2,21 +2,18 @@
  * Helpers for the runner's e2e tests: the built CLI spawned with an isolated state directory
  * (IAM_LABS_HOME), the toy fixture course and its graders, and no AWS_* from the test's env.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { processAlive as isProcessAlive } from '../../src/backends/net.js';
+import { ensureFreshBuild, ROOT } from '../helpers/build.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { ROOT };
 export const BIN = path.join(ROOT, 'bin', 'iam-labs.js');
 
-/** Build once if the runner is not built yet (npm test builds before running vitest). */
-export function ensureBuilt(): void {
-  if (fs.existsSync(path.join(ROOT, 'dist', 'runner', 'commands', 'start.js'))) return;
-  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('npm run build failed');
-}
+/** The built CLI is the code in src/ (rebuilt when src/ changed; never from a failed build). */
+export const ensureBuilt = ensureFreshBuild;
 
 export interface Lab {
   home: string;
@@ -35,6 +32,14 @@ export function newLabHome(extra: Record<string, string> = {}): Lab {
     ...extra,
   };
   return { home, env };
+}
+
+/** A lab home on the real course (labs/ and src/graders): no fixture overrides. */
+export function realCourse(): Lab {
+  const lab = newLabHome();
+  delete lab.env.IAM_LABS_COURSE_DIR;
+  delete lab.env.IAM_LABS_GRADERS;
+  return lab;
 }
 
 export interface Run {

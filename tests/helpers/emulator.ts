@@ -6,11 +6,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import { EMBEDDED_CAPABILITIES } from '../../src/backends/embedded.js';
+import type { Capabilities } from '../../src/core/aws-types.js';
+import { makeClients } from '../../src/core/sdk-clients.js';
 import { startEmulator, type StartedEmulator } from '../../src/emulator/index.js';
 import type { EmulatorConfig } from '../../src/emulator/types.js';
+import { createLabContext, FactMap, MemoryProfiles, type CreatedContext, type ProfileStore } from '../../src/runner/lab-context.js';
 
 export interface Creds {
   accessKeyId: string;
@@ -24,13 +25,18 @@ export async function startTestEmulator(config: Partial<EmulatorConfig> = {}): P
   return startEmulator({ host: '127.0.0.1', port: 0, ...config });
 }
 
+/** SDK clients for an endpoint, from the one client factory the CLI uses. */
 export function clients(endpoint: string, creds: Creds = ROOT, region = 'us-east-1') {
-  const common = { endpoint, region, credentials: creds, maxAttempts: 1 };
-  return {
-    iam: new IAMClient(common),
-    sts: new STSClient(common),
-    s3: new S3Client({ ...common, forcePathStyle: true }),
-  };
+  return makeClients(endpoint, creds, region);
+}
+
+/**
+ * A lab context on a test backend, made as the CLI makes it (runner/lab-context.ts): root
+ * clients, in-memory facts, and in-memory profiles unless a store is given.
+ */
+export function labContext(endpoint: string, opts: { capabilities?: Capabilities; profiles?: ProfileStore } = {}): CreatedContext {
+  const target = { endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: opts.capabilities ?? EMBEDDED_CAPABILITIES };
+  return createLabContext(target, new FactMap(), opts.profiles ?? new MemoryProfiles());
 }
 
 export interface CliResult {

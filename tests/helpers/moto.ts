@@ -1,17 +1,22 @@
 /**
- * moto_server as a comparison backend for the conformance suite and the benchmark: started on a
- * free loopback port with the AWS managed policies loaded, ready when it answers HTTP, killed
- * by `stop()`. `motoAvailable()` says (with the reason) whether this machine can run it.
+ * moto_server as a comparison backend for the conformance suite and the benchmark, started by
+ * the one moto launcher the CLI uses (src/backends/moto.ts, as a private backend): a free
+ * loopback port, the AWS managed policies loaded, ready when it answers HTTP. Only what the
+ * comparison needs on top is here: moto acting in the emulator's default account, and its IAM
+ * backend warmed so the first scripted or timed call does not pay for loading it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { motoServerPath, startMoto as startMotoBackend } from '../../src/backends/moto.js';
 
 export interface MotoServer {
   endpoint: string;
-  port: number;
   /** account moto acts in: the emulator's default, so ARNs compare without masking */
   accountId: string;
-  process: ChildProcess;
+  /** the moto_server process */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -19,107 +24,49 @@ export interface MotoAvailability {
   available: boolean;
   /** why not, in words a reader of the test log can act on */
   reason?: string;
+  /** moto's version, for suite titles and benchmark notes */
   version?: string;
 }
 
-let cachedAvailability: MotoAvailability | undefined;
+let cached: MotoAvailability | undefined;
 
-/** Whether `moto_server` can be run here (on PATH and starts). Cached for the process. */
+/** Whether `moto_server` is installed here (the launcher's own lookup). Cached for the process. */
 export function motoAvailable(): MotoAvailability {
-  if (cachedAvailability) return cachedAvailability;
-  const r = spawnSync('moto_server', ['--help'], { encoding: 'utf8', timeout: 30_000 });
-  if (r.error || r.status !== 0) {
-    const why = r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : `'moto_server --help' failed: ${r.error?.message ?? r.stderr.trim().split('\n').pop()}`;
-    cachedAvailability = { available: false, reason: `moto_server is not installed (${why}); install it with: pip install 'moto[server]'` };
+  if (cached) return cached;
+  if (!motoServerPath()) {
+    cached = { available: false, reason: "moto_server is not installed (not found on PATH); install it with: pip install 'moto[server]'" };
   } else {
     const v = spawnSync('python3', ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8', timeout: 30_000 });
-    cachedAvailability = { available: true, version: v.status === 0 ? v.stdout.trim() : undefined };
+    cached = { available: true, version: v.status === 0 ? v.stdout.trim() : undefined };
   }
-  return cachedAvailability;
+  return cached;
 }
 
-/** A free loopback TCP port (moto_server has no "port 0"). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface StartMotoOptions {
-  accountId?: string;
-  /** load AWS managed policies (slow: a few seconds); default true */
-  managedPolicies?: boolean;
-  /** give up after this long, ms; default 60 s */
-  timeoutMs?: number;
-}
-
-/** Start moto_server on 127.0.0.1 and wait until it answers HTTP. Throws if it is absent or dies. */
-export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer> {
-  const availability = motoAvailable();
-  if (!availability.available) throw new Error(availability.reason);
+/** Start moto_server on 127.0.0.1 and wait until it answers. Throws if it is absent or dies. */
+export async function startMoto(opts: { accountId?: string } = {}): Promise<MotoServer> {
   const accountId = opts.accountId ?? '000000000000';
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: {
-      ...process.env,
-      MOTO_IAM_LOAD_MANAGED_POLICIES: opts.managedPolicies === false ? 'false' : 'true',
-      // The emulator's default account, so both backends produce the same ARNs.
-      MOTO_ACCOUNT_ID: accountId,
-      // Never let moto reach a real AWS (it does not try to, but make it explicit).
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-moto-test-'));
+  const handle = await startMotoBackend({
+    home,
+    detach: false,
+    ephemeral: true,
+    // The emulator's default account, so both backends produce the same ARNs.
+    env: { ...process.env, MOTO_ACCOUNT_ID: accountId },
+    log: () => {},
+  });
+  await warmIam(handle.info.endpoint);
+  return {
+    endpoint: handle.info.endpoint,
+    accountId,
+    pid: handle.info.pid,
+    stop: async () => {
+      await handle.stop();
+      fs.rmSync(home, { recursive: true, force: true });
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (b: Buffer) => {
-    output = (output + b.toString('utf8')).slice(-4000);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: number | null | undefined;
-  // Never leave a moto_server behind, even if the test process ends without afterAll.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', (code) => {
-    exited = code;
-    process.off('exit', killOnExit);
-  });
-
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited !== undefined || child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      // moto (werkzeug) normally exits at once; make sure it does.
-      setTimeout(() => {
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }, 3000).unref();
-    });
-
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  for (;;) {
-    if (exited !== undefined) throw new Error(`moto_server exited (code ${exited}) before it was ready:\n${output}`);
-    if (await answers(endpoint)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`moto_server did not answer on ${endpoint} within ${opts.timeoutMs ?? 60_000} ms:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  // moto builds its IAM backend (and loads ~1,300 managed policies) on the first IAM call:
-  // do that now, so the first scripted or timed call does not pay for it.
-  await warmIam(endpoint);
-  return { endpoint, port, accountId, process: child, stop };
 }
 
+/** moto builds its IAM backend (and loads ~1,300 managed policies) on the first IAM call: do that now. */
 async function warmIam(endpoint: string): Promise<void> {
   const res = await fetch(`${endpoint}/`, {
     method: 'POST',
@@ -130,23 +77,6 @@ async function warmIam(endpoint: string): Promise<void> {
     },
     body: 'Action=ListAccountAliases&Version=2010-05-08',
   });
-  await res.arrayBuffer();
-}
-
-async function answers(endpoint: string): Promise<boolean> {
-  try {
-    // moto's own dashboard route answers once the server is up.
-    const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Reset every moto backend (between benchmark rounds or test sections). */
-export async function resetMoto(endpoint: string): Promise<void> {
-  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   await res.arrayBuffer();
 }
 

@@ -2,7 +2,8 @@
  * Terminal e2e tests in tmux: a private tmux server (its own socket, no user config), windows of a
  * fixed size whose shells start from an empty environment, keys typed as a learner would, and
  * the screen read back with capture-pane. Also: the built CLI on PATH as `iam-labs`, rebuilt when
- * src/ is newer than dist/ (these tests drive the real binary, as a learner's terminal does).
+ * src/ is newer than dist/ and never from a failed build (build.ts): these tests drive the real
+ * binary, as a learner's terminal does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -49,60 +50,9 @@ export function keepScreen(name: string, screen: string): void {
   fs.writeFileSync(path.join(dir, `${name}.txt`), `${screen}\n`);
 }
 
-// ── the built CLI ────────────────────────────────────────────────────────────
+// ── the built CLI: tests/helpers/build.ts ───────────────────────────────────
 
-function newestMtime(dir: string, skip: (p: string) => boolean): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (skip(p)) continue;
-    const t = e.isDirectory() ? newestMtime(p, skip) : fs.statSync(p).mtimeMs;
-    if (t > newest) newest = t;
-  }
-  return newest;
-}
-
-function buildIsFresh(): boolean {
-  const main = path.join(ROOT, 'dist', 'runner', 'main.js');
-  if (!fs.existsSync(main)) return false;
-  return newestMtime(path.join(ROOT, 'src'), (p) => p.endsWith('.test.ts')) <= fs.statSync(main).mtimeMs;
-}
-
-/**
- * `npm run build` when dist/ is missing or older than src/. Two test files may ask at once, so a
- * lock directory serialises the builds. A build with type errors still emits (others' work in
- * progress): that is reported and the emitted dist is used; no dist at all is an error.
- */
-export async function ensureFreshBuild(): Promise<void> {
-  if (buildIsFresh()) return;
-  const lock = path.join(os.tmpdir(), 'iam-labs-test-build.lock');
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      // a build that crashed may leave the lock behind: older than 5 minutes is stale
-      try {
-        if (Date.now() - fs.statSync(lock).mtimeMs > 300_000) fs.rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* gone meanwhile */
-      }
-      if (Date.now() > deadline) throw new Error(`waited 5 minutes for ${lock} (another build)`);
-      await sleep(500);
-    }
-  }
-  try {
-    if (buildIsFresh()) return; // built by whoever held the lock
-    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) {
-      if (!fs.existsSync(path.join(ROOT, 'dist', 'runner', 'main.js'))) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-      process.stderr.write(`tmux e2e: npm run build reported errors; testing the dist it emitted anyway:\n${r.stdout}${r.stderr}\n`);
-    }
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
+export { ensureFreshBuild } from './build.js';
 
 // ── a learner's machine: a fresh home, IAM_LABS_HOME, `iam-labs` on PATH ────
 

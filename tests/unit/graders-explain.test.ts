@@ -1,7 +1,8 @@
 /** Explanations in learner words: resource descriptions, near-miss details, marked policy JSON, --context parsing. */
 import { describe, expect, it } from 'vitest';
 import { renderPolicyMarked, statementLabel } from '../../src/graders/explain.js';
-import { describeResource, resourceMissDetail, statementCoversAction, statementCoversResource } from '../../src/graders/match.js';
+import { describeResource, resourceMissClause } from '../../src/policy/explain.js';
+import { statementCoversAction, statementCoversResource } from '../../src/policy/statements.js';
 import { parseContext, WhyInputError } from '../../src/graders/why.js';
 
 describe('match', () => {
@@ -16,9 +17,11 @@ describe('match', () => {
   it('says what an S3 ARN names, and why a Resource list misses it', () => {
     expect(describeResource('arn:aws:s3:::b')).toBe('the bucket arn:aws:s3:::b');
     expect(describeResource('arn:aws:s3:::b/k.csv')).toBe('the object arn:aws:s3:::b/k.csv');
-    expect(resourceMissDetail(['arn:aws:s3:::b/*'], 'arn:aws:s3:::b')).toBe('lists arn:aws:s3:::b/*, which names objects, not the bucket');
-    expect(resourceMissDetail(['arn:aws:s3:::b'], 'arn:aws:s3:::b/k')).toBe('lists arn:aws:s3:::b, which names the bucket itself, not the objects in it (add /*)');
-    expect(resourceMissDetail(['arn:aws:s3:::other/*'], 'arn:aws:s3:::b/k')).toBe('lists arn:aws:s3:::other/*, which does not include arn:aws:s3:::b/k');
+    expect(resourceMissClause(['arn:aws:s3:::b/*'], 'arn:aws:s3:::b')).toBe('lists arn:aws:s3:::b/*, which names objects, not the bucket');
+    expect(resourceMissClause(['arn:aws:s3:::b'], 'arn:aws:s3:::b/k')).toBe('lists arn:aws:s3:::b, which names the bucket itself, not the objects in it (add /*)');
+    expect(resourceMissClause(['arn:aws:s3:::other/*'], 'arn:aws:s3:::b/k')).toBe('lists arn:aws:s3:::other/*, which does not match arn:aws:s3:::b/k');
+    // another bucket's objects are not "objects instead of the bucket"
+    expect(resourceMissClause(['arn:aws:s3:::other/*'], 'arn:aws:s3:::b')).toBe('lists arn:aws:s3:::other/*, which does not match arn:aws:s3:::b');
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { probeCondition } from '../../src/graders/conditions.js';
-import { createLabContext } from '../../src/graders/context.js';
+import { labContext } from '../helpers/emulator.js';
 import { MissingPrincipal, Probes } from '../../src/graders/probes.js';
 import type { LabContext } from '../../src/graders/types.js';
 import type { EvaluationRequest, PolicyEngine } from '../../src/policy/types.js';
@@ -81,7 +81,7 @@ function fakeContext(world: World): { ctx: LabContext; calls: Record<string, num
         throw new Error(`fake client: ${op} not scripted`);
     }
   };
-  const ctx = createLabContext({ endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const { ctx } = labContext('http://127.0.0.1:9');
   const fake = { iam: { send }, sts: { send }, s3: { send } } as unknown as LabContext['clients'];
   return { ctx: { ...ctx, clients: fake, clientsFor: () => fake }, calls };
 }

@@ -6,8 +6,8 @@ import { chooseBackend } from '../../src/backends/index.js';
 import { checkEndpointAllowed, startEndpoint } from '../../src/backends/endpoint.js';
 import { honoursEndpointEnv } from '../../src/runner/aws-cli.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
-import { SafetyError, UsageError } from '../../src/runner/errors.js';
-import { statePaths } from '../../src/runner/paths.js';
+import { SafetyError, UsageError } from '../../src/core/errors.js';
+import { statePaths } from '../../src/core/paths.js';
 
 describe('endpoint safety', () => {
   it('loopback http is fine; remote http needs --allow-remote', () => {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCourse, resolveLab } from '../../src/runner/course.js';
-import { CourseFormatError, UnknownLabError } from '../../src/runner/errors.js';
+import { loadCourse, resolveLab } from '../../src/core/course.js';
+import { CourseFormatError, UnknownLabError } from '../../src/core/errors.js';
 import { graderFor, validateCourseGraders } from '../../src/runner/graders-registry.js';
 import type { LabGrader } from '../../src/graders/types.js';
 

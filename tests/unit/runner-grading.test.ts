@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { BackendUnavailableError } from '../../src/runner/errors.js';
+import { BackendUnavailableError } from '../../src/core/errors.js';
 import { checkStep, isUnreachable, type LabResult } from '../../src/runner/grading.js';
 import type { CommandIO } from '../../src/runner/io.js';
 import { renderLabResult } from '../../src/runner/output.js';

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import pc from 'picocolors';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LabGrader } from '../../src/graders/types.js';
-import type { Course, Lab } from '../../src/runner/course.js';
+import type { Course, Lab } from '../../src/core/course.js';
 import type { LabResult, StepResult } from '../../src/runner/grading.js';
 import type { CommandIO } from '../../src/runner/io.js';
 import type { OpenSession } from '../../src/runner/runtime.js';

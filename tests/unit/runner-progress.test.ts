@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptFileError } from '../../src/runner/errors.js';
+import { CorruptFileError } from '../../src/core/errors.js';
 import { withLock } from '../../src/runner/lock.js';
 import { ProgressStore } from '../../src/runner/progress.js';
 

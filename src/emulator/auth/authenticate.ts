@@ -99,6 +99,17 @@ function resolve(emulator: Emulator, req: IncomingRequest, auth: SigV4Auth): Pri
       sessionName: session.roleSessionName ?? '',
     };
   }
+  if (session.kind === 'federated-user') {
+    const name = session.federatedName ?? '';
+    return {
+      ...base,
+      kind: 'federated-user',
+      arn: `arn:aws:sts::${account.accountId}:federated-user/${name}`,
+      userId: `${account.accountId}:${name}`,
+      federatedName: name,
+      ...(session.userName ? { userName: session.userName } : {}),
+    };
+  }
   // GetSessionToken: same identity as the caller that asked for it, plus MFA facts.
   if (!session.userName) return { ...rootPrincipal(account.accountId, id), ...base };
   const user = account.iam.users[nameKey(session.userName)];

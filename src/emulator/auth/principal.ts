@@ -30,12 +30,20 @@ export interface AssumedRolePrincipal extends PrincipalBase {
   sessionName: string;
 }
 
-/** Unsigned S3 requests: only a public resource policy can allow them. */
+/** GetFederationToken sessions: the calling user's permissions narrowed by the session policy. */
+export interface FederatedUserPrincipal extends PrincipalBase {
+  kind: 'federated-user';
+  federatedName: string;
+  /** the IAM user whose credentials asked for the token; undefined when the account root did */
+  userName?: string;
+}
+
+/** Unsigned requests (S3, and STS's AssumeRoleWithWebIdentity/SAML): only a resource policy or a token can allow them. */
 export interface AnonymousPrincipal extends PrincipalBase {
   kind: 'anonymous';
 }
 
-export type Principal = RootPrincipal | UserPrincipal | AssumedRolePrincipal | AnonymousPrincipal;
+export type Principal = RootPrincipal | UserPrincipal | AssumedRolePrincipal | FederatedUserPrincipal | AnonymousPrincipal;
 
 export function rootPrincipal(accountId: string, accessKeyId: string): RootPrincipal {
   return { kind: 'root', accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId, accessKeyId };

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { IncompleteSignature, MissingAuthenticationToken } from '../errors.js';
-import { dict } from '../state/dict.js';
+import { emptyRecord } from '../state/records.js';
 
 export interface SigV4Auth {
   accessKeyId: string;
@@ -47,7 +47,7 @@ export function parseSigV4(req: SignableRequest): SigV4Auth | undefined {
       }
       throw new IncompleteSignature(`Authorization header requires 'Credential' parameter. Authorization=${authz}`);
     }
-    const fields = dict<string>();
+    const fields = emptyRecord<string>();
     for (const part of authz.slice('AWS4-HMAC-SHA256'.length).split(',')) {
       const eq = part.indexOf('=');
       if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();

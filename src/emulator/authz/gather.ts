@@ -44,14 +44,38 @@ export function gatherIdentity(account: AccountState, principal: Principal): Gat
       identityPolicies: g.identity.map(toInput),
       permissionsBoundary: g.boundary && toInput(g.boundary),
       sessionPolicy: sessionText ? { name: 'session policy', document: sessionText, source: `passed to AssumeRole for session ${principal.sessionName}` } : undefined,
-      tags: role.tags,
+      tags: withSessionTags(role.tags, principal.session?.sessionTags ?? []),
     };
   }
+  if (principal.kind === 'federated-user') return gatherFederatedUser(account, principal);
   return { identityPolicies: [], tags: [] };
 }
 
+/** aws:PrincipalTag of a role session: the role's tags, a session tag winning over a role tag of the same key. */
+function withSessionTags(roleTags: Tag[], sessionTags: Tag[]): Tag[] {
+  const overridden = new Set(sessionTags.map((t) => t.Key.toLowerCase()));
+  return [...roleTags.filter((t) => !overridden.has(t.Key.toLowerCase())), ...sessionTags];
+}
+
+/** A session policy that allows nothing: a federated user given no policy has no permissions. */
+const NO_PERMISSIONS = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"*","NotResource":"*"}]}';
+
+/** GetFederationToken sessions: the issuing user's (or root's) policies, narrowed by the session policy. */
+function gatherFederatedUser(account: AccountState, principal: Extract<Principal, { kind: 'federated-user' }>): GatheredIdentity {
+  const issuer = principal.userName ? account.iam.users[nameKey(principal.userName)] : undefined;
+  let identity: GatheredIdentity = { identityPolicies: [ROOT_ALLOWS_ALL], tags: [] };
+  if (principal.userName) {
+    if (!issuer) return { identityPolicies: [], tags: [] };
+    const g = gatherPolicies(account.iam, { kind: 'user', user: issuer });
+    identity = { identityPolicies: g.identity.map(toInput), permissionsBoundary: g.boundary && toInput(g.boundary), tags: [] };
+  }
+  const text = principal.session?.sessionPolicy ?? NO_PERMISSIONS;
+  const source = `passed to GetFederationToken for ${principal.federatedName}`;
+  return { ...identity, sessionPolicy: { name: 'session policy', document: text, source } };
+}
+
 export function principalType(p: Principal): PrincipalType {
-  return p.kind;
+  return p.kind === 'federated-user' ? 'federated' : p.kind;
 }
 
 /** aws:SourceIp as AWS sees it: an IPv4-mapped IPv6 address is the IPv4 address. */
@@ -73,6 +97,8 @@ export function requestContext(ctx: RequestContext, tags: Tag[]): Record<string,
   if (p.kind !== 'anonymous') out['aws:userid'] = p.userId;
   // The role's ARN (with its path) is aws:PrincipalArn for its sessions.
   if (p.kind === 'assumed-role') out['aws:PrincipalArn'] = p.roleArn;
+  // Sessions from a web identity or SAML provider carry the provider (an ARN, or a built-in provider's name).
+  if (p.session?.federation) out['aws:FederatedProvider'] = p.session.federation.provider;
   if (p.session) {
     out['aws:MultiFactorAuthPresent'] = p.mfaAuthenticatedAt ? 'true' : 'false';
   }

@@ -7,7 +7,9 @@ import { policyEngine } from '../../policy/index.js';
 import type { EvaluationResult } from '../../policy/types.js';
 import type { AuthorizationSpec, RequestContext } from '../types.js';
 import { evaluationRequest } from './gather.js';
+import { AccessDenied } from '../errors.js';
 import { accessDeniedError, denialLine } from './messages.js';
+import { noteServiceAccess } from '../iam/access-records.js';
 
 export { evaluationRequest, gatherIdentity, requestContext } from './gather.js';
 export { accessDeniedError, S3_ACCESS_DENIED } from './messages.js';
@@ -20,6 +22,8 @@ export async function evaluateRequest(ctx: RequestContext, spec: AuthorizationSp
 export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
   const p = ctx.principal;
   const resourceAccount = spec.resourceAccount ?? ctx.account.accountId;
+  // Service last accessed data counts every attempt, allowed or not.
+  noteServiceAccess(ctx, spec);
   if (!ctx.emulator.config.enforce) return;
   if (p.kind === 'root' && resourceAccount === p.accountId) return;
 
@@ -27,6 +31,10 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
   record(ctx, spec, result);
   if (result.decision === 'Allowed') return;
   ctx.emulator.config.logDenial?.(denialLine(p.arn, spec.action, spec.resource, result));
+  if (spec.deniedResource && spec.resource === '*' && ctx.service !== 's3') {
+    // AWS names a resource even for actions that have no resource type (ListUsers: …:user/).
+    throw new AccessDenied(result.awsMessage.replace(` to perform: ${spec.action} `, ` to perform: ${spec.action} on resource: ${spec.deniedResource} `));
+  }
   throw accessDeniedError(ctx.service, result, {
     principalArn: p.arn,
     action: spec.action,
@@ -34,6 +42,19 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
     sameAccount: resourceAccount === p.accountId,
     anonymous: p.kind === 'anonymous',
   });
+}
+
+/**
+ * For calls AWS allows without any policy (GetSessionToken; ChangePassword on one's own user when
+ * the password policy allows it): only an explicit Deny refuses them.
+ */
+export async function refuseExplicitDeny(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
+  const p = ctx.principal;
+  if (!ctx.emulator.config.enforce || p.kind === 'root') return;
+  const result = await evaluateRequest(ctx, spec);
+  if (result.decision !== 'ExplicitlyDenied') return;
+  record(ctx, spec, result);
+  throw accessDeniedError(ctx.service, result, { principalArn: p.arn, action: spec.action, resource: spec.resource, sameAccount: true, anonymous: false });
 }
 
 /** Add a decision to the emulator's log (allowed ones too: `why` shows what granted access). */

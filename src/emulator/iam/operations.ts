@@ -14,8 +14,22 @@ import { inlinePolicyOperations } from './ops/inline-policies.js';
 import { boundaryOperations } from './ops/boundaries.js';
 import { authorizationDetailsOperations } from './ops/authorization-details.js';
 import { simulateOperations } from './ops/simulate.js';
+import { PROTECTED_ROLE_OPERATIONS, protectServiceLinkedRoles, serviceLinkedRoleOperations } from './ops/service-linked-roles.js';
+import { oidcProviderOperations } from './ops/oidc-providers.js';
+import { samlProviderOperations } from './ops/saml-providers.js';
+import { accountSettingsOperations } from './ops/account-settings.js';
+import { userCredentialOperations } from './ops/user-credentials.js';
+import { sshKeyOperations } from './ops/ssh-public-keys.js';
+import { signingCertificateOperations } from './ops/signing-certificates.js';
+import { serviceSpecificCredentialOperations } from './ops/service-specific-credentials.js';
+import { serverCertificateOperations } from './ops/server-certificates.js';
+import { withUserCredentialRules } from './ops/user-lifecycle.js';
+import { accessAdvisorOperations } from './ops/access-advisor.js';
+import { contextKeyOperations } from './ops/context-keys.js';
+import { delegationRequestOperations } from './ops/delegation-requests.js';
+import { accountPropertyOperations } from './ops/account-properties.js';
 
-export const iamOperations: QueryOperationTable = {
+const everyOperation: QueryOperationTable = {
   ...userOperations,
   ...accessKeyOperations,
   ...loginProfileOperations,
@@ -30,4 +44,23 @@ export const iamOperations: QueryOperationTable = {
   ...boundaryOperations,
   ...authorizationDetailsOperations,
   ...simulateOperations,
+  ...serviceLinkedRoleOperations,
+  ...oidcProviderOperations,
+  ...samlProviderOperations,
+  ...accountSettingsOperations,
+  ...userCredentialOperations,
+  ...sshKeyOperations,
+  ...signingCertificateOperations,
+  ...serviceSpecificCredentialOperations,
+  ...serverCertificateOperations,
+  ...accessAdvisorOperations,
+  ...contextKeyOperations,
+  ...delegationRequestOperations,
+  ...accountPropertyOperations,
 };
+
+/**
+ * Service-linked roles are changed only by their service: the ordinary role operations refuse them.
+ * DeleteUser and UpdateUser also mind the credentials other modules keep for a user.
+ */
+export const iamOperations: QueryOperationTable = withUserCredentialRules(protectServiceLinkedRoles(everyOperation, PROTECTED_ROLE_OPERATIONS));

@@ -4,47 +4,47 @@
  * (customer managed or AWS managed), count attachments, and gather a principal's policies.
  */
 import { policyEngine } from '../../policy/index.js';
-import { InvalidInput, LimitExceeded, MalformedPolicyDocument, NoSuchEntity } from '../errors.js';
+import { LimitExceeded, MalformedPolicyDocument, NoSuchEntity, ValidationError } from '../errors.js';
+import { statementList } from '../../policy/statements.js';
 import type { AccountState } from '../state/account.js';
+import type { Emulator } from '../types.js';
 import { getAwsManagedPolicy, isAwsManagedArn } from './managed-policies.js';
 import { nameKey, type Group, type IamState, type ManagedPolicy, type Role, type User } from './models.js';
 
-export type DocumentKind = 'identity' | 'trust';
+export type DocumentKind = 'identity' | 'trust' | 'managed';
 
-/** The policy engine's grammar check (the first problem it finds), or undefined when valid. */
-function checkWithPolicyEngine(text: string, kind: DocumentKind): string | undefined {
-  return policyEngine.validate(text, kind)[0]?.message;
-}
-
-/** Throws MalformedPolicyDocument with AWS's wording for the first problem in `text`. */
-export function validatePolicyText(text: string, kind: DocumentKind): void {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new MalformedPolicyDocument('Syntax errors in policy.');
-  }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MalformedPolicyDocument('Syntax errors in policy.');
-  const statements = (doc as { Statement?: unknown }).Statement;
-  const list = Array.isArray(statements) ? statements : statements === undefined ? [] : [statements];
-  for (const s of list) {
+/**
+ * Throws MalformedPolicyDocument with AWS's wording for the first problem in `text`. `principalKnown`
+ * answers whether a user or role ARN named as a principal exists: IAM resolves principals when a
+ * trust policy is written and refuses one that does not exist.
+ */
+export function validatePolicyText(text: string, kind: DocumentKind, principalKnown?: (arn: string) => boolean): void {
+  const problems = policyEngine.validate(text, kind === 'trust' ? 'trust' : 'identity', { managed: kind === 'managed' });
+  if (problems.length) throw new MalformedPolicyDocument(problems[0].message);
+  if (!principalKnown) return;
+  const doc = JSON.parse(text) as { Statement: unknown };
+  for (const s of statementList(doc) as Array<Record<string, unknown>>) {
     if (!s || typeof s !== 'object') continue;
-    const hasPrincipal = 'Principal' in s || 'NotPrincipal' in s;
-    if (kind === 'identity' && hasPrincipal) throw new MalformedPolicyDocument('Policy document should not specify a principal.');
-    if (kind === 'trust' && !hasPrincipal) throw new MalformedPolicyDocument('Missing required field Principal');
-  }
-  const problem = checkWithPolicyEngine(text, kind);
-  if (problem) throw new MalformedPolicyDocument(problem);
-  if (kind === 'trust') {
-    // A trust policy governs only STS calls on the role (AssumeRole*, TagSession, SetSourceIdentity…).
-    for (const s of list as Array<Record<string, unknown> | null>) {
-      if (!s || typeof s !== 'object') continue;
-      const actions = [s.Action ?? s.NotAction ?? []].flat();
-      if (actions.some((a) => typeof a === 'string' && a !== '*' && !a.toLowerCase().startsWith('sts:'))) {
-        throw new MalformedPolicyDocument('AssumeRole policy may only specify STS AssumeRole actions.');
-      }
+    const p = s.Principal ?? s.NotPrincipal;
+    const aws = p && typeof p === 'object' ? (p as Record<string, unknown>).AWS : undefined;
+    for (const arn of [aws ?? []].flat()) {
+      if (typeof arn === 'string' && !principalKnown(arn)) throw new MalformedPolicyDocument(`Invalid principal in policy: "AWS":"${arn}"`);
     }
   }
+}
+
+/**
+ * Whether an IAM user or role ARN names an entity that exists, for accounts this emulator holds
+ * (IAM and S3 resolve such principals when a policy is stored). Account principals and other
+ * accounts' ARNs are accepted as they are.
+ */
+export function principalExists(emulator: Emulator, arn: string): boolean {
+  const m = /^arn:aws:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/*?]+)$/.exec(arn);
+  if (!m || arn.includes('*') || arn.includes('?')) return true;
+  const account = emulator.state.accounts.get(m[1]);
+  if (!account) return true;
+  const table = m[2] === 'user' ? account.iam.users : account.iam.roles;
+  return Object.hasOwn(table, nameKey(m[3]));
 }
 
 /** IAM measures policy size without whitespace (documented in the IAM quotas page). */
@@ -118,16 +118,39 @@ export function customerPolicyView(rec: ManagedPolicy): PolicyView {
   };
 }
 
-/** For Attach*Policy and permissions boundaries: AWS's wording for an ARN that names no policy. */
+/**
+ * A PolicyArn parameter as IAM checks it before looking anything up: its length (the model's
+ * constraint), then that it parses as an ARN, then that it is a policy ARN.
+ */
+export function checkPolicyArn(arn: string, member = 'policyArn'): void {
+  if (arn.length < 20 || arn.length > 2048) {
+    throw new ValidationError(
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length ${arn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048'}`,
+    );
+  }
+  if (!arn.startsWith('arn:') || arn.split(':').length < 6) throw new ValidationError('Invalid ARN:  Could not be parsed!');
+  if (!/^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/.+/.test(arn)) throw new ValidationError(`ARN ${arn} is not valid.`);
+}
+
+/** For Attach*Policy: AWS's wording for an ARN that names no policy. */
 export function requireAttachablePolicy(iam: IamState, arn: string): PolicyView {
-  if (!/^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/.+/.test(arn)) throw new InvalidInput(`ARN ${arn} is not valid.`);
+  checkPolicyArn(arn);
   const p = findPolicy(iam, arn);
   if (!p) throw new NoSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
   return p;
 }
 
+/** For permissions boundaries (Put*PermissionsBoundary, Create{User,Role}): IAM calls the policy the scope. */
+export function requireBoundaryPolicy(iam: IamState, arn: string): PolicyView {
+  checkPolicyArn(arn, 'permissionsBoundary');
+  const p = findPolicy(iam, arn);
+  if (!p) throw new NoSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+  return p;
+}
+
 /** For GetPolicy, DeletePolicy, versions: AWS's wording for a policy that is not there. */
 export function requirePolicy(iam: IamState, arn: string): PolicyView {
+  checkPolicyArn(arn);
   const p = findPolicy(iam, arn);
   if (!p) throw new NoSuchEntity(`Policy ${arn} was not found.`);
   return p;

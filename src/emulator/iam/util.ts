@@ -1,6 +1,7 @@
 /** Helpers every IAM operation module shares: ids, ARNs, validation, pagination, lookups. */
 import crypto from 'node:crypto';
 import { NoSuchEntity, ValidationError } from '../errors.js';
+import { PATTERNS, Violations } from './constraints.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { nameKey, type IamState, type Tag } from './models.js';
@@ -27,25 +28,15 @@ export const nowIso = (): string => new Date().toISOString();
 
 /** Names of users, groups, roles, policies, instance profiles: [\w+=,.@-]+ within a length. */
 export function validateName(value: string, member: string, max: number): void {
-  if (value.length < 1 || value.length > max) {
-    throw new ValidationError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-    );
-  }
-  if (!/^[\w+=,.@-]+$/.test(value)) {
-    throw new ValidationError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
-    );
-  }
+  new Violations().string(value, member, { min: 1, max, pattern: PATTERNS.name }).done();
 }
 
 export function validatePath(path: string | undefined, member = 'path'): string {
   const p = path ?? '/';
-  if (p.length > 512 || !/^\/$|^\/[\u0021-\u007E]+\/$/.test(p) || p.includes('//')) {
-    throw new ValidationError(
-      `1 validation error detected: Value '${p}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)`,
-    );
-  }
+  const v = new Violations().string(p, member, { min: 1, max: 512, pattern: PATTERNS.path });
+  // "//" matches the model's pattern but IAM still refuses it, worded as the pattern.
+  if (p.includes('//') && PATTERNS.path.re.test(p)) v.add(member, `Member must satisfy regular expression pattern: ${PATTERNS.path.text}`);
+  v.done();
   return p;
 }
 
@@ -57,7 +48,7 @@ export function paginate<T>(items: T[], p: QueryParams): { page: T[]; IsTruncate
   const maxItems = p.int('MaxItems') ?? 100;
   if (maxItems < 1 || maxItems > 1000) {
     throw new ValidationError(
-      `1 validation error detected: Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`,
+      `1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`,
     );
   }
   const marker = p.str('Marker');

@@ -12,6 +12,8 @@ export interface QueryOperation {
   action?: string;
   /** The ARN this call acts on, for authorization (the service authorization reference's resource type). */
   resource?: (ctx: RequestContext, p: QueryParams) => string;
+  /** For actions authorized on "*": the resource AWS names in their AccessDenied message. */
+  deniedResource?: (ctx: RequestContext) => string;
   /** Extra context keys for authorization (e.g. iam:PolicyARN). */
   context?: (ctx: RequestContext, p: QueryParams) => Record<string, string | string[]>;
   /**
@@ -50,6 +52,7 @@ export class QueryService implements ServiceModule {
         action: op.action ?? `${this.service}:${opName}`,
         resource: op.resource ? op.resource(ctx, params) : '*',
         context: op.context?.(ctx, params),
+        deniedResource: op.deniedResource?.(ctx),
       });
 
     const result = await op.handler(ctx, params);

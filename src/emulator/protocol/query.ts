@@ -4,7 +4,7 @@
  */
 import { AwsError, MissingParameter, ValidationError } from '../errors.js';
 import { content, escapeXml, type XmlValue } from './xml.js';
-import { dict } from '../state/dict.js';
+import { emptyRecord } from '../state/records.js';
 
 export const NAMESPACES: Record<string, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
@@ -20,7 +20,7 @@ export class QueryParams {
   constructor(readonly raw: Record<string, string>) {}
 
   static parse(body: string, query: URLSearchParams | null = null): QueryParams {
-    const raw = dict<string>();
+    const raw = emptyRecord<string>();
     const add = (params: URLSearchParams) => {
       for (const [k, v] of params) if (!(k in raw)) raw[k] = v;
     };
@@ -89,7 +89,7 @@ export class QueryParams {
       const m = re.exec(k);
       if (!m) continue;
       const idx = Number(m[1]);
-      const item = items.get(idx) ?? dict<string>();
+      const item = items.get(idx) ?? emptyRecord<string>();
       item[m[2]] = v;
       items.set(idx, item);
     }
@@ -116,7 +116,7 @@ export function serializeQueryError(service: string, err: AwsError, requestId: s
   const ns = NAMESPACES[service] ?? NAMESPACES.iam;
   return (
     `<ErrorResponse xmlns="${ns}"><Error><Type>${err.type}</Type><Code>${escapeXml(err.code)}</Code>` +
-    `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+    `${err.message ? `<Message>${escapeXml(err.message)}</Message>` : ''}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }
 

@@ -1,5 +1,5 @@
 /** S3 buckets and objects as stored; object bodies base64 so state persists as JSON. */
-import { dict } from '../state/dict.js';
+import { emptyRecord } from '../state/records.js';
 
 export interface S3Object {
   key: string;
@@ -20,6 +20,23 @@ export interface S3Object {
   checksum?: ObjectChecksum;
   /** Number of parts when the object was assembled by CompleteMultipartUpload. */
   partsCount?: number;
+  /** The object's ACL grants (absent: the owner's FULL_CONTROL only). */
+  acl?: Grant[];
+}
+
+/** One ACL grant: a grantee (canonical user or predefined group) and a permission. */
+export interface Grant {
+  grantee: { type: 'CanonicalUser'; id: string } | { type: 'Group'; uri: string };
+  permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
+}
+
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+export interface PublicAccessBlock {
+  BlockPublicAcls: boolean;
+  IgnorePublicAcls: boolean;
+  BlockPublicPolicy: boolean;
+  RestrictPublicBuckets: boolean;
 }
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
@@ -63,12 +80,26 @@ export interface Bucket {
   objects: Record<string, S3Object>;
   /** In-progress multipart uploads by upload id (absent in state files written before multipart existed). */
   uploads?: Record<string, MultipartUpload>;
+  /**
+   * Object Ownership. Absent: the default of buckets made since April 2023 (BucketOwnerEnforced,
+   * ACLs disabled); null: the controls were deleted.
+   */
+  ownership?: ObjectOwnership | null;
+  /**
+   * The bucket's Block Public Access settings. Absent: the default of new buckets since April
+   * 2023 (all four on); null: deleted (none apply at bucket level).
+   */
+  publicAccessBlock?: PublicAccessBlock | null;
+  /** The bucket's ACL grants (absent: the owner's FULL_CONTROL only). */
+  acl?: Grant[];
 }
 
 export interface S3State {
   buckets: Record<string, Bucket>;
+  /** The account's Block Public Access settings (S3 Control API); absent until set. */
+  publicAccessBlock?: PublicAccessBlock;
 }
 
 export function emptyS3State(): S3State {
-  return { buckets: dict() };
+  return { buckets: emptyRecord() };
 }

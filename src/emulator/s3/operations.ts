@@ -16,6 +16,16 @@ import {
   uploadPartCopy,
 } from './ops/multipart.js';
 import { copyObject, deleteObject, deleteObjects, getObject, headObject, putObject } from './ops/objects.js';
+import {
+  deleteBucketOwnershipControls,
+  getBucketAcl,
+  getBucketOwnershipControls,
+  getObjectAcl,
+  putBucketAcl,
+  putBucketOwnershipControls,
+  putObjectAcl,
+} from './ops/access-control.js';
+import { deletePublicAccessBlock, getBucketPolicyStatus, getPublicAccessBlock, putPublicAccessBlock } from './ops/public-access.js';
 
 const read = { mutating: false, needsBucket: true } as const;
 const write = { mutating: true, needsBucket: true } as const;
@@ -45,4 +55,16 @@ export const s3Operations: S3OperationTable = {
   AbortMultipartUpload: { ...write, action: 's3:AbortMultipartUpload', resource: 'object', handler: abortMultipartUpload },
   ListParts: { ...read, action: 's3:ListMultipartUploadParts', resource: 'object', handler: listParts },
   ListMultipartUploads: { ...read, action: 's3:ListBucketMultipartUploads', resource: 'bucket', handler: listMultipartUploads },
+  // Access control: ACLs, Object Ownership, Block Public Access, policy status.
+  GetBucketAcl: { ...read, action: 's3:GetBucketAcl', resource: 'bucket', handler: getBucketAcl },
+  PutBucketAcl: { ...write, action: 's3:PutBucketAcl', resource: 'bucket', handler: putBucketAcl },
+  GetObjectAcl: { ...read, action: 's3:GetObjectAcl', resource: 'object', handler: getObjectAcl },
+  PutObjectAcl: { ...write, action: 's3:PutObjectAcl', resource: 'object', handler: putObjectAcl },
+  GetBucketOwnershipControls: { ...read, action: 's3:GetBucketOwnershipControls', resource: 'bucket', handler: getBucketOwnershipControls },
+  PutBucketOwnershipControls: { ...write, action: 's3:PutBucketOwnershipControls', resource: 'bucket', handler: putBucketOwnershipControls },
+  DeleteBucketOwnershipControls: { ...write, action: 's3:PutBucketOwnershipControls', resource: 'bucket', handler: deleteBucketOwnershipControls },
+  GetPublicAccessBlock: { ...read, action: 's3:GetBucketPublicAccessBlock', resource: 'bucket', handler: getPublicAccessBlock },
+  PutPublicAccessBlock: { ...write, action: 's3:PutBucketPublicAccessBlock', resource: 'bucket', handler: putPublicAccessBlock },
+  DeletePublicAccessBlock: { ...write, action: 's3:PutBucketPublicAccessBlock', resource: 'bucket', handler: deletePublicAccessBlock },
+  GetBucketPolicyStatus: { ...read, action: 's3:GetBucketPolicyStatus', resource: 'bucket', handler: getBucketPolicyStatus },
 };

@@ -45,7 +45,7 @@ export function serializeS3Error(err: AwsError, requestId: string, method: strin
     .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
     .join('');
   const body =
-    `${XML_DECL}<Error><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>` +
+    `${XML_DECL}<Error><Code>${escapeXml(err.code)}</Code>${err.message ? `<Message>${escapeXml(err.message)}</Message>` : ''}` +
     `${extras}<RequestId>${escapeXml(requestId)}</RequestId><HostId>${headers['x-amz-id-2']}</HostId></Error>`;
   return { status: err.status, headers, body };
 }

@@ -2,13 +2,15 @@
  * S3 over REST-XML: route (addressing style, subresources) → authorize (with the bucket policy)
  * → dispatch to the operation → persist when it changed state; errors in S3's <Error> shape.
  */
-import { type AwsError, InvalidRequest, NotImplemented } from '../errors.js';
+import { AwsError, InvalidRequest, NotImplemented } from '../errors.js';
 import type { OutgoingResponse, RequestContext, ServiceModule } from '../types.js';
 import type { S3Call } from './operation.js';
 import { s3Operations } from './operations.js';
 import { serializeS3Error } from './rest-xml.js';
 import { route } from './routing.js';
 import { bucketArn, findBucket, objectArn, requireBucket } from './store.js';
+import { handleS3Control, S3_CONTROL_PREFIX } from './control.js';
+import { policyForCaller } from './ops/public-access.js';
 
 function firstHeader(ctx: RequestContext, name: string): string | undefined {
   const v = ctx.request.headers[name];
@@ -31,6 +33,7 @@ const SIGV2_REFUSED = 'The authorization mechanism you have provided is not supp
 
 export const s3Service: ServiceModule = {
   async handle(ctx: RequestContext): Promise<OutgoingResponse> {
+    if (ctx.request.rawPath.startsWith(S3_CONTROL_PREFIX)) return handleS3Control(ctx);
     const r = route(ctx.request);
     if (ctx.principal.kind === 'anonymous' && r.query.has('AWSAccessKeyId') && r.query.has('Signature')) {
       // Signature Version 2 presigned URLs (CLI v1's `aws s3 presign` default): S3 refuses them for
@@ -45,9 +48,14 @@ export const s3Service: ServiceModule = {
     }
     const bucketName = r.bucket ?? '';
     const key = r.key ?? '';
+    // x-amz-expected-bucket-owner must be an account id before anything else is looked at.
+    const expected = firstHeader(ctx, 'x-amz-expected-bucket-owner');
+    if (expected !== undefined && !/^\d{12}$/.test(expected)) {
+      throw new AwsError('InvalidBucketOwnerAWSAccountID', `The value of the expected bucket owner parameter must be an AWS Account ID... [${expected}]`, 400);
+    }
     // CreateBucket acts in the caller's account; any other call finds the bucket in the caller's
     // account, or in the account x-amz-expected-bucket-owner names (store.ts).
-    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName, firstHeader(ctx, 'x-amz-expected-bucket-owner')) : undefined;
+    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName, expected) : undefined;
     const call: S3Call = { ctx, route: r, bucketName, key, ref, header: (name) => firstHeader(ctx, name) };
 
     if (op.action !== 'per-key') {
@@ -55,7 +63,8 @@ export const s3Service: ServiceModule = {
       await ctx.authorize({
         action: op.action,
         resource,
-        resourcePolicy: ref?.bucket.policy,
+        // RestrictPublicBuckets keeps other accounts and anonymous callers out of a public policy.
+        resourcePolicy: policyForCaller(ctx, ref),
         resourceAccount: ref?.account.accountId,
         context: { ...commonContext(ctx), ...op.context?.(call) },
       });

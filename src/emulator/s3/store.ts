@@ -7,7 +7,7 @@ import { AccessDenied, InvalidBucketName, NoSuchBucket, NoSuchKey, NoSuchUpload 
 import type { AccountState } from '../state/account.js';
 import type { RequestContext } from '../types.js';
 import type { Bucket, MultipartUpload, S3Object } from './models.js';
-import { dict } from '../state/dict.js';
+import { emptyRecord } from '../state/records.js';
 
 export interface BucketRef {
   bucket: Bucket;
@@ -56,7 +56,7 @@ export function requireObject(bucket: Bucket, key: string): S3Object {
 }
 
 export function requireUpload(bucket: Bucket, uploadId: string): MultipartUpload {
-  const uploads = bucket.uploads ?? dict();
+  const uploads = bucket.uploads ?? emptyRecord();
   if (!Object.hasOwn(uploads, uploadId)) throw new NoSuchUpload(NO_SUCH_UPLOAD, { UploadId: uploadId });
   return uploads[uploadId];
 }

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emptyAccount, type AccountState } from './account.js';
+import { emptyAccount, reviveAccount, type AccountState } from './account.js';
 import { CorruptStateError, readJsonState, removeStaleTempFiles, STATE_FORMAT, writeFileAtomic } from './persistence.js';
 import { accountProblem } from './schema.js';
 
@@ -92,7 +92,7 @@ export class EmulatorState extends EventEmitter {
         const data = readJsonState<StateFile>(this.stateFile, stateFileProblem);
         if (data) {
           this.accounts.clear();
-          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, withDefaults(acct));
+          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, reviveAccount(withDefaults(acct)));
         }
       } catch (e) {
         if (e instanceof CorruptStateError) this.loadProblems.push(e);
@@ -106,7 +106,7 @@ export class EmulatorState extends EventEmitter {
         if (!/^\d{12}\.json$/.test(name)) continue;
         try {
           const data = readJsonState<AccountFile>(path.join(this.stateDir, name), accountFileProblem);
-          if (data) this.accounts.set(data.account.accountId, withDefaults(data.account));
+          if (data) this.accounts.set(data.account.accountId, reviveAccount(withDefaults(data.account)));
         } catch (e) {
           if (e instanceof CorruptStateError) this.loadProblems.push(e);
           else throw e;

@@ -7,23 +7,35 @@ import { policyEngine } from '../../policy/index.js';
 import { AccessDenied, AwsError, MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError } from '../errors.js';
 import { nameKey, type Role } from '../iam/models.js';
 import { resolvePolicyDocument } from '../iam/policy-documents.js';
+import { statementList } from '../../policy/statements.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { authorizeRequest } from '../authz/index.js';
 import { credentialsShape, issueSession } from './credentials.js';
 import { verifyCallerMfa } from './mfa.js';
+import { requestedSessionTags, sessionTagsFor, tagRequestContext } from './session-tags.js';
 import { checkExternalId, checkMfaParams, checkRoleSessionName, lengthBetween, valueBetween } from './validation.js';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/;
 /** Session policy limit: AWS packs it; 2,048 characters of plain text is the documented ceiling. */
 const SESSION_POLICY_MAX = 2048;
 
+/** PackedPolicySize: the percentage of the packed space a session policy uses. */
+/**
+ * PackedPolicySize: the percentage of STS's packed allowance the session policy and session tags
+ * use. STS's packing is not published; this counts their plain characters against 2,048.
+ */
+export function packedPolicySize(policy: string | undefined, tags: Array<{ Key: string; Value: string }> = []): number {
+  const chars = (policy?.length ?? 0) + tags.reduce((n, t) => n + t.Key.length + t.Value.length, 0);
+  return Math.max(1, Math.min(100, Math.ceil((chars / SESSION_POLICY_MAX) * 100)));
+}
+
 function notAuthorized(ctx: RequestContext, roleArn: string): AwsError {
   return new AccessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
 }
 
 /** The role named by RoleArn, in whichever emulated account owns it (AWS answers AccessDenied when it does not exist). */
-function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
+export function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
   const m = ROLE_ARN.exec(roleArn);
   if (!m) return undefined;
   const role = ctx.emulator.state.account(m[1]).iam.roles[nameKey(m[2])];
@@ -31,7 +43,7 @@ function findRole(ctx: RequestContext, roleArn: string): Role | undefined {
 }
 
 /** Session policy: the inline Policy plus any PolicyArns, as one document (their union is the session policy). */
-function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
+export function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
   const inline = p.str('Policy');
   const arns = p.structList('PolicyArns').map((x) => x.arn ?? '').filter(Boolean);
   if (inline === undefined && arns.length === 0) return undefined;
@@ -43,14 +55,12 @@ function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefi
     if (JSON.stringify(JSON.parse(inline)).length > SESSION_POLICY_MAX) {
       throw new PackedPolicyTooLarge('Packed policy consumes more than 100% of allotted space');
     }
-    const s = (JSON.parse(inline) as { Statement: unknown }).Statement;
-    statements.push(...(Array.isArray(s) ? s : [s]));
+    statements.push(...statementList(JSON.parse(inline)));
   }
   for (const arn of arns) {
     const doc = resolvePolicyDocument(ctx.account, arn);
     if (!doc) throw new ValidationError(`Policy ${arn} does not exist or is not attachable.`);
-    const s = (JSON.parse(doc.document) as { Statement: unknown }).Statement;
-    statements.push(...(Array.isArray(s) ? s : [s]));
+    statements.push(...statementList(JSON.parse(doc.document)));
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
@@ -67,7 +77,13 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
   checkMfaParams(serial, tokenCode);
   const requested = p.int('DurationSeconds');
   if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 43200);
+  // An ARN needs its six parts with partition, service and resource filled in; STS says which one it cannot read.
+  const arnParts = roleArn.split(':');
+  if (arnParts.length < 6 || arnParts[0] !== 'arn' || !arnParts[1] || !arnParts[2] || !arnParts.slice(5).join(':')) {
+    throw new ValidationError(`${roleArn} is invalid`);
+  }
   const sessionPolicy = sessionPolicyText(ctx, p);
+  const requestedTags = requestedSessionTags(ctx, p);
 
   const caller = ctx.principal;
   if (caller.kind === 'root') throw new AccessDenied('Roles may not be assumed by root accounts.');
@@ -91,6 +107,17 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
     resourcePolicy: role.assumeRolePolicyDocument,
     context,
   });
+  // Passing session tags is its own permission, granted by the trust policy (and, across
+  // accounts, the caller's identity policy) like sts:AssumeRole.
+  if (requestedTags.tags.length) {
+    await authorizeRequest(ctx, {
+      action: 'sts:TagSession',
+      resource: role.arn,
+      resourceAccount: roleAccount,
+      resourcePolicy: role.assumeRolePolicyDocument,
+      context: { ...context, ...tagRequestContext(requestedTags) },
+    });
+  }
 
   // Role chaining (a role session assuming a role) is capped at one hour, whatever the role allows.
   const chained = caller.kind === 'assumed-role';
@@ -107,6 +134,7 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
     roleSessionName: sessionName,
     ...(sessionPolicy ? { sessionPolicy } : {}),
     ...(mfaAt ? { mfaAuthenticatedAt: mfaAt } : {}),
+    ...sessionTagsFor(ctx, requestedTags),
     issuedTo: caller.arn,
   });
   if (roleAccount !== ctx.account.accountId) ctx.emulator.state.persist(roleAccount);
@@ -116,6 +144,7 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
       AssumedRoleId: `${role.roleId}:${sessionName}`,
       Arn: `arn:aws:sts::${roleAccount}:assumed-role/${role.roleName}/${sessionName}`,
     },
-    ...(sessionPolicy ? { PackedPolicySize: Math.min(100, Math.ceil((sessionPolicy.length / SESSION_POLICY_MAX) * 100)) } : {}),
+    ...(sessionPolicy || requestedTags.tags.length ? { PackedPolicySize: packedPolicySize(sessionPolicy, requestedTags.tags) } : {}),
   };
 }
+

@@ -3,6 +3,13 @@ import type { QueryOperationTable } from '../protocol/query-service.js';
 import { assumeRole } from './assume-role.js';
 import { getSessionToken } from './session-token.js';
 import { getAccessKeyInfo } from './access-key-info.js';
+import { getFederationToken } from './federation-token.js';
+import { assumeRoleWithWebIdentity } from './web-identity.js';
+import { assumeRoleWithSaml } from './saml.js';
+import { decodeAuthorizationMessage } from './authorization-message.js';
+import { assumeRoot } from './assume-root.js';
+import { getWebIdentityToken } from './web-identity-token.js';
+import { getDelegatedAccessToken } from './delegated-access-token.js';
 
 export const stsOperations: QueryOperationTable = {
   GetCallerIdentity: {
@@ -25,4 +32,16 @@ export const stsOperations: QueryOperationTable = {
     action: 'sts:GetAccessKeyInfo',
     handler: getAccessKeyInfo,
   },
+  GetFederationToken: {
+    // Authorized inside, once the caller is known to hold long-term credentials.
+    authorize: async () => {},
+    handler: getFederationToken,
+  },
+  // Unsigned calls: the token or assertion is the credential, and the trust policy decides.
+  AssumeRoleWithWebIdentity: { authorize: async () => {}, handler: assumeRoleWithWebIdentity },
+  AssumeRoleWithSAML: { authorize: async () => {}, handler: assumeRoleWithSaml },
+  DecodeAuthorizationMessage: { readOnly: true, handler: decodeAuthorizationMessage },
+  AssumeRoot: { authorize: async () => {}, handler: assumeRoot },
+  GetWebIdentityToken: { authorize: async () => {}, handler: getWebIdentityToken },
+  GetDelegatedAccessToken: { handler: getDelegatedAccessToken },
 };

@@ -5,8 +5,7 @@
 import { AccessDenied } from '../errors.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
-import { evaluateRequest, record } from '../authz/index.js';
-import { accessDeniedError } from '../authz/messages.js';
+import { refuseExplicitDeny } from '../authz/index.js';
 import { credentialsShape, issueSession } from './credentials.js';
 import { verifyCallerMfa } from './mfa.js';
 import { checkMfaParams, valueBetween } from './validation.js';
@@ -23,14 +22,7 @@ export async function getSessionToken(ctx: RequestContext, p: QueryParams) {
   checkMfaParams(serial, tokenCode);
 
   // GetSessionToken needs no permission, but an explicit Deny still refuses it.
-  if (caller.kind === 'user' && ctx.emulator.config.enforce) {
-    const spec = { action: 'sts:GetSessionToken', resource: '*' };
-    const result = await evaluateRequest(ctx, spec);
-    if (result.decision === 'ExplicitlyDenied') {
-      record(ctx, spec, result);
-      throw accessDeniedError(ctx.service, result, { principalArn: caller.arn, action: spec.action, resource: spec.resource, sameAccount: true, anonymous: false });
-    }
-  }
+  if (caller.kind === 'user') await refuseExplicitDeny(ctx, { action: 'sts:GetSessionToken', resource: '*' });
   const mfaAt = verifyCallerMfa(ctx, serial, tokenCode);
   // The root user's sessions are capped at one hour (longer requests get one hour).
   const duration = caller.kind === 'root' ? Math.min(requested ?? 3600, 3600) : (requested ?? 43200);

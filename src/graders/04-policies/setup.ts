@@ -6,6 +6,7 @@
  * profiles so the learner sees AccessDenied for real.
  */
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { DeletePublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import {
   accountInfo,
   addToGroup,
@@ -63,6 +64,9 @@ export async function setupLab04(ctx: LabContext): Promise<void> {
     'q2.csv': 'quarter,revenue\nQ2,1350000\n',
   });
   await ensureBucket(ctx.clients.s3, PAYROLL, { 'salaries.csv': 'name,salary\nalice,100\nbob,100\n' });
+  // New buckets block public bucket policies (Block Public Access, on by default since April 2023).
+  // acme-reports has the block off, as an older bucket may, so step 5's "Principal *" mistake can happen.
+  await ctx.clients.s3.send(new DeletePublicAccessBlockCommand({ Bucket: REPORTS }));
 
   for (const u of USERS) await ensureUser(ctx, u);
   const reader = await createCustomerPolicy(ctx, 'ReportsReader', readerV1(partition));

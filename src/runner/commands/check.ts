@@ -3,13 +3,13 @@
  * backend (or the endpoint named). Exit 0 when every step passes, 1 when any fails, 2 on errors.
  */
 import { startEndpoint } from '../../backends/endpoint.js';
-import { isolateSdkEnvironment } from '../../backends/sdk-env.js';
+import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { renderLabResult } from '../output.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { readSession, type Session } from '../session.js';
-import { gradeLab, gradeLabOnHost, graderFor, labFiles, labFromArgOrSession, openCourseWithGraders, openSession, type OpenSession } from '../runtime.js';
+import { gradeSessionLab, labFiles, openSession, type OpenSession } from '../runtime.js';
 
 export interface CheckCommandOptions {
   json?: boolean;
@@ -33,17 +33,10 @@ export async function sessionForGrading(io: CommandIO, endpoint: string | undefi
 export async function checkCommand(labArg: string | undefined, opts: CheckCommandOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
   // The session comes first: with no lab running nothing else is read and nothing is contacted.
   const open = await sessionForGrading(io, opts.endpoint, opts.allowRemote);
-  // A detached emulator grades with the graders (and the AWS SDK) it keeps loaded; the same
-  // graders run here otherwise.
-  const hosted = opts.endpoint ? undefined : await gradeLabOnHost(open, labArg, io.env, opts.step);
-  const result = hosted ?? (await gradeHere(open, labArg, opts.step, io));
+  // A backend with a grading service (the detached emulator) grades with the graders and the AWS
+  // SDK it keeps loaded; the same graders run here otherwise.
+  const result = await gradeSessionLab(open, labArg, io, opts.step);
   if (opts.json) writeln(io, JSON.stringify(result, null, 2));
   else writeln(io, renderLabResult(io, result, { verbose: opts.verbose }));
   return result.passed ? 0 : 1;
-}
-
-async function gradeHere(open: OpenSession, labArg: string | undefined, step: string | undefined, io: CommandIO) {
-  const { course, graders } = await openCourseWithGraders(io);
-  const lab = labFromArgOrSession(course, labArg, open.session);
-  return gradeLab(open, lab, graderFor(lab, graders), step);
 }

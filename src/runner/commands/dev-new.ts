@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadCourse, resolveLab } from '../course.js';
-import { UsageError } from '../errors.js';
-import { courseDir, packageRoot, type Env } from '../paths.js';
+import { loadCourse, resolveLab } from '../../core/course.js';
+import { UsageError } from '../../core/errors.js';
+import { courseDir, packageRoot, type Env } from '../../core/paths.js';
 
 export interface DevNewOptions {
   /** the course folder; default labs/ (or IAM_LABS_COURSE_DIR) */

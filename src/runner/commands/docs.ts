@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { PortBusyError, UsageError } from '../errors.js';
-import { courseDir, packageRoot, type Env } from '../paths.js';
+import { PortBusyError, UsageError } from '../../core/errors.js';
+import { courseDir, packageRoot, type Env } from '../../core/paths.js';
 
 export interface DocsOptions {
   host?: string;

@@ -8,7 +8,7 @@ import { motoServerPath } from '../../backends/moto.js';
 import { httpRequest, processAlive } from '../../backends/net.js';
 import { awsCliInfo, labEnvVars, runAwsInLab, writeAwsShim } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { readSession } from '../session.js';
 
 export interface Finding {

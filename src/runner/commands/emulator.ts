@@ -1,7 +1,11 @@
-/** `iam-labs emulator`: the embedded emulator in the foreground until Ctrl-C / SIGTERM. */
+/**
+ * `iam-labs emulator`: the embedded emulator in the foreground until Ctrl-C / SIGTERM. With
+ * `--grading-socket <path>` (what `start --detach` runs) it also offers the grading service there,
+ * so each `iam-labs check` finds the graders and the AWS SDK already loaded.
+ */
 import pc from 'picocolors';
-import { PortInUseError, startEmulator } from '../../emulator/index.js';
-import { PortBusyError, UsageError } from '../errors.js';
+import { CONTROL_TOKEN_ENV, PortInUseError, startEmulator } from '../../emulator/index.js';
+import { PortBusyError, UsageError } from '../../core/errors.js';
 import { runUntilSignal } from '../until-signal.js';
 
 export interface EmulatorOptions {
@@ -11,6 +15,8 @@ export interface EmulatorOptions {
   account: string;
   enforce: boolean;
   quiet?: boolean;
+  /** also serve the grading service on this Unix socket (grading-host.ts) */
+  gradingSocket?: string;
 }
 
 export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
@@ -27,6 +33,8 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
       defaultAccountId: opts.account,
       enforce: opts.enforce,
       logDenial: opts.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+      // The runner that spawned this emulator hands it the control API's token this way.
+      controlToken: process.env[CONTROL_TOKEN_ENV] || undefined,
     });
   } catch (e) {
     if (e instanceof PortInUseError) {
@@ -42,6 +50,9 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
   for (const problem of running.emulator.state.loadProblems) {
     process.stderr.write(`${pc.yellow('warning:')} ${problem.message}\n`);
   }
+  // The socket opens before the ready line, so a `start` that waits for that line finds it; the
+  // graders load behind it.
+  const grading = opts.gradingSocket ? await startGrading(opts.gradingSocket, running.endpoint) : undefined;
   out.write(
     [
       `${pc.green('iam-labs emulator ready')} in ${ms} ms: IAM, STS and S3 ${opts.enforce ? 'with IAM enforcement' : '(IAM not enforced)'}`,
@@ -61,5 +72,21 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
       ``,
     ].join('\n'),
   );
-  await runUntilSignal('emulator', () => running.close(), out);
+  if (grading) setTimeout(() => void grading.preload(), 20).unref();
+  await runUntilSignal('emulator', async () => {
+    grading?.close();
+    await running.close();
+  }, out);
+}
+
+async function startGrading(socketPath: string, endpoint: string): Promise<{ close(): void; preload(): Promise<void> } | undefined> {
+  const { preloadGraders, startGradingHost } = await import('../grading-host.js');
+  try {
+    const host = await startGradingHost({ socketPath, endpoint });
+    return { close: host.close, preload: preloadGraders };
+  } catch (e) {
+    // checks then say, each time, that they grade in their own process and why
+    process.stderr.write(`${pc.yellow('warning:')} no grading service on ${socketPath} (${(e as Error).message})\n`);
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { awsCliInfo, labEnvVars, UNSET_VARS, writeAwsShim } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { requireSession } from '../session.js';
 
 const q = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;

@@ -4,11 +4,11 @@
  */
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { conditionLines, hintText } from '../output.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { readSession } from '../session.js';
-import { labOfStep, resolveLab, type Course, type Lab, type Step } from '../course.js';
-import { UsageError, UserError } from '../errors.js';
+import { labOfStep, resolveLab, type Course, type Lab, type Step } from '../../core/course.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { gradeLab, graderFor, openCourseWithGraders, openSession } from '../runtime.js';
 
 function pickStep(course: Course, arg: string | undefined, sessionLab: string | undefined, passed: (id: string) => boolean): { lab: Lab; step: Step } {

@@ -1,7 +1,7 @@
 /** `iam-labs` and `iam-labs list [--json]`: the course with per-lab progress. */
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { courseOverview } from '../output.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { openCourse } from '../runtime.js';
 

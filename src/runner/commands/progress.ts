@@ -1,7 +1,7 @@
 /** `iam-labs progress [--json]`: every lab and step, with when it passed. */
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { labProgressLine, SYM } from '../output.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { openCourse } from '../runtime.js';
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { awsCliInfo, labEnvVars, UNSET_VARS, writeAwsShim } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { requireSession } from '../session.js';
 
 export async function shellCommand(opts: { plain?: boolean; command?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {

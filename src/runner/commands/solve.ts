@@ -3,7 +3,7 @@
  * since it does the learning for you), then grade.
  */
 import readline from 'node:readline/promises';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { createLabContext, FactMap } from '../lab-context.js';
 import { renderLabResult } from '../output.js';

@@ -3,18 +3,18 @@
  * checklist; then either return (--detach) or stay in the foreground with the live checklist.
  */
 import { chooseBackend, startBackend, attachBackend } from '../../backends/index.js';
-import { isolateSdkEnvironment } from '../../backends/sdk-env.js';
+import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { httpRequest, processAlive } from '../../backends/net.js';
 import type { BackendHandle } from '../../backends/types.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { renderMarkdown, renderLabResult } from '../output.js';
-import { statePaths } from '../paths.js';
+import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { readSession, rememberEmbeddedLab, removeSession, takeEmbeddedLab, writeSession, type Session } from '../session.js';
-import { gradeLab, gradeLabOnHost, graderFor, labFiles, openCourse, seedLab, seedLabOnHost, type OpenSession } from '../runtime.js';
+import { gradeSessionLab, graderFor, labFiles, openCourse, seedSessionLab, type OpenSession } from '../runtime.js';
 import { loadGraders, type GraderRegistry } from '../graders-registry.js';
-import { resolveLab } from '../course.js';
+import { resolveLab } from '../../core/course.js';
 import { withSpinner } from '../spinner.js';
 import type { LabResult } from '../grading.js';
 import { runLiveChecklist } from '../live.js';
@@ -45,7 +45,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
   const course = openCourse(io);
   const lab = resolveLab(course, labArg);
   // Graders pull in the AWS SDK (slow to load): load them while the backend starts. With
-  // --detach the embedded emulator seeds and grades with its own copy, so only when needed.
+  // --detach the emulator's grading service seeds and grades with its own copy, so only when needed.
   let gradersLoading: Promise<GraderRegistry> | undefined;
   const loadAll = () => (gradersLoading ??= loadGraders(io.env));
   if (!opts.detach) loadAll().catch(() => {});
@@ -87,8 +87,8 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     if (handle.info.limits) writeln(io, `${io.c.dim('note:')} ${handle.info.limits}`);
     ownsBackend = true;
     session = { ...handle.info, format: 1, startedAt: new Date().toISOString(), foreground: !opts.detach };
-    // the embedded emulator reloaded its state file: it may still hold this lab, with the learner's work
-    const held = choice.name === 'embedded' ? takeEmbeddedLab(io.home) : undefined;
+    // a backend that keeps its account (a state file) may still hold this lab, with the learner's work
+    const held = handle.extras.keepsState ? takeEmbeddedLab(io.home) : undefined;
     if (held) session.lab = held;
     writeSession(io.home, session);
     if (held) labFiles(paths, session).refresh(session.credentials);
@@ -101,20 +101,17 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     ownsBackend = false;
     await handle.stop();
     removeSession(io.home);
-    if (session?.backend === 'embedded') rememberEmbeddedLab(io.home, session.lab);
+    if (handle.extras.keepsState) rememberEmbeddedLab(io.home, session?.lab);
   };
   try {
     const graderHere = async () => graderFor(lab, await loadAll());
-    // On a detached embedded emulator, its grading host validates the grader and seeds.
-    if (!opts.detach) await graderHere();
+    // A backend with a grading service validates the grader and seeds there.
+    if (!handle.extras.remoteGrader) await graderHere();
     const continuing = session.lab === lab.id && !opts.fresh;
     if (continuing) {
       writeln(io, `Continuing ${lab.id} where you left it (\`iam-labs reset\` starts it over).`);
     } else {
-      await withSpinner(io, `Seeding ${lab.id}`, async () => {
-        if (opts.detach && (await seedLabOnHost(open, lab, io.env))) return;
-        await seedLab(open, lab, await graderHere(), await loadAll());
-      });
+      await withSpinner(io, `Seeding ${lab.id}`, () => seedSessionLab(open, lab, io, loadAll));
     }
     writeln(io, '');
     // The chapter's own top heading (if any) gives way to ours, which carries the lab number.
@@ -123,7 +120,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     writeln(io, '');
     // Freshly seeded, no step passes yet (`dev check` proves it for every step): skip grading.
     const first: LabResult = continuing
-      ? ((opts.detach ? await gradeLabOnHost(open, lab.id, io.env) : undefined) ?? (await gradeLab(open, lab, await graderHere())))
+      ? await gradeSessionLab(open, lab.id, io)
       : { lab: lab.id, title: lab.title, passed: false, backend: session.backend, steps: lab.steps.map((s) => ({ id: s.id, title: s.title, passed: false, conditions: [] })) };
     if (opts.detach) {
       writeln(io, renderLabResult(io, first));

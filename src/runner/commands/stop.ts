@@ -10,22 +10,16 @@ export async function stopCommand(opts: { plain?: boolean }, io: CommandIO = def
     return 0;
   }
   const again = `iam-labs start ${session.lab?.slice(0, 2) ?? '01'}`;
-  const { readWorkshopLink } = await import('./workshop-join.js');
-  const link = readWorkshopLink(io.home);
-  if (link && link.base === session.endpoint) {
-    // A workshop server belongs to the instructor: leaving it must not stop it or change the account.
-    removeSession(io.home);
-    writeln(
-      io,
-      `${io.c.green('✔')} left the workshop at ${link.base} (your account ${link.accountId} and progress stay there).\n` +
-        `  To come back: iam-labs workshop join ${link.base} --name "${link.name}" --code <code>`,
-    );
-    return 0;
-  }
   const handle = attachBackend(session, io.env);
   await handle.stop();
   removeSession(io.home);
-  if (session.backend === 'embedded') {
+  if (!handle.extras.stopsServer) {
+    // Someone else's server (a workshop, an endpoint): leaving must not stop it or change the account.
+    const { readWorkshopLink } = await import('../workshop-link.js');
+    const link = readWorkshopLink(io.home);
+    const rejoin = link && link.base === session.endpoint ? `\n  To come back: iam-labs workshop join ${link.base} --name "${link.name}" --code <code>` : '';
+    writeln(io, `${io.c.green('✔')} left the ${handle.describe()}: it keeps running, and account ${session.accountId} keeps what you did there.${rejoin}`);
+  } else if (handle.extras.keepsState) {
     rememberEmbeddedLab(io.home, session.lab);
     writeln(io, `${io.c.green('✔')} stopped the ${handle.describe()}. Your work is kept: \`${again}\` continues where you left off.`);
   } else {

@@ -1,14 +1,13 @@
 /**
  * `iam-labs why <user|role/X|profile|ARN> <action> <resource> [--context key=value …]`: explains a
  * decision on the running lab's account with the same probes the graders use, showing each policy
- * with the deciding statement marked. `iam-labs why --last` (embedded backend): the last
- * AccessDenied the emulator returned, explained against the account as it is now.
+ * with the deciding statement marked. `iam-labs why --last` (a backend with a decision log: the
+ * embedded emulator): the last AccessDenied it returned, explained against the account as it is now.
  */
-import { controlHeaders } from '../../backends/embedded.js';
 import type { DecisionRecord } from '../../emulator/authz/decision-log.js';
 import type { LabContext } from '../../graders/types.js';
 import { explainWhy, renderWhy, WhyInputError, type RenderStyle, type WhyReport } from '../../graders/why.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { createLabContext, FactMap } from '../lab-context.js';
 import { openSession } from '../runtime.js';
@@ -27,23 +26,8 @@ export interface WhyDeps {
   io?: CommandIO;
   /** a context on the lab's backend; by default the running session's */
   ctx?: LabContext;
-  /** the newest AccessDenied the embedded emulator recorded (for --last); absent elsewhere */
+  /** the newest AccessDenied the backend recorded (for --last); absent where it keeps no decision log */
   lastDenial?: () => Promise<DecisionRecord | undefined>;
-}
-
-/**
- * The newest denial recorded by an embedded emulator running in another process, through its
- * loopback control API: GET /_iam-labs/decisions?denied=1&limit=1&account=ID → DecisionRecord[].
- * `undefined` when none was recorded; an error when the emulator does not offer the route.
- */
-export async function fetchLastDenial(endpoint: string, accountId?: string, controlToken?: string): Promise<DecisionRecord | undefined> {
-  const q = new URLSearchParams({ denied: '1', limit: '1', ...(accountId ? { account: accountId } : {}) });
-  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`, { headers: controlHeaders({ controlToken }) });
-  if (res.status === 404) throw new UsageError('this emulator does not share its decision log, so `--last` is not available.', 2, 'Name the request instead: iam-labs why <user> <action> <resource>.');
-  if (!res.ok) throw new UsageError(`the emulator answered ${res.status} when asked for its last decisions.`, 2);
-  const body = (await res.json()) as DecisionRecord[] | { decisions?: DecisionRecord[] };
-  const list = Array.isArray(body) ? body : (body.decisions ?? []);
-  return list[0];
 }
 
 function style(io: CommandIO, plain: boolean): RenderStyle {
@@ -80,13 +64,17 @@ export async function whyCommand(opts: WhyCommandOptions, deps: WhyDeps = {}): P
     const made = createLabContext(open.session, new FactMap({ ...open.progress.read().facts }), open.files);
     ctx = made.ctx;
     destroy = made.destroy;
-    const { backend, endpoint, accountId, controlToken } = open.session;
-    if (!lastDenial && backend === 'embedded') lastDenial = () => fetchLastDenial(endpoint, accountId, controlToken);
+    const log = open.handle.extras.decisionLog;
+    if (!lastDenial && log) lastDenial = () => log.lastDenial(open.session.accountId);
   }
   try {
     if (opts.last) {
       if (!lastDenial) {
-        throw new UsageError('`iam-labs why --last` works on the embedded backend only (it reads the emulator\'s decision log).', 2, 'Elsewhere, name the request: iam-labs why <user> <action> <resource>.');
+        throw new UsageError(
+          '`iam-labs why --last` needs a backend that keeps a decision log: the embedded emulator does, this one does not.',
+          2,
+          'Name the request instead: iam-labs why <user> <action> <resource>.',
+        );
       }
       const record = await lastDenial();
       if (!record) {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import pc from 'picocolors';
 import { PortInUseError } from '../../emulator/http-server.js';
-import { PortBusyError, UsageError } from '../errors.js';
+import { PortBusyError, UsageError } from '../../core/errors.js';
 import { runUntilSignal } from '../until-signal.js';
 
 export interface WorkshopServeOptions {

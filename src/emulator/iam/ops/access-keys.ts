@@ -2,7 +2,7 @@
  * Access keys: Create/List/Update/DeleteAccessKey and GetAccessKeyLastUsed. The keys are real:
  * auth/authenticate.ts verifies signatures with their secret and records their last use.
  */
-import { LimitExceeded, NoSuchEntity, ValidationError } from '../../errors.js';
+import { AccessDenied, LimitExceeded, NoSuchEntity, ValidationError } from '../../errors.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type AccessKey } from '../models.js';
@@ -34,7 +34,7 @@ function findKey(ctx: RequestContext, accessKeyId: string, userName: string | un
 function validateAccessKeyId(id: string): void {
   if (id.length < 16 || id.length > 128 || !/^[\w]+$/.test(id)) {
     throw new ValidationError(
-      `1 validation error detected: Value '${id}' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]+`,
+      `1 validation error detected: Value at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]+`,
     );
   }
 }
@@ -83,7 +83,7 @@ export const accessKeyOperations: QueryOperationTable = {
       const status = p.required('Status');
       if (status !== 'Active' && status !== 'Inactive') {
         throw new ValidationError(
-          `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`,
+          `1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set`,
         );
       }
       validateAccessKeyId(id);
@@ -115,6 +115,10 @@ export const accessKeyOperations: QueryOperationTable = {
     handler: (ctx, p) => {
       const id = p.required('AccessKeyId');
       validateAccessKeyId(id);
+      if (!iam(ctx).accessKeys[id] && ctx.principal.kind === 'assumed-role') {
+        // A role session cannot be authorized on a key that names no user: IAM denies it.
+        throw new AccessDenied(`User: ${ctx.principal.arn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${id}`);
+      }
       const k = findKey(ctx, id, null);
       return {
         UserName: k.userName,

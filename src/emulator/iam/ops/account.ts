@@ -52,8 +52,8 @@ function rangedInt(p: QueryParams, name: string, min: number, max: number, error
   const v = p.int(name);
   if (v === undefined) return undefined;
   const member = name.charAt(0).toLowerCase() + name.slice(1);
-  if (v < min) errors.push(`Value '${v}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (v > max) errors.push(`Value '${v}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (v < min) errors.push(`Value at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
+  if (v > max) errors.push(`Value at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
   return v;
 }
 
@@ -91,13 +91,13 @@ function accountSummary(ctx: RequestContext): Map<string, number> {
     ['AttachedPoliciesPerUserQuota', 10],
     ['Users', Object.keys(s.users).length],
     ['PoliciesQuota', 1500],
-    ['Providers', 0],
+    ['Providers', Object.keys(s.oidcProviders).length + Object.keys(s.samlProviders).length],
     // Root MFA and root access keys are not modelled (the root key `test` is a convention, not a key).
     ['AccountMFAEnabled', 0],
     ['AccessKeysPerUserQuota', ACCESS_KEYS_PER_USER],
     ['AssumeRolePolicySizeQuota', 2048],
     ['PolicyVersionsInUseQuota', 10000],
-    ['GlobalEndpointTokenVersion', 1],
+    ['GlobalEndpointTokenVersion', s.globalEndpointTokenVersion === 'v2Token' ? 2 : 1],
     ['VersionsPerPolicyQuota', 5],
     ['AttachedPoliciesPerGroupQuota', 10],
     ['PolicySizeQuota', 6144],
@@ -108,7 +108,7 @@ function accountSummary(ctx: RequestContext): Map<string, number> {
     ['MFADevices', devices.length],
     ['UserPolicySizeQuota', 2048],
     ['PolicyVersionsInUse', attachments],
-    ['ServerCertificates', 0],
+    ['ServerCertificates', Object.keys(s.serverCertificates).length],
     ['Roles', Object.keys(s.roles).length],
     ['RolesQuota', 1000],
     ['SigningCertificatesPerUserQuota', 2],
@@ -146,6 +146,9 @@ export const CREDENTIAL_REPORT_COLUMNS = [
   'cert_2_active',
   'cert_2_last_rotated',
 ] as const;
+
+/** A credential report is reused for four hours. */
+const REPORT_LIFETIME_MS = 4 * 3600 * 1000;
 
 /** The report's timestamps: ISO 8601 to the second, with an explicit +00:00 offset. */
 const reportDate = (iso: string): string => `${iso.slice(0, 19)}+00:00`;
@@ -193,13 +196,18 @@ function buildCredentialReport(ctx: RequestContext): string {
       mfaDevicesOfUser(ctx, u.userName).length ? 'true' : 'false',
       ...keyColumns(keys[0]),
       ...keyColumns(keys[1]),
-      'false',
-      'N/A',
-      'false',
-      'N/A',
+      ...certColumns(ctx, u.userName),
     ]);
   }
   return [CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\n');
+}
+
+/** cert_N_active / cert_N_last_rotated: the user's signing certificates, oldest first. */
+function certColumns(ctx: RequestContext, userName: string): string[] {
+  const certs = Object.values(iam(ctx).signingCertificates)
+    .filter((c) => nameKey(c.userName) === nameKey(userName))
+    .sort((a, b) => a.uploadDate.localeCompare(b.uploadDate));
+  return [0, 1].flatMap((i) => (certs[i] ? [certs[i].status === 'Active' ? 'true' : 'false', reportDate(certs[i].uploadDate)] : ['false', 'N/A']));
 }
 
 function keyColumns(k: ReturnType<typeof keysOfUser>[number] | undefined): string[] {
@@ -266,21 +274,20 @@ export const accountOperations: QueryOperationTable = {
   GenerateCredentialReport: {
     handler: (ctx) => {
       const s = iam(ctx);
-      const existed = s.credentialReport !== undefined;
-      // Generation is instant here. Unlike AWS, which reuses a report younger than four hours,
-      // every call rebuilds it, so a lab sees the change it just made.
+      const previous = s.credentialReport;
+      // AWS keeps a report for four hours: asking again within them answers COMPLETE and changes
+      // nothing (the IAM User Guide, "Getting credential reports"). Generation is instant here.
+      if (previous && Date.now() - Date.parse(previous.generatedAt) < REPORT_LIFETIME_MS) return { State: 'COMPLETE' };
       s.credentialReport = { generatedAt: nowIso(), csv: buildCredentialReport(ctx) };
-      return existed
-        ? { State: 'COMPLETE' }
-        : { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
+      return previous ? { State: 'STARTED' } : { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
     },
   },
   GetCredentialReport: {
     readOnly: true,
     handler: (ctx) => {
       const report = iam(ctx).credentialReport;
-      // AWS documents the error but not its message; moto's wording is used so the two agree.
-      if (!report) throw new CredentialReportNotPresent('Credential report not present');
+      // AWS answers ReportNotPresent (410) with no message at all.
+      if (!report) throw new CredentialReportNotPresent('');
       return {
         Content: Buffer.from(report.csv, 'utf8').toString('base64'),
         ReportFormat: 'text/csv',

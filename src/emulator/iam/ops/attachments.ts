@@ -4,7 +4,7 @@ import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperation, QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type IamState } from '../models.js';
-import { findPolicy, requireAttachablePolicy, requirePolicy } from '../policy-documents.js';
+import { checkPolicyArn, findPolicy, requireAttachablePolicy, requirePolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
 import { entityResource, lookups, type EntityKind } from './entities.js';
 import { entityContext } from './roles.js';
@@ -27,6 +27,7 @@ function attach(kind: EntityKind): QueryOperation {
     resource: entityResource(kind),
     context: attachContext(kind),
     handler: (ctx, p) => {
+      checkPolicyArn(p.required('PolicyArn'));
       const entity = lookups[kind](ctx, p.required(`${kind}Name`));
       const policy = requireAttachablePolicy(iam(ctx), p.required('PolicyArn'));
       if (entity.attachedPolicies.includes(policy.arn)) return undefined; // attaching twice is a no-op in AWS
@@ -44,8 +45,9 @@ function detach(kind: EntityKind): QueryOperation {
     resource: entityResource(kind),
     context: attachContext(kind),
     handler: (ctx, p) => {
-      const entity = lookups[kind](ctx, p.required(`${kind}Name`));
       const arn = p.required('PolicyArn');
+      checkPolicyArn(arn);
+      const entity = lookups[kind](ctx, p.required(`${kind}Name`));
       if (!entity.attachedPolicies.includes(arn)) throw new NoSuchEntity(`Policy ${arn} was not found.`);
       entity.attachedPolicies = entity.attachedPolicies.filter((a) => a !== arn);
       return undefined;
@@ -117,7 +119,7 @@ export const attachmentOperations: QueryOperationTable = {
       const allowed = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'];
       if (filter !== undefined && !allowed.includes(filter)) {
         throw new ValidationError(
-          `1 validation error detected: Value '${filter}' at 'entityFilter' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+          `1 validation error detected: Value at 'entityFilter' failed to satisfy constraint: Member must satisfy enum value set`,
         );
       }
       // LocalManagedPolicy/AWSManagedPolicy filter on the policy's kind: a mismatch lists nothing.

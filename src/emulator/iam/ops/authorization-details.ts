@@ -65,7 +65,7 @@ export const authorizationDetailsOperations: QueryOperationTable = {
       for (const f of p.list('Filter')) {
         if (!(FILTERS as readonly string[]).includes(f)) {
           throw new ValidationError(
-            `1 validation error detected: Value '[${f}]' at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${FILTERS.join(', ')}]]`,
+            `1 validation error detected: Value at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set]`,
           );
         }
         filters.add(f as Filter);
@@ -123,7 +123,7 @@ export const authorizationDetailsOperations: QueryOperationTable = {
                   AssumeRolePolicyDocument: encodePolicy(r.role.assumeRolePolicyDocument),
                   InstanceProfileList: Object.values(state.instanceProfiles)
                     .filter((ip) => ip.roles.includes(nameKey(r.role.roleName)))
-                    .map((ip) => instanceProfileShape(state, ip)),
+                    .map((ip) => instanceProfileShape(state, ip, 'when-any')),
                   RolePolicyList: inlineList(r.role.inlinePolicies),
                   AttachedManagedPolicies: attachedList(state, r.role.attachedPolicies),
                   PermissionsBoundary: boundaryOf(r.role.permissionsBoundary),

@@ -3,7 +3,7 @@ import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey } from '../models.js';
-import { requireAttachablePolicy } from '../policy-documents.js';
+import { requireBoundaryPolicy } from '../policy-documents.js';
 import { getRole, getUser, iam, iamArn } from '../util.js';
 
 const userResource = (ctx: RequestContext, p: QueryParams) => {
@@ -29,7 +29,8 @@ export const boundaryOperations: QueryOperationTable = {
     context: boundaryContext,
     handler: (ctx, p) => {
       const user = getUser(ctx, p.required('UserName'));
-      user.permissionsBoundary = requireAttachablePolicy(iam(ctx), p.required('PermissionsBoundary')).arn;
+      const arn = p.required('PermissionsBoundary');
+      user.permissionsBoundary = requireBoundaryPolicy(iam(ctx), arn).arn;
       return undefined;
     },
   },
@@ -47,7 +48,8 @@ export const boundaryOperations: QueryOperationTable = {
     context: boundaryContext,
     handler: (ctx, p) => {
       const role = getRole(ctx, p.required('RoleName'));
-      role.permissionsBoundary = requireAttachablePolicy(iam(ctx), p.required('PermissionsBoundary')).arn;
+      const arn = p.required('PermissionsBoundary');
+      role.permissionsBoundary = requireBoundaryPolicy(iam(ctx), arn).arn;
       return undefined;
     },
   },

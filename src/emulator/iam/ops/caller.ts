@@ -8,6 +8,9 @@ import type { RequestContext } from '../../types.js';
 import { nameKey } from '../models.js';
 import { iam, iamArn } from '../util.js';
 
+/** Calls that default to the calling user refuse role sessions with this message. */
+export const NON_USER_CREDENTIALS = 'Must specify userName when calling with non-User credentials';
+
 /**
  * The user an operation acts on: UserName if given, else the calling IAM user. Returns
  * undefined for the root user (who has no IAM user; e.g. ListAccessKeys lists root's keys).
@@ -18,13 +21,13 @@ export function targetUserName(ctx: RequestContext, p: QueryParams): string | un
   if (ctx.principal.kind === 'user') return ctx.principal.userName;
   if (ctx.principal.kind === 'root') return undefined;
   // Role sessions have no user to default to.
-  throw new ValidationError('Must specify userName when calling with non-User credentials');
+  throw new ValidationError(NON_USER_CREDENTIALS);
 }
 
 /** Like targetUserName, but the operation needs an IAM user (the emulator keeps no root credentials). */
 export function requiredTargetUserName(ctx: RequestContext, p: QueryParams): string {
   const name = targetUserName(ctx, p);
-  if (!name) throw new ValidationError('Must specify userName when calling with non-User credentials');
+  if (!name) throw new ValidationError(NON_USER_CREDENTIALS);
   return name;
 }
 

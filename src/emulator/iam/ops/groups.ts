@@ -8,7 +8,7 @@ import { nameKey, type Group } from '../models.js';
 import { getGroup, getUser, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, validateName, validatePath } from '../util.js';
 import { groupArnOf, userArnOf } from './caller.js';
 import { userShape } from './users.js';
-import { dict } from '../../state/dict.js';
+import { emptyRecord } from '../../state/records.js';
 
 export function groupShape(g: Group) {
   return { Path: g.path, GroupName: g.groupName, GroupId: g.groupId, Arn: g.arn, CreateDate: new Date(g.createDate) };
@@ -34,7 +34,7 @@ export const groupOperations: QueryOperationTable = {
         path,
         createDate: nowIso(),
         members: [],
-        inlinePolicies: dict(),
+        inlinePolicies: emptyRecord(),
         attachedPolicies: [],
       };
       state.groups[nameKey(groupName)] = group;
@@ -57,7 +57,8 @@ export const groupOperations: QueryOperationTable = {
   },
   ListGroups: {
     readOnly: true,
-    resource: (ctx) => iamArn(ctx.account.accountId, 'group', '/', '*'),
+    // No resource type in the Service Authorization Reference: authorized on "*".
+    deniedResource: (ctx) => iamArn(ctx.account.accountId, 'group', '/', ''),
     handler: (ctx, p) => {
       const groups = pathPrefixFilter(Object.values(iam(ctx).groups), p).sort(byName);
       const { page, ...more } = paginate(groups, p);

@@ -5,10 +5,11 @@ import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type IamState, type InstanceProfile } from '../models.js';
 import { getRole, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
-import { mergeTags, removeTags } from '../tags.js';
+import { mergeTags, removeTags, validateTagKeys, validateTags } from '../tags.js';
 import { requestTagContext, roleResource, roleShape } from './roles.js';
 
-export function instanceProfileShape(state: IamState, ip: InstanceProfile, withTags = true) {
+/** `tags`: GetInstanceProfile always lists them (empty too); CreateInstanceProfile when given; lists never. */
+export function instanceProfileShape(state: IamState, ip: InstanceProfile, tags: 'always' | 'when-any' | 'never' = 'always') {
   return {
     Path: ip.path,
     InstanceProfileName: ip.instanceProfileName,
@@ -16,7 +17,7 @@ export function instanceProfileShape(state: IamState, ip: InstanceProfile, withT
     Arn: ip.arn,
     CreateDate: new Date(ip.createDate),
     Roles: ip.roles.flatMap((k) => (state.roles[k] ? [roleShape(state.roles[k], 'list')] : [])),
-    Tags: withTags && ip.tags.length ? ip.tags : undefined,
+    Tags: tags === 'always' || (tags === 'when-any' && ip.tags.length) ? ip.tags : undefined,
   };
 }
 
@@ -41,6 +42,7 @@ export const instanceProfileOperations: QueryOperationTable = {
       const name = p.required('InstanceProfileName');
       validateName(name, 'instanceProfileName', 128);
       const path = validatePath(p.str('Path'));
+      validateTags(tagsFrom(p));
       const state = iam(ctx);
       if (state.instanceProfiles[nameKey(name)]) throw new EntityAlreadyExists(`Instance Profile ${name} already exists.`);
       const ip: InstanceProfile = {
@@ -53,7 +55,7 @@ export const instanceProfileOperations: QueryOperationTable = {
         tags: mergeTags([], tagsFrom(p)),
       };
       state.instanceProfiles[nameKey(name)] = ip;
-      return { InstanceProfile: instanceProfileShape(state, ip) };
+      return { InstanceProfile: instanceProfileShape(state, ip, 'when-any') };
     },
   },
   GetInstanceProfile: {
@@ -71,7 +73,7 @@ export const instanceProfileOperations: QueryOperationTable = {
         a.instanceProfileName.localeCompare(b.instanceProfileName),
       );
       const { page, ...more } = paginate(all, p);
-      return { InstanceProfiles: page.map((ip) => instanceProfileShape(state, ip, false)), ...more };
+      return { InstanceProfiles: page.map((ip) => instanceProfileShape(state, ip, 'never')), ...more };
     },
   },
   DeleteInstanceProfile: {
@@ -98,9 +100,11 @@ export const instanceProfileOperations: QueryOperationTable = {
     resource: profileResource,
     handler: (ctx, p) => {
       const ip = getInstanceProfile(ctx, p.required('InstanceProfileName'));
-      const roleName = p.required('RoleName');
-      const key = nameKey(roleName);
-      if (!ip.roles.includes(key)) throw new NoSuchEntity(`The role with name ${roleName} cannot be found.`);
+      const role = getRole(ctx, p.required('RoleName'));
+      const key = nameKey(role.roleName);
+      if (!ip.roles.includes(key)) {
+        throw new NoSuchEntity(`Role ${role.roleName} in Instance Profile ${ip.instanceProfileName} cannot be found.`);
+      }
       ip.roles = ip.roles.filter((r) => r !== key);
       return undefined;
     },
@@ -116,13 +120,14 @@ export const instanceProfileOperations: QueryOperationTable = {
         .filter((ip) => ip.roles.includes(key))
         .sort((a, b) => a.instanceProfileName.localeCompare(b.instanceProfileName));
       const { page, ...more } = paginate(all, p);
-      return { InstanceProfiles: page.map((ip) => instanceProfileShape(state, ip, false)), ...more };
+      return { InstanceProfiles: page.map((ip) => instanceProfileShape(state, ip, 'never')), ...more };
     },
   },
   TagInstanceProfile: {
     resource: profileResource,
     context: (_ctx, p) => requestTagContext(p),
     handler: (ctx, p) => {
+      validateTags(tagsFrom(p));
       const ip = getInstanceProfile(ctx, p.required('InstanceProfileName'));
       ip.tags = mergeTags(ip.tags, tagsFrom(p));
       return undefined;
@@ -132,6 +137,7 @@ export const instanceProfileOperations: QueryOperationTable = {
     resource: profileResource,
     context: (_ctx, p) => ({ 'aws:TagKeys': p.list('TagKeys') }),
     handler: (ctx, p) => {
+      validateTagKeys(p.list('TagKeys'));
       const ip = getInstanceProfile(ctx, p.required('InstanceProfileName'));
       ip.tags = removeTags(ip.tags, p.list('TagKeys'));
       return undefined;

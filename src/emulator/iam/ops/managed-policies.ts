@@ -1,5 +1,5 @@
 /** Managed policies: customer managed Create/Delete, Get/List for both kinds, and policy versions. */
-import { DeleteConflict, EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, ValidationError } from '../../errors.js';
+import { AccessDenied, DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError } from '../../errors.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
@@ -15,7 +15,7 @@ import {
   type PolicyView,
 } from '../policy-documents.js';
 import { encodePolicy, iam, iamArn, newId, nowIso, paginate, tagsFrom, validateName, validatePath } from '../util.js';
-import { mergeTags, removeTags } from '../tags.js';
+import { mergeTags, removeTags, validateTagKeys, validateTags } from '../tags.js';
 import { requestTagContext } from './roles.js';
 
 const MAX_VERSIONS = 5;
@@ -34,7 +34,8 @@ export function policyShape(p: PolicyView, counts: { attachments: number; bounda
     Description: detail ? p.description : undefined,
     CreateDate: new Date(p.createDate),
     UpdateDate: new Date(p.updateDate),
-    Tags: detail && p.record?.tags.length ? p.record.tags : undefined,
+    // GetPolicy and CreatePolicy always carry the list, empty for untagged and AWS managed policies.
+    Tags: detail ? (p.record?.tags ?? []) : undefined,
   };
 }
 
@@ -57,17 +58,17 @@ export function versionsOf(p: PolicyView): PolicyVersion[] {
   return [{ versionId: p.defaultVersionId, document: p.document, isDefaultVersion: true, createDate: p.updateDate }];
 }
 
-/** Customer managed policies can change; AWS managed ones answer like AWS (they are not yours to edit). */
+/** Customer managed policies can change; AWS managed ones belong to AWS's account, and IAM says so. */
 function requireCustomerPolicy(state: IamState, arn: string): ManagedPolicy {
   const p = requirePolicy(state, arn);
-  if (!p.record) throw new InvalidInput(`Policy ${arn} is an AWS managed policy and cannot be modified.`);
+  if (!p.record) throw new AccessDenied('Cannot delete policies outside your own account.');
   return p.record;
 }
 
 function checkVersionId(id: string): void {
   if (!/^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/.test(id)) {
     throw new ValidationError(
-      `1 validation error detected: Value '${id}' at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?`,
+      `1 validation error detected: Value at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?`,
     );
   }
 }
@@ -90,10 +91,12 @@ export const managedPolicyOperations: QueryOperationTable = {
       validateName(name, 'policyName', 128);
       const path = validatePath(p.str('Path'));
       const document = p.required('PolicyDocument');
+      const tags = tagsFrom(p);
+      validateTags(tags);
       const description = p.str('Description');
       if (description !== undefined && description.length > 1000) {
         throw new ValidationError(
-          `1 validation error detected: Value '${description}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000`,
+          `1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000`,
         );
       }
       const state = iam(ctx);
@@ -101,7 +104,7 @@ export const managedPolicyOperations: QueryOperationTable = {
       if (Object.values(state.policies).some((x) => x.policyName.toLowerCase() === name.toLowerCase())) {
         throw new EntityAlreadyExists(`A policy called ${name} already exists. Duplicate names are not allowed.`);
       }
-      validatePolicyText(document, 'identity');
+      validatePolicyText(document, 'managed');
       checkManagedPolicySize(document);
       const now = nowIso();
       const policy: ManagedPolicy = {
@@ -115,7 +118,7 @@ export const managedPolicyOperations: QueryOperationTable = {
         defaultVersionId: 'v1',
         versions: [{ versionId: 'v1', document, isDefaultVersion: true, createDate: now }],
         nextVersion: 2,
-        tags: mergeTags([], tagsFrom(p)),
+        tags: mergeTags([], tags),
       };
       state.policies[policy.arn] = policy;
       return { Policy: policyShape(customerPolicyView(policy), { attachments: 0, boundaries: 0 }, true) };
@@ -152,13 +155,13 @@ export const managedPolicyOperations: QueryOperationTable = {
       const scope = p.str('Scope') ?? 'All';
       if (!['All', 'AWS', 'Local'].includes(scope)) {
         throw new ValidationError(
-          `1 validation error detected: Value '${scope}' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]`,
+          `1 validation error detected: Value at 'scope' failed to satisfy constraint: Member must satisfy enum value set`,
         );
       }
       const usage = p.str('PolicyUsageFilter');
       if (usage !== undefined && !['PermissionsPolicy', 'PermissionsBoundary'].includes(usage)) {
         throw new ValidationError(
-          `1 validation error detected: Value '${usage}' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]`,
+          `1 validation error detected: Value at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set`,
         );
       }
       const onlyAttached = p.bool('OnlyAttached') ?? false;
@@ -209,7 +212,7 @@ export const managedPolicyOperations: QueryOperationTable = {
       const state = iam(ctx);
       const policy = requireCustomerPolicy(state, p.required('PolicyArn'));
       const document = p.required('PolicyDocument');
-      validatePolicyText(document, 'identity');
+      validatePolicyText(document, 'managed');
       checkManagedPolicySize(document);
       if (policy.versions.length >= MAX_VERSIONS) {
         throw new LimitExceeded(
@@ -275,6 +278,7 @@ export const managedPolicyOperations: QueryOperationTable = {
     resource: policyArnResource,
     context: (_ctx, p) => requestTagContext(p),
     handler: (ctx, p) => {
+      validateTags(tagsFrom(p));
       const policy = requireCustomerPolicy(iam(ctx), p.required('PolicyArn'));
       policy.tags = mergeTags(policy.tags, tagsFrom(p));
       return undefined;
@@ -284,6 +288,7 @@ export const managedPolicyOperations: QueryOperationTable = {
     resource: policyArnResource,
     context: (_ctx, p) => ({ 'aws:TagKeys': p.list('TagKeys') }),
     handler: (ctx, p) => {
+      validateTagKeys(p.list('TagKeys'));
       const policy = requireCustomerPolicy(iam(ctx), p.required('PolicyArn'));
       policy.tags = removeTags(policy.tags, p.list('TagKeys'));
       return undefined;
@@ -293,8 +298,9 @@ export const managedPolicyOperations: QueryOperationTable = {
     readOnly: true,
     resource: policyArnResource,
     handler: (ctx, p) => {
-      const policy = requireCustomerPolicy(iam(ctx), p.required('PolicyArn'));
-      const { page, ...more } = paginate(policy.tags, p);
+      // AWS managed policies carry no tags.
+      const policy = requirePolicy(iam(ctx), p.required('PolicyArn'));
+      const { page, ...more } = paginate(policy.record?.tags ?? [], p);
       return { Tags: page, ...more };
     },
   },

@@ -8,9 +8,8 @@ import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type VirtualMfaDevice } from '../models.js';
-import { qrCodePng } from '../qr-png.js';
 import { validateTags } from '../tags.js';
-import { newTotpSeed, verifyConsecutiveTotp } from '../totp.js';
+import { newTotpSeed, otpauthUri, qrCodePng, verifyConsecutiveTotp } from '../totp.js';
 import { getUser, iam, iamArn, nowIso, paginate, tagsFrom, validatePath } from '../util.js';
 import { requiredTargetUserName, targetUserName, userArnOf } from './caller.js';
 import { userShape } from './users.js';
@@ -37,7 +36,7 @@ export function mfaDevicesOfUser(ctx: RequestContext, userName: string): Virtual
 function validateSerial(serial: string): void {
   if (serial.length < 9 || serial.length > 256 || !/^[\w+=/:,.@-]+$/.test(serial)) {
     throw new ValidationError(
-      `1 validation error detected: Value '${serial}' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]+`,
+      `1 validation error detected: Value at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]+`,
     );
   }
 }
@@ -48,8 +47,8 @@ function validateCode(p: QueryParams, member: 'AuthenticationCode1' | 'Authentic
     const at = member.charAt(0).toLowerCase() + member.slice(1);
     throw new ValidationError(
       code.length !== 6
-        ? `1 validation error detected: Value '${code}' at '${at}' failed to satisfy constraint: Member must have length ${code.length < 6 ? 'greater than or equal to' : 'less than or equal to'} 6`
-        : `1 validation error detected: Value '${code}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]+`,
+        ? `1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must have length ${code.length < 6 ? 'greater than or equal to' : 'less than or equal to'} 6`
+        : `1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]+`,
     );
   }
   return code;
@@ -69,13 +68,13 @@ function checkCodes(device: VirtualMfaDevice, p: QueryParams): void {
 export const mfaOperations: QueryOperationTable = {
   CreateVirtualMFADevice: {
     resource: (ctx, p) => iamArn(ctx.account.accountId, 'mfa', p.str('Path') ?? '/', p.required('VirtualMFADeviceName')),
-    handler: (ctx, p) => {
+    handler: async (ctx, p) => {
       const name = p.required('VirtualMFADeviceName');
       if (name.length > 226 || !/^[\w+=,.@-]+$/.test(name)) {
         throw new ValidationError(
           name.length > 226
-            ? `1 validation error detected: Value '${name}' at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226`
-            : `1 validation error detected: Value '${name}' at 'virtualMFADeviceName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+            ? `1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226`
+            : `1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
         );
       }
       const path = validatePath(p.str('Path'));
@@ -83,18 +82,19 @@ export const mfaOperations: QueryOperationTable = {
       validateTags(tags);
       const serialNumber = iamArn(ctx.account.accountId, 'mfa', path, name);
       if (findMfaDevice(ctx, serialNumber)) {
-        throw new EntityAlreadyExists('MFADevice entity at the same path and name already exists.');
+        throw new EntityAlreadyExists('MFA device already exists.');
       }
       const device: VirtualMfaDevice = { serialNumber, seed: newTotpSeed(), createDate: nowIso(), tags };
-      iam(ctx).mfaDevices[serialNumber] = device;
       // The QR code holds the otpauth URI authenticator apps scan, labelled as AWS labels it.
-      const uri = `otpauth://totp/${encodeURIComponent(name)}@${ctx.account.accountId}?secret=${device.seed}`;
+      const png = await qrCodePng(otpauthUri(device.seed, `${name}@${iam(ctx).accountAliases[0] ?? ctx.account.accountId}`));
+      if (findMfaDevice(ctx, serialNumber)) throw new EntityAlreadyExists('MFADevice entity at the same path and name already exists.');
+      iam(ctx).mfaDevices[serialNumber] = device;
       return {
         VirtualMFADevice: {
           SerialNumber: serialNumber,
           // Blobs travel base64-encoded: the seed's base32 text, and the PNG bytes.
           Base32StringSeed: Buffer.from(device.seed, 'ascii').toString('base64'),
-          QRCodePNG: qrCodePng(uri).toString('base64'),
+          QRCodePNG: png.toString('base64'),
           Tags: tags.length ? tags : undefined,
         },
       };
@@ -175,7 +175,7 @@ export const mfaOperations: QueryOperationTable = {
       const status = p.str('AssignmentStatus') ?? 'Any';
       if (!['Assigned', 'Unassigned', 'Any'].includes(status)) {
         throw new ValidationError(
-          `1 validation error detected: Value '${status}' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Any, Assigned, Unassigned]`,
+          `1 validation error detected: Value at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set`,
         );
       }
       const users = iam(ctx).users;

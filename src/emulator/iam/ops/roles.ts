@@ -1,16 +1,20 @@
 /** Roles: Create/Get/List/Update/Delete, the trust policy, role tags. */
 import { DeleteConflict, EntityAlreadyExists, LimitExceeded, ValidationError } from '../../errors.js';
-import { mergeTags, removeTags } from '../tags.js';
+import { mergeTags, removeTags, validateTagKeys, validateTags } from '../tags.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type Role, type Tag } from '../models.js';
-import { policySize, requireAttachablePolicy, validatePolicyText } from '../policy-documents.js';
+import { policySize, principalExists, requireBoundaryPolicy, validatePolicyText } from '../policy-documents.js';
 import { encodePolicy, getRole, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
-import { dict } from '../../state/dict.js';
+import { emptyRecord } from '../../state/records.js';
 
-/** The Role structure; ListRoles and instance profiles leave out tags, boundary and last use, as AWS does. */
-export function roleShape(r: Role, detail: 'full' | 'list' = 'full') {
+/**
+ * The Role structure. ListRoles and instance profiles leave out tags, boundary and last use;
+ * CreateRole and UpdateRoleDescription answer without MaxSessionDuration and last use, as AWS does.
+ */
+export function roleShape(r: Role, detail: 'full' | 'list' | 'created' = 'full') {
+  const boundary = r.permissionsBoundary ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: r.permissionsBoundary } : undefined;
   return {
     Path: r.path,
     RoleName: r.roleName,
@@ -19,12 +23,9 @@ export function roleShape(r: Role, detail: 'full' | 'list' = 'full') {
     CreateDate: new Date(r.createDate),
     AssumeRolePolicyDocument: encodePolicy(r.assumeRolePolicyDocument),
     Description: r.description,
-    MaxSessionDuration: r.maxSessionDuration,
-    PermissionsBoundary:
-      detail === 'full' && r.permissionsBoundary
-        ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: r.permissionsBoundary }
-        : undefined,
-    Tags: detail === 'full' && r.tags.length ? r.tags : undefined,
+    MaxSessionDuration: detail === 'created' ? undefined : r.maxSessionDuration,
+    PermissionsBoundary: detail !== 'list' ? boundary : undefined,
+    Tags: detail !== 'list' && r.tags.length ? r.tags : undefined,
     RoleLastUsed:
       detail === 'full'
         ? r.roleLastUsed
@@ -67,15 +68,15 @@ export function entityContext(entity: { tags: Tag[]; permissionsBoundary?: strin
 export const roleContext = (ctx: RequestContext, p: QueryParams) => entityContext(iam(ctx).roles[nameKey(p.str('RoleName') ?? '')]);
 
 /** A trust policy: valid grammar with a Principal, at most 2,048 characters (the default quota). */
-function checkTrustPolicy(text: string): void {
-  validatePolicyText(text, 'trust');
+function checkTrustPolicy(ctx: RequestContext, text: string): void {
+  validatePolicyText(text, 'trust', (arn) => principalExists(ctx.emulator, arn));
   if (policySize(text) > 2048) throw new LimitExceeded('Cannot exceed quota for ACLSizePerRole: 2048');
 }
 
 function checkMaxSessionDuration(value: number): void {
   if (value < 3600 || value > 43200) {
     throw new ValidationError(
-      `1 validation error detected: Value '${value}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value ${
+      `1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value ${
         value < 3600 ? 'greater than or equal to 3600' : 'less than or equal to 43200'
       }`,
     );
@@ -85,7 +86,7 @@ function checkMaxSessionDuration(value: number): void {
 function checkDescription(value: string): void {
   if (value.length > 1000) {
     throw new ValidationError(
-      `1 validation error detected: Value '${value}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000`,
+      `1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000`,
     );
   }
 }
@@ -102,15 +103,17 @@ export const roleOperations: QueryOperationTable = {
       validateName(roleName, 'roleName', 64);
       const path = validatePath(p.str('Path'));
       const trust = p.required('AssumeRolePolicyDocument');
-      const state = iam(ctx);
-      if (state.roles[nameKey(roleName)]) throw new EntityAlreadyExists(`Role with name ${roleName} already exists.`);
-      checkTrustPolicy(trust);
+      const tags = tagsFrom(p);
+      validateTags(tags);
       const maxSessionDuration = p.int('MaxSessionDuration') ?? 3600;
       checkMaxSessionDuration(maxSessionDuration);
       const description = p.str('Description');
       if (description !== undefined) checkDescription(description);
+      const state = iam(ctx);
+      if (state.roles[nameKey(roleName)]) throw new EntityAlreadyExists(`Role with name ${roleName} already exists.`);
+      checkTrustPolicy(ctx, trust);
       const boundary = p.str('PermissionsBoundary');
-      if (boundary) requireAttachablePolicy(state, boundary);
+      if (boundary) requireBoundaryPolicy(state, boundary);
       const role: Role = {
         roleName,
         roleId: newId('AROA'),
@@ -120,13 +123,13 @@ export const roleOperations: QueryOperationTable = {
         assumeRolePolicyDocument: trust,
         description,
         maxSessionDuration,
-        tags: mergeTags([], tagsFrom(p)),
+        tags: mergeTags([], tags),
         permissionsBoundary: boundary || undefined,
-        inlinePolicies: dict(),
+        inlinePolicies: emptyRecord(),
         attachedPolicies: [],
       };
       state.roles[nameKey(roleName)] = role;
-      return { Role: { ...roleShape(role), RoleLastUsed: undefined } };
+      return { Role: roleShape(role, 'created') };
     },
   },
   GetRole: {
@@ -137,6 +140,7 @@ export const roleOperations: QueryOperationTable = {
   },
   ListRoles: {
     readOnly: true, // no resource type: authorized on "*"
+    deniedResource: (ctx) => iamArn(ctx.account.accountId, 'role', '/', ''),
     handler: (ctx, p) => {
       const roles = pathPrefixFilter(Object.values(iam(ctx).roles), p).sort((a, b) => a.roleName.localeCompare(b.roleName));
       const { page, ...more } = paginate(roles, p);
@@ -165,7 +169,7 @@ export const roleOperations: QueryOperationTable = {
       const description = p.str('Description') ?? '';
       checkDescription(description);
       role.description = description;
-      return { Role: roleShape(role) };
+      return { Role: roleShape(role, 'created') };
     },
   },
   UpdateAssumeRolePolicy: {
@@ -174,7 +178,7 @@ export const roleOperations: QueryOperationTable = {
     handler: (ctx, p) => {
       const role = getRole(ctx, p.required('RoleName'));
       const doc = p.required('PolicyDocument');
-      checkTrustPolicy(doc);
+      checkTrustPolicy(ctx, doc);
       role.assumeRolePolicyDocument = doc;
       return undefined;
     },
@@ -200,6 +204,7 @@ export const roleOperations: QueryOperationTable = {
     resource: roleResource,
     context: (ctx, p) => ({ ...roleContext(ctx, p), ...requestTagContext(p) }),
     handler: (ctx, p) => {
+      validateTags(tagsFrom(p));
       const role = getRole(ctx, p.required('RoleName'));
       role.tags = mergeTags(role.tags, tagsFrom(p));
       return undefined;
@@ -209,6 +214,7 @@ export const roleOperations: QueryOperationTable = {
     resource: roleResource,
     context: (ctx, p) => ({ ...roleContext(ctx, p), 'aws:TagKeys': p.list('TagKeys') }),
     handler: (ctx, p) => {
+      validateTagKeys(p.list('TagKeys'));
       const role = getRole(ctx, p.required('RoleName'));
       role.tags = removeTags(role.tags, p.list('TagKeys'));
       return undefined;

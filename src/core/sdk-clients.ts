@@ -1,0 +1,45 @@
+/**
+ * The one place SDK clients are built, for the runner, the grading host, the backends and the
+ * tests alike. Explicit endpoint, credentials and region: never the default provider chain,
+ * never AWS_* from the environment, never ~/.aws (see sdk-env.ts for the rest of the isolation).
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { Credentials, LabClients } from './aws-types.js';
+
+/**
+ * One retry policy for every client, on purpose: two attempts in the SDK's standard mode. The
+ * second attempt absorbs a keep-alive socket the server closed just as it was reused
+ * (ECONNRESET) or a one-off 5xx or throttle from a busy shared server (a workshop, LocalStack);
+ * a wrong answer (4xx) is never retried. More attempts would only make a backend that is really
+ * down take longer to be reported as "does not answer". Both values are set explicitly so the
+ * SDK reads neither AWS_MAX_ATTEMPTS nor AWS_RETRY_MODE.
+ */
+export const SDK_RETRY = { maxAttempts: 2, retryMode: 'standard' } as const;
+
+export function makeClients(endpoint: string, credentials: Credentials, region: string): LabClients {
+  // the SDK checks for exactly "true"; its notice about Node 20 is not the learner's business
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const common = {
+    endpoint,
+    region,
+    credentials: { ...credentials },
+    ...SDK_RETRY,
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
+  };
+  return {
+    iam: new IAMClient(common),
+    sts: new STSClient(common),
+    // path-style: emulators answer on one host name, not one per bucket
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+  };
+}
+
+/** Close the clients' sockets so the process can exit. */
+export function destroyClients(c: LabClients): void {
+  c.iam.destroy();
+  c.sts.destroy();
+  c.s3.destroy();
+}

@@ -1,0 +1,26 @@
+/**
+ * The instance metadata service of emulated EC2 instances. The runner asks for an instance's
+ * address in-process (instanceMetadataEndpoint) or, for an emulator in another process, with
+ * GET /_iam-labs/imds/<instance-id> on the emulator's port (imdsControl).
+ */
+import { addSessionFactsProvider } from '../cloudtrail/record.js';
+import { onInstanceTerminated } from '../ec2/hooks.js';
+import type { Emulator } from '../types.js';
+import { instanceSessionFacts } from './credentials.js';
+import { closeAllListeners, closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
+
+export { closeAllListeners, instanceMetadataEndpoint, UnknownInstanceError, type InstanceMetadataEndpoint } from './manager.js';
+
+onInstanceTerminated(closeInstanceListener);
+addSessionFactsProvider(instanceSessionFacts);
+
+/** The control API's answer for `imds/<instance-id>[?account=<id>]`. */
+export async function imdsControl(emulator: Emulator, instanceId: string, accountId?: string): Promise<{ status: number; body: object }> {
+  if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) return { status: 400, body: { error: `'${instanceId}' is not an instance id (i-…)` } };
+  try {
+    return { status: 200, body: await instanceMetadataEndpoint(emulator, instanceId, accountId) };
+  } catch (e) {
+    if (e instanceof UnknownInstanceError) return { status: 404, body: { error: e.message } };
+    throw e;
+  }
+}

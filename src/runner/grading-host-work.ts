@@ -1,0 +1,119 @@
+/**
+ * The work behind the grading socket (grading-host.ts): grading and seeding with the same
+ * graders, SDK clients and step logic `check` and `start` use in their own process. Loaded on
+ * the first request (or by the preload after start-up): it pulls in the graders and the AWS SDK.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { attachBackend } from '../backends/index.js';
+import type { BackendInfo } from '../backends/types.js';
+import type { LabClients } from '../core/aws-types.js';
+import { loadCourse, resolveLab, type Course } from '../core/course.js';
+import { UserError } from '../core/errors.js';
+import { statePaths } from '../core/paths.js';
+import { destroyClients, makeClients } from '../core/sdk-clients.js';
+import { isolateSdkEnvironment } from '../core/sdk-env.js';
+import { checkLab } from './grading.js';
+import { graderFor, loadGraders } from './graders-registry.js';
+import type { GradeRequest, GradeResponse, GradeUserError, GradingHostOptions, SeedRequest, SeedResponse } from './grading-protocol.js';
+import { createLabContext, FactMap } from './lab-context.js';
+import { ProgressStore } from './progress.js';
+import { labFiles, labFromArgOrSession, seedLab } from './runtime.js';
+
+/** Load the graders (and with them the AWS SDK) ahead of the first check. */
+export async function preloadGraders(env: Record<string, string | undefined> = process.env): Promise<void> {
+  await loadGraders(env).catch(() => {});
+}
+
+/** Course Markdown files' sizes and times: an author may edit the course while a lab runs. */
+function courseSignature(dir: string): string {
+  let sig = '';
+  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    if (!f.endsWith('.md')) continue;
+    const st = fs.statSync(path.join(dir, f));
+    sig += `${f}:${st.size}:${st.mtimeMs};`;
+  }
+  return sig;
+}
+
+const courses = new Map<string, { sig: string; course: Course }>();
+
+/** The course, parsed again only when one of its files changed (YAML parsing is most of a check's cost). */
+function courseOf(dir: string): Course {
+  const sig = courseSignature(dir);
+  const hit = courses.get(dir);
+  if (hit && hit.sig === sig) return hit.course;
+  const course = loadCourse(dir);
+  courses.set(dir, { sig, course });
+  return course;
+}
+
+let root: { key: string; clients: LabClients } | undefined;
+
+/** The root clients, kept across checks: a fresh client resolves its configuration on first use. */
+function rootClientsFor(info: BackendInfo): LabClients {
+  const key = JSON.stringify([info.endpoint, info.region, info.credentials]);
+  if (root?.key !== key) {
+    if (root) destroyClients(root.clients);
+    root = { key, clients: makeClients(info.endpoint, info.credentials, info.region) };
+  }
+  return root.clients;
+}
+
+/** A request names the session it grades: it must be this emulator's (its socket, endpoint and process). */
+/** Release what the service keeps warm (on shutdown). */
+export function release(): void {
+  if (root) destroyClients(root.clients);
+  root = undefined;
+}
+
+const notThisEmulator = (s: GradeRequest['session'], own: GradingHostOptions) =>
+  s.gradingSocket !== own.socketPath || s.pid !== process.pid || s.endpoint !== own.endpoint;
+
+function failure(e: unknown): { ok: false; userError?: GradeUserError; reason: string } {
+  if (e instanceof UserError) {
+    return { ok: false, reason: e.message, userError: { name: e.name, message: e.message, hint: e.hint, exitCode: e.exitCode } };
+  }
+  return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+}
+
+const gradersOf = (module: string | undefined) => loadGraders(module ? { IAM_LABS_GRADERS: module } : {});
+
+export async function seed(req: SeedRequest, own: GradingHostOptions): Promise<SeedResponse> {
+  if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
+  try {
+    const paths = statePaths(req.home);
+    isolateSdkEnvironment(paths.sdkConfig);
+    const lab = resolveLab(courseOf(req.courseDir), req.lab);
+    const graders = await gradersOf(req.gradersModule);
+    const session = { ...req.session };
+    const open = { session, handle: attachBackend(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
+    await seedLab(open, lab, graderFor(lab, graders), graders, rootClientsFor(session));
+    return { ok: true };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function grade(req: GradeRequest, own: GradingHostOptions): Promise<GradeResponse> {
+  if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
+  try {
+    const paths = statePaths(req.home);
+    isolateSdkEnvironment(paths.sdkConfig);
+    const course = courseOf(req.courseDir);
+    const lab = labFromArgOrSession(course, req.labArg, req.session);
+    const graders = await gradersOf(req.gradersModule);
+    const grader = graderFor(lab, graders);
+    const facts = new FactMap({ ...req.facts });
+    const made = createLabContext(req.session, facts, labFiles(paths, req.session), rootClientsFor(req.session));
+    try {
+      const result = await checkLab(lab, grader, made.ctx, { only: req.only, passedBefore: new Set(req.passedBefore) });
+      return { ok: true, result, changedFacts: facts.changed };
+    } finally {
+      made.destroy();
+    }
+  } catch (e) {
+    return failure(e);
+  }
+}
+

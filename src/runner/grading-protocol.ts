@@ -1,0 +1,57 @@
+/**
+ * What `iam-labs check` and a detached embedded emulator say to each other over the grading
+ * socket (<home>/grading.sock, a backend's `remoteGrader`). The emulator process keeps the
+ * graders and the AWS SDK loaded, so a check costs the grading itself instead of loading the SDK
+ * in a fresh process every time.
+ */
+import type { LabResult } from './grading.js';
+import type { Session } from './session.js';
+
+/** Where a grading service listens, and the one emulator it grades. */
+export interface GradingHostOptions {
+  socketPath: string;
+  /** this emulator's endpoint: the only backend the service grades */
+  endpoint: string;
+}
+
+export interface GradeRequest {
+  /** the learner's state directory (profiles, for graders that read them) */
+  home: string;
+  /** the course and graders the CLI would have used (IAM_LABS_COURSE_DIR, IAM_LABS_GRADERS) */
+  courseDir: string;
+  gradersModule?: string;
+  /** the lab as the learner named it (`01`), else the session's */
+  labArg?: string;
+  only?: string;
+  session: Session;
+  /** steps that passed before (onPass runs on a first pass only) and the facts recorded so far */
+  passedBefore: string[];
+  facts: Record<string, string>;
+}
+
+/** Seed a lab (runtime.ts seedLab) on the host: it writes session.json and progress as the CLI would. */
+export interface SeedRequest {
+  home: string;
+  courseDir: string;
+  gradersModule?: string;
+  /** the lab's id (`01-users`) */
+  lab: string;
+  session: Session;
+}
+
+export type SeedResponse = { ok: true } | { ok: false; userError?: GradeUserError; reason: string };
+
+/** A learner-facing error the CLI re-raises as it would have raised it itself. */
+export interface GradeUserError {
+  name: string;
+  message: string;
+  hint?: string;
+  exitCode: number;
+}
+
+export type GradeResponse =
+  | { ok: true; result: LabResult; changedFacts: Record<string, string> }
+  | { ok: false; userError?: GradeUserError; reason: string };
+
+/** One request on the socket: one JSON line each way. */
+export type HostRequest = (GradeRequest & { op: 'grade' }) | (SeedRequest & { op: 'seed' });

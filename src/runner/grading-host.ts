@@ -3,8 +3,9 @@
  * (the detached embedded backend asks for it on <home>/grading.sock, a Unix socket in the
  * learner's own state directory, so only the learner reaches it). It grades and seeds with the
  * same graders, SDK clients over HTTP to this emulator and step logic as `check` and `start` in
- * their own process (grading-host-work.ts); only the process differs. The CLI records the
- * verdicts. The socket opens at once; the graders load behind it.
+ * their own process (grading-host-work.ts, calling runtime.ts's gradeLab and seedLab); only the
+ * process differs, and it records the verdicts in the learner's progress as `check` would. The
+ * socket opens at once; the graders load behind it.
  */
 import fs from 'node:fs';
 import net from 'node:net';

@@ -24,9 +24,6 @@ export interface GradeRequest {
   labArg?: string;
   only?: string;
   session: Session;
-  /** steps that passed before (onPass runs on a first pass only) and the facts recorded so far */
-  passedBefore: string[];
-  facts: Record<string, string>;
 }
 
 /** Seed a lab (runtime.ts seedLab) on the host: it writes session.json and progress as the CLI would. */
@@ -50,7 +47,8 @@ export interface GradeUserError {
 }
 
 export type GradeResponse =
-  | { ok: true; result: LabResult; changedFacts: Record<string, string> }
+  /** graded, and the verdicts recorded in the learner's progress (as `check` would have) */
+  | { ok: true; result: LabResult }
   | { ok: false; userError?: GradeUserError; reason: string };
 
 /** One request on the socket: one JSON line each way. */

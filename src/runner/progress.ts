@@ -49,7 +49,7 @@ export class ProgressStore {
 
   /** Read-modify-write under the lock, so concurrent runners never lose each other's updates. */
   async update(fn: (p: ProgressData) => void): Promise<ProgressData> {
-    return withLock(`${this.file}.lock`, () => {
+    return withLock(this.file, () => {
       const p = this.read();
       fn(p);
       writeJsonFile(this.file, p);

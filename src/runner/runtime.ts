@@ -106,14 +106,17 @@ export async function seedLab(
   writeSession(o.paths.home, session);
 }
 
-/** Grade a lab on the session's backend and record the verdicts (and facts) in progress. */
-export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only?: string): Promise<LabResult> {
+/**
+ * Grade a lab on the session's backend and record the verdicts (and facts) in progress: what
+ * `check` does in its own process, and what the grading service does for it.
+ */
+export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only?: string, rootClients?: LabClients): Promise<LabResult> {
   const before = o.progress.read();
   const passedBefore = new Set(Object.entries(before.steps).filter(([, s]) => s.passedAt).map(([id]) => id));
   // lab-context loads the AWS SDK: only when this process grades
   const { createLabContext, FactMap } = await import('./lab-context.js');
   const facts = new FactMap({ ...before.facts });
-  const made = createLabContext(o.session, facts, o.files);
+  const made = createLabContext(o.session, facts, o.files, rootClients);
   let result: LabResult;
   try {
     result = await checkLab(lab, grader, made.ctx, { only, passedBefore });
@@ -127,7 +130,7 @@ export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only
 }
 
 /** Record a grading's verdicts and facts in progress (and light up a joined workshop's dashboard). */
-export async function recordGrading(o: OpenSession, result: LabResult, changedFacts: Record<string, string>, only?: string): Promise<void> {
+async function recordGrading(o: OpenSession, result: LabResult, changedFacts: Record<string, string>, only?: string): Promise<void> {
   await o.progress.recordCheck(result.steps, changedFacts);
   if (!only) {
     // In a workshop, every grading also lights up the instructor's dashboard (best effort).
@@ -167,20 +170,10 @@ export async function gradeSessionLab(o: OpenSession, labArg: string | undefined
   const remote = o.handle.extras.remoteGrader;
   let because: string | undefined;
   if (remote) {
-    const before = o.progress.read();
     const { gradeOnHost } = await import('./grading-client.js');
-    const answer = await gradeOnHost(remote.socket, {
-      ...hostRequestBase(o, io.env),
-      ...(labArg ? { labArg } : {}),
-      ...(only ? { only } : {}),
-      passedBefore: Object.entries(before.steps).filter(([, s]) => s.passedAt).map(([id]) => id),
-      facts: { ...before.facts },
-    });
-    if (answer.ok) {
-      const result: LabResult = { ...answer.result, backend: o.session.backend, gradedBy: 'grading-host' };
-      await recordGrading(o, result, answer.changedFacts, only);
-      return result;
-    }
+    // the service grades and records the verdicts (its warm process has the lock code loaded too)
+    const answer = await gradeOnHost(remote.socket, { ...hostRequestBase(o, io.env), ...(labArg ? { labArg } : {}), ...(only ? { only } : {}) });
+    if (answer.ok) return answer.result;
     if (answer.userError) rethrow(answer.userError);
     because = `the emulator's grading service could not grade: ${answer.reason}`;
     io.err.write(`${io.c.yellow('note:')} ${because}; grading in this process instead.\n`);

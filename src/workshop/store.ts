@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { keepAside, readJsonFile, writeFileAtomic } from '../core/json-file.js';
+import { readJsonFile, writeFileAtomic } from '../core/json-file.js';
 
 export const WORKSHOP_FORMAT = 1;
 
@@ -232,6 +232,3 @@ export class WorkshopStore {
     return { id: l.id, name: l.name, accountId: l.accountId, joinedAt: l.joinedAt, lastSeen: l.lastSeen, currentLab: l.currentLab, steps: l.steps };
   }
 }
-
-/** For tests and recovery: move an unreadable workshop file aside explicitly. */
-export { keepAside };

@@ -32,7 +32,6 @@ const API = (op: string) => `https://docs.aws.amazon.com/IAM/latest/APIReference
 const STS_API = (op: string) => `https://docs.aws.amazon.com/STS/latest/APIReference/API_${op}.html`;
 const UNIQUE_IDS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids';
 const NAMES = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names';
-const QUOTAS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html';
 const DELETE_USER_CLI = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html';
 const GRAMMAR = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html';
 const ERR = (code: string) => ({ ok: false, error: code });

@@ -22,6 +22,7 @@ export async function runScript(endpoint: string, steps: Step[] = STEPS): Promis
     const key = `${creds.accessKeyId}:${creds.sessionToken ?? ''}`;
     let c = cache.get(key);
     if (!c) {
+      // one attempt: a retried 5xx could change moto's state and hide a difference
       const common = { endpoint, region: 'us-east-1', credentials: creds, maxAttempts: 1 };
       c = { iam: new IAMClient(common), sts: new STSClient(common), s3: new S3Client({ ...common, forcePathStyle: true }) };
       cache.set(key, c);

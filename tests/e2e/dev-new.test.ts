@@ -143,12 +143,12 @@ describe('iam-labs dev new', () => {
     const src = readFileSync(file, 'utf8');
     const filled = src
       .replace("import { failed } from '../conditions.js';", "import { GetUserCommand, CreateUserCommand } from '@aws-sdk/client-iam';\nimport { fact } from '../conditions.js';")
-      .replace(/async check\(ctx: LabContext\)[\s\S]*?\n  \},\n  async solve/, `async check(ctx: LabContext): Promise<Condition[]> {
+      .replace(/async check\(ctx: LabContext\)[\s\S]*?\n {2}\},\n {2}async solve/, `async check(ctx: LabContext): Promise<Condition[]> {
     const user = await ctx.clients.iam.send(new GetUserCommand({ UserName: 'Gadget' })).catch(() => undefined);
     return [fact(!!user, 'user Gadget exists', 'a user named Gadget', user ? 'user Gadget' : 'no user Gadget', 'Create it.')];
   },
   async solve`)
-      .replace(/async solve\(ctx: LabContext\)[\s\S]*?\n  \},\n/, `async solve(ctx: LabContext): Promise<void> {
+      .replace(/async solve\(ctx: LabContext\)[\s\S]*?\n {2}\},\n/, `async solve(ctx: LabContext): Promise<void> {
     await ctx.clients.iam.send(new CreateUserCommand({ UserName: 'Gadget' }));
   },
 `);

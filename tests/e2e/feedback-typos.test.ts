@@ -10,7 +10,7 @@ import { labGraders } from '../../src/graders/index.js';
 import { feedbackText } from '../../src/runner/output.js';
 import { lintHints } from '../../src/policy/lint.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { labContext, ROOT, startTestEmulator } from '../helpers/emulator.js';
+import { labContext, startTestEmulator } from '../helpers/emulator.js';
 
 let emu: StartedEmulator;
 beforeAll(async () => {

@@ -4,7 +4,8 @@
  * and quitting stops the backend it started.
  */
 import { spawn } from 'node:child_process';
-import { IAMClient, CreateUserCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { clients } from '../helpers/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, alive, cleanup, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
 
@@ -42,7 +43,7 @@ describe('start --plain in the foreground', () => {
 
     const s = session(lab)!;
     expect(s.pid).toBe(child.pid);
-    const iam = new IAMClient({ endpoint: s.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const { iam } = clients(s.endpoint);
     await iam.send(new CreateUserCommand({ UserName: 'Alpha' }));
     iam.destroy();
     await waitFor(() => out, /✔ step 1 passes: Create the user Alpha/, 'step 1 passing');

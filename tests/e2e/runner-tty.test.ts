@@ -4,7 +4,8 @@
  * linear text with no escape sequences. Skipped, saying so, where tmux is not installed.
  */
 import { spawnSync } from 'node:child_process';
-import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { clients } from '../helpers/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, cleanup, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
 
@@ -33,7 +34,7 @@ function startInTmux(lab: Lab, name: string, args: string[]): void {
 }
 
 async function createUser(lab: Lab, name: string): Promise<void> {
-  const iam = new IAMClient({ endpoint: session(lab)!.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const { iam } = clients(session(lab)!.endpoint);
   await iam.send(new CreateUserCommand({ UserName: name }));
   iam.destroy();
 }

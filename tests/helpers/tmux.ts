@@ -5,7 +5,7 @@
  * src/ is newer than dist/ and never from a failed build (build.ts): these tests drive the real
  * binary, as a learner's terminal does.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -82,7 +82,9 @@ function fakeContext(world: World): { ctx: LabContext; calls: Record<string, num
     }
   };
   const { ctx } = labContext('http://127.0.0.1:9');
-  const fake = { iam: { send }, sts: { send }, s3: { send } } as unknown as LabContext['clients'];
+  // real client objects (the SDK's paginators check what they are given), answering from the script
+  const fake = labContext('http://127.0.0.1:9').ctx.clients;
+  for (const c of [fake.iam, fake.sts, fake.s3]) c.send = send as never;
   return { ctx: { ...ctx, clients: fake, clientsFor: () => fake }, calls };
 }
 

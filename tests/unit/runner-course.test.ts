@@ -6,6 +6,7 @@ import { loadCourse, resolveLab } from '../../src/core/course.js';
 import { CourseFormatError, UnknownLabError } from '../../src/core/errors.js';
 import { graderFor, validateCourseGraders } from '../../src/runner/graders-registry.js';
 import type { LabGrader } from '../../src/graders/types.js';
+import { loadSiteCourse } from '../../src/site/course-source.js';
 
 const FIXTURE = path.resolve('tests/fixtures/course');
 
@@ -46,6 +47,26 @@ describe('course loader', () => {
     expect(lab.steps[0].solution).toContain('aws iam create-user --user-name Alpha');
   });
 
+  it('an indented solution marker hides the solution in the terminal and on the site alike', () => {
+    const dir = copyCourse();
+    edit(path.join(dir, '01-toy', '01-create-user.md'), /^<!-- solution -->$/m, '   <!--  solution  -->  ');
+    const step = loadCourse(dir).labs[0].steps[0];
+    expect(step.body).not.toContain('solution');
+    expect(step.body).not.toContain('aws iam create-user --user-name Alpha\n```');
+    expect(step.solution).toContain('aws iam create-user --user-name Alpha');
+    const site = loadSiteCourse(dir).labs[0].steps[0];
+    expect(site.task).toBe(step.body);
+    expect(site.solution).toBe(step.solution);
+    expect(site.file).toBe('01-create-user.md');
+  });
+
+  it('a byte-order mark before the front matter is not an error', () => {
+    const dir = copyCourse();
+    const file = path.join(dir, '01-toy', '01-create-user.md');
+    fs.writeFileSync(file, `\uFEFF${fs.readFileSync(file, 'utf8')}`);
+    expect(loadCourse(dir).labs[0].steps[0].id).toBe('toy/create-user');
+  });
+
   it('names the file and the field: missing title', () => {
     const dir = copyCourse();
     edit(path.join(dir, '01-toy', '01-create-user.md'), /^title: .*$/m, '');
@@ -56,7 +77,7 @@ describe('course loader', () => {
 
   it('names the file and the field: hints not a list', () => {
     const dir = copyCourse();
-    edit(path.join(dir, '01-toy', '02-second-user.md'), /hints:\n(  - .*\n)+/, 'hints: just one string\n');
+    edit(path.join(dir, '01-toy', '02-second-user.md'), /hints:\n( {2}- .*\n)+/, 'hints: just one string\n');
     expect(loadError(dir).message).toMatch(/02-second-user\.md: field 'hints' must be a list/);
   });
 

@@ -82,7 +82,7 @@ const until = async (what: string, ok: () => boolean) => {
   for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!ok()) throw new Error(`never: ${what}; output:\n${out}`);
 };
-// eslint-disable-next-line no-control-regex
+ 
 const plainText = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const lastScreen = () => plainText(out.slice(out.lastIndexOf('\x1b[2J')));
 

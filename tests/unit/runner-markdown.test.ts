@@ -26,7 +26,7 @@ const CHAPTER = [
 ].join('\n');
 
 const io = (o: Partial<CommandIO>): CommandIO => ({ env: {}, tty: true, plain: false, c: pc.createColors(true), ...o }) as CommandIO;
-// eslint-disable-next-line no-control-regex
+ 
 const ESC = /\x1b\[/;
 
 describe('renderMarkdown', () => {
@@ -35,7 +35,7 @@ describe('renderMarkdown', () => {
     chalk.level = 1; // vitest's stdout is no terminal: chalk would color nothing
     try {
       const out = await renderMarkdown(io({}), CHAPTER);
-      // eslint-disable-next-line no-control-regex
+       
       const text = out.replace(/\x1b\[[0-9;]*m/g, '');
       expect(out).toMatch(/member of the group \x1b\[1m\x1b\[33mcontractors\x1b\[39m\x1b\[22m and runs/);
       expect(out).toMatch(/A user \x1b\[1m\x1b\[33mtemp-contractor\x1b\[39m\x1b\[22m whose/);

@@ -79,10 +79,29 @@ describe('progress store', () => {
     expect(fs.existsSync(`${file}.lock`)).toBe(false);
   }, 60_000);
 
-  it('a lock left by a dead process is taken over', async () => {
-    const lock = path.join(tmp(), 'progress.json.lock');
-    fs.writeFileSync(lock, '999999999\n2020-01-01T00:00:00Z\n');
-    expect(await withLock(lock, () => 'got it')).toBe('got it');
+  it('a lock left by a dead process is taken over once stale', async () => {
+    const file = path.join(tmp(), 'progress.json');
+    const lock = `${file}.lock`;
+    fs.mkdirSync(lock); // what a killed runner leaves: a lock nobody refreshes any more
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, old, old);
+    const started = Date.now();
+    expect(await withLock(file, () => 'got it')).toBe('got it');
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('a fresh lock is waited for, not broken', async () => {
+    const file = path.join(tmp(), 'progress.json');
+    const order: string[] = [];
+    let releaseFirst!: () => void;
+    const first = withLock(file, () => new Promise<void>((r) => (releaseFirst = () => (order.push('first'), r()))));
+    await new Promise((r) => setTimeout(r, 50));
+    const second = withLock(file, () => void order.push('second'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual([]); // the second waits for the first
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
   });
 });

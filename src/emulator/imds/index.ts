@@ -7,7 +7,7 @@ import { addSessionFactsProvider } from '../cloudtrail/record.js';
 import { onInstanceTerminated } from '../ec2/hooks.js';
 import type { Emulator } from '../types.js';
 import { instanceSessionFacts } from './credentials.js';
-import { closeAllListeners, closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
+import { closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
 
 export { closeAllListeners, instanceMetadataEndpoint, UnknownInstanceError, type InstanceMetadataEndpoint } from './manager.js';
 

@@ -1,5 +1,5 @@
 /** Temporary credentials issued by STS and recognized by the emulator until they expire. */
-import { emptyRecord, recordOf } from '../state/records.js';
+import { recordOf } from '../state/records.js';
 
 export interface StsSession {
   accessKeyId: string;

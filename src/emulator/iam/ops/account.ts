@@ -7,7 +7,7 @@ import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type PasswordPolicy } from '../models.js';
-import { iam, iamArn, nowIso } from '../util.js';
+import { iam, nowIso } from '../util.js';
 import { ACCESS_KEYS_PER_USER, keysOfUser } from './access-keys.js';
 import { mfaDevicesOfUser } from './mfa.js';
 

@@ -9,7 +9,7 @@ import {
 } from '../../errors.js';
 import type { OutgoingResponse } from '../../types.js';
 import type { S3Call } from '../operation.js';
-import { childText, commonHeaders, parseXml, xmlResponse } from '../rest-xml.js';
+import { childText, parseXml, xmlResponse } from '../rest-xml.js';
 import { canonicalUserId, compareKeys, validateBucketName } from '../store.js';
 import { emptyRecord } from '../../state/records.js';
 import { requestedAcl, requestedOwnership } from './access-control.js';

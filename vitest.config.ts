@@ -21,6 +21,9 @@ const SLOW = [
   'tests/e2e/tmux-*.test.ts',
   'tests/e2e/site-browser.test.ts',
   'tests/e2e/workshop-dashboard.test.ts',
+  'tests/e2e/workshop-three-learners.test.ts',
+  'tests/attack/browser.test.ts',
+  'tests/attack/kill-9.test.ts',
   'tests/conformance/**/*.test.ts',
 ];
 

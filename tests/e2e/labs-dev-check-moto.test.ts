@@ -20,7 +20,7 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
     const r = await cli(realCourse(), ['dev', 'check', '--backend', 'moto', '--json']);
     code = r.code;
     out = JSON.parse(r.stdout) as typeof out;
-  }, 600_000);
+  }, 1_200_000); // the whole course on moto: about 9 minutes on a quiet 2-core machine
 
   it('no problem, exit 0', () => {
     const problems = out.findings.filter((f) => f.outcome === 'problem');
@@ -37,10 +37,30 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
       'users/console-password: unsolved fails, solution passes',
       'users/console-password: mistake: reset not required',
       'roles/assume-role: unsolved fails, solution passes',
+      // lab 05: moto has no user permissions boundaries, no last-use or past history, no CloudTrail lookup, no Access Analyzer
+      'hygiene/permissions-boundary: unsolved fails',
+      'hygiene/permissions-boundary: mistake: no boundary',
+      'hygiene/permissions-boundary: mistake: boundary allows iam:* too',
+      'hygiene/permissions-boundary: mistake: DevBoundary attached as a permissions policy, not set as boundary',
+      'hygiene/permissions-boundary: mistake: boundary without EC2 reads',
+      'hygiene/permissions-boundary: mistake: boundary under another name',
+      'hygiene/stale-key: unsolved fails, solution passes',
+      'hygiene/stale-key: mistake: the key in use deactivated instead',
+      'hygiene/stale-key: mistake: both keys deleted and a new one made',
+      'hygiene/who-did-it: unsolved fails, solution passes',
+      'hygiene/who-did-it: mistake: fixed without looking at CloudTrail',
+      'hygiene/access-analyzer: unsolved fails, solution passes',
+      'hygiene/access-analyzer: mistake: bucket fixed, analyzer never created',
+      'hygiene/access-analyzer: mistake: analyzer under another name',
+      'hygiene/access-analyzer: mistake: public read only narrowed by an IP condition',
     ]);
     const detail = (step: string) => unverifiable.find((f) => f.step === step)!.detail;
     expect(detail('users/access-key')).toContain('the key has been used (aws sts get-caller-identity --profile samy)');
     expect(detail('users/console-password')).toContain('Samy must change the password at first sign-in');
     expect(detail('roles/assume-role')).toContain('S3AuditRole has been used (aws sts assume-role … --profile dev-john)');
+    expect(detail('hygiene/permissions-boundary')).toContain('This backend does not support permissions boundaries on users.');
+    expect(detail('hygiene/stale-key')).toContain('This backend does not record when an access key was last used');
+    expect(detail('hygiene/who-did-it')).toContain('This backend keeps no CloudTrail event history.');
+    expect(detail('hygiene/access-analyzer')).toContain('This backend has no IAM Access Analyzer.');
   });
 });

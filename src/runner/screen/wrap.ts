@@ -17,7 +17,8 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
 }
 
-const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f]/u;
+// combining marks, zero-width spaces and joiners, variation selectors
+const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|[\u200b-\u200f\u2060]|[\ufe00-\ufe0f])$/u;
 
 /** Columns one code point takes in a terminal: 0 (combining), 2 (East Asian wide, emoji) or 1. */
 export function charWidth(ch: string): number {
@@ -63,6 +64,7 @@ function groupOf(code: number): string | undefined {
 }
 
 function track(active: Active, seq: string): void {
+  // eslint-disable-next-line no-control-regex
   const m = /^\x1b\[([0-9;]*)m$/.exec(seq);
   if (!m) return;
   const params = m[1] === '' ? ['0'] : m[1].split(';');
@@ -112,7 +114,7 @@ function pieces(line: string): Piece[] {
   return out;
 }
 
-/** Cut a word into chunks no wider than `room`, preferring to end a chunk after / : , ; = & ? or -. */
+/** Cut a word into chunks no wider than `room`, preferring to end a chunk after / : , ; = & ? or - (in its second half). */
 function splitWord(word: string, firstRoom: number, room: number): string[] {
   const units: Array<{ text: string; width: number }> = [];
   let i = 0;
@@ -140,8 +142,8 @@ function splitWord(word: string, firstRoom: number, room: number): string[] {
     while (end < units.length && w + units[end].width <= limit) w += units[end++].width;
     if (end === start) end = start + 1; // a character wider than the room: it goes on a line of its own
     if (end < units.length) {
-      // a nicer break point in the last third of the chunk
-      for (let k = end - 1; k > start + Math.floor(((end - start) * 2) / 3); k--) {
+      // a nicer break point in the second half of the chunk
+      for (let k = end - 1; k >= start + Math.floor((end - start) / 2); k--) {
         if (/[/:,;=&?-]$/.test(stripAnsi(units[k].text))) {
           end = k + 1;
           break;
@@ -162,8 +164,8 @@ export interface WrapOptions {
   hang?: string;
 }
 
-// a list marker, a symbol of ours, or a short label followed by spaces: "- ", "12. ", "✘ ", "why:      "
-const HANGING = /^( *)((?:[-*+•]|\d{1,3}[.)]|[✔✘?○▶!~]|[A-Za-z][A-Za-z ]{0,10}:)(?: +|$))?/;
+// a list marker, a symbol of ours, or a one-word label followed by spaces: "- ", "12. ", "✘ ", "why:      "
+const HANGING = /^( *)((?:[-*+•◦▪]|\d{1,3}[.)]|[✔✘?○▶!~]|[A-Za-z][A-Za-z-]{0,10}:)(?: +|$))?/;
 
 /** The indentation a line's continuation lines get: its own, plus a list marker or label. */
 export function hangingIndent(line: string): number {

@@ -102,6 +102,27 @@ describe('renderMarkdown', () => {
   });
 });
 
+it('a shell comment never gets a \\ continuation: it follows the command, or goes on lines of its own', () => {
+  const md = [
+    '```sh',
+    'aws s3 cp s3://acme-payroll/salaries.csv - --profile intern    # 403 Forbidden (denied)',
+    'aws iam create-role --role-name EC2AccessRole --assume-role-policy-document file://trust.json  # creates "the # role"',
+    'echo "a # in quotes is no comment" and more words to make it long enough',
+    '```',
+  ].join('\n');
+  expect(markdownLines(md, 60, pc.createColors(false))).toEqual([
+    '```sh',
+    'aws s3 cp s3://acme-payroll/salaries.csv - --profile \\',
+    '    intern  # 403 Forbidden (denied)',
+    'aws iam create-role --role-name EC2AccessRole \\',
+    '    --assume-role-policy-document file://trust.json',
+    '# creates "the # role"',
+    'echo "a # in quotes is no comment" and more words to make \\',
+    '    it long enough',
+    '```',
+  ]);
+});
+
 describe('every step of the course, at 40, 80 and 120 columns', () => {
   const course = loadCourse(courseDir({}));
   const pages = course.labs.flatMap((lab) => [

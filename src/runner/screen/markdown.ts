@@ -194,10 +194,8 @@ function codeBlock(t: Tokens.Code, width: number, ctx: Ctx): string[] {
     const own = /^ */.exec(line)![0];
     let parts: string[];
     if (visibleWidth(line) <= room) parts = [line];
-    else if (SHELL.has(lang) && !heredocEnd) {
-      parts = wrapLine(line, room - 2, { hang: `${own}    ` });
-      parts = parts.map((p, k) => (k < parts.length - 1 ? `${p} \\` : p));
-    } else parts = wrapLine(line, room, { hang: `${own}  ` });
+    else if (SHELL.has(lang) && !heredocEnd) parts = wrapShellLine(line, room, own);
+    else parts = wrapLine(line, room, { hang: `${own}  ` });
     if (SHELL.has(lang)) {
       if (heredocEnd && line.trim() === heredocEnd) heredocEnd = undefined;
       else if (!heredocEnd) heredocEnd = /<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?/.exec(line)?.[1];
@@ -206,6 +204,38 @@ function codeBlock(t: Tokens.Code, width: number, ctx: Ctx): string[] {
   }
   if (!color) return [`\`\`\`${lang}`, ...out, '```'];
   return out;
+}
+
+/** Where a shell comment starts (`#` at the start or after a space, outside quotes), or -1. */
+function commentStart(line: string): number {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '\\') i++;
+    else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]))) return i;
+  }
+  return -1;
+}
+
+/**
+ * A shell line too wide for the screen: the command broken at spaces with ` \` (it still runs
+ * when copied), and a trailing comment kept after it, or on lines of its own that start with `#`
+ * (a backslash inside a comment would not continue the line).
+ */
+function wrapShellLine(line: string, room: number, own: string): string[] {
+  const at = commentStart(line);
+  const code = at >= 0 ? line.slice(0, at).trimEnd() : line;
+  const comment = at >= 0 ? line.slice(at).replace(/^#+\s*/, '') : '';
+  let parts = code.trim() ? wrapLine(code, room - 2, { hang: `${own}    ` }) : [];
+  parts = parts.map((p, k) => (k < parts.length - 1 ? `${p} \\` : p));
+  if (!comment) return parts;
+  const last = parts[parts.length - 1];
+  if (last !== undefined && visibleWidth(`${last}  # ${comment}`) <= room) return [...parts.slice(0, -1), `${last}  # ${comment}`];
+  return [...parts, ...wrapLine(comment, room - own.length - 2).map((l) => `${own}# ${l}`)];
 }
 
 function table(t: Tokens.Table, width: number, ctx: Ctx): string[] {

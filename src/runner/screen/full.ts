@@ -164,7 +164,8 @@ export class FullScreen implements LiveUi {
     const s = this.m.step;
     const status = this.frame?.starts.get('status');
     if (s && this.m.showsFailures(s) && status && this.ui.scroll > status.start + status.length - 1) {
-      return this.say(`✘ Not yet: ${firstProblem(s.conditions)} (Home shows what the check sees).`, 'info', SHORT * 2);
+      // (it stays until something else is said: the page's top says the same)
+      return this.say(`✘ Not yet: ${firstProblem(s.conditions)} (Home shows what the check sees).`, 'info');
     }
     this.draw();
   }

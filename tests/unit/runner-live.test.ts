@@ -275,6 +275,13 @@ describe('full screen', () => {
     t.screen.cols = 43;
     t.output.emit('resize');
     await until('the narrow frame', () => t.screen.rows.every((r) => visibleWidth(r) <= 43) && /Step 1 of 11/.test(t.screen.text()));
+    // the keys wrap by whole items
+    const rule = t.screen.rows.findIndex((r) => /^── lines/.test(r));
+    const keyRows = t.screen.rows.slice(rule + 1).filter(Boolean);
+    expect(keyRows.length).toBeGreaterThan(1);
+    for (const item of ['←→ step', '↑↓ scroll', 'h hint', 'c check', 's solution', 'r reset', '? help', 'q quit']) {
+      expect(keyRows.some((r) => r.includes(item)), `${item} whole on one row of:\n${keyRows.join('\n')}`).toBe(true);
+    }
     await keys(KEY.pgdn);
     const words = new Set(WORDS.concat(WORDS.map((w) => `${w}.`)));
     // the lines of the chapter's paragraphs on screen, every word of them

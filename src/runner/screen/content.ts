@@ -8,6 +8,7 @@ import type { Course } from '../../core/course.js';
 import type { CommandIO } from '../io.js';
 import { conditionLines, PROSE_WIDTH } from '../output.js';
 import { markdownLines } from './markdown.js';
+import { completeText } from './notes.js';
 import { collapseHints, isDone, STATUS, whenText, type ScreenModel } from './model.js';
 import type { StepView } from './types.js';
 import { wrapLine } from './wrap.js';
@@ -43,11 +44,18 @@ export function checklistLines(io: Pick<CommandIO, 'c'>, m: ScreenModel, marker 
     const label = statusLabel(io, s);
     const pad = ' '.repeat(Math.max(0, words - (STATUS[s.status].mark.length + 1 + STATUS[s.status].word.length)));
     const here = marker ? (m.current === i + 1 ? '▶ ' : '  ') : '';
-    return `${here}${String(i + 1).padStart(2)}. ${label}${pad}  ${s.title}`;
+    const revealed = m.isRevealed(s) ? io.c.dim(' (solution revealed)') : '';
+    return `${here}${String(i + 1).padStart(2)}. ${label}${pad}  ${s.title}${revealed}`;
   });
 }
 
 function statusSection(o: ContentOptions, m: ScreenModel, s: StepView, width: number): string[] {
+  const lines = stateLines(o, m, s, width);
+  if (m.isRevealed(s) && !isDone(s)) lines.push(...wrapAll([o.io.c.dim('You revealed this step’s reference solution: it is at the end of this page.')], width));
+  return lines;
+}
+
+function stateLines(o: ContentOptions, m: ScreenModel, s: StepView, width: number): string[] {
   const { c } = o.io;
   const when = whenText(s.passedAt);
   const passed = when ? ` (passed at ${when})` : '';
@@ -70,7 +78,7 @@ function statusSection(o: ContentOptions, m: ScreenModel, s: StepView, width: nu
       return wrapAll(lines, width);
     }
     default: {
-      const revealed = s.revealed ? ', after you revealed its solution' : '';
+      const revealed = m.isRevealed(s) ? ', after you revealed its solution' : '';
       const below = m.lab.steps.find((x) => x.id === s.id)?.solution ? ' Compare your work with the reference solution below.' : '';
       return wrapAll([`${c.green('✔')} Done${passed}${revealed}.${below}`], width);
     }
@@ -101,11 +109,7 @@ function introSections(o: ContentOptions, m: ScreenModel, width: number): Sectio
   const { c } = o.io;
   const { lab } = m;
   const sections: Section[] = [];
-  if (m.view.complete) {
-    const next = o.course.labs[o.course.labs.findIndex((l) => l.id === lab.id) + 1];
-    const then = next ? `Next: iam-labs start ${next.number} (${next.title}).` : o.course.finale || 'You have finished the course!';
-    sections.push({ id: 'complete', lines: wrapAll([c.green(`✔ Lab ${lab.number} complete: every step has passed.`), then], width) });
-  }
+  if (m.view.complete) sections.push({ id: 'complete', lines: wrapAll([c.green(`✔ ${completeText(o.course, lab)}`)], width) });
   // the chapter's own top heading gives way to ours, which carries the lab number
   const intro = lab.intro.replace(/^\s*# [^\n]*\n+/, '');
   sections.push({ id: 'chapter', lines: markdownLines(`# ${lab.number} · ${lab.title}\n\n${intro}`, width, c) });

@@ -158,7 +158,13 @@ export class FullScreen implements LiveUi {
       this.say(`${text}${back}`, 'ok', CELEBRATION);
       return;
     }
-    const other = notes.find((n) => n.kind === 'changed' || n.kind === 'again');
+    const changed = notes.filter((n) => n.kind === 'changed');
+    if (changed.length > 1) {
+      const which = changed.map((n) => (n.kind === 'changed' ? n.step : 0));
+      const list = `${which.slice(0, -1).join(', ')} and ${which[which.length - 1]}`;
+      return this.say(`Steps ${list} changed since they passed; they stay done. Their pages say what the check sees now.`, 'warn', SHORT * 2);
+    }
+    const other = changed[0] ?? notes.find((n) => n.kind === 'again');
     if (other) return this.say(noteText(course, lab, other), other.kind === 'changed' ? 'warn' : 'ok', SHORT * 2);
     // new failures of the shown step, while its top is scrolled away
     const s = this.m.step;

@@ -126,6 +126,11 @@ export class ScreenModel {
     return s.status === 'done-changed' || (s.status === 'failing' && this.watched.has(s.id));
   }
 
+  /** The learner asked for this step's solution before passing it (here or earlier). */
+  isRevealed(s: Pick<StepView, 'id' | 'revealed'>): boolean {
+    return !!s.revealed || this.revealed.has(s.id);
+  }
+
   /** Record a hint; a text already shown is counted instead of repeated. Returns whether it is new. */
   addHint(stepId: string, text: string): boolean {
     const list = this.hints.get(stepId) ?? [];

@@ -28,9 +28,14 @@ export function nextLab(course: Course, lab: Lab): Lab | undefined {
   return course.labs[course.labs.findIndex((l) => l.id === lab.id) + 1];
 }
 
+/**
+ * The lab is complete. (Whether the whole course is, this screen cannot know: it sees one lab.
+ * `iam-labs progress` shows the course.)
+ */
 export function completeText(course: Course, lab: Lab): string {
   const next = nextLab(course, lab);
-  return `Lab ${lab.number} complete: every step has passed. ${next ? `Next: iam-labs start ${next.number} (${next.title}).` : course.finale || 'You have finished the course!'}`;
+  const then = next ? `Next: iam-labs start ${next.number} (${next.title}).` : 'It is the last lab of the course: `iam-labs progress` shows where you are in all of them.';
+  return `Lab ${lab.number} complete: every step has passed. ${then}`;
 }
 
 /** One note in words (no color): "Step 2 passes: …". */

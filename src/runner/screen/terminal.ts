@@ -46,6 +46,10 @@ export class Terminal {
   start(onKey: (k: Key) => void, onResize: () => void): void {
     this.active = true;
     this.out.write(ENTER);
+    // whatever ends the process (an error included) gives the terminal back as it was
+    const onExit = () => this.stop();
+    process.once('exit', onExit);
+    this.cleanups.push(() => process.off('exit', onExit));
     const input = this.input as NodeJS.ReadStream;
     readline.emitKeypressEvents(input);
     input.setRawMode?.(true);

@@ -90,18 +90,19 @@ export async function runLiveScreen(opts: LiveScreenOptions): Promise<number> {
   const model = new ScreenModel(opts.lab, opts.first);
   const ui = fancy ? new (await import('./screen/full.js')).FullScreen(opts, model) : new (await import('./screen/plain.js')).PlainScreen(opts, model);
 
+  let finished = false;
+  // (a grading still running when the learner leaves ends in silence)
   const loop = gradingLoop(
     opts.regrade,
     {
-      graded: (view, watching) => ui.graded(model.apply(view, watching)),
-      failed: (e) => ui.failed(e),
-      busy: (b) => ui.busy(b),
+      graded: (view, watching) => !finished && ui.graded(model.apply(view, watching)),
+      failed: (e) => !finished && ui.failed(e),
+      busy: (b) => !finished && ui.busy(b),
     },
     trace,
   );
 
   return new Promise<number>((resolve) => {
-    let finished = false;
     let settle: NodeJS.Timeout | undefined;
     const unsubscribe = opts.onAccountChange(() => {
       trace('change');

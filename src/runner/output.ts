@@ -95,13 +95,15 @@ export function feedbackText(conditions: ShownCondition[]): string {
 
 /**
  * Markdown for the terminal, word-wrapped to `width` (by default the terminal's, at most
- * PROSE_WIDTH; not wrapped when the output is no terminal). With color it is styled; without
+ * PROSE_WIDTH), with code lines up to the terminal's width (never broken when the output is no
+ * terminal). With color it is styled; without
  * (--plain, NO_COLOR, not a terminal) it has no escape codes and keeps what shows structure in
  * plain text (see screen/markdown.ts). Loaded on first use: most commands never render a chapter.
  */
 export async function renderMarkdown(io: CommandIO, md: string, width = Math.min(outputWidth(io), PROSE_WIDTH)): Promise<string> {
   const { markdownLines } = await import('./screen/markdown.js');
-  return markdownLines(md, width, io.plain ? NO_COLOR.c : io.c).join('\n');
+  // code may use the whole terminal: a command reads (and copies) best on one line
+  return markdownLines(md, width, io.plain ? NO_COLOR.c : io.c, Math.max(width, outputWidth(io))).join('\n');
 }
 
 export function labProgressLine(io: CommandIO, lab: Lab, p: ProgressData): string {

@@ -96,23 +96,23 @@ function hintSection(o: ContentOptions, m: ScreenModel, s: StepView, width: numb
   return wrapAll(lines, width);
 }
 
-function solutionSection(o: ContentOptions, m: ScreenModel, index: number, width: number): string[] {
+function solutionSection(o: ContentOptions, m: ScreenModel, index: number, width: number, screen: number): string[] {
   const step = m.lab.steps[index - 1];
   if (!step.solution) return [];
   const solution = m.solutionFor(index);
-  if (solution) return [o.io.c.bold(o.io.c.green('Reference solution')), '', ...markdownLines(solution, width, o.io.c)];
+  if (solution) return [o.io.c.bold(o.io.c.green('Reference solution')), '', ...markdownLines(solution, width, o.io.c, screen)];
   const how = o.readOnly ? '' : ' (s shows it now, after asking)';
   return wrapAll([o.io.c.dim(`The reference solution shows here once this step passes${how}.`)], width);
 }
 
-function introSections(o: ContentOptions, m: ScreenModel, width: number): Section[] {
+function introSections(o: ContentOptions, m: ScreenModel, width: number, screen: number): Section[] {
   const { c } = o.io;
   const { lab } = m;
   const sections: Section[] = [];
   if (m.view.complete) sections.push({ id: 'complete', lines: wrapAll([c.green(`✔ ${completeText(o.course, lab)}`)], width) });
   // the chapter's own top heading gives way to ours, which carries the lab number
   const intro = lab.intro.replace(/^\s*# [^\n]*\n+/, '');
-  sections.push({ id: 'chapter', lines: markdownLines(`# ${lab.number} · ${lab.title}\n\n${intro}`, width, c) });
+  sections.push({ id: 'chapter', lines: markdownLines(`# ${lab.number} · ${lab.title}\n\n${intro}`, width, c, screen) });
   sections.push({ id: 'steps', lines: [c.bold('The steps'), '', ...wrapAll(checklistLines(o.io, m, false), width)] });
   const how = o.readOnly
     ? 'This screen is read-only: the lab is open in another terminal. Here you can read every step and move between them.'
@@ -121,17 +121,17 @@ function introSections(o: ContentOptions, m: ScreenModel, width: number): Sectio
   return sections;
 }
 
-/** The page of step `index` (0: the introduction), wrapped to `width` (prose at most PROSE_WIDTH). */
+/** The page of step `index` (0: the introduction), wrapped to `width` (prose at most PROSE_WIDTH, code to the full width). */
 export function pageSections(o: ContentOptions, m: ScreenModel, index: number, width: number): Section[] {
   const w = Math.min(width, PROSE_WIDTH);
-  if (index === 0) return introSections(o, m, w);
+  if (index === 0) return introSections(o, m, w, width);
   const s = m.view.steps[index - 1];
   const step = m.lab.steps[index - 1];
   return [
     { id: 'status', lines: statusSection(o, m, s, w) },
     { id: 'hints', lines: hintSection(o, m, s, w) },
-    { id: 'chapter', lines: markdownLines(step.body, w, o.io.c) },
-    { id: 'solution', lines: solutionSection(o, m, index, w) },
+    { id: 'chapter', lines: markdownLines(step.body, w, o.io.c, width) },
+    { id: 'solution', lines: solutionSection(o, m, index, w, width) },
   ].filter((x) => x.lines.length);
 }
 

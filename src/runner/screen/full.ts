@@ -25,6 +25,8 @@ const SHORT = 4000;
 const CELEBRATION = 8000;
 /** the second digit of a step number (10 and up) must follow the first within this time */
 const DIGIT_MS = 1000;
+/** a grading shorter than this shows no "checking…" (it would only blink) */
+const BUSY_MS = 400;
 
 export class FullScreen implements LiveUi {
   private readonly term: Terminal;
@@ -37,6 +39,7 @@ export class FullScreen implements LiveUi {
   private digits = '';
   private digitTimer?: NodeJS.Timeout;
   private messageTimer?: NodeJS.Timeout;
+  private busyTimer?: NodeJS.Timeout;
   private controls?: Controls;
   private closed = false;
   /** the step the last frame showed (a grading may move on to the next) */
@@ -134,9 +137,21 @@ export class FullScreen implements LiveUi {
 
   // ── gradings ───────────────────────────────────────────────────────────────
 
+  /** "checking…" in the header, for a grading that takes long enough to be noticed. */
   busy(busy: boolean): void {
-    this.ui.busy = busy;
-    this.draw();
+    clearTimeout(this.busyTimer);
+    if (!busy) {
+      if (this.ui.busy) {
+        this.ui.busy = false;
+        this.draw();
+      }
+      return;
+    }
+    this.busyTimer = setTimeout(() => {
+      this.ui.busy = true;
+      this.draw();
+    }, BUSY_MS);
+    this.busyTimer.unref?.();
   }
 
   failed(error: Error): void {
@@ -332,6 +347,7 @@ export class FullScreen implements LiveUi {
     this.closed = true;
     clearTimeout(this.messageTimer);
     clearTimeout(this.digitTimer);
+    clearTimeout(this.busyTimer);
     this.term.stop();
     this.o.io.out.write(`${farewell(this.o.course, this.m)}\n`);
   }

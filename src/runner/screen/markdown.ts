@@ -23,14 +23,19 @@ const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_m
 interface Ctx {
   c: Colors;
   color: boolean;
+  /** how much wider than prose a code line may be (code reads best unbroken) */
+  codeExtra: number;
   /** nesting depth of lists (bullet shape) */
   depth: number;
 }
 
-/** Render Markdown to lines no wider than `width` (Infinity: paragraphs on one line each). */
-export function markdownLines(md: string, width: number, c: Colors): string[] {
+/**
+ * Render Markdown to lines no wider than `width` (Infinity: paragraphs on one line each); code
+ * lines may use up to `codeWidth` (the screen's width when prose is kept narrower to be read).
+ */
+export function markdownLines(md: string, width: number, c: Colors, codeWidth = width): string[] {
   const tokens = new Lexer({ gfm: true }).lex(md);
-  const lines = blocks(tokens, width, { c, color: c.isColorSupported, depth: 0 });
+  const lines = blocks(tokens, width, { c, color: c.isColorSupported, depth: 0, codeExtra: Math.max(0, codeWidth - width) });
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
@@ -38,7 +43,7 @@ export function markdownLines(md: string, width: number, c: Colors): string[] {
 /** Inline Markdown (a hint, a title) as one styled string, without wrapping. */
 export function markdownInline(md: string, c: Colors): string {
   const tokens = new Lexer({ gfm: true }).inlineTokens(md);
-  return inline(tokens, { c, color: c.isColorSupported, depth: 0 });
+  return inline(tokens, { c, color: c.isColorSupported, depth: 0, codeExtra: 0 });
 }
 
 function blocks(tokens: Token[], width: number, ctx: Ctx): string[] {
@@ -187,7 +192,7 @@ function codeBlock(t: Tokens.Code, width: number, ctx: Ctx): string[] {
   const { c, color } = ctx;
   const lang = (t.lang ?? '').trim().split(/\s/)[0];
   const indent = color ? '  ' : '';
-  const room = width - indent.length;
+  const room = width + ctx.codeExtra - indent.length;
   const out: string[] = [];
   let heredocEnd: string | undefined;
   for (const line of t.text.replace(/\t/g, '    ').split('\n')) {

@@ -110,7 +110,10 @@ export class PlainScreen implements LiveUi {
         this.answer = undefined;
         return a(line.trim());
       }
-      void this.choose(line.trim().toLowerCase()).catch((e: Error) => this.write(`✘ ${e.message}`));
+      void this.choose(line.trim().toLowerCase()).catch((e: Error) => {
+        this.write(`✘ ${e.message}`);
+        this.menu();
+      });
     });
     // stdin closed (e.g. started from a script): keep serving the lab until a signal
     rl.on('close', () => {
@@ -191,7 +194,7 @@ export class PlainScreen implements LiveUi {
   }
 
   private solutionText(md: string): string {
-    return markdownLines(md, Math.min(this.width, PROSE_WIDTH), NO_COLOR.c).join('\n');
+    return markdownLines(md, Math.min(this.width, PROSE_WIDTH), NO_COLOR.c, this.width).join('\n');
   }
 
   private async reset(): Promise<void> {

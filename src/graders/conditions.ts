@@ -4,6 +4,7 @@
  */
 import { lintHints } from '../policy/lint.js';
 import { decidingPolicyText, decisionWords, explainOutcome, HYPOTHETICAL_SOURCE, meets, probeSubject, type Expectation } from './explain.js';
+import { suggestFix } from './fixes.js';
 import { MissingPrincipal, type GatheredPolicy, type ProbeRequest, type Probes } from './probes.js';
 import type { Condition } from './types.js';
 
@@ -45,7 +46,8 @@ export async function probeCondition(
     const outcome = await probes.run(req);
     const found = decisionWords(outcome.result.decision);
     if (meets(outcome.result, want)) return passed(name, expected, found);
-    const h = typeof hint === 'function' ? await hint() : hint;
+    // the step's own hint when it knows better, else the fix the outcome itself points to
+    const h = (typeof hint === 'function' ? await hint() : hint) ?? suggestFix(outcome, want);
     const typos = await typoHints(outcome.policies, h);
     const fullHint = [h, ...typos].filter(Boolean).join(' ') || undefined;
     const cond = failed(name, expected, found, `${probeSubject(outcome)}: ${explainOutcome(outcome, want)}`, fullHint);

@@ -182,5 +182,6 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
 /** Findings as one hint sentence each, e.g. for a grader's condition hint. */
 export async function lintHints(document: string | object, kind: LintKind = 'identity', policyName?: string): Promise<string[]> {
   const findings = await lintPolicy(document, kind);
-  return findings.map((f) => `${policyName ? `${policyName}: ` : ''}${f.message}.`);
+  // a message ending in a question ("did you mean …?") takes no full stop after it
+  return findings.map((f) => `${policyName ? `${policyName}: ` : ''}${f.message}${/[.?!]$/.test(f.message) ? '' : '.'}`);
 }

@@ -14,7 +14,11 @@ export const SYM = { pass: '✔', fail: '✘', unknown: '?', todo: '○', curren
 /** What rendering a condition needs (a grader's Condition or a graded ConditionResult). */
 type ShownCondition = Pick<Condition, 'name' | 'status' | 'expected' | 'found' | 'why' | 'hint'>;
 
-export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, indent = '    '): string[] {
+/**
+ * A condition's lines. `hintsShown` is the set of hints already printed for the same step: a
+ * hint several conditions share is printed once, and later ones point back to it.
+ */
+export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, indent = '    ', hintsShown?: Set<string>): string[] {
   const { c: col } = io;
   if (c.status === 'passed') return [`${indent}${col.green(SYM.pass)} ${c.name}`];
   const head =
@@ -24,7 +28,11 @@ export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, inde
   const sub = `${indent}    `;
   const lines = [head, `${sub}expected: ${c.expected}`, `${sub}found:    ${c.found}`];
   if (c.why) lines.push(`${sub}why:      ${c.why}`);
-  if (c.hint) lines.push(`${sub}hint:     ${c.hint}`);
+  if (c.hint) {
+    if (hintsShown?.has(c.hint)) lines.push(`${sub}hint:     (as above)`);
+    else lines.push(`${sub}hint:     ${c.hint}`);
+    hintsShown?.add(c.hint);
+  }
   return lines;
 }
 
@@ -41,6 +49,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
   const told = new Map<string, number>();
   r.steps.forEach((s, i) => {
     lines.push(stepLine(io, s, i));
+    const hintsShown = new Set<string>();
     for (const c of s.conditions) {
       if (c.status === 'passed' && !opts.verbose) continue;
       const key = `${c.status}\0${c.name}\0${c.found}`;
@@ -50,7 +59,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
         continue;
       }
       if (c.status !== 'passed') told.set(key, i);
-      lines.push(...conditionLines(io, c, '      '));
+      lines.push(...conditionLines(io, c, '      ', hintsShown));
     }
   });
   const done = r.steps.filter((s) => s.passed).length;
@@ -66,9 +75,10 @@ const NO_COLOR = { c: pc.createColors(false) };
  * condition passes.
  */
 export function feedbackText(conditions: ShownCondition[]): string {
+  const hintsShown = new Set<string>();
   return conditions
     .filter((c) => c.status !== 'passed')
-    .flatMap((c) => conditionLines(NO_COLOR, c, ''))
+    .flatMap((c) => conditionLines(NO_COLOR, c, '', hintsShown))
     .join('\n');
 }
 

@@ -56,10 +56,17 @@ export async function probeCondition(
   } catch (e) {
     if (e instanceof MissingPrincipal) {
       // Even a wanted denial fails when the principal is gone: "bob deleted" is its own mistake.
-      return failed(name, expected, `${e.what} does not exist`, `The probe needs ${e.what}, which does not exist in the account.`, typeof hint === 'string' ? hint : undefined);
+      return failed(name, expected, `${e.what} does not exist`, `This needs ${e.what}, which does not exist in the account.`, typeof hint === 'string' ? hint : createCommand(e.what));
     }
     throw e;
   }
+}
+
+/** "Create it: aws iam create-group --group-name developers" for "group developers". */
+function createCommand(what: string): string {
+  const [kind, name] = what.split(' ');
+  if (kind === 'role') return `Create role ${name} first (aws iam create-role --role-name ${name} --assume-role-policy-document file://trust.json).`;
+  return `Create it first: aws iam create-${kind} --${kind}-name ${name}`;
 }
 
 /**

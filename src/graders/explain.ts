@@ -138,7 +138,9 @@ function policiesNote(outcome: ProbeOutcome): string {
   const identity = own.filter((p) => p.kind === 'identity');
   const resourceOnly = outcome.identityIgnored ? ` Only the resource's own policy counts here: ${outcome.principalLabel}'s identity policies are left out on purpose.` : '';
   if (outcome.identityIgnored) return resourceOnly;
-  if (!own.length) return ` (${outcome.principalLabel} has no policies at all.)`;
+  // a hypothetical member of a group has exactly the group's policies
+  const holder = outcome.principalLabel.replace(/^a member of (group .+)$/, '$1');
+  if (!own.length) return ` (${holder} has no policies at all.)`;
   if (!identity.length) return ` (${outcome.principalLabel} has no identity-based policies.)`;
   const names = identity.slice(0, 3).map((p) => (p.source && !p.source.endsWith(p.name) ? `${p.name}, ${p.source}` : p.name));
   return ` None of its policies (${names.join('; ')}) mentions ${outcome.request.action}.`;

@@ -73,7 +73,13 @@ function denyFix(outcome: ProbeOutcome, want: Expectation): string {
   }
   if (!found) return `Remove what allows ${outcome.principalLabel} to ${action} on ${resource}.`;
   const label = `${found.policy.name}, ${statementLabel(found.index, found.st.Sid)}`;
-  if (found.policy.arn?.includes(AWS_MANAGED)) return `Detach ${found.policy.name} (${found.policy.source ?? 'attached'}): it allows ${action} on ${resource}, more than this step wants.`;
+  if (found.policy.arn?.includes(AWS_MANAGED)) {
+    // an AWS managed policy cannot be narrowed: take it away from whoever should not have it
+    const viaGroup = /^attached to group (\S+) \((.+) is a member\)$/.exec(found.policy.source ?? '');
+    if (viaGroup) return `Take ${viaGroup[2]} out of group ${viaGroup[1]} (aws iam remove-user-from-group): ${found.policy.name} reaches ${viaGroup[2]} through that group.`;
+    const from = (found.policy.source ?? '').replace(/^attached to /, '');
+    return `Detach ${found.policy.name}${from ? ` from ${from}` : ''}: it allows ${action} on ${resource}, more than this step wants.`;
+  }
   const clause = matchClauses(found.st, { action, resource, context }, found.policy.kind === 'resource')[0];
   switch (clause.element) {
     case 'Principal':

@@ -42,25 +42,29 @@ export function describeHolders(h: Holders, except?: { users?: string[]; groups?
 }
 
 /**
- * For a user who should have the policy `policyArn` (AWS managed or customer managed):
- * a sentence saying where the policy is instead, when it is somewhere the user does not get it
- * from. Undefined when the user has it (directly or through a group) or it is attached nowhere.
+ * For a user or role that should have the policy `policyArn` (AWS managed or customer managed):
+ * a sentence saying where the policy is instead, when it is somewhere the principal does not get
+ * it from. Undefined when the principal has it (a user directly or through a group), or it is
+ * attached nowhere but where the lab seeded it.
  */
-export async function misplacedFor(ctx: LabContext, user: string, policyArn: string, seeded?: Partial<Holders>): Promise<string | undefined> {
+export async function misplacedFor(ctx: LabContext, who: { kind: 'user' | 'role'; name: string }, policyArn: string, seeded?: Partial<Holders>): Promise<string | undefined> {
   const h = await policyHolders(ctx, policyArn);
   if (!h) return undefined;
   let memberOf: string[] = [];
-  try {
-    memberOf = await listGroupsOfUser(ctx.clients.iam, user);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
+  if (who.kind === 'user') {
+    try {
+      memberOf = await listGroupsOfUser(ctx.clients.iam, who.name);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
   }
-  if (h.users.includes(user) || h.groups.some((g) => memberOf.includes(g))) return undefined;
+  const has = who.kind === 'user' ? h.users.includes(who.name) || h.groups.some((g) => memberOf.includes(g)) : h.roles.includes(who.name);
+  if (has) return undefined;
   // holders the lab seeded (temp-contractor's own copy) are not where the learner put it
   const elsewhere = describeHolders(h, seeded);
   if (!elsewhere) return undefined;
   const name = policyArn.split('/').pop();
-  const groups = h.groups.filter((g) => !seeded?.groups?.includes(g));
-  const groupNote = groups.length ? ` (${user} is not a member of ${groups.length === 1 ? 'it' : 'them'})` : '';
-  return `${name} is attached to ${elsewhere}${groupNote}, not to ${user}.`;
+  const groups = who.kind === 'user' ? h.groups.filter((g) => !seeded?.groups?.includes(g)) : [];
+  const groupNote = groups.length ? ` (${who.name} is not a member of ${groups.length === 1 ? 'it' : 'them'})` : '';
+  return `${name} is attached to ${elsewhere}${groupNote}, not to ${who.kind} ${who.name}.`;
 }

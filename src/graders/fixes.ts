@@ -19,8 +19,10 @@ function resourceToWrite(resource: string): string {
   return m[2] ? `${m[1]}/*` : m[1];
 }
 
-/** "the trust policy of role X" / "ReportsReader, statement 1" */
-const where = (m: Pick<NearMiss, 'policy' | 'index' | 'sid'>) => `${m.policy}, ${statementLabel(m.index, m.sid)}`;
+/** "the trust policy of role X" for resource policies, the bare name for identity policies */
+const the = (policy: string) => (/^(trust|bucket) policy /.test(policy) ? `the ${policy}` : policy);
+/** "the trust policy of role X, statement 1" / "ReportsReader, statement 1" */
+const where = (m: Pick<NearMiss, 'policy' | 'index' | 'sid'>) => `${the(m.policy)}, ${statementLabel(m.index, m.sid)}`;
 
 /** Who to give a policy to, in the words of an attach command. */
 function holder(outcome: ProbeOutcome): string {
@@ -72,7 +74,7 @@ function denyFix(outcome: ProbeOutcome, want: Expectation): string {
     return `Add a statement with "Effect": "Deny" for ${action} on ${resourceToWrite(resource)} to a policy of ${holder(outcome)}${by}.`;
   }
   if (!found) return `Remove what allows ${outcome.principalLabel} to ${action} on ${resource}.`;
-  const label = `${found.policy.name}, ${statementLabel(found.index, found.st.Sid)}`;
+  const label = `${the(found.policy.name)}, ${statementLabel(found.index, found.st.Sid)}`;
   if (found.policy.arn?.includes(AWS_MANAGED)) {
     // an AWS managed policy cannot be narrowed: take it away from whoever should not have it
     const viaGroup = /^attached to group (\S+) \((.+) is a member\)$/.exec(found.policy.source ?? '');
@@ -80,7 +82,10 @@ function denyFix(outcome: ProbeOutcome, want: Expectation): string {
     const from = (found.policy.source ?? '').replace(/^attached to /, '');
     return `Detach ${found.policy.name}${from ? ` from ${from}` : ''}: it allows ${action} on ${resource}, more than this step wants.`;
   }
-  const clause = matchClauses(found.st, { action, resource, context }, found.policy.kind === 'resource')[0];
+  // the element most likely at fault first: an open Principal, wildcards, a Condition, then a named Principal
+  const rank = (c: { element: string; value?: string }) =>
+    c.element === 'Principal' ? (c.value === '*' ? 0 : 4) : c.element === 'Condition' ? 3 : c.value === action ? 5 : c.element.endsWith('Action') ? 1 : 2;
+  const clause = matchClauses(found.st, { action, resource, context }, found.policy.kind === 'resource').sort((a, b) => rank(a) - rank(b))[0];
   switch (clause.element) {
     case 'Principal':
       return `Narrow the Principal of ${label}: it lets ${outcome.principalLabel} in.`;
@@ -93,7 +98,9 @@ function denyFix(outcome: ProbeOutcome, want: Expectation): string {
     case 'NotResource':
       return `Narrow the ${clause.element === 'NotResource' ? 'NotResource (use Resource instead)' : 'Resource'} of ${label}: it reaches ${resource}.`;
     case 'Condition':
-      return clause.value ? `Use the operator without IfExists in the Condition of ${label}: a missing key must not count as a match.` : `Add a Condition to ${label}: without one it applies to every request.`;
+      if (!clause.value) return `Add a Condition to ${label}: without one it applies to every request.`;
+      if (/IfExists$/i.test(clause.value)) return `Use ${clause.value.replace(/IfExists$/i, '')} instead of ${clause.value} in the Condition of ${label}: a missing key must not count as a match.`;
+      return `Change the Condition of ${label}: ${clause.text}, and this request should not get through.`;
   }
 }
 
@@ -111,7 +118,7 @@ function unDenyFix(outcome: ProbeOutcome): string {
   const found = ref ? statementOf(outcome, ref) : undefined;
   if (!found) return `Remove the Deny that covers ${action} on ${resource}.`;
   const clause = matchClauses(found.st, { action, resource }, found.policy.kind === 'resource')[0];
-  return `Narrow the ${clause.element} of the Deny in ${found.policy.name}, ${statementLabel(found.index, found.st.Sid)}: it also covers ${action} on ${resource}.`;
+  return `Narrow the ${clause.element} of the Deny in ${the(found.policy.name)}, ${statementLabel(found.index, found.st.Sid)}: it also covers ${action} on ${resource}.`;
 }
 
 /** The next action that would make the probe come out as wanted. */

@@ -14,7 +14,8 @@ const cliFlag = (kind: NamedKind) => kind.replace(' ', '-');
 
 export function existsCondition(kind: NamedKind, wanted: string, m: NameMatch, createHint: string): Condition {
   const name = `${kind} ${wanted} exists`;
-  const expected = `a ${kind} named exactly ${wanted}`;
+  const a = /^[aeiou]/.test(kind) ? 'an' : 'a';
+  const expected = `${a} ${kind} named exactly ${wanted}`;
   if (m.kind === 'exact') return passed(name, expected, `${kind} ${wanted}`);
   const remove = (other: string) => `aws iam delete-${cliFlag(kind)} --${cliFlag(kind)}-name ${other}`;
   if (m.kind === 'case') {
@@ -22,7 +23,7 @@ export function existsCondition(kind: NamedKind, wanted: string, m: NameMatch, c
       name,
       expected,
       `${kind} ${m.name} (different case)`,
-      `There is a ${kind} called ${m.name}, but this step asks for ${wanted}. IAM keeps the case you type, and names that differ only by case count as the same name, so you cannot have both.`,
+      `There is ${a} ${kind} called ${m.name}, but this step asks for ${wanted}. IAM keeps the case you type, and names that differ only by case count as the same name, so you cannot have both.`,
       `Delete ${m.name} (${remove(m.name)}) and create ${wanted} with exactly that spelling.`,
     );
   }
@@ -30,7 +31,7 @@ export function existsCondition(kind: NamedKind, wanted: string, m: NameMatch, c
     return failed(
       name,
       expected,
-      `no ${kind} named ${wanted}; there is a ${kind} ${m.near}`,
+      `no ${kind} named ${wanted}; there is ${a} ${kind} ${m.near}`,
       `The account has no ${kind} called ${wanted}, but it has one called ${m.near}: a typo? Names must match exactly, because policies, commands and the lab's checks refer to them by name.`,
       `Create ${wanted} (${createHint.replace(/^Create it: /, '')}), then delete ${m.near} if it was a typo: ${remove(m.near)}`,
     );

@@ -85,10 +85,14 @@ export function matchClauses(st: PolicyStatement, req: { action: string; resourc
   const ctxKeys = Object.keys(req.context ?? {}).filter((k) => !/^aws:(username|userid)$/i.test(k));
   if (st.Condition) {
     for (const [op, block] of Object.entries(st.Condition)) {
-      if (!/IfExists$/i.test(op)) continue;
       for (const key of Object.keys(block ?? {})) {
-        if (!ctxKeys.some((k) => k.toLowerCase() === key.toLowerCase())) {
+        const present = ctxKeys.find((k) => k.toLowerCase() === key.toLowerCase());
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+        if (!present && /IfExists$/i.test(op)) {
           out.push({ element: 'Condition', value: op, text: `its Condition ${op} on ${key} holds because the request has no ${key} at all (…IfExists treats a missing key as a match)` });
+        } else if (present) {
+          const shown = asList(req.context?.[present]).join(',');
+          out.push({ element: 'Condition', value: op, text: `its Condition ${op} on ${key} holds for ${key}=${shown}` });
         }
       }
     }

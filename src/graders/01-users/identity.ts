@@ -40,7 +40,7 @@ async function samyPolicyHint(ctx: LabContext): Promise<string | undefined> {
       return `AmazonS3FullAccess is attached to user Samy: it also lets Samy write and delete. Detach it (aws iam detach-user-policy --user-name Samy --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess) and attach AmazonS3ReadOnlyAccess instead.`;
     }
     // The seed attaches AmazonS3ReadOnlyAccess to temp-contractor: that one does not count as misplaced.
-    const elsewhere = await misplacedFor(ctx, SAMY, await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'), { users: [CONTRACTOR] });
+    const elsewhere = await misplacedFor(ctx, { kind: 'user', name: SAMY }, await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'), { users: [CONTRACTOR] });
     if (elsewhere) return `${elsewhere} Attach it to Samy: aws iam attach-user-policy --user-name Samy --policy-arn ${READ_ONLY}`;
     const inline = await listUserInline(ctx.clients.iam, SAMY);
     const groups = await listGroupsOfUser(ctx.clients.iam, SAMY);
@@ -97,7 +97,7 @@ export const attachManagedPolicy = defineStep({
         await ctx.clients.iam.send(new CreateGroupCommand({ GroupName: 'readers' }));
         await attachToGroup(ctx, 'readers', await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'));
       },
-      expectFeedback: /AmazonS3ReadOnlyAccess is attached to group readers \(Samy is not a member of it\), not to Samy/,
+      expectFeedback: /AmazonS3ReadOnlyAccess is attached to group readers \(Samy is not a member of it\), not to user Samy/,
     },
     {
       name: 'own inline policy on object ARNs only (bucket vs object)',

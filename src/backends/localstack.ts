@@ -21,6 +21,12 @@ export const LOCALSTACK_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
+  // started with SERVICES=iam,sts,s3: none of the workload services
+  cloudTrail: false,
+  ec2Instances: false,
+  instanceMetadata: false,
+  lambdaInvoke: false,
+  ecr: false,
 };
 
 export function noDockerMessage(probe: DockerProbeResult): BackendUnavailableError {

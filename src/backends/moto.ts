@@ -23,6 +23,14 @@ export const MOTO_CAPABILITIES: Capabilities = {
   bucketPolicies: true,
   // moto ignores PasswordResetRequired on CreateLoginProfile (and its UpdateLoginProfile fails)
   recordsPasswordResetRequired: false,
+  // moto keeps instances, instance profile associations and ECR repositories (proved by dev check
+  // of lab 06 on moto); it has no metadata service, runs no function code without Docker, and its
+  // CloudTrail records no calls
+  ec2Instances: true,
+  ecr: true,
+  cloudTrail: false,
+  instanceMetadata: false,
+  lambdaInvoke: false,
 };
 
 export const MOTO_LIMITS =

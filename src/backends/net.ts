@@ -26,10 +26,10 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 /** One HTTP request with a timeout; resolves with status and body, or rejects. */
 export function httpRequest(
   url: string,
-  opts: { method?: string; timeoutMs?: number; body?: string } = {},
+  opts: { method?: string; timeoutMs?: number; body?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', agent: false }, (res) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', agent: false, headers: opts.headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

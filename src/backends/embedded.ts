@@ -23,6 +23,7 @@ export const EMBEDDED_CAPABILITIES: Capabilities = {
   cloudTrail: true,
   ec2Instances: true,
   instanceMetadata: true,
+  lambda: true,
   lambdaInvoke: true,
   ecr: true,
 };

@@ -18,6 +18,7 @@ export const ENDPOINT_CAPABILITIES: Capabilities = {
   cloudTrail: false,
   ec2Instances: false,
   instanceMetadata: false,
+  lambda: false,
   lambdaInvoke: false,
   ecr: false,
 };

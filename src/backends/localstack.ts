@@ -25,6 +25,7 @@ export const LOCALSTACK_CAPABILITIES: Capabilities = {
   cloudTrail: false,
   ec2Instances: false,
   instanceMetadata: false,
+  lambda: false,
   lambdaInvoke: false,
   ecr: false,
 };

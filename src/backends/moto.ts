@@ -23,10 +23,11 @@ export const MOTO_CAPABILITIES: Capabilities = {
   bucketPolicies: true,
   // moto ignores PasswordResetRequired on CreateLoginProfile (and its UpdateLoginProfile fails)
   recordsPasswordResetRequired: false,
-  // moto keeps instances, instance profile associations and ECR repositories (proved by dev check
+  // moto keeps instances, instance profile associations, functions and ECR repositories (proved by dev check
   // of lab 06 on moto); it has no metadata service, runs no function code without Docker, and its
   // CloudTrail records no calls
   ec2Instances: true,
+  lambda: true,
   ecr: true,
   cloudTrail: false,
   instanceMetadata: false,

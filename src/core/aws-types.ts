@@ -34,12 +34,14 @@ export interface Capabilities {
    * The workload services lab 06 uses; absent means no. `cloudTrail`: LookupEvents shows the
    * account's management events with their callers. `ec2Instances`: RunInstances and instance
    * profile associations. `instanceMetadata`: each instance has a metadata service the runner can
-   * reach (the instance shell, the role credentials of an instance). `lambdaInvoke`: Invoke runs
-   * the function's code with its execution role. `ecr`: ECR repositories and authorization tokens.
+   * reach (the instance shell, the role credentials of an instance). `lambda`: Lambda functions
+   * can be created and read. `lambdaInvoke`: Invoke runs the function's code with its execution
+   * role. `ecr`: ECR repositories and authorization tokens.
    */
   cloudTrail?: boolean;
   ec2Instances?: boolean;
   instanceMetadata?: boolean;
+  lambda?: boolean;
   lambdaInvoke?: boolean;
   ecr?: boolean;
 }

@@ -134,6 +134,11 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
     AWS_SHARED_CREDENTIALS_FILE: folders.credentials,
     // the trailing slash matters: AWS CLI v2 before 2.13 appends "latest/api/token" to it as is
     AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.metadataServiceEndpoint,
+    // botocore waits 1 s, once, for the metadata service: too little when the emulator is busy
+    // grading (its listener shares the emulator's process), and the learner would read "Unable to
+    // locate credentials" on an instance that has a role
+    AWS_METADATA_SERVICE_TIMEOUT: '5',
+    AWS_METADATA_SERVICE_NUM_ATTEMPTS: '3',
     AWS_EXECUTION_ENV: instanceShellExecEnv(instanceId),
     HOME: folders.home,
     IMDS: imds.endpoint,

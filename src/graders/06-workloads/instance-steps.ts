@@ -406,7 +406,8 @@ export const fixMissingProfile = defineStep({
     if (!legacy) {
       return [failed(name, expected, `no instance named ${LEGACY}`, `There is no instance named ${LEGACY} any more (its Name tag was changed or removed).`, `iam-labs reset seeds the lab again, with ${LEGACY}.`)];
     }
-    const newer = list.filter((i) => i.id !== legacy.id && isRunning(i) && (i.name === LEGACY || (i.name !== APP_SERVER && i.launchTime && legacy.launchTime && i.launchTime > legacy.launchTime && profileName(i.profileArn) === APP_PROFILE)));
+    // replacements: running instances named like the legacy server (i-legacy, i-legacy-v2…)
+    const newer = list.filter((i) => i.id !== legacy.id && isRunning(i) && !!i.name?.startsWith(LEGACY));
     if (!isRunning(legacy)) {
       const replacement = newer.find((i) => i.name === LEGACY) ?? newer[0];
       return [
@@ -420,7 +421,7 @@ export const fixMissingProfile = defineStep({
       ];
     }
     const profile = profileName(legacy.profileArn);
-    const aside = newer.length ? ` Launching ${newer.map(describeInstance).join(', ')} with a profile does not help the application that runs on ${LEGACY}.` : '';
+    const aside = newer.length ? ` Launching ${newer.map(describeInstance).join(', ')} does not help the application that runs on ${LEGACY}.` : '';
     if (!profile) {
       return [
         failed(
@@ -482,7 +483,7 @@ export const fixMissingProfile = defineStep({
     {
       name: 'a second instance with the profile, i-legacy left as it is',
       apply: async (ctx) => void (await launch(ctx, 'i-legacy-v2', APP_PROFILE)),
-      expectFeedback: /has no instance profile[\s\S]*Launching i-[0-9a-f]+ \(i-legacy-v2\) with a profile does not help the application that runs on i-legacy/,
+      expectFeedback: /has no instance profile[\s\S]*Launching i-[0-9a-f]+ \(i-legacy-v2\) does not help the application that runs on i-legacy/,
     },
     {
       name: 'another instance profile on i-legacy',

@@ -11,6 +11,7 @@ const SLOW = [
   'tests/e2e/labs-dev-check.test.ts',
   'tests/e2e/labs-dev-check-moto.test.ts',
   'tests/e2e/labs-solutions-cli.test.ts',
+  'tests/e2e/lab06-workloads.test.ts',
   'tests/e2e/iam-identities-cli.test.ts',
   'tests/e2e/iam-policies-cli.test.ts',
   'tests/e2e/s3-cli.test.ts',

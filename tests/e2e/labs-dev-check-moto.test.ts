@@ -37,10 +37,26 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
       'users/console-password: unsolved fails, solution passes',
       'users/console-password: mistake: reset not required',
       'roles/assume-role: unsolved fails, solution passes',
+      // lab 06: moto has no metadata service, runs no function code and records no CloudTrail events
+      'workloads/metadata-credentials: unsolved fails',
+      'workloads/metadata-credentials: mistake: nothing done on the instance',
+      "workloads/metadata-credentials: mistake: keys from i-legacy's user data exported in the instance shell",
+      "workloads/metadata-credentials: mistake: the ci-builder profile's keys exported in the instance shell",
+      'workloads/metadata-credentials: mistake: keys exported in the shell of i-legacy instead',
+      'workloads/lambda-trust: unsolved fails, solution passes',
+      'workloads/lambda-trust: mistake: report.csv uploaded by hand instead of invoking',
+      'workloads/ecr-power-user: unsolved fails, solution passes',
+      'workloads/ecr-power-user: mistake: password asked for without --profile ci-builder',
+      'workloads/ecr-power-user: mistake: password asked for before the policy was attached, not again',
+      'workloads/retire-embedded-keys: mistake: key deleted before i-legacy had a profile',
+      'workloads/retire-embedded-keys: mistake: key deactivated before i-legacy had a profile',
     ]);
     const detail = (step: string) => unverifiable.find((f) => f.step === step)!.detail;
     expect(detail('users/access-key')).toContain('the key has been used (aws sts get-caller-identity --profile samy)');
     expect(detail('users/console-password')).toContain('Samy must change the password at first sign-in');
     expect(detail('roles/assume-role')).toContain('S3AuditRole has been used (aws sts assume-role … --profile dev-john)');
+    expect(detail('workloads/metadata-credentials')).toContain('This backend keeps no CloudTrail event history');
+    expect(detail('workloads/lambda-trust')).toContain('This backend does not run function code');
+    expect(detail('workloads/ecr-power-user')).toContain('cannot show who asked ECR for a token');
   });
 });

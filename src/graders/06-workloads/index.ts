@@ -4,10 +4,12 @@
  * service, ECR access for CI, and retiring the access key a server carried in its user data.
  */
 import { defineLab } from '../types.js';
-import { ecrPowerUser } from './ecr-step.js';
-import { fixMissingProfile, instanceRole, metadataCredentials } from './instance-steps.js';
-import { lambdaTrust } from './lambda-step.js';
-import { retireEmbeddedKeys } from './retire-step.js';
+import { ecrPowerUser } from './ecr-power-user.js';
+import { fixMissingProfile } from './fix-missing-profile.js';
+import { instanceRole } from './instance-role.js';
+import { metadataCredentials } from './metadata-credentials.js';
+import { lambdaTrust } from './lambda-trust.js';
+import { retireEmbeddedKeys } from './retire-embedded-keys.js';
 import { setupLab06, teardownLab06 } from './seed.js';
 
 export const lab06 = defineLab({

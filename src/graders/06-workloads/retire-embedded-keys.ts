@@ -12,7 +12,7 @@ import { failed, passed, probeCondition, unverifiable } from '../conditions.js';
 import { Probes } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
 import { bucketArns, embeddedKeyId, instancesOr, roleOfProfile, when } from './common.js';
-import { associate } from './instance-steps.js';
+import { associate } from './instance-actions.js';
 import { APP_PROFILE, APP_ROLE, APP_USER, BUCKET, LEGACY, LEGACY_FIX_FACT } from './names.js';
 import { describeInstance, ec2Client, ec2Sdk, isRunning, labInstances, legacyInstance, profileName, trailEvents, type LabInstance } from './services.js';
 

@@ -46,7 +46,7 @@ function keyCondition(keys: Keys, userGone: boolean, embedded: string | undefine
   );
 }
 
-async function legacyReadsCondition(ctx: LabContext, legacy: LabInstance | undefined): Promise<Condition> {
+async function legacyReadsCondition(ctx: LabContext, legacy: LabInstance | undefined, keyActive: boolean): Promise<Condition> {
   const name = `${LEGACY} reads ${BUCKET} through its role`;
   const expected = `${LEGACY} running, with an instance profile whose role can s3:GetObject in ${BUCKET}`;
   if (!legacy || !isRunning(legacy)) {
@@ -58,7 +58,9 @@ async function legacyReadsCondition(ctx: LabContext, legacy: LabInstance | undef
       name,
       expected,
       `${describeInstance(legacy)} has no instance profile`,
-      `${describeInstance(legacy)} has no instance profile: without the key and without a role, its application has no credentials at all.`,
+      keyActive
+        ? `${describeInstance(legacy)} has no instance profile yet: once the key is gone, its application would have no credentials at all.`
+        : `${describeInstance(legacy)} has no instance profile: without the key and without a role, its application has no credentials at all.`,
       `aws ec2 associate-iam-instance-profile --instance-id ${legacy.id} --iam-instance-profile Name=${APP_PROFILE}`,
     );
   }
@@ -130,8 +132,8 @@ export const retireEmbeddedKeys = defineStep({
     const inst = await instancesOr(ctx, `${LEGACY} reads ${BUCKET} through its role`, `${LEGACY} with an instance profile whose role reads ${BUCKET}`);
     if ('status' in inst) return [keyCondition(keys, userGone, undefined, undefined), inst];
     const embedded = await embeddedKeyId(ctx, inst.legacy);
-    const out = [keyCondition(keys, userGone, embedded, inst.legacy), await legacyReadsCondition(ctx, inst.legacy)];
     const embeddedRetired = !!embedded && !keys.some((k) => k.id === embedded && k.status === 'Active');
+    const out = [keyCondition(keys, userGone, embedded, inst.legacy), await legacyReadsCondition(ctx, inst.legacy, !embeddedRetired)];
     const order = embeddedRetired ? await orderCondition(ctx, embedded, inst.legacy) : undefined;
     if (order) out.push(order);
     return out;

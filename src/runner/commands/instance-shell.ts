@@ -95,20 +95,24 @@ function instanceFolders(instancesDir: string, instanceId: string, region: strin
 
 function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress, cliVersion: string | undefined): void {
   const { c } = io;
-  writeln(io, c.bold(`Shell on instance ${label(instance)}.`) + ' No access keys exist here, and your ~/.aws is not used.');
+  writeln(io, c.bold(`Shell on instance ${label(instance)}`) + ': no access keys here, and your ~/.aws is not used.');
   if (imds.roleName) {
     const profile = imds.instanceProfileArn?.split('/').pop();
-    writeln(io, `Its instance profile ${profile} holds role ${imds.roleName}: the AWS CLI and SDKs get the role's temporary credentials from the metadata service.`);
+    writeln(io, `Role ${imds.roleName} (instance profile ${profile}): the AWS CLI and SDKs get its temporary credentials`);
+    writeln(io, `from the instance metadata service at ${imds.endpoint} ($IMDS).`);
   } else {
-    writeln(io, `${c.yellow('This instance has no instance profile')} (or its profile holds no role): nothing here can find AWS credentials.`);
+    writeln(io, `${c.yellow('This instance has no instance profile')} (or its profile holds no role): nothing here can find`);
+    writeln(io, `AWS credentials. Its instance metadata service is at ${imds.endpoint} ($IMDS).`);
   }
-  writeln(io, `Instance metadata service: ${imds.endpoint}  (exported as $IMDS; on a real EC2 instance it is http://169.254.169.254)`);
+  writeln(io, c.dim('(On a real EC2 instance, the metadata service is at http://169.254.169.254.)'));
   writeln(io, 'Try:');
   writeln(io, `  curl ${imds.endpoint}/latest/meta-data/iam/security-credentials/`);
   if (imds.roleName) writeln(io, `  curl ${imds.endpoint}/latest/meta-data/iam/security-credentials/${imds.roleName}`);
   writeln(io, '  aws sts get-caller-identity');
   if (imds.httpTokens === 'required') {
-    writeln(io, `This instance requires IMDSv2: get a token first (TOKEN=$(curl -s -X PUT $IMDS/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')) and send it as -H "X-aws-ec2-metadata-token: $TOKEN".`);
+    writeln(io, 'This instance requires IMDSv2: get a token first and send it with each request:');
+    writeln(io, `  TOKEN=$(curl -s -X PUT $IMDS/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')`);
+    writeln(io, '  curl -H "X-aws-ec2-metadata-token: $TOKEN" $IMDS/latest/meta-data/iam/security-credentials/');
   }
   if (!cliVersion) writeln(io, 'No AWS CLI found on PATH: install it to do the labs.');
   writeln(io, 'Type exit to leave.');

@@ -69,7 +69,11 @@ export async function instancesOr(ctx: LabContext, name: string, expected: strin
   return { list, legacy: legacyInstance(list, LEGACY) };
 }
 
-/** The access key id i-legacy's user data embeds (the seeded app-user key), read as anyone with ec2:DescribeInstanceAttribute can. */
+/**
+ * The access key id i-legacy's user data embeds (the seeded app-user key), read as anyone with
+ * ec2:DescribeInstanceAttribute can.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceAttribute.html
+ */
 export async function embeddedKeyId(ctx: LabContext, legacy: LabInstance | undefined): Promise<string | undefined> {
   if (!legacy) return undefined;
   const { DescribeInstanceAttributeCommand } = await ec2Sdk();

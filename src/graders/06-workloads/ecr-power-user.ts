@@ -11,6 +11,10 @@ import { CI_USER, REPOSITORY } from './names.js';
 import { ecrClient, ecrSdk, trailEvents } from './services.js';
 import { identityWords } from './trail.js';
 
+// PowerUser: push and pull, but no repository deletion or policy changes; FullAccess: everything:
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/security-iam-awsmanpol.html
+// GetAuthorizationToken (what get-login-password calls) is logged by CloudTrail:
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/logging-using-cloudtrail.html
 const POWER_USER = 'AmazonEC2ContainerRegistryPowerUser';
 
 /** The hint that names what is attached to ci-builder and why it is not the power-user policy. */

@@ -8,6 +8,11 @@ import { APP_PROFILE, APP_ROLE, APP_USER, BUCKET, LEGACY, LEGACY_FIX_FACT } from
 import { describeInstance, isRunning, labInstances, legacyInstance, profileName } from './services.js';
 import { associate, createProfile, launch, requireLegacy, terminate } from './instance-actions.js';
 
+// An instance without an instance profile has no iam/ branch in its metadata, so the CLI and SDKs
+// find no credentials ("Unable to locate credentials"); one can be associated with the running
+// instance, no need to replace it:
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-security-credentials.html
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/attach-iam-role.html
 export const fixMissingProfile = defineStep({
   id: 'workloads/fix-missing-profile',
   async check(ctx) {

@@ -11,6 +11,10 @@ import { serviceTrust } from './seed.js';
 import { describeInstance, isRunning, profileName, type LabInstance } from './services.js';
 import { appServers, associate, createProfile, launch, readAppDataPolicy, requireLegacy } from './instance-actions.js';
 
+// An instance gets a role's credentials only through the instance profile it runs with:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html
+// A running instance can be given one later (associate-iam-instance-profile):
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/attach-iam-role.html
 function launchedCondition(list: LabInstance[], legacy: LabInstance | undefined): Condition {
   const name = `an instance launched with ${APP_PROFILE} is running`;
   const expected = `a running instance (not ${LEGACY}) with instance profile ${APP_PROFILE}`;

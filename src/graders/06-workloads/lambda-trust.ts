@@ -108,6 +108,11 @@ async function reportCondition(ctx: LabContext, canWrite: boolean, hasFunction: 
   );
 }
 
+// The execution role's trust policy must name lambda.amazonaws.com, or CreateFunction answers
+// InvalidParameterValueException "The role defined for the function cannot be assumed by Lambda.":
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+// An error raised inside the function comes back as a 200 with FunctionError set:
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 export const lambdaTrust = defineStep({
   id: 'workloads/lambda-trust',
   async check(ctx) {

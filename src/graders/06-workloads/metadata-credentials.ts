@@ -13,6 +13,10 @@ import { describeInstance, labInstances, legacyInstance } from './services.js';
 import { identityWords, instanceShellCalls, roleSessionCalls } from './trail.js';
 import { appServers, callFromInstanceShell, requireLegacy, terminate, userDataKeys } from './instance-actions.js';
 
+// The AWS CLI looks for credentials in a fixed order: environment variables long before the
+// instance metadata service, so exported keys mean the role is never asked for:
+// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-authentication.html#cli-chap-authentication-precedence
+// https://docs.aws.amazon.com/cli/v1/userguide/cli-chap-configure.html#config-settings-and-precedence
 export const metadataCredentials = defineStep({
   id: 'workloads/metadata-credentials',
   async check(ctx) {

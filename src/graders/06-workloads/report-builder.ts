@@ -5,7 +5,13 @@
  */
 import { strToU8, zipSync } from 'fflate';
 
-/** index.mjs: an ES module handler (Lambda's Node.js runtimes load .mjs files as ES modules). */
+/**
+ * index.mjs: an ES module handler (Lambda's Node.js runtimes load .mjs files as ES modules, and
+ * include the AWS SDK for JavaScript v3, so the package needs nothing else).
+ * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+ * GetCallerIdentity needs no permission: https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+ */
 export const REPORT_BUILDER_SOURCE = `// report-builder: writes a small sales report to s3://acme-app-data/report.csv.
 // There is no access key in this code. Lambda runs it with the temporary
 // credentials of the function's execution role, and the AWS SDK finds them.

@@ -125,6 +125,10 @@ async function orderCondition(ctx: LabContext, key: string, legacy: LabInstance 
   return unverifiable(name, expected, `This backend keeps no CloudTrail history, and ${LEGACY}'s current profile was not seen while the key was still active, so the order cannot be shown.`);
 }
 
+// Deactivate a key first and delete it once nothing needs it; an inactive key can be reactivated,
+// a deleted one cannot: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
+// Workloads should use roles, not long-term keys:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles
 export const retireEmbeddedKeys = defineStep({
   id: 'workloads/retire-embedded-keys',
   async check(ctx) {

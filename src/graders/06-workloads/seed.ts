@@ -30,7 +30,11 @@ export const serviceTrust = (...services: string[]) => ({
   Statement: [{ Effect: 'Allow', Principal: { Service: services.length === 1 ? services[0] : services }, Action: 'sts:AssumeRole' }],
 });
 
-/** The boot script of i-legacy: the anti-pattern, a long-term access key in user data. */
+/**
+ * The boot script of i-legacy: the anti-pattern, a long-term access key in user data, which any
+ * program on the instance and anyone allowed ec2:DescribeInstanceAttribute can read.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
+ */
 export function legacyUserData(accessKeyId: string, secret: string): string {
   return [
     '#!/bin/bash',

@@ -8,6 +8,11 @@ import { instanceShellExecEnv } from '../../core/aws-types.js';
 import type { LabContext } from '../types.js';
 import { trailEvents, type TrailEvent } from './services.js';
 
+// CloudTrail's userIdentity of a call made with instance role credentials: an AssumedRole session
+// whose name is the instance id, with sessionContext.ec2RoleDelivery ("1.0" for IMDSv1, "2.0" for
+// IMDSv2): https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+// STS calls (GetCallerIdentity included) are management events CloudTrail records:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
 /** Calls signed by `role`'s session named after `instanceId` with credentials from its metadata service, newest first. */
 export async function roleSessionCalls(ctx: LabContext, role: string, instanceId: string): Promise<TrailEvent[]> {
   // LookupEvents' Username of a role session is the session name: the instance id

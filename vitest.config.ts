@@ -11,6 +11,8 @@ const SLOW = [
   'tests/e2e/labs-dev-check.test.ts',
   'tests/e2e/labs-dev-check-moto.test.ts',
   'tests/e2e/labs-solutions-cli.test.ts',
+  'tests/e2e/lab05-journey.test.ts',
+  'tests/e2e/totp-cli.test.ts',
   'tests/e2e/lab06-workloads.test.ts',
   'tests/e2e/iam-identities-cli.test.ts',
   'tests/e2e/iam-policies-cli.test.ts',
@@ -20,6 +22,9 @@ const SLOW = [
   'tests/e2e/tmux-*.test.ts',
   'tests/e2e/site-browser.test.ts',
   'tests/e2e/workshop-dashboard.test.ts',
+  'tests/e2e/workshop-three-learners.test.ts',
+  'tests/attack/browser.test.ts',
+  'tests/attack/kill-9.test.ts',
   'tests/conformance/**/*.test.ts',
 ];
 

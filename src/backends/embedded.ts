@@ -11,6 +11,7 @@ import type { Capabilities } from '../core/aws-types.js';
 import { BackendUnavailableError, UsageError } from '../core/errors.js';
 import { packageRoot, statePaths } from '../core/paths.js';
 import type { DecisionRecord } from '../emulator/authz/decision-log.js';
+import { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, newControlToken } from '../emulator/control-api.js';
 import { callerIdentity } from './identity.js';
 import { httpRequest, killAndWait, portFree, processAlive } from './net.js';
 import { REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
@@ -21,6 +22,9 @@ export const EMBEDDED_CAPABILITIES: Capabilities = {
   recordsRoleLastUsed: true,
   bucketPolicies: true,
   cloudTrail: true,
+  accessAnalyzer: true,
+  backdatedHistory: true,
+  userPermissionsBoundaries: true,
   ec2Instances: true,
   instanceMetadata: true,
   lambda: true,
@@ -58,6 +62,7 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
     capabilities: EMBEDDED_CAPABILITIES,
     pid: process.pid,
     reason: '',
+    controlToken: running.emulator.controlToken,
   };
   return {
     info,
@@ -85,10 +90,13 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
   const logFd = fs.openSync(paths.emulatorLog, 'w');
   const args = [path.join(packageRoot(), 'bin', 'iam-labs.js'), 'emulator', '--port', String(port), '--state', paths.emulatorState, '--quiet'];
   if (paths.gradingSocket) args.push('--grading-socket', paths.gradingSocket);
+  // The control API's token: made here and handed to the emulator process only (its environment),
+  // so the runner is the one other party that can reset the lab or read its decision log.
+  const controlToken = newControlToken();
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', [CONTROL_TOKEN_ENV]: controlToken },
   });
   fs.closeSync(logFd);
   let exited: string | undefined;
@@ -125,6 +133,7 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
     pid: child.pid,
     reason: '',
     gradingSocket: paths.gradingSocket,
+    controlToken,
   });
 }
 
@@ -134,7 +143,7 @@ export function attachEmbedded(info: BackendInfo): BackendHandle {
     info,
     resetsAccount: true,
     reset: async () => {
-      const r = await httpRequest(`${info.endpoint}/_iam-labs/reset`, { method: 'POST', timeoutMs: 5000 });
+      const r = await httpRequest(`${info.endpoint}/_iam-labs/reset`, { method: 'POST', timeoutMs: 5000, headers: controlHeaders(info) });
       if (r.status !== 200) throw new BackendUnavailableError(`the emulator at ${info.endpoint} refused to reset (HTTP ${r.status}).`);
     },
     stop: async () => {
@@ -145,10 +154,15 @@ export function attachEmbedded(info: BackendInfo): BackendHandle {
   };
 }
 
+/** The header that proves a control request comes from this lab session. */
+export function controlHeaders(info: Pick<BackendInfo, 'controlToken'>): Record<string, string> {
+  return info.controlToken ? { [CONTROL_TOKEN_HEADER]: info.controlToken } : {};
+}
+
 function embeddedExtras(info: BackendInfo, o: { keepsState: boolean }): BackendExtras {
   return {
     remoteGrader: info.gradingSocket ? { socket: info.gradingSocket } : undefined,
-    decisionLog: { lastDenial: (accountId) => fetchLastDenial(info.endpoint, accountId) },
+    decisionLog: { lastDenial: (accountId) => fetchLastDenial(info.endpoint, accountId, info.controlToken) },
     keepsState: o.keepsState,
     // a 12-digit access key id is the root of that account (LocalStack's convention)
     makesAccounts: true,
@@ -161,9 +175,9 @@ function embeddedExtras(info: BackendInfo, o: { keepsState: boolean }): BackendE
  * GET /_iam-labs/decisions?denied=1&limit=1&account=ID → { decisions: DecisionRecord[] }.
  * Undefined when none was recorded; a UsageError when the emulator does not offer the route.
  */
-export async function fetchLastDenial(endpoint: string, accountId?: string): Promise<DecisionRecord | undefined> {
+export async function fetchLastDenial(endpoint: string, accountId?: string, controlToken?: string): Promise<DecisionRecord | undefined> {
   const q = new URLSearchParams({ denied: '1', limit: '1', ...(accountId ? { account: accountId } : {}) });
-  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`);
+  const res = await fetch(`${endpoint.replace(/\/$/, '')}/_iam-labs/decisions?${q}`, { headers: controlHeaders({ controlToken }) });
   if (res.status === 404) throw new UsageError('this emulator does not share its decision log, so `--last` is not available.', 2, 'Name the request instead: iam-labs why <user> <action> <resource>.');
   if (!res.ok) throw new UsageError(`the emulator answered ${res.status} when asked for its last decisions.`, 2);
   const body = (await res.json()) as DecisionRecord[] | { decisions?: DecisionRecord[] };

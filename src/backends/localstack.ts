@@ -21,8 +21,11 @@ export const LOCALSTACK_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
-  // started with SERVICES=iam,sts,s3: none of the workload services
   cloudTrail: false,
+  accessAnalyzer: false,
+  backdatedHistory: false,
+  userPermissionsBoundaries: false,
+  // started with SERVICES=iam,sts,s3: none of the workload services
   ec2Instances: false,
   instanceMetadata: false,
   lambda: false,

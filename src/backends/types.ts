@@ -30,6 +30,8 @@ export interface BackendInfo {
   limits?: string;
   /** the Unix socket of the grading service next to a detached embedded emulator */
   gradingSocket?: string;
+  /** embedded emulator: the token its control API (reset, decision log) requires (see control-api.ts) */
+  controlToken?: string;
 }
 
 /**

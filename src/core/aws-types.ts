@@ -25,20 +25,26 @@ export interface Capabilities {
   recordsAccessKeyLastUsed: boolean;
   recordsRoleLastUsed: boolean;
   bucketPolicies: boolean;
+  /** CloudTrail's event history of the account's management calls (LookupEvents) */
+  cloudTrail: boolean;
+  /** IAM Access Analyzer: analyzers and their external-access findings */
+  accessAnalyzer: boolean;
+  /** history a lab seeds in the past (the signed x-iam-labs-request-time header: event times, key last use) */
+  backdatedHistory: boolean;
+  /** permissions boundaries on IAM users (PutUserPermissionsBoundary; moto has them only on roles) */
+  userPermissionsBoundaries: boolean;
   /**
    * Whether GetLoginProfile reports PasswordResetRequired as set (moto ignores the flag).
    * Absent means yes.
    */
   recordsPasswordResetRequired?: boolean;
   /**
-   * The workload services lab 06 uses; absent means no. `cloudTrail`: LookupEvents shows the
-   * account's management events with their callers. `ec2Instances`: RunInstances and instance
+   * The workload services lab 06 uses; absent means no. `ec2Instances`: RunInstances and instance
    * profile associations. `instanceMetadata`: each instance has a metadata service the runner can
    * reach (the instance shell, the role credentials of an instance). `lambda`: Lambda functions
    * can be created and read. `lambdaInvoke`: Invoke runs the function's code with its execution
    * role. `ecr`: ECR repositories and authorization tokens.
    */
-  cloudTrail?: boolean;
   ec2Instances?: boolean;
   instanceMetadata?: boolean;
   lambda?: boolean;

@@ -25,6 +25,47 @@ export function writeJsonFile(file: string, value: unknown): void {
   writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The temporary files writeFileAtomic makes next to `file`: `<file>.<pid>.<ms>.tmp`. */
+const tmpPattern = (base: string) => new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.\\d+\\.tmp$`);
+
+/**
+ * Remove the temporary files a writer killed mid-write (kill -9, power loss) left next to the
+ * file named `base` in `dir` (or, without `base`, next to any file in `dir`). The file itself is
+ * never touched: the rename that publishes a write is atomic, so it holds the last complete
+ * write. A temporary file of a process still alive is left alone (it may be writing now).
+ */
+export function removeStaleTempFiles(dir: string, base?: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const re = base ? tmpPattern(base) : /^.+\.(\d+)\.\d+\.tmp$/;
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      /* another process removed it first */
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Move a corrupt file aside under a name that says when and why. Returns the new path. */
 export function keepAside(file: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -44,9 +85,15 @@ export interface UnreadableFile {
 
 /**
  * Read a JSON file. Undefined when it does not exist; the value when it parses and `isValid`
- * accepts it; otherwise the file is kept aside and the error `whenCorrupt` makes is thrown.
+ * accepts it (returns true); otherwise the file is kept aside and the error `whenCorrupt` makes is
+ * thrown.
  */
-export function readJsonFile<T>(file: string, isValid: (v: unknown) => v is T, whenCorrupt: (u: UnreadableFile) => Error): T | undefined {
+export function readJsonFile<T>(
+  file: string,
+  isValid: ((v: unknown) => v is T) | ((v: unknown) => true | string),
+  whenCorrupt: (u: UnreadableFile) => Error,
+  parse: (text: string) => unknown = JSON.parse,
+): T | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -56,9 +103,11 @@ export function readJsonFile<T>(file: string, isValid: (v: unknown) => v is T, w
   }
   let reason: string;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (isValid(parsed)) return parsed;
-    reason = 'unexpected content or format version';
+    const parsed: unknown = parse(text);
+    const verdict = isValid(parsed);
+    if (verdict === true) return parsed as T;
+    // A validator may say what is wrong (a field's path), not only that something is.
+    reason = typeof verdict === 'string' ? `unexpected content: ${verdict}` : 'unexpected content or format version';
   } catch (e) {
     reason = `invalid JSON: ${(e as Error).message}`;
   }

@@ -90,3 +90,4 @@ export const NotModified = define('NotModified', 304);
 export const MethodNotAllowed = define('MethodNotAllowed', 405);
 export const NotImplemented = define('NotImplemented', 501, 'Receiver');
 export const XAmzContentSHA256Mismatch = define('XAmzContentSHA256Mismatch', 400);
+export const RequestTimeout = define('RequestTimeout', 400);

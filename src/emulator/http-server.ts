@@ -1,12 +1,19 @@
 /**
- * node:http front of the gateway: reads bodies (bounded), maps IncomingMessage to the gateway's
- * request shape, and survives garbage on the socket.
+ * node:http front of the gateway. A request's headers are admitted first (gateway.admit: browser
+ * check, signature, time, who is calling and how much body that allows); only then is the body
+ * read, up to that limit and with an idle timeout, so an unauthenticated client cannot make the
+ * emulator buffer hundreds of megabytes or hold a connection open by trickling bytes. A client
+ * that sends `Expect: 100-continue` (the CLI and SDKs do for uploads) is refused before it sends
+ * the body at all. Garbage on the socket is answered with 400, never a crash.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleRequest } from './gateway.js';
-import { imdsControl } from './imds/index.js';
-import type { Emulator, IncomingRequest } from './types.js';
+import { CONTROL_PREFIX, controlRequest } from './control-api.js';
+import { RequestTimeout } from './errors.js';
+import { admit, bodyTooLarge, errorResponse, handleRequest, type Admission, type RequestHead } from './gateway.js';
+import type { Emulator, OutgoingResponse } from './types.js';
+
+export { CONTROL_PREFIX } from './control-api.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -26,71 +33,136 @@ export class PortInUseError extends Error {
   }
 }
 
-const TOO_LARGE =
-  '<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>Request body is larger than this emulator accepts.</Message></Error></ErrorResponse>';
+/** A body that stops arriving for this long is abandoned (S3's RequestTimeout). */
+export const BODY_IDLE_TIMEOUT_MS = 20_000;
+
+/** Requests whose client waits for `100 Continue` before sending the body. */
+const awaitingContinue = new WeakSet<http.IncomingMessage>();
 
 export function createHttpServer(emulator: Emulator): http.Server {
-  return withClientErrorGuard(http.createServer(createRequestListener(emulator)));
+  const listener = createRequestListener(emulator);
+  const server = withClientErrorGuard(http.createServer(listener));
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    awaitingContinue.add(req);
+    listener(req, res);
+  });
+  return server;
+}
+
+function headOf(req: http.IncomingMessage): RequestHead {
+  // A client sent through an HTTP proxy names the whole URL ("absolute-form"): keep the path, as
+  // S3 Control's account-id host names (000000000000.127.0.0.1) only reach us that way.
+  const url = (req.url ?? '/').replace(/^https?:\/\/[^/?]*/i, '') || '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    rawPath: q < 0 ? url : url.slice(0, q),
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    remoteAddress: normalizeIp(req.socket.remoteAddress ?? '127.0.0.1'),
+    secure: false,
+  };
 }
 
 /** The emulator as a plain request listener, so another server (the workshop's) can mount it. */
 export function createRequestListener(emulator: Emulator): http.RequestListener {
   return (req, res) => {
+    const head = headOf(req);
+    if (head.rawPath.startsWith(CONTROL_PREFIX)) return controlRequest(emulator, head, res);
+    const admission = admit(emulator, head);
+    const refuse = (err: Parameters<typeof errorResponse>[1]) => send(req, res, errorResponse(admission, err, head), true);
+    if (admission.error) return refuse(admission.error);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > admission.bodyLimit) return refuse(bodyTooLarge(admission, declared));
+    if (awaitingContinue.has(req)) res.writeContinue();
+    readBody(req, admission, emulator.config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS).then(
+      (body) => {
+        if (body === 'too-large') return refuse(bodyTooLarge(admission));
+        if (body === 'timeout') return refuse(new RequestTimeout(REQUEST_TIMEOUT));
+        if (body === 'aborted') return;
+        handleRequest(emulator, { ...head, body }, admission).then(
+          (out) => send(req, res, out, false),
+          () => send(req, res, { status: 500, headers: {}, body: '' }, true),
+        );
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+const REQUEST_TIMEOUT = 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.';
+
+/** The body, up to the admission's limit; or why there is none. */
+function readBody(req: http.IncomingMessage, admission: Admission, idleMs: number): Promise<Buffer | 'too-large' | 'timeout' | 'aborted'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let refused = false;
-    req.on('data', (c: Buffer) => {
-      if (refused) return;
+    let done = false;
+    const finish = (v: Buffer | 'too-large' | 'timeout' | 'aborted') => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve(v);
+    };
+    const timer = setTimeout(() => finish('timeout'), idleMs);
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > emulator.config.maxBodyBytes) {
-        refused = true;
-        res.writeHead(413, { 'content-type': 'text/xml', connection: 'close' });
-        res.end(TOO_LARGE);
-        req.destroy();
-        return;
-      }
+      if (size > admission.bodyLimit) return finish('too-large');
       chunks.push(c);
-    });
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      if (refused) return;
-      // A client sent through an HTTP proxy names the whole URL ("absolute-form"): keep the path, as
-      // S3 Control's account-id host names (000000000000.127.0.0.1) only reach us that way.
-      const url = (req.url ?? '/').replace(/^https?:\/\/[^/?]*/i, '') || '/';
-      const q = url.indexOf('?');
-      const incoming: IncomingRequest = {
-        method: req.method ?? 'GET',
-        rawPath: q < 0 ? url : url.slice(0, q),
-        rawQuery: q < 0 ? '' : url.slice(q + 1),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-        remoteAddress: normalizeIp(req.socket.remoteAddress ?? '127.0.0.1'),
-        secure: false,
-      };
-      if (incoming.rawPath.startsWith(CONTROL_PREFIX)) return controlRequest(emulator, incoming, res);
-      handleRequest(emulator, incoming).then(
-        (out) => {
-          const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
-          const headers: Record<string, string | number> = { ...out.headers };
-          if (headers['content-length'] === undefined) headers['content-length'] = body.length;
-          try {
-            res.writeHead(out.status, headers);
-          } catch (e) {
-            // A header value node refuses (e.g. a control character echoed back) is our bug, not a crash.
-            process.emitWarning(`iam-labs emulator: could not write response headers: ${(e as Error).message}`);
-            if (!res.headersSent) res.writeHead(500, { 'content-length': 0 });
-            res.end();
-            return;
-          }
-          res.end(req.method === 'HEAD' ? undefined : body);
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
-    });
-  };
+      timer.refresh();
+    };
+    req.on('data', onData);
+    req.on('end', () => finish(Buffer.concat(chunks)));
+    req.on('error', () => finish('aborted'));
+    req.on('close', () => finish(req.complete ? Buffer.concat(chunks) : 'aborted'));
+  });
+}
+
+/**
+ * Write a response. `close`: the request's body was not (all) read; once the answer is out, the
+ * rest is discarded and the connection dropped (discardRest).
+ */
+function send(req: http.IncomingMessage, res: http.ServerResponse, out: OutgoingResponse, close: boolean): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
+  const headers: Record<string, string | number> = { ...out.headers };
+  if (headers['content-length'] === undefined) headers['content-length'] = body.length;
+  try {
+    res.writeHead(out.status, headers);
+  } catch (e) {
+    // A header value node refuses (e.g. a control character echoed back) is our bug, not a crash.
+    process.emitWarning(`iam-labs emulator: could not write response headers: ${(e as Error).message}`);
+    if (!res.headersSent) res.writeHead(500, { 'content-length': 0 });
+    res.end();
+    return;
+  }
+  res.end(req.method === 'HEAD' ? undefined : body, () => {
+    if (close && !req.complete) discardRest(req);
+  });
+}
+
+/** What a refused request may still send (discarded, never kept) before its connection is dropped. */
+const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
+const DISCARD_MAX_MS = 2_000;
+
+/**
+ * The answer is out, the body is unwanted. Closing at once would make the kernel reset the
+ * connection and the client might lose the answer it has not read yet; so the rest is read and
+ * thrown away (nothing is kept), for a short while and a bounded number of bytes, then dropped.
+ */
+function discardRest(req: http.IncomingMessage): void {
+  let seen = 0;
+  const drop = () => req.socket.destroy();
+  const timer = setTimeout(drop, DISCARD_MAX_MS);
+  timer.unref();
+  req.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen > DISCARD_MAX_BYTES) drop();
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.socket.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 export function withClientErrorGuard(server: http.Server): http.Server {
@@ -100,48 +172,10 @@ export function withClientErrorGuard(server: http.Server): http.Server {
     else socket.destroy();
   });
   server.keepAliveTimeout = 65_000;
+  // A client must send its headers promptly, and its whole request within two minutes.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
   return server;
-}
-
-/**
- * The runner's control API (like moto's /moto-api/reset): health and reset of the whole emulator,
- * so `iam-labs reset` works on an emulator running in another process. Loopback callers only.
- */
-export const CONTROL_PREFIX = '/_iam-labs/';
-
-function controlRequest(emulator: Emulator, req: IncomingRequest, res: http.ServerResponse): void {
-  const reply = (status: number, body: object) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  const loopback = req.remoteAddress === '::1' || req.remoteAddress.startsWith('127.');
-  if (!loopback) return reply(403, { error: 'the control API answers loopback callers only' });
-  // A shared server (workshop) holds many learners' accounts: no unauthenticated reset or log there.
-  if (emulator.config.rootSecret) return reply(404, { error: 'the control API is off on a shared server' });
-  const what = req.rawPath.slice(CONTROL_PREFIX.length);
-  if (what === 'decisions' && req.method === 'GET') {
-    // `iam-labs why --last`: the emulator's recent authorization decisions, newest first.
-    const q = new URLSearchParams(req.rawQuery);
-    const limit = Math.min(Math.max(Number(q.get('limit') ?? 20) || 20, 1), 200);
-    return reply(200, {
-      decisions: emulator.decisions.recent({ accountId: q.get('account') ?? undefined, deniedOnly: q.get('denied') === '1', limit }),
-    });
-  }
-  if (what === 'health' && req.method === 'GET') return reply(200, { status: 'ok', service: 'iam-labs-emulator' });
-  if (what === 'reset' && req.method === 'POST') {
-    emulator.state.reset();
-    return reply(200, { status: 'reset' });
-  }
-  if (what.startsWith('imds/') && req.method === 'GET') {
-    // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
-    const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
-    imdsControl(emulator, what.slice('imds/'.length), account).then(
-      (r) => reply(r.status, r.body),
-      () => reply(500, { error: 'the metadata service could not be started' }),
-    );
-    return;
-  }
-  reply(404, { error: `unknown control request ${req.method} ${req.rawPath}` });
 }
 
 function normalizeIp(ip: string): string {

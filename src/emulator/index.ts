@@ -1,6 +1,7 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
 import { preloadPolicyEngine } from '../policy/index.js';
 import { DecisionLog } from './authz/decision-log.js';
+import { newControlToken } from './control-api.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
 import { stopWorkloadServices } from './service-modules.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
@@ -9,6 +10,7 @@ import type { Emulator, EmulatorConfig } from './types.js';
 export type { Emulator, EmulatorConfig } from './types.js';
 export { handleRequest } from './gateway.js';
 export { PortInUseError } from './http-server.js';
+export { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER } from './control-api.js';
 export { CorruptStateError } from './state/persistence.js';
 export { DEFAULT_ACCOUNT } from './state/emulator-state.js';
 
@@ -21,10 +23,12 @@ export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
     stateDir: config.stateDir,
     logDenial: config.logDenial,
     rootSecret: config.rootSecret,
+    controlToken: config.controlToken,
+    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   };
   const state = new EmulatorState(full.defaultAccountId, full.stateFile, full.stateDir);
   state.load();
-  return { state, config: full, decisions: new DecisionLog() };
+  return { state, config: full, decisions: new DecisionLog(), controlToken: full.controlToken ?? newControlToken() };
 }
 
 export interface StartedEmulator extends RunningServer {

@@ -4,6 +4,7 @@ import type { EmulatorState } from './state/emulator-state.js';
 import type { Principal } from './auth/principal.js';
 import type { SigV4Auth } from './auth/sigv4.js';
 import type { DecisionLog } from './authz/decision-log.js';
+import type { MatchBudget } from '../policy/wildcard.js';
 
 export interface EmulatorConfig {
   defaultAccountId: string;
@@ -22,12 +23,18 @@ export interface EmulatorConfig {
    * this returns for that account.
    */
   rootSecret?: (accountId: string) => string | undefined;
+  /** The control API's token (see control-api.ts); a new random one when not given. */
+  controlToken?: string;
+  /** A request body that stops arriving for this long is abandoned (default 20 s). */
+  bodyIdleTimeoutMs?: number;
 }
 
 export interface Emulator {
   state: EmulatorState;
   config: EmulatorConfig;
   decisions: DecisionLog;
+  /** the control API's token for this emulator's lifetime */
+  controlToken: string;
 }
 
 /** A request as the gateway sees it, independent of node:http (so tests can feed it directly). */
@@ -84,10 +91,17 @@ export interface RequestContext {
   request: IncomingRequest;
   /** Throws AccessDenied (in the caller's protocol) unless the principal may do this. */
   authorize(spec: AuthorizationSpec): Promise<void>;
+  /** what this request may still spend on matching policy patterns (policy/wildcard.ts); the gateway always sets it */
+  budget?: MatchBudget;
 }
 
 /** A service module: turns an authenticated request into a response in its own protocol. */
 export interface ServiceModule {
+  /**
+   * The largest body an authenticated request to this service may send (default: the Query
+   * services' 1 MiB). Read before the body: a larger one is refused unread.
+   */
+  maxBodyBytes?: number;
   /** Handle one request. Errors thrown are AwsError and are serialized by `serializeError`. */
   handle(ctx: RequestContext): Promise<OutgoingResponse>;
   serializeError(err: import('./errors.js').AwsError, ctx: Pick<RequestContext, 'requestId' | 'request'>): OutgoingResponse;

@@ -4,9 +4,11 @@
  * its analysis into an EvaluationResult a learner can read.
  */
 import type { RequestAnalysis, Simulation } from '@cloud-copilot/iam-simulate';
-import { anonymousPrincipal, runSimulation, runUnsafeSimulation } from './simulator.js';
+import { restoreExplain } from './decided-patterns.js';
+import { anonymousPrincipal, simulateRequest, simulateUnsafe } from './simulator.js';
+import { MatchBudget, MatchBudgetExceeded } from './wildcard.js';
 import { accountOfArn, buildContext } from './context.js';
-import { accessDeniedMessage, nearMissOf, reasonText } from './explain.js';
+import { accessDeniedMessage, accountPrincipalMiss, nearMissOf, reasonText } from './explain.js';
 import type {
   EvaluationRequest,
   EvaluationResult,
@@ -45,6 +47,7 @@ function principalFor(req: EvaluationRequest): Simulation['request']['principal'
 async function simulate(
   req: EvaluationRequest,
   maps: IndexMaps,
+  budget: MatchBudget,
 ): Promise<{ decision: EvaluationResult['decision']; analysis?: RequestAnalysis; culprit?: DeniedBy }> {
   const isAnonymous = req.principal.type === 'anonymous';
   const service = req.action.split(':')[0].toLowerCase();
@@ -66,19 +69,23 @@ async function simulate(
     serviceControlPolicies: [],
     resourceControlPolicies: [],
   };
-  const out = await runSimulation(simulation, {});
+  const out = await simulateRequest(simulation, budget);
   if (out.resultType === 'single') return { decision: out.overallResult, analysis: out.result.analysis };
   if (out.resultType === 'wildcard') {
     const match = out.results.find((r) => r.analysis.result === out.overallResult) ?? out.results[0];
     if (match) return { decision: out.overallResult, analysis: match.analysis };
     // iam-simulate keeps no analysis when a wildcard resource is implicitly denied outright; for
     // the explanation only, evaluate a concrete stand-in for the pattern (the decision stays).
-    const concrete = await simulate({ ...req, resource: req.resource.replaceAll('*', 'x-any') }, maps);
+    const concrete = await simulate({ ...req, resource: req.resource.replaceAll('*', 'x-any') }, maps, budget);
     return { decision: out.overallResult, analysis: concrete.analysis };
   }
   // An action iam-simulate's data does not know (new or misspelled) or a resource it cannot type:
   // evaluate without its validation, so the decision still follows the policies as written.
-  const unsafe = (over: Partial<Simulation>) => runUnsafeSimulation({ ...simulation, ...over }, {});
+  if (!/^[a-z0-9-]+$/i.test(service) || Object.hasOwn(Object.prototype, service)) {
+    // Not an action name at all (SimulatePrincipalPolicy takes any text): nothing can allow it.
+    return { decision: 'ImplicitlyDenied', culprit: 'identity' };
+  }
+  const unsafe = (over: Partial<Simulation>) => simulateUnsafe({ ...simulation, ...over }, budget);
   let decision = unsafe({});
   let sessionDecision: EvaluationResult['decision'] | undefined;
   if (session) {
@@ -89,7 +96,7 @@ async function simulate(
   // Wildcard-only actions (iam:ListUsers…) must be simulated on "*": use that run for the
   // explanation when it reaches the same decision.
   if (out.errors.message === 'must.use.wildcard' && req.resource !== '*') {
-    const retry = await simulate({ ...req, resource: '*' }, maps);
+    const retry = await simulate({ ...req, resource: '*' }, maps, budget);
     if (retry.decision === decision && retry.analysis) return { decision, analysis: retry.analysis };
   }
   let culprit: DeniedBy | undefined;
@@ -196,10 +203,21 @@ const copyResult = (r: EvaluationResult): EvaluationResult => ({ ...r, deciding:
 export async function evaluate(input: EvaluationRequest): Promise<EvaluationResult> {
   const aliased = await aliasWebIdentityClaimKeys(input);
   if (aliased) return aliased.restore(await evaluate(aliased.request));
+  const budget = input.budget ?? new MatchBudget();
+  await budget.yieldIfBusy();
+  // A request that has spent its budget is denied at once for the rest of its evaluations.
+  if (budget.exhausted) return budgetExceeded(input, new MatchBudgetExceeded());
   const key = memoKey(input);
   const hit = key === undefined ? undefined : memo.get(key);
   if (hit) return copyResult(hit);
-  const result = await evaluateAfresh(input);
+  let result: EvaluationResult;
+  try {
+    result = await evaluateAfresh(input, budget);
+  } catch (e) {
+    // Not memoized: the same request is refused again, at the same bounded cost.
+    if (e instanceof MatchBudgetExceeded) return budgetExceeded(input, e);
+    throw e;
+  }
   if (key !== undefined) {
     if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
     memo.set(key, copyResult(result));
@@ -207,10 +225,27 @@ export async function evaluate(input: EvaluationRequest): Promise<EvaluationResu
   return result;
 }
 
-async function evaluateAfresh(input: EvaluationRequest): Promise<EvaluationResult> {
+/**
+ * A request whose patterns would cost more than a request may spend is denied (never allowed by
+ * default), with the reason in the learner's words and in AWS's AccessDenied shape.
+ */
+function budgetExceeded(req: EvaluationRequest, e: MatchBudgetExceeded): EvaluationResult {
+  const reason =
+    `iam-labs stopped evaluating this request: ${e.message} ` +
+    'Policies with many wildcards (*) in one Resource, Action or Condition value, against a long name, cost the most; simplify the pattern.';
+  return {
+    decision: 'ImplicitlyDenied',
+    deciding: [],
+    nearMisses: [],
+    reason,
+    awsMessage: `User: ${req.principal.arn} is not authorized to perform: ${req.action} on resource: ${req.resource} because ${reason}`,
+  };
+}
+
+async function evaluateAfresh(input: EvaluationRequest, budget: MatchBudget): Promise<EvaluationResult> {
   const req = { ...input, identityPolicies: uniqueNames(input.identityPolicies) };
   const maps: IndexMaps = new Map();
-  const { decision, analysis, culprit } = await simulate(req, maps);
+  const { decision, analysis, culprit } = await simulate(req, maps, budget);
   const names = new Map<Kind, Map<string, PolicyInput>>([
     ['identity', new Map(req.identityPolicies.map((p) => [p.name, p]))],
     ['boundary', new Map(req.permissionsBoundary ? [[req.permissionsBoundary.name, req.permissionsBoundary]] : [])],
@@ -239,14 +274,20 @@ async function evaluateAfresh(input: EvaluationRequest): Promise<EvaluationResul
     resource: req.resource,
     principal: req.principal.type === 'anonymous' ? 'anonymous (an unsigned request)' : req.principal.arn,
   };
+  /** resource statements that let the caller's whole account in (Principal "…:root" or an account id) */
+  const accountLevel: NearMiss[] = [];
   for (const [kind, part] of parts) {
     if (!part) continue;
     for (const s of part.denyStatements) denies.push(ref(kind, s));
-    for (const s of part.allowStatements) allows.push(ref(kind, s));
+    for (const s of part.allowStatements) {
+      allows.push(ref(kind, s));
+      const miss = kind === 'resource' ? accountPrincipalMiss(ref(kind, s), s.explain, requestInfo) : undefined;
+      if (miss) accountLevel.push(miss);
+    }
     for (const s of part.unmatchedStatements) {
       const r = ref(kind, s);
       if (r.index < 0) continue; // placeholder for a policy with nothing about this service
-      const miss = nearMissOf(r, s.explain, requestInfo);
+      const miss = nearMissOf(r, restoreExplain((s.statement as { statementObject?: object } | undefined)?.statementObject, s.explain), requestInfo);
       if (miss) nearMisses.push(miss);
     }
   }
@@ -255,6 +296,9 @@ async function evaluateAfresh(input: EvaluationRequest): Promise<EvaluationResul
   let deniedBy: DeniedBy | undefined;
   if (decision === 'ExplicitlyDenied') deniedBy = denies[0]?.kind ?? 'identity';
   else if (decision === 'ImplicitlyDenied') deniedBy = culprit ?? implicitCulprit(req, analysis, crossAccount);
+  // An account principal allowed only "for the account": the identity side said no, so that
+  // statement is the one that nearly applied (it is not a grant on its own).
+  if (deniedBy === 'identity') nearMisses.unshift(...accountLevel);
 
   const deciding = decision === 'Allowed' ? allows : decision === 'ExplicitlyDenied' ? denies : [];
   const result: EvaluationResult = {

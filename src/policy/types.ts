@@ -3,6 +3,7 @@
  * emulator (enforcement, STS trust checks, SimulatePrincipalPolicy, MalformedPolicyDocument)
  * and for the graders' permission probes. Implemented in src/policy/engine.ts.
  */
+import type { MatchBudget } from './wildcard.js';
 
 /** A policy as input to an evaluation, with where it came from (for explanations). */
 export interface PolicyInput {
@@ -45,6 +46,11 @@ export interface EvaluationRequest {
   sessionPolicy?: PolicyInput;
   /** resource-based policy: bucket policy, or a role's trust policy for sts:AssumeRole */
   resourcePolicy?: PolicyInput;
+  /**
+   * The request's match budget, shared by all the evaluations one request causes (a fresh one
+   * when absent); see wildcard.ts.
+   */
+  budget?: MatchBudget;
   /**
    * For trust policies: whether the role's account must also grant the caller in an identity
    * policy (AWS's cross-account rule). Defaults to AWS's rules for the action.

@@ -5,6 +5,7 @@
  * trust policy cannot grant.
  */
 import { isKnownServicePrincipal } from './service-principals.js';
+import { wildcardMatch } from './wildcard.js';
 
 const SYNTAX_ERRORS = 'Syntax errors in policy.';
 const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
@@ -19,9 +20,9 @@ export const TRUST_POLICY_ACTIONS = [
   'sts:SetContext',
 ];
 
+/** Case-insensitive `*`/`?` match, linear in its input (wildcard.ts): the pattern is the caller's. */
 function wildcardMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(value);
+  return wildcardMatch(pattern, value, { ignoreCase: true });
 }
 
 /** Every action (wildcards allowed) must name at least one of TRUST_POLICY_ACTIONS. */

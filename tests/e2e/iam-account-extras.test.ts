@@ -64,7 +64,7 @@ describe('account alias', () => {
   });
 
   it('is unique across accounts', async () => {
-    const other = clients(emu.endpoint, { accessKeyId: '111122223333', secretAccessKey: 'x' }).iam;
+    const other = clients(emu.endpoint, { accessKeyId: '111122223333', secretAccessKey: 'test' }).iam;
     await expectAwsError(other.send(new CreateAccountAliasCommand({ AccountAlias: 'acme-labs' })), { code: 'EntityAlreadyExists', status: 409 });
   });
 

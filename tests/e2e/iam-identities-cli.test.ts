@@ -49,7 +49,7 @@ const CLI_SCENARIO_TIMEOUT = 300_000;
 
 /** `aws` runners bound to one CLI and one account. */
 function cliIn(cli: ReturnType<typeof availableClis>[number], acct: string) {
-  const root: Creds = { accessKeyId: acct, secretAccessKey: 'anything' };
+  const root: Creds = { accessKeyId: acct, secretAccessKey: 'test' };
   const serviceErrorExit = cli.name === 'v1' ? 255 : 254;
   const run = (args: string[], creds: Creds = root): Promise<CliResult> =>
     limited(() => awsCli(emu.endpoint, args, { bin: cli.bin, needsEndpointFlag: cli.needsEndpointFlag, creds }));

@@ -16,7 +16,7 @@ import { ModifyInstanceMetadataOptionsCommand, RunInstancesCommand, TerminateIns
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { StartedEmulator } from '../../src/emulator/index.js';
+import { CONTROL_TOKEN_HEADER, type StartedEmulator } from '../../src/emulator/index.js';
 import { instanceMetadataEndpoint } from '../../src/emulator/imds/index.js';
 import { availableClis, clients, startTestEmulator } from '../helpers/emulator.js';
 import { serviceClients } from '../helpers/services.js';
@@ -95,10 +95,12 @@ describe('finding an instance metadata service', () => {
     expect(a.metadataServiceEndpoint).toBe(`${a.endpoint}/`);
     expect((await instanceMetadataEndpoint(em.emulator, withRole)).endpoint).toBe(a.endpoint);
     expect(await imdsOf(noProfile)).not.toBe(a.endpoint);
-    const r = await fetch(`${em.endpoint}/_iam-labs/imds/${withRole}`);
+    // The control API answers the session's token holder only (control-api.ts).
+    const token = { headers: { [CONTROL_TOKEN_HEADER]: em.emulator.controlToken } };
+    const r = await fetch(`${em.endpoint}/_iam-labs/imds/${withRole}`, token);
     expect(r.status).toBe(200);
     expect(((await r.json()) as any).endpoint).toBe(a.endpoint);
-    const missing = await fetch(`${em.endpoint}/_iam-labs/imds/i-0123456789abcdef0`);
+    const missing = await fetch(`${em.endpoint}/_iam-labs/imds/i-0123456789abcdef0`, token);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error).toBe('There is no running instance i-0123456789abcdef0 in the emulator.');
   });

@@ -1,10 +1,10 @@
 /**
  * The chapters' reference solutions are real: for every lab, seed it, then run each step's
  * solution block (the ```sh after `<!-- solution -->`) with bash and the real AWS CLI (v1) against
- * the embedded emulator — with the lab's own config files, as `iam-labs shell` would — and the
- * step's check must pass. Before its solution, each step's check must fail. A lab session points
- * at the emulator and the built `iam-labs` is on PATH, for solutions that open an instance shell
- * (lab 06, which runs with both CLIs every time).
+ * the embedded emulator — with the lab's own config files, as `iam-labs shell` would, and the
+ * built `iam-labs` on PATH (lab 05 makes MFA codes with `iam-labs totp`; lab 06 opens instance
+ * shells, which find the lab's session) — and the step's check must pass. Before its solution,
+ * each step's check must fail. Lab 06 runs with both CLIs every time.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,23 +21,22 @@ import { LabAwsFiles } from '../../src/runner/aws-files.js';
 import { writeSession } from '../../src/runner/session.js';
 import { checkStep } from '../../src/runner/grading.js';
 import { feedbackText } from '../../src/runner/output.js';
+import { ensureFreshBuild } from '../helpers/build.js';
 import { availableClis, labContext, ROOT, startTestEmulator } from '../helpers/emulator.js';
-import { BIN, ensureBuilt } from './runner-helpers.js';
 
 const course = loadCourse(path.resolve(__dirname, '../../labs'));
 let emu: StartedEmulator;
-
-/** A directory holding `iam-labs` (the built CLI) for the solution scripts. */
-let iamLabsBin: string;
+/** a folder with an `iam-labs` that runs this checkout's built CLI, as an installed one would */
+const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-bin-'));
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureFreshBuild();
+  fs.writeFileSync(path.join(binDir, 'iam-labs'), `#!/bin/sh\nexec '${process.execPath}' '${path.resolve(__dirname, '../../bin/iam-labs.js')}' "$@"\n`, { mode: 0o755 });
   emu = await startTestEmulator();
-  iamLabsBin = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-bin-'));
-  fs.writeFileSync(path.join(iamLabsBin, 'iam-labs'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, { mode: 0o755 });
-});
+}, 300_000);
 afterAll(async () => {
   await emu?.close();
+  fs.rmSync(binDir, { recursive: true, force: true });
 });
 
 /** Step id → the shell blocks of the step's reference solution (after `<!-- solution -->`), as the course loader reads it. */
@@ -62,8 +61,9 @@ function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpoi
   const real = cli.bin.includes('/') ? cli.bin : (process.env.PATH ?? '').split(':').map((d) => path.join(d, cli.bin)).find((p) => fs.existsSync(p))!;
   fs.symlinkSync(fs.realpathSync(real), path.join(cliDir, 'aws'));
   const env = {
-    PATH: [...(shim ? [shim] : []), cliDir, iamLabsBin, process.env.PATH ?? ''].join(':'),
+    PATH: [shim, cliDir, binDir, process.env.PATH ?? ''].filter(Boolean).join(':'),
     HOME: cwd,
+    // the session the test writes lives here: `iam-labs instance-shell` finds the emulator through it
     IAM_LABS_HOME: paths.home,
     NO_COLOR: '1',
     ...labEnvVars(paths, { endpoint: emu.endpoint, region: 'us-east-1' }),

@@ -3,6 +3,7 @@
  * stream bodies, ranges, checksums), listings, copies, deletes, multipart, bucket policies,
  * virtual-hosted addressing and persistence. Root key throughout (enforcement is tested elsewhere).
  */
+import { signedFetch } from '../helpers/signed-fetch.js';
 import crypto from 'node:crypto';
 import dns from 'node:dns';
 import fs from 'node:fs';
@@ -68,21 +69,12 @@ async function failure(p: Promise<unknown>): Promise<{ name: string; status?: nu
  * A hand-made request signed with the root key (the emulator accepts any signature for `test`),
  * for wire details the SDK hides or normalizes.
  */
+/** A raw request as root, signed (the emulator verifies every signature, also `test`'s). */
 function rootFetch(
   urlPath: string,
   init: { method?: string; headers?: Record<string, string>; body?: string; region?: string } = {},
 ): Promise<Response> {
-  const sig = 'a'.repeat(64);
-  return fetch(`${em.endpoint}${urlPath}`, {
-    method: init.method ?? 'GET',
-    body: init.body,
-    headers: {
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20250101/${init.region ?? 'us-east-1'}/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=${sig}`,
-      'x-amz-date': '20250101T000000Z',
-      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-      ...init.headers,
-    },
-  });
+  return signedFetch(em.endpoint, urlPath, init);
 }
 
 async function bucket(name: string): Promise<string> {
@@ -608,14 +600,18 @@ describe('virtual-hosted addressing', () => {
 });
 
 describe('accounts', () => {
-  it('keeps bucket names per account, and reaches another account\'s bucket through its bucket policy', async () => {
-    const other = clients(em.endpoint, { accessKeyId: '111111111111', secretAccessKey: 'any' }).s3;
+  it('keeps bucket names per account; another account reaches a bucket by naming its owner, through its bucket policy', async () => {
+    const other = clients(em.endpoint, { accessKeyId: '111111111111', secretAccessKey: 'test' }).s3;
     await bucket('shared-name');
     await s3.send(new PutObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt', Body: 'default account' }));
-    // Another account sees its own buckets only, and a cross-account read is refused without a policy.
+    // Another account sees its own buckets only; the name alone never reaches this account's bucket.
     const theirs = await other.send(new ListBucketsCommand({}));
     expect(theirs.Buckets ?? []).toEqual([]);
-    const refused = await failure(other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt' })));
+    const byName = await failure(other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt' })));
+    expect(byName).toMatchObject({ name: 'NoSuchBucket', status: 404 });
+    // Naming the owner finds it; without a bucket policy that is still AccessDenied.
+    const owner = '000000000000';
+    const refused = await failure(other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt', ExpectedBucketOwner: owner })));
     expect(refused).toMatchObject({ name: 'AccessDenied', status: 403 });
     await s3.send(
       new PutBucketPolicyCommand({
@@ -626,10 +622,10 @@ describe('accounts', () => {
         }),
       }),
     );
-    const allowed = await other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt' }));
+    const allowed = await other.send(new GetObjectCommand({ Bucket: 'shared-name', Key: 'owner.txt', ExpectedBucketOwner: owner }));
     expect(await allowed.Body!.transformToString()).toBe('default account');
     // Only the owner's account manages the policy.
-    const notOwner = await failure(other.send(new GetBucketPolicyCommand({ Bucket: 'shared-name' })));
+    const notOwner = await failure(other.send(new GetBucketPolicyCommand({ Bucket: 'shared-name', ExpectedBucketOwner: owner })));
     expect(notOwner.status).toBe(403);
     // The other account may create its own bucket of the same name (learners never collide).
     await other.send(new CreateBucketCommand({ Bucket: 'shared-name' }));
@@ -638,6 +634,9 @@ describe('accounts', () => {
     expect(own.Contents?.map((c) => c.Key)).toEqual(['mine.txt']);
     const original = await s3.send(new ListObjectsV2Command({ Bucket: 'shared-name' }));
     expect(original.Contents?.map((c) => c.Key)).toEqual(['owner.txt']);
+    // Naming an owner that does not own the bucket the name finds is refused, as in AWS.
+    const wrongOwner = await failure(other.send(new ListObjectsV2Command({ Bucket: 'shared-name', ExpectedBucketOwner: '222222222222' })));
+    expect(wrongOwner).toMatchObject({ name: 'AccessDenied', status: 403 });
   });
 });
 

@@ -109,7 +109,7 @@ describe('GetWebIdentityToken', () => {
 });
 
 describe('temporary access delegation', () => {
-  const partner = () => clients(emu.endpoint, { accessKeyId: '222233334444', secretAccessKey: 'x' });
+  const partner = () => clients(emu.endpoint, { accessKeyId: '222233334444', secretAccessKey: 'test' });
   const create = () =>
     partner().iam.send(
       new CreateDelegationRequestCommand({
@@ -159,7 +159,7 @@ describe('temporary access delegation', () => {
 
   it('is invisible to a third account', async () => {
     const { DelegationRequestId: id } = await create();
-    const third = clients(emu.endpoint, { accessKeyId: '555566667777', secretAccessKey: 'x' });
+    const third = clients(emu.endpoint, { accessKeyId: '555566667777', secretAccessKey: 'test' });
     await expectAwsError(third.iam.send(new GetDelegationRequestCommand({ DelegationRequestId: id })), { code: 'NoSuchEntity', status: 404 });
   });
 });

@@ -15,7 +15,7 @@ import { CreateRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/c
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { StartedEmulator } from '../../src/emulator/index.js';
+import { CONTROL_TOKEN_HEADER, type StartedEmulator } from '../../src/emulator/index.js';
 import { instanceMetadataEndpoint } from '../../src/emulator/imds/index.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { clients, startTestEmulator } from '../helpers/emulator.js';
@@ -82,7 +82,7 @@ describe('workload state', () => {
 
   it('a reset empties the new services too and closes the metadata listeners', async () => {
     const imds = await instanceMetadataEndpoint(em!.emulator, instanceId);
-    const r = await fetch(`${em!.endpoint}/_iam-labs/reset`, { method: 'POST' });
+    const r = await fetch(`${em!.endpoint}/_iam-labs/reset`, { method: 'POST', headers: { [CONTROL_TOKEN_HEADER]: em!.emulator.controlToken } });
     expect(r.status).toBe(200);
     const s = serviceClients(em!.endpoint);
     expect((await s.ecr.send(new DescribeRepositoriesCommand({}))).repositories).toEqual([]);

@@ -1,9 +1,9 @@
 /**
- * src/policy/simulator.ts answers iam-simulate's "which resource types can this ARN be" itself for
- * concrete ASCII ARNs: it must agree with iam-simulate's own answer everywhere.
+ * src/policy/resource-types.ts answers iam-simulate's "which resource types can this ARN be" itself
+ * for concrete ASCII ARNs: it must agree with iam-simulate's own answer everywhere.
  */
 import { describe, expect, it } from 'vitest';
-import { fastResourceTypesForAction, originalResourceTypesForAction } from '../../src/policy/simulator.js';
+import { fastResourceTypes as fastResourceTypesForAction, simulatorResourceTypes as originalResourceTypesForAction } from '../../src/policy/resource-types.js';
 
 const RESOURCES = [
   'arn:aws:s3:::acme-reports',

@@ -1,6 +1,9 @@
 /**
- * Access key → principal. Conventions (LocalStack's): access key `test` with any secret is the
- * default account's root; a 12-digit access key id is the root of that account. Keys issued by
+ * Access key → principal. Conventions (LocalStack's): access key `test` is the default account's
+ * root, and a 12-digit access key id is the root of that account; both sign with the secret
+ * `test`, and their signatures are verified like any other key's (a page that forges a presigned
+ * URL with any signature must not act as root). On a shared server (workshop) each account's root
+ * signs with the secret the server handed out, and `test` is refused. Keys issued by
  * CreateAccessKey and by STS are verified against their secret.
  */
 import { AwsError, ExpiredToken, InvalidClientTokenId, SignatureDoesNotMatch } from '../errors.js';
@@ -10,6 +13,8 @@ import { rootPrincipal, type Principal } from './principal.js';
 import { signatureMatches, type SigV4Auth } from './sigv4.js';
 
 export const ROOT_ACCESS_KEY = 'test';
+/** The secret of `test` and of the 12-digit root keys on a single-learner emulator. */
+export const ROOT_SECRET = 'test';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const BAD_SIGNATURE =
@@ -54,9 +59,9 @@ function resolve(emulator: Emulator, req: IncomingRequest, auth: SigV4Auth): Pri
       return rootPrincipal(id, id);
     }
     if (id === ROOT_ACCESS_KEY) throw new InvalidClientTokenId(INVALID_TOKEN);
-  } else {
-    if (id === ROOT_ACCESS_KEY) return rootPrincipal(state.defaultAccountId, id);
-    if (/^\d{12}$/.test(id)) return rootPrincipal(id, id);
+  } else if (id === ROOT_ACCESS_KEY || /^\d{12}$/.test(id)) {
+    if (!signatureMatches(req, auth, ROOT_SECRET)) throw new SignatureDoesNotMatch(BAD_SIGNATURE);
+    return rootPrincipal(id === ROOT_ACCESS_KEY ? state.defaultAccountId : id, id);
   }
 
   const found = state.findKey(id);

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { IncompleteSignature, MissingAuthenticationToken } from '../errors.js';
+import { emptyRecord } from '../state/records.js';
 
 export interface SigV4Auth {
   accessKeyId: string;
@@ -28,7 +29,8 @@ export interface SignableRequest {
   body: Buffer;
 }
 
-const SCOPE_RE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
+/** access key / yyyymmdd / region / service / aws4_request; a region is a region name, nothing else. */
+const SCOPE_RE = /^([^/]+)\/(\d{8})\/([a-z0-9-]{1,32})\/([^/]+)\/aws4_request$/;
 
 function headerValue(h: SignableRequest['headers'], name: string): string | undefined {
   const v = h[name];
@@ -45,7 +47,7 @@ export function parseSigV4(req: SignableRequest): SigV4Auth | undefined {
       }
       throw new IncompleteSignature(`Authorization header requires 'Credential' parameter. Authorization=${authz}`);
     }
-    const fields: Record<string, string> = {};
+    const fields = emptyRecord<string>();
     for (const part of authz.slice('AWS4-HMAC-SHA256'.length).split(',')) {
       const eq = part.indexOf('=');
       if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
@@ -138,10 +140,15 @@ function canonicalPath(rawPath: string, service: string): string {
   );
 }
 
+/**
+ * The payload hash the signature covers: the declared one, else for an S3 presigned URL
+ * UNSIGNED-PAYLOAD (or the X-Amz-Content-Sha256 it carries), else the body's own hash (the SDKs
+ * and CLIs sign IAM and STS bodies, presigned or not).
+ */
 export function payloadHash(req: SignableRequest, auth: SigV4Auth): string {
   const declared = headerValue(req.headers, 'x-amz-content-sha256');
   if (declared) return declared;
-  if (auth.presigned) return 'UNSIGNED-PAYLOAD';
+  if (auth.presigned && auth.service === 's3') return new URLSearchParams(req.rawQuery).get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
   return crypto.createHash('sha256').update(req.body).digest('hex');
 }
 
@@ -163,8 +170,19 @@ function hmac(key: Buffer | string, data: string): Buffer {
   return crypto.createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
+/** Derived signing keys, as the SDKs keep them: the same for every request of a day and scope. */
+const signingKeys = new Map<string, Buffer>();
+const SIGNING_KEYS_MAX = 512;
+
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const id = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    if (signingKeys.size >= SIGNING_KEYS_MAX) signingKeys.clear();
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 export function expectedSignature(req: SignableRequest, auth: SigV4Auth, secret: string): string {

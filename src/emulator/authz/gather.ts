@@ -124,6 +124,8 @@ export function evaluationRequest(ctx: RequestContext, spec: AuthorizationSpec):
     ...(identity.permissionsBoundary ? { permissionsBoundary: identity.permissionsBoundary } : {}),
     ...(identity.sessionPolicy ? { sessionPolicy: identity.sessionPolicy } : {}),
     ...(spec.resourcePolicy ? { resourcePolicy: { name: resourcePolicyName(spec), document: spec.resourcePolicy } } : {}),
+    // All the evaluations of one request share its match budget (policy/wildcard.ts).
+    budget: ctx.budget,
   };
 }
 

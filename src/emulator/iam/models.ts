@@ -3,6 +3,8 @@
  * records keyed by lower-cased name) so an account's state persists with JSON.stringify and
  * names stay unique case-insensitively while keeping the case the caller gave.
  */
+import { recordOf } from '../state/records.js';
+
 export interface Tag {
   Key: string;
   Value: string;
@@ -309,7 +311,6 @@ export interface IamState {
 }
 
 /** Maps keyed by user input: null-prototype objects, so a name like `__proto__` is just a name. */
-const dict = <T>(from: Record<string, T> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from);
 
 const MAP_FIELDS = [
   'users',
@@ -342,13 +343,13 @@ export function emptyIamState(): IamState {
  */
 export function reviveIamState(state: IamState): IamState {
   const s = state as unknown as Record<string, unknown>;
-  for (const field of MAP_FIELDS) s[field] = dict((s[field] ?? {}) as Record<string, unknown>);
+  for (const field of MAP_FIELDS) s[field] = recordOf((s[field] ?? {}) as Record<string, unknown>);
   for (const [arn, perService] of Object.entries(state.serviceAccess)) {
-    state.serviceAccess[arn] = dict(perService);
-    for (const rec of Object.values(state.serviceAccess[arn])) rec.actions = dict(rec.actions);
+    state.serviceAccess[arn] = recordOf(perService);
+    for (const rec of Object.values(state.serviceAccess[arn])) rec.actions = recordOf(rec.actions);
   }
   state.accountAliases ??= [];
-  if (state.accountProperties) state.accountProperties = dict(state.accountProperties);
+  if (state.accountProperties) state.accountProperties = recordOf(state.accountProperties);
   return state;
 }
 

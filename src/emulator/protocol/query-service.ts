@@ -39,9 +39,12 @@ export class QueryService implements ServiceModule {
   async handle(ctx: RequestContext): Promise<OutgoingResponse> {
     const params = QueryParams.parse(ctx.request.body.toString('utf8'), new URLSearchParams(ctx.request.rawQuery));
     const opName = params.action;
-    if (!opName) throw new MissingAction('Missing Action');
+    if (opName === undefined) throw new MissingAction('Missing Action');
+    // AWS finds an operation by action and API version: any other version (or none) has none.
+    const version = params.version;
+    if (version !== this.version()) throw new InvalidAction(`Could not find operation ${opName} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
     const op = Object.hasOwn(this.operations, opName) ? this.operations[opName] : undefined;
-    if (!op) throw new InvalidAction(`Could not find operation ${opName} for version ${this.version()}`);
+    if (!op) throw new InvalidAction(`Could not find operation ${opName} for version ${version}`);
 
     if (op.authorize) await op.authorize(ctx, params);
     else

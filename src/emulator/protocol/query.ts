@@ -4,25 +4,37 @@
  */
 import { AwsError, MissingParameter, ValidationError } from '../errors.js';
 import { content, escapeXml, type XmlValue } from './xml.js';
+import { emptyRecord } from '../state/records.js';
 
 export const NAMESPACES: Record<string, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
 };
 
-/** Decoded form parameters of one Query request, with typed accessors. */
+/**
+ * Decoded form parameters of one Query request, with typed accessors. Keyed without a prototype:
+ * a parameter named `__proto__` or `constructor` is just a parameter. When a name repeats, the
+ * first value counts (as in AWS: `Action=GetCallerIdentity&Action=Nope` runs GetCallerIdentity).
+ */
 export class QueryParams {
   constructor(readonly raw: Record<string, string>) {}
 
   static parse(body: string, query: URLSearchParams | null = null): QueryParams {
-    const raw: Record<string, string> = {};
-    if (query) for (const [k, v] of query) raw[k] = v;
-    for (const [k, v] of new URLSearchParams(body)) raw[k] = v;
+    const raw = emptyRecord<string>();
+    const add = (params: URLSearchParams) => {
+      for (const [k, v] of params) if (!(k in raw)) raw[k] = v;
+    };
+    if (query) add(query);
+    add(new URLSearchParams(body));
     return new QueryParams(raw);
   }
 
   get action(): string | undefined {
     return this.raw.Action;
+  }
+
+  get version(): string | undefined {
+    return this.raw.Version;
   }
 
   has(name: string): boolean {
@@ -77,7 +89,7 @@ export class QueryParams {
       const m = re.exec(k);
       if (!m) continue;
       const idx = Number(m[1]);
-      const item = items.get(idx) ?? {};
+      const item = items.get(idx) ?? emptyRecord<string>();
       item[m[2]] = v;
       items.set(idx, item);
     }

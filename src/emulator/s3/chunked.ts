@@ -10,6 +10,7 @@
 import crypto from 'node:crypto';
 import { type AwsError, IncompleteBody, InvalidRequest, XAmzContentSHA256Mismatch } from '../errors.js';
 import type { IncomingRequest } from '../types.js';
+import { emptyRecord } from '../state/records.js';
 
 export interface DecodedBody {
   body: Buffer;
@@ -45,7 +46,7 @@ export function decodeBody(req: IncomingRequest): DecodedBody {
         });
       }
     }
-    return { body: req.body, trailers: {} };
+    return { body: req.body, trailers: emptyRecord() };
   }
   const decoded = decodeAwsChunked(req.body);
   const declared = header(req, 'x-amz-decoded-content-length');
@@ -57,7 +58,7 @@ export function decodeBody(req: IncomingRequest): DecodedBody {
 
 export function decodeAwsChunked(raw: Buffer): DecodedBody {
   const parts: Buffer[] = [];
-  const trailers: Record<string, string> = {};
+  const trailers = emptyRecord<string>();
   let pos = 0;
   const readLine = (): string => {
     const end = raw.indexOf('\r\n', pos, 'latin1');

@@ -1,4 +1,6 @@
 /** S3 buckets and objects as stored; object bodies base64 so state persists as JSON. */
+import { emptyRecord } from '../state/records.js';
+
 export interface S3Object {
   key: string;
   /** base64 */
@@ -99,5 +101,5 @@ export interface S3State {
 }
 
 export function emptyS3State(): S3State {
-  return { buckets: {} };
+  return { buckets: emptyRecord() };
 }

@@ -1,9 +1,10 @@
 /**
  * S3's REST-XML wire format: response documents in S3's namespace, the <Error> shape with its
- * extra fields, and a small reader for the XML request bodies S3 accepts (CreateBucketConfiguration,
+ * extra fields, and the reader for the XML request bodies S3 accepts (CreateBucketConfiguration,
  * Delete, CompleteMultipartUpload).
  */
 import crypto from 'node:crypto';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type AwsError, MalformedXML } from '../errors.js';
 import { escapeXml, toXml, type XmlValue } from '../protocol/xml.js';
 import type { OutgoingResponse } from '../types.js';
@@ -57,78 +58,84 @@ export interface XmlNode {
 }
 
 const MALFORMED = 'The XML you provided was not well-formed or did not validate against our published schema';
+const TEXT = '#text';
+const CDATA = '#cdata';
 
 export function malformedXml(): AwsError {
   return new MalformedXML(MALFORMED);
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/**
+ * The parser for request bodies: fast-xml-parser, configured for hostile input. Well-formedness
+ * is checked first (XMLValidator: unclosed tags, trailing text), a DOCTYPE is refused outright
+ * (so no entity is ever defined, let alone expanded), nesting is capped far above any S3 document,
+ * and character references are decoded here with their range checked, so `&#x110000;` is
+ * MalformedXML rather than a RangeError.
+ */
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  cdataPropName: CDATA,
+  commentPropName: false,
+  maxNestedTags: 32,
+});
 
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_m, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
-    return ENTITIES[e];
+/** One element as fast-xml-parser gives it with preserveOrder: `{ Name: [children…] }`. */
+type OrderedNode = Record<string, unknown>;
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decode the five XML entities and character references; anything else is not XML. */
+function decodeText(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&([^;&]*);?/g, (whole, ref: string) => {
+    if (!whole.endsWith(';')) throw malformedXml();
+    if (Object.hasOwn(XML_ENTITIES, ref)) return XML_ENTITIES[ref];
+    const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
+    if (!m) throw malformedXml();
+    const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2], 10);
+    // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+    const allowed = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+    if (!allowed) throw malformedXml();
+    return String.fromCodePoint(cp);
   });
 }
 
-/**
- * Parse a request body. Enough XML for S3's request documents: elements, attributes (ignored),
- * text, CDATA, comments and the declaration. Anything else is MalformedXML, as in S3.
- */
+function toNode(entry: OrderedNode): XmlNode | undefined {
+  const name = Object.keys(entry).find((k) => k !== ':@' && k !== TEXT && k !== CDATA);
+  if (name === undefined) return undefined;
+  const node: XmlNode = { name: localName(name), children: [], text: '' };
+  for (const item of (entry[name] as OrderedNode[]) ?? []) {
+    if (TEXT in item) node.text += decodeText(String(item[TEXT]));
+    else if (CDATA in item) node.text += ((item[CDATA] as OrderedNode[]) ?? []).map((c) => String(c[TEXT] ?? '')).join('');
+    else {
+      const child = toNode(item);
+      if (child) node.children.push(child);
+    }
+  }
+  return node;
+}
+
+/** Parse a request body; anything that is not one well-formed element is MalformedXML, as in S3. */
 export function parseXml(text: string): XmlNode {
-  let i = 0;
-  const skipMisc = () => {
-    for (;;) {
-      while (i < text.length && /\s/.test(text[i])) i++;
-      if (text.startsWith('<?', i)) {
-        const end = text.indexOf('?>', i);
-        if (end < 0) throw malformedXml();
-        i = end + 2;
-      } else if (text.startsWith('<!--', i)) {
-        const end = text.indexOf('-->', i);
-        if (end < 0) throw malformedXml();
-        i = end + 3;
-      } else return;
-    }
-  };
-  const parseElement = (): XmlNode => {
-    const open = /^<([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(text.slice(i, i + 4096));
-    if (!open) throw malformedXml();
-    i += open[0].length;
-    const node: XmlNode = { name: localName(open[1]), children: [], text: '' };
-    if (open[3] === '/') return node;
-    for (;;) {
-      if (i >= text.length) throw malformedXml();
-      if (text.startsWith('</', i)) {
-        const close = /^<\/([A-Za-z_][\w.:-]*)\s*>/.exec(text.slice(i, i + 512));
-        if (!close || localName(close[1]) !== node.name) throw malformedXml();
-        i += close[0].length;
-        return node;
-      }
-      if (text.startsWith('<!--', i)) {
-        const end = text.indexOf('-->', i);
-        if (end < 0) throw malformedXml();
-        i = end + 3;
-      } else if (text.startsWith('<![CDATA[', i)) {
-        const end = text.indexOf(']]>', i);
-        if (end < 0) throw malformedXml();
-        node.text += text.slice(i + 9, end);
-        i = end + 3;
-      } else if (text[i] === '<') {
-        node.children.push(parseElement());
-      } else {
-        const next = text.indexOf('<', i);
-        if (next < 0) throw malformedXml();
-        node.text += decodeEntities(text.slice(i, next));
-        i = next;
-      }
-    }
-  };
-  skipMisc();
-  const root = parseElement();
-  skipMisc();
-  if (i !== text.length) throw malformedXml();
+  if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw malformedXml();
+  let parsed: OrderedNode[];
+  try {
+    parsed = parser.parse(text) as OrderedNode[];
+  } catch {
+    throw malformedXml();
+  }
+  const roots = parsed.filter((e) => !(TEXT in e));
+  if (roots.length !== 1) throw malformedXml();
+  const root = toNode(roots[0]);
+  if (!root) throw malformedXml();
   return root;
 }
 

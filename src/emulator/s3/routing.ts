@@ -44,6 +44,22 @@ function decodePath(s: string): string {
   }
 }
 
+/** Request documents (policies, Delete, CompleteMultipartUpload) stay far below this. */
+export const S3_DOCUMENT_BODY_LIMIT = 2 * 1024 * 1024;
+
+/**
+ * The largest body a request may carry, known from its request line alone: object data (PUT on
+ * a key: PutObject, UploadPart) up to the emulator's limit, anything else a small document.
+ */
+export function s3BodyLimit(req: Pick<IncomingRequest, 'method' | 'rawPath' | 'headers'>, maxObjectBytes: number): number {
+  if (req.method !== 'PUT') return S3_DOCUMENT_BODY_LIMIT;
+  const host = req.headers.host;
+  const virtual = bucketFromHost(Array.isArray(host) ? host[0] : host) !== undefined;
+  const path = req.rawPath.replace(/^\//, '');
+  const onKey = virtual ? path.length > 0 : path.includes('/') && path.indexOf('/') < path.length - 1;
+  return onKey ? maxObjectBytes : S3_DOCUMENT_BODY_LIMIT;
+}
+
 export function route(req: IncomingRequest): S3Route {
   const query = new URLSearchParams(req.rawQuery);
   const host = req.headers.host;
@@ -63,90 +79,108 @@ export function route(req: IncomingRequest): S3Route {
   return { operation: operationOf(req.method, bucket, key, query, req), bucket, key, query };
 }
 
-/** Subresources that name bucket configuration APIs this emulator does not model. */
-const UNMODELLED_BUCKET_SUBRESOURCES = [
-  'acl', 'cors', 'lifecycle', 'logging', 'notification', 'replication', 'tagging', 'website', 'encryption',
-  'ownershipControls', 'publicAccessBlock', 'object-lock', 'accelerate', 'analytics', 'intelligent-tiering',
-  'inventory', 'metrics', 'requestPayment', 'policyStatus', 'versions', 'versioning',
+/** What a request addresses: the service (no bucket), a bucket, or an object. */
+export type S3Target = 'service' | 'bucket' | 'object';
+
+/**
+ * One row of the routing table: a method on a target with one subresource (`?policy`, `?uploads`,
+ * or none) is an operation. `when` narrows a row by other parameters or headers. The first
+ * matching row wins; a request no row matches is never guessed at (see operationOf).
+ */
+export interface S3RouteRule {
+  method: string;
+  target: S3Target;
+  /** the subresource query parameter, or undefined for a request without one */
+  sub?: string;
+  when?: (q: URLSearchParams, req: IncomingRequest) => boolean;
+  operation: string;
+}
+
+const copySource = (_q: URLSearchParams, req: IncomingRequest) => req.headers['x-amz-copy-source'] !== undefined;
+const not =
+  (f: (q: URLSearchParams, req: IncomingRequest) => boolean) =>
+  (q: URLSearchParams, req: IncomingRequest) =>
+    !f(q, req);
+const has = (name: string) => (q: URLSearchParams) => q.has(name);
+const both =
+  (...fs: Array<(q: URLSearchParams, req: IncomingRequest) => boolean>) =>
+  (q: URLSearchParams, req: IncomingRequest) =>
+    fs.every((f) => f(q, req));
+
+/** The operations this emulator models. Add a row here (and a handler in operations.ts) for a new one. */
+export const S3_ROUTES: S3RouteRule[] = [
+  { method: 'GET', target: 'service', operation: 'ListBuckets' },
+
+  { method: 'GET', target: 'bucket', when: (q) => q.get('list-type') === '2', operation: 'ListObjectsV2' },
+  { method: 'GET', target: 'bucket', when: (q) => !q.has('list-type'), operation: 'ListObjects' },
+  { method: 'GET', target: 'bucket', sub: 'policy', operation: 'GetBucketPolicy' },
+  { method: 'GET', target: 'bucket', sub: 'location', operation: 'GetBucketLocation' },
+  { method: 'GET', target: 'bucket', sub: 'uploads', operation: 'ListMultipartUploads' },
+  { method: 'GET', target: 'bucket', sub: 'versioning', operation: 'GetBucketVersioning' },
+  { method: 'GET', target: 'bucket', sub: 'acl', operation: 'GetBucketAcl' },
+  { method: 'GET', target: 'bucket', sub: 'ownershipControls', operation: 'GetBucketOwnershipControls' },
+  { method: 'GET', target: 'bucket', sub: 'publicAccessBlock', operation: 'GetPublicAccessBlock' },
+  { method: 'GET', target: 'bucket', sub: 'policyStatus', operation: 'GetBucketPolicyStatus' },
+  { method: 'HEAD', target: 'bucket', operation: 'HeadBucket' },
+  { method: 'PUT', target: 'bucket', operation: 'CreateBucket' },
+  { method: 'PUT', target: 'bucket', sub: 'policy', operation: 'PutBucketPolicy' },
+  { method: 'PUT', target: 'bucket', sub: 'acl', operation: 'PutBucketAcl' },
+  { method: 'PUT', target: 'bucket', sub: 'ownershipControls', operation: 'PutBucketOwnershipControls' },
+  { method: 'PUT', target: 'bucket', sub: 'publicAccessBlock', operation: 'PutPublicAccessBlock' },
+  { method: 'DELETE', target: 'bucket', operation: 'DeleteBucket' },
+  { method: 'DELETE', target: 'bucket', sub: 'policy', operation: 'DeleteBucketPolicy' },
+  { method: 'DELETE', target: 'bucket', sub: 'ownershipControls', operation: 'DeleteBucketOwnershipControls' },
+  { method: 'DELETE', target: 'bucket', sub: 'publicAccessBlock', operation: 'DeletePublicAccessBlock' },
+  { method: 'POST', target: 'bucket', sub: 'delete', operation: 'DeleteObjects' },
+
+  { method: 'GET', target: 'object', when: has('uploadId'), operation: 'ListParts' },
+  { method: 'GET', target: 'object', when: not(has('uploadId')), operation: 'GetObject' },
+  { method: 'GET', target: 'object', sub: 'acl', operation: 'GetObjectAcl' },
+  { method: 'HEAD', target: 'object', when: not(has('uploadId')), operation: 'HeadObject' },
+  { method: 'PUT', target: 'object', when: both(has('uploadId'), has('partNumber'), copySource), operation: 'UploadPartCopy' },
+  { method: 'PUT', target: 'object', when: both(has('uploadId'), has('partNumber'), not(copySource)), operation: 'UploadPart' },
+  { method: 'PUT', target: 'object', when: both(not(has('uploadId')), not(has('partNumber')), copySource), operation: 'CopyObject' },
+  { method: 'PUT', target: 'object', when: both(not(has('uploadId')), not(has('partNumber')), not(copySource)), operation: 'PutObject' },
+  { method: 'PUT', target: 'object', sub: 'acl', operation: 'PutObjectAcl' },
+  { method: 'DELETE', target: 'object', when: has('uploadId'), operation: 'AbortMultipartUpload' },
+  { method: 'DELETE', target: 'object', when: not(has('uploadId')), operation: 'DeleteObject' },
+  { method: 'POST', target: 'object', sub: 'uploads', operation: 'CreateMultipartUpload' },
+  { method: 'POST', target: 'object', when: has('uploadId'), operation: 'CompleteMultipartUpload' },
 ];
 
+/**
+ * Query parameters that are arguments of an operation, never a subresource (S3's API model:
+ * every querystring member, plus what signing and the SDKs add). Any other parameter names a
+ * subresource: `?acl`, `?metadataTable`, `?versionId`, or something no S3 API has.
+ */
+const PARAMETERS = new Set([
+  'bucket-region', 'continuation-token', 'delimiter', 'encoding-type', 'fetch-owner', 'id', 'key-marker', 'marker', 'max-buckets',
+  'max-directory-buckets', 'max-keys', 'max-parts', 'max-uploads', 'part-number-marker', 'partNumber', 'prefix',
+  'response-cache-control', 'response-content-disposition', 'response-content-encoding', 'response-content-language',
+  'response-content-type', 'response-expires', 'start-after', 'upload-id-marker', 'uploadId', 'list-type', 'x-id',
+  // query-string authentication (SigV4 presigned URLs, and SigV2 ones S3 refuses)
+  'AWSAccessKeyId', 'Signature', 'Expires',
+]);
+const isParameter = (name: string) => PARAMETERS.has(name) || /^x-amz-/i.test(name);
+
+/** The operation a request is, or the error AWS gives for one this emulator does not model. */
 function operationOf(method: string, bucket: string | undefined, key: string | undefined, q: URLSearchParams, req: IncomingRequest): string {
-  if (!bucket) {
-    if (method === 'GET') return 'ListBuckets';
-    throw new MethodNotAllowed('The specified method is not allowed against this resource.', { Method: method, ResourceType: 'SERVICE' });
+  const target: S3Target = !bucket ? 'service' : key === undefined ? 'bucket' : 'object';
+  const subs = [...new Set([...q.keys()].filter((k) => !isParameter(k)))];
+  if (subs.length > 1) throw notImplemented(`A request with ?${subs.join('&').slice(0, 64)}`);
+  const sub = subs[0];
+  const rule = S3_ROUTES.find((r) => r.method === method && r.target === target && r.sub === sub && (!r.when || r.when(q, req)));
+  if (rule) return rule.operation;
+  // A subresource, or parameters, no modelled operation takes: answered, never guessed at.
+  if (sub !== undefined || S3_ROUTES.some((r) => r.method === method && r.target === target)) {
+    throw notImplemented(sub !== undefined ? `The ?${sub} API` : `This ${method} request with these parameters`);
   }
-  if (key === undefined) {
-    switch (method) {
-      case 'GET':
-        if (q.has('policy')) return 'GetBucketPolicy';
-        if (q.has('acl')) return 'GetBucketAcl';
-        if (q.has('ownershipControls')) return 'GetBucketOwnershipControls';
-        if (q.has('publicAccessBlock')) return 'GetPublicAccessBlock';
-        if (q.has('policyStatus')) return 'GetBucketPolicyStatus';
-        if (q.has('location')) return 'GetBucketLocation';
-        if (q.has('uploads')) return 'ListMultipartUploads';
-        if (q.has('versioning')) return 'GetBucketVersioning';
-        if (q.get('list-type') === '2') return 'ListObjectsV2';
-        unmodelled(q);
-        return 'ListObjects';
-      case 'HEAD':
-        return 'HeadBucket';
-      case 'PUT':
-        if (q.has('policy')) return 'PutBucketPolicy';
-        if (q.has('acl')) return 'PutBucketAcl';
-        if (q.has('ownershipControls')) return 'PutBucketOwnershipControls';
-        if (q.has('publicAccessBlock')) return 'PutPublicAccessBlock';
-        unmodelled(q);
-        return 'CreateBucket';
-      case 'DELETE':
-        if (q.has('policy')) return 'DeleteBucketPolicy';
-        if (q.has('ownershipControls')) return 'DeleteBucketOwnershipControls';
-        if (q.has('publicAccessBlock')) return 'DeletePublicAccessBlock';
-        unmodelled(q);
-        return 'DeleteBucket';
-      case 'POST':
-        if (q.has('delete')) return 'DeleteObjects';
-        break;
-    }
-    throw new MethodNotAllowed('The specified method is not allowed against this resource.', { Method: method, ResourceType: 'BUCKET' });
-  }
-  switch (method) {
-    case 'GET':
-      if (q.has('uploadId')) return 'ListParts';
-      if (q.has('acl')) return 'GetObjectAcl';
-      objectUnmodelled(q);
-      return 'GetObject';
-    case 'HEAD':
-      return 'HeadObject';
-    case 'PUT':
-      if (q.has('partNumber') && q.has('uploadId')) return req.headers['x-amz-copy-source'] ? 'UploadPartCopy' : 'UploadPart';
-      if (q.has('acl')) return 'PutObjectAcl';
-      objectUnmodelled(q);
-      return req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
-    case 'DELETE':
-      if (q.has('uploadId')) return 'AbortMultipartUpload';
-      objectUnmodelled(q);
-      return 'DeleteObject';
-    case 'POST':
-      if (q.has('uploads')) return 'CreateMultipartUpload';
-      if (q.has('uploadId')) return 'CompleteMultipartUpload';
-      break;
-  }
-  throw new MethodNotAllowed('The specified method is not allowed against this resource.', { Method: method, ResourceType: 'OBJECT' });
+  const resourceType = target === 'service' ? 'SERVICE' : target === 'bucket' ? 'BUCKET' : 'OBJECT';
+  throw new MethodNotAllowed('The specified method is not allowed against this resource.', { Method: method, ResourceType: resourceType });
 }
 
-function unmodelled(q: URLSearchParams): void {
-  const sub = UNMODELLED_BUCKET_SUBRESOURCES.find((s) => q.has(s));
-  if (sub) throw notImplemented(sub);
-}
-
-function objectUnmodelled(q: URLSearchParams): void {
-  const sub = ['acl', 'tagging', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes'].find((s) => q.has(s));
-  if (sub) throw notImplemented(sub);
-}
-
-function notImplemented(subresource: string): AwsError {
+function notImplemented(what: string): AwsError {
   return new NotImplemented(
-    `A header you provided implies functionality that is not implemented. (The ?${subresource} API is not emulated by iam-labs' embedded emulator; use --backend localstack for it.)`,
+    `A header you provided implies functionality that is not implemented. (${what.slice(0, 100)} is not emulated by iam-labs' embedded emulator; use --backend localstack for it.)`,
   );
 }

@@ -2,7 +2,7 @@
  * S3 over REST-XML: route (addressing style, subresources) → authorize (with the bucket policy)
  * → dispatch to the operation → persist when it changed state; errors in S3's <Error> shape.
  */
-import { AccessDenied, AwsError, InvalidRequest, NotImplemented } from '../errors.js';
+import { AwsError, InvalidRequest, NotImplemented } from '../errors.js';
 import type { OutgoingResponse, RequestContext, ServiceModule } from '../types.js';
 import type { S3Call } from './operation.js';
 import { s3Operations } from './operations.js';
@@ -48,14 +48,15 @@ export const s3Service: ServiceModule = {
     }
     const bucketName = r.bucket ?? '';
     const key = r.key ?? '';
-    // CreateBucket acts in the caller's account even when another account has a bucket of that name.
-    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName) : undefined;
-    const call: S3Call = { ctx, route: r, bucketName, key, ref, header: (name) => firstHeader(ctx, name) };
     // x-amz-expected-bucket-owner must be an account id before anything else is looked at.
-    const expected = call.header('x-amz-expected-bucket-owner');
+    const expected = firstHeader(ctx, 'x-amz-expected-bucket-owner');
     if (expected !== undefined && !/^\d{12}$/.test(expected)) {
       throw new AwsError('InvalidBucketOwnerAWSAccountID', `The value of the expected bucket owner parameter must be an AWS Account ID... [${expected}]`, 400);
     }
+    // CreateBucket acts in the caller's account; any other call finds the bucket in the caller's
+    // account, or in the account x-amz-expected-bucket-owner names (store.ts).
+    const ref = bucketName && op.needsBucket ? findBucket(ctx, bucketName, expected) : undefined;
+    const call: S3Call = { ctx, route: r, bucketName, key, ref, header: (name) => firstHeader(ctx, name) };
 
     if (op.action !== 'per-key') {
       const resource = op.resource === 'bucket' ? bucketArn(bucketName) : op.resource === 'object' ? objectArn(bucketName, key) : '*';
@@ -68,11 +69,7 @@ export const s3Service: ServiceModule = {
         context: { ...commonContext(ctx), ...op.context?.(call) },
       });
     }
-    if (op.needsBucket) {
-      requireBucket(ref, bucketName);
-      // x-amz-expected-bucket-owner: S3 refuses with 403 when the bucket belongs to another account.
-      if (expected && expected !== ref?.account.accountId) throw new AccessDenied('Access Denied');
-    }
+    if (op.needsBucket) requireBucket(ref, bucketName);
 
     const response = await op.handler(call);
     if (op.mutating) {

@@ -1,12 +1,13 @@
 /**
- * S3 state lookups and changes that throw S3's errors: finding buckets (across accounts, for
- * cross-account bucket policies), bucket-name rules, object bodies.
+ * S3 state lookups and changes that throw S3's errors: finding buckets (in the caller's account,
+ * or in the account a request names as the owner), bucket-name rules, object bodies.
  */
 import crypto from 'node:crypto';
-import { InvalidBucketName, NoSuchBucket, NoSuchKey, NoSuchUpload } from '../errors.js';
+import { AccessDenied, InvalidBucketName, NoSuchBucket, NoSuchKey, NoSuchUpload } from '../errors.js';
 import type { AccountState } from '../state/account.js';
 import type { RequestContext } from '../types.js';
 import type { Bucket, MultipartUpload, S3Object } from './models.js';
+import { emptyRecord } from '../state/records.js';
 
 export interface BucketRef {
   bucket: Bucket;
@@ -23,17 +24,24 @@ export const bucketArn = (bucket: string): string => `arn:aws:s3:::${bucket}`;
 export const objectArn = (bucket: string, key: string): string => `arn:aws:s3:::${bucket}/${key}`;
 
 /**
- * Bucket names are per account here (so workshop learners in separate accounts never collide),
- * unlike AWS's global namespace. A name resolves to the caller's own bucket first, else to
- * another account's bucket of that name, so cross-account access through bucket policies works.
+ * Bucket names are per account here, unlike AWS's one global namespace, so every learner on a
+ * workshop server has their own `acme-reports` and none can reach another's by name. A request
+ * therefore addresses a bucket of the caller's own account, unless it names the account that owns
+ * the bucket: `x-amz-expected-bucket-owner` (the CLI's --expected-bucket-owner, the SDKs'
+ * ExpectedBucketOwner; `x-amz-source-expected-bucket-owner` for a copy's source), AWS's own way
+ * to say "the bucket of this name that account owns". That is how a principal of one account
+ * reaches a bucket another account's bucket policy opens to it. As in AWS, a named owner that
+ * does not own the bucket the name finds is refused with 403.
  */
-export function findBucket(ctx: RequestContext, name: string): BucketRef | undefined {
-  const own = ctx.account.s3.buckets[name];
-  if (own && Object.hasOwn(ctx.account.s3.buckets, name)) return { bucket: own, account: ctx.account };
-  for (const account of ctx.emulator.state.accounts.values()) {
-    if (account === ctx.account) continue;
-    if (Object.hasOwn(account.s3.buckets, name)) return { bucket: account.s3.buckets[name], account };
+export function findBucket(ctx: RequestContext, name: string, expectedOwner?: string): BucketRef | undefined {
+  const own = ctx.account.s3.buckets;
+  if (!expectedOwner || expectedOwner === ctx.account.accountId) {
+    return Object.hasOwn(own, name) ? { bucket: own[name], account: ctx.account } : undefined;
   }
+  const owner = ctx.emulator.state.accounts.get(expectedOwner);
+  if (owner && Object.hasOwn(owner.s3.buckets, name)) return { bucket: owner.s3.buckets[name], account: owner };
+  // The name finds the caller's own bucket, which the named account does not own.
+  if (Object.hasOwn(own, name)) throw new AccessDenied('Access Denied');
   return undefined;
 }
 
@@ -48,7 +56,7 @@ export function requireObject(bucket: Bucket, key: string): S3Object {
 }
 
 export function requireUpload(bucket: Bucket, uploadId: string): MultipartUpload {
-  const uploads = bucket.uploads ?? {};
+  const uploads = bucket.uploads ?? emptyRecord();
   if (!Object.hasOwn(uploads, uploadId)) throw new NoSuchUpload(NO_SUCH_UPLOAD, { UploadId: uploadId });
   return uploads[uploadId];
 }

@@ -10,7 +10,8 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { emptyAccount, reviveAccount, type AccountState } from './account.js';
-import { CorruptStateError, readJsonState, STATE_FORMAT, writeFileAtomic } from './persistence.js';
+import { CorruptStateError, readJsonState, removeStaleTempFiles, STATE_FORMAT, writeFileAtomic } from './persistence.js';
+import { accountProblem } from './schema.js';
 
 export const DEFAULT_ACCOUNT = '000000000000';
 
@@ -31,14 +32,34 @@ interface AccountFile {
   account: AccountState;
 }
 
-function isStateFile(v: unknown): v is StateFile {
+/** true, or what is wrong (reported with the file kept aside). */
+function stateFileProblem(v: unknown): true | string {
   const o = v as StateFile;
-  return !!o && typeof o === 'object' && o.format === STATE_FORMAT && !!o.accounts && typeof o.accounts === 'object';
+  if (!o || typeof o !== 'object' || o.format !== STATE_FORMAT) return `not an emulator state file of format ${STATE_FORMAT}`;
+  if (!o.accounts || typeof o.accounts !== 'object' || Array.isArray(o.accounts)) return 'accounts is not an object';
+  for (const [id, account] of Object.entries(o.accounts)) {
+    const problem = accountProblem(account, `accounts.${JSON.stringify(id)}`);
+    if (problem) return problem;
+    if (account.accountId !== id) return `accounts.${JSON.stringify(id)} holds account ${account.accountId}`;
+  }
+  return true;
 }
 
-function isAccountFile(v: unknown): v is AccountFile {
+function accountFileProblem(v: unknown): true | string {
   const o = v as AccountFile;
-  return !!o && typeof o === 'object' && o.format === STATE_FORMAT && !!o.account && typeof o.account.accountId === 'string';
+  if (!o || typeof o !== 'object' || o.format !== STATE_FORMAT) return `not an account file of format ${STATE_FORMAT}`;
+  return accountProblem(o.account) ?? true;
+}
+
+/** A loaded account with every map a newer version may have added since the file was written. */
+function withDefaults(account: AccountState): AccountState {
+  const empty = emptyAccount(account.accountId);
+  return {
+    ...account,
+    iam: Object.assign(empty.iam, account.iam),
+    s3: Object.assign(empty.s3, account.s3),
+    sts: Object.assign(empty.sts, account.sts),
+  };
 }
 
 /** Last-use timestamps are flushed at most this often (they change on nearly every request). */
@@ -66,11 +87,12 @@ export class EmulatorState extends EventEmitter {
    */
   load(): void {
     if (this.stateFile) {
+      removeStaleTempFiles(path.dirname(this.stateFile), path.basename(this.stateFile));
       try {
-        const data = readJsonState(this.stateFile, isStateFile);
+        const data = readJsonState<StateFile>(this.stateFile, stateFileProblem);
         if (data) {
           this.accounts.clear();
-          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, reviveAccount(acct));
+          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, reviveAccount(withDefaults(acct)));
         }
       } catch (e) {
         if (e instanceof CorruptStateError) this.loadProblems.push(e);
@@ -79,11 +101,12 @@ export class EmulatorState extends EventEmitter {
     }
     if (this.stateDir) {
       fs.mkdirSync(this.stateDir, { recursive: true });
+      removeStaleTempFiles(this.stateDir);
       for (const name of fs.readdirSync(this.stateDir)) {
         if (!/^\d{12}\.json$/.test(name)) continue;
         try {
-          const data = readJsonState(path.join(this.stateDir, name), isAccountFile);
-          if (data) this.accounts.set(data.account.accountId, reviveAccount(data.account));
+          const data = readJsonState<AccountFile>(path.join(this.stateDir, name), accountFileProblem);
+          if (data) this.accounts.set(data.account.accountId, reviveAccount(withDefaults(data.account)));
         } catch (e) {
           if (e instanceof CorruptStateError) this.loadProblems.push(e);
           else throw e;

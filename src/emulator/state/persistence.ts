@@ -5,8 +5,9 @@
  */
 import { CorruptFileError } from '../../core/errors.js';
 import { readJsonFile, type UnreadableFile } from '../../core/json-file.js';
+import { parseStateJson } from './records.js';
 
-export { writeFileAtomic } from '../../core/json-file.js';
+export { removeStaleTempFiles, writeFileAtomic } from '../../core/json-file.js';
 
 export const STATE_FORMAT = 1;
 
@@ -25,8 +26,10 @@ export class CorruptStateError extends CorruptFileError {
 
 /**
  * Read a state file. Undefined when it does not exist; CorruptStateError (after keeping the
- * file aside) when it exists but is unreadable.
+ * file aside) when it exists but is unreadable or, per `validate`, not the shape it should be
+ * (`validate` may return the reason instead of false). Its objects have no prototype
+ * (records.ts), so names such as `__proto__` read back as stored.
  */
-export function readJsonState<T>(file: string, validate: (v: unknown) => v is T): T | undefined {
-  return readJsonFile(file, validate, (u: UnreadableFile) => new CorruptStateError(u.file, u.keptAs, u.reason));
+export function readJsonState<T>(file: string, validate: ((v: unknown) => v is T) | ((v: unknown) => true | string)): T | undefined {
+  return readJsonFile<T>(file, validate, (u: UnreadableFile) => new CorruptStateError(u.file, u.keptAs, u.reason), parseStateJson);
 }

@@ -1,4 +1,6 @@
 /** Temporary credentials issued by STS and recognized by the emulator until they expire. */
+import { recordOf } from '../state/records.js';
+
 export interface StsSession {
   accessKeyId: string;
   secretAccessKey: string;
@@ -37,6 +39,6 @@ export function emptyStsState(): StsState {
 
 /** State read from JSON: the session map null-prototype (keys are caller-visible key ids). */
 export function reviveStsState(state: StsState): StsState {
-  state.sessions = Object.assign(Object.create(null) as StsState['sessions'], state.sessions ?? {});
+  state.sessions = recordOf(state.sessions ?? {});
   return state;
 }

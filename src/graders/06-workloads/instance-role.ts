@@ -78,7 +78,10 @@ export const instanceRole = defineStep({
     const probes = new Probes(ctx);
     const a = await bucketArns(ctx);
     const roleArn = await iamArn(ctx, 'role', APP_ROLE);
-    const trust = async () => `${(await trustHint(probes, APP_ROLE, 'ec2.amazonaws.com')) ?? ''} Change it with aws iam update-assume-role-policy --role-name ${APP_ROLE} --policy-document file://ec2-trust.json`.trim();
+    // trustHint names the principals found and ends with the command, for the file this chapter writes
+    const trust = async () =>
+      (await trustHint(probes, APP_ROLE, 'ec2.amazonaws.com', '{"Service": "ec2.amazonaws.com"}'))?.replace('file://trust.json', 'file://ec2-trust.json') ??
+      `Make {"Service": "ec2.amazonaws.com"} the only Principal of ${APP_ROLE}'s trust policy and apply it with aws iam update-assume-role-policy --role-name ${APP_ROLE} --policy-document file://ec2-trust.json`;
     const assume = (principal: PrincipalRef) => ({ principal, action: 'sts:AssumeRole', resource: roleArn });
     const role: PrincipalRef = { kind: 'role', name: APP_ROLE };
     const perms = () => rolePolicyHint(probes, APP_ROLE, `Give it read access to ${BUCKET} only: s3:ListBucket on the bucket, s3:GetObject on its objects, and no write action.`);

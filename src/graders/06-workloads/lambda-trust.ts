@@ -120,7 +120,10 @@ export const lambdaTrust = defineStep({
     const a = await bucketArns(ctx);
     const roleArn = await iamArn(ctx, 'role', REPORT_ROLE);
     const role: PrincipalRef = { kind: 'role', name: REPORT_ROLE };
-    const trust = async () => `${(await trustHint(probes, REPORT_ROLE, 'lambda.amazonaws.com')) ?? ''} Change it with aws iam update-assume-role-policy --role-name ${REPORT_ROLE} --policy-document file://lambda-trust.json`.trim();
+    // trustHint names the principals found and ends with the command, for the file this chapter writes
+    const trust = async () =>
+      (await trustHint(probes, REPORT_ROLE, 'lambda.amazonaws.com', '{"Service": "lambda.amazonaws.com"}'))?.replace('file://trust.json', 'file://lambda-trust.json') ??
+      `Make {"Service": "lambda.amazonaws.com"} the only Principal of ${REPORT_ROLE}'s trust policy and apply it with aws iam update-assume-role-policy --role-name ${REPORT_ROLE} --policy-document file://lambda-trust.json`;
     const perms = () => rolePolicyHint(probes, REPORT_ROLE, `The function only writes ${REPORT_KEY}: allow s3:PutObject, on arn:aws:s3:::${BUCKET}/* only, and nothing else.`);
     const trustsLambda = await probeCondition(probes, `Lambda (lambda.amazonaws.com) can assume ${REPORT_ROLE}`, { principal: { kind: 'service', service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: roleArn }, 'allow', trust);
     const out: Condition[] = [];

@@ -4,7 +4,7 @@
  * so each `iam-labs check` finds the graders and the AWS SDK already loaded.
  */
 import pc from 'picocolors';
-import { PortInUseError, startEmulator } from '../../emulator/index.js';
+import { CONTROL_TOKEN_ENV, PortInUseError, startEmulator } from '../../emulator/index.js';
 import { PortBusyError, UsageError } from '../../core/errors.js';
 import { runUntilSignal } from '../until-signal.js';
 
@@ -33,6 +33,8 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
       defaultAccountId: opts.account,
       enforce: opts.enforce,
       logDenial: opts.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+      // The runner that spawned this emulator hands it the control API's token this way.
+      controlToken: process.env[CONTROL_TOKEN_ENV] || undefined,
     });
   } catch (e) {
     if (e instanceof PortInUseError) {
@@ -57,7 +59,7 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
       ``,
       `  endpoint         ${running.endpoint}`,
       `  account          ${opts.account}`,
-      `  access key       test      (the account's root; any secret works)`,
+      `  access key       test      (the account's root)`,
       `  secret key       test`,
       `  region           us-east-1`,
       opts.state ? `  state file       ${opts.state}` : `  state            in memory (use --state FILE to keep it)`,

@@ -8,6 +8,7 @@ import { nameKey, type Group } from '../models.js';
 import { getGroup, getUser, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, validateName, validatePath } from '../util.js';
 import { groupArnOf, userArnOf } from './caller.js';
 import { userShape } from './users.js';
+import { emptyRecord } from '../../state/records.js';
 
 export function groupShape(g: Group) {
   return { Path: g.path, GroupName: g.groupName, GroupId: g.groupId, Arn: g.arn, CreateDate: new Date(g.createDate) };
@@ -33,7 +34,7 @@ export const groupOperations: QueryOperationTable = {
         path,
         createDate: nowIso(),
         members: [],
-        inlinePolicies: {},
+        inlinePolicies: emptyRecord(),
         attachedPolicies: [],
       };
       state.groups[nameKey(groupName)] = group;

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../types.js';
 import { nameKey, type Role, type Tag } from '../models.js';
 import { policySize, principalExists, requireBoundaryPolicy, validatePolicyText } from '../policy-documents.js';
 import { encodePolicy, getRole, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
+import { emptyRecord } from '../../state/records.js';
 
 /**
  * The Role structure. ListRoles and instance profiles leave out tags, boundary and last use;
@@ -124,7 +125,7 @@ export const roleOperations: QueryOperationTable = {
         maxSessionDuration,
         tags: mergeTags([], tags),
         permissionsBoundary: boundary || undefined,
-        inlinePolicies: {},
+        inlinePolicies: emptyRecord(),
         attachedPolicies: [],
       };
       state.roles[nameKey(roleName)] = role;

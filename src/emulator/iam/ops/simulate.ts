@@ -5,11 +5,12 @@
 import { InvalidInput, NoSuchEntity } from '../../errors.js';
 import type { QueryParams } from '../../protocol/query.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
-import { policyEngine, type EvaluationResult, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
+import { policyEngine, type EvaluationResult, type MatchBudget, type PolicyInput, type PrincipalType, type StatementRef } from '../../../policy/index.js';
 import { parsePolicy, statementCoversAction, statementsOf } from '../../../policy/statements.js';
 import { nameKey, type IamState } from '../models.js';
 import { gatherPolicies, validatePolicyText, type GatheredPolicy } from '../policy-documents.js';
 import { iam, paginate } from '../util.js';
+import { emptyRecord } from '../../state/records.js';
 
 /** A policy given to the simulator, with the id and type AWS reports in MatchedStatements. */
 interface SimPolicy {
@@ -33,7 +34,7 @@ function inputList(p: QueryParams, member: string, kind: 'identity' | 'resource'
 
 /** Context entries as the engine wants them: list types stay lists, the rest single values. */
 function contextEntries(p: QueryParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = emptyRecord<string | string[]>();
   const entries = p.structList('ContextEntries');
   entries.forEach((e, i) => {
     const name = e.ContextKeyName;
@@ -148,6 +149,8 @@ interface Simulation {
   boundary?: SimPolicy;
   resourcePolicy?: SimPolicy;
   resourceOwner?: string;
+  /** the request's match budget: one SimulatePrincipalPolicy call makes many evaluations */
+  budget?: MatchBudget;
 }
 
 async function runSimulation(p: QueryParams, sim: Simulation) {
@@ -173,6 +176,7 @@ async function runSimulation(p: QueryParams, sim: Simulation) {
       identityPolicies: sim.identity.map(asInput),
       permissionsBoundary: sim.boundary ? asInput(sim.boundary) : undefined,
       resourcePolicy: sim.resourcePolicy ? asInput(sim.resourcePolicy) : undefined,
+      budget: sim.budget,
     });
     const decision = DECISIONS[result.decision];
     results.push({
@@ -235,6 +239,7 @@ export const simulateOperations: QueryOperationTable = {
       const identity = uniqueIds([...source.identity.map(fromGathered), ...inputList(p, 'PolicyInputList')]);
       const resourcePolicy = p.str('ResourcePolicy');
       return runSimulation(p, {
+        budget: ctx.budget,
         principal: { arn: p.str('CallerArn') ?? source.arn, type: source.principalType, accountId: ctx.account.accountId },
         identity,
         boundary: boundaryInputs[0] ?? (source.boundary ? fromGathered(source.boundary) : undefined),
@@ -254,6 +259,7 @@ export const simulateOperations: QueryOperationTable = {
       const resourcePolicy = p.str('ResourcePolicy');
       const caller = p.str('CallerArn');
       return runSimulation(p, {
+        budget: ctx.budget,
         // Without CallerArn the simulated caller is an anonymous user of this account.
         principal: { arn: caller ?? `arn:aws:iam::${ctx.account.accountId}:user/SimulatedUser`, type: 'user', accountId: ctx.account.accountId },
         identity,

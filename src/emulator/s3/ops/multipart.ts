@@ -15,12 +15,13 @@ import { empty } from './empty.js';
 import { checkWriteConditions } from './conditions.js';
 import { headersFromRequest, validateKey } from './object-headers.js';
 import { readCopySource } from './objects.js';
+import { emptyRecord } from '../../state/records.js';
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 function uploads(call: S3Call): Record<string, MultipartUpload> {
   const bucket = call.ref!.bucket;
-  bucket.uploads ??= {};
+  bucket.uploads ??= emptyRecord();
   return bucket.uploads;
 }
 
@@ -28,7 +29,7 @@ function uploads(call: S3Call): Record<string, MultipartUpload> {
 function upload(call: S3Call): MultipartUpload {
   const id = call.route.query.get('uploadId') ?? '';
   const u = requireUpload(call.ref!.bucket, id);
-  if (u.key !== call.key) requireUpload({ ...call.ref!.bucket, uploads: {} }, id);
+  if (u.key !== call.key) requireUpload({ ...call.ref!.bucket, uploads: emptyRecord() }, id);
   return u;
 }
 
@@ -54,7 +55,7 @@ export function createMultipartUpload(call: S3Call): OutgoingResponse {
     initiated: new Date().toISOString(),
     ...headersFromRequest(call),
     checksumAlgorithm,
-    parts: {},
+    parts: emptyRecord(),
   };
   return xmlResponse(
     call.ctx.requestId,

@@ -2,6 +2,7 @@
 import { KeyTooLongError } from '../../errors.js';
 import type { S3Call } from '../operation.js';
 import type { S3Object } from '../models.js';
+import { emptyRecord } from '../../state/records.js';
 
 export interface StoredHeaders {
   contentType: string;
@@ -18,7 +19,7 @@ export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const META_PREFIX = 'x-amz-meta-';
 
 export function headersFromRequest(call: S3Call): StoredHeaders {
-  const metadata: Record<string, string> = {};
+  const metadata = emptyRecord<string>();
   for (const [name, value] of Object.entries(call.ctx.request.headers)) {
     if (name.startsWith(META_PREFIX) && value !== undefined) {
       metadata[name.slice(META_PREFIX.length)] = Array.isArray(value) ? value.join(',') : value;

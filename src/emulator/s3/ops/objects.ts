@@ -98,7 +98,7 @@ export function parseCopySource(raw: string | undefined): { bucket: string; key:
 /** Authorize s3:GetObject on the copy source (with its bucket policy) and return the source object. */
 export async function readCopySource(call: S3Call): Promise<{ ref: BucketRef; obj: S3Object; bucket: string; key: string }> {
   const src = parseCopySource(call.header('x-amz-copy-source'));
-  const found = findBucket(call.ctx, src.bucket);
+  const found = findBucket(call.ctx, src.bucket, call.header('x-amz-source-expected-bucket-owner'));
   await call.ctx.authorize({
     action: 's3:GetObject',
     resource: objectArn(src.bucket, src.key),

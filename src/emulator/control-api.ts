@@ -1,0 +1,80 @@
+/**
+ * The runner's control API (like moto's /moto-api/reset): reset the whole emulator, read its
+ * recent authorization decisions for `iam-labs why --last`, and find an instance's metadata
+ * service, when the emulator runs in another process. Every route but health needs the session's
+ * control token in a header. The runner makes it and hands it to the emulator process it spawns
+ * in that process's environment (IAM_LABS_CONTROL_TOKEN, readable by the learner's account
+ * only), or reads it from an emulator it runs itself; any other emulator makes a random one. A
+ * web page cannot learn it, so it cannot wipe the lab. Loopback callers only, and off on a shared
+ * server (the workshop holds many learners' accounts).
+ */
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import { browserRequestReason } from './auth/browser.js';
+import { imdsControl } from './imds/index.js';
+import type { Emulator } from './types.js';
+
+export const CONTROL_PREFIX = '/_iam-labs/';
+/** The header the runner sends the control token in. */
+export const CONTROL_TOKEN_HEADER = 'x-iam-labs-control-token';
+
+/** The environment variable a spawned emulator finds its control token in. */
+export const CONTROL_TOKEN_ENV = 'IAM_LABS_CONTROL_TOKEN';
+
+export function newControlToken(): string {
+  return crypto.randomBytes(32).toString('hex');
+}
+
+function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+export interface ControlRequest {
+  method: string;
+  rawPath: string;
+  rawQuery: string;
+  headers: http.IncomingHttpHeaders;
+  remoteAddress: string;
+}
+
+export function controlRequest(emulator: Emulator, req: ControlRequest, res: http.ServerResponse): void {
+  const reply = (status: number, body: object) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  const loopback = req.remoteAddress === '::1' || req.remoteAddress.startsWith('127.');
+  if (!loopback) return reply(403, { error: 'the control API answers loopback callers only' });
+  if (emulator.config.rootSecret) return reply(404, { error: 'the control API is off on a shared server' });
+  const browser = browserRequestReason(req.headers);
+  if (browser) return reply(403, { error: `the control API refuses requests made by a web page (${browser})` });
+  const what = req.rawPath.slice(CONTROL_PREFIX.length);
+  if (what === 'health' && req.method === 'GET') return reply(200, { status: 'ok', service: 'iam-labs-emulator' });
+  if (!tokenMatches(req.headers[CONTROL_TOKEN_HEADER], emulator.controlToken)) {
+    return reply(403, { error: `the control API needs this session's token in the ${CONTROL_TOKEN_HEADER} header` });
+  }
+  if (what === 'decisions' && req.method === 'GET') {
+    // `iam-labs why --last`: the emulator's recent authorization decisions, newest first.
+    const q = new URLSearchParams(req.rawQuery);
+    const limit = Math.min(Math.max(Number(q.get('limit') ?? 20) || 20, 1), 200);
+    return reply(200, {
+      decisions: emulator.decisions.recent({ accountId: q.get('account') ?? undefined, deniedOnly: q.get('denied') === '1', limit }),
+    });
+  }
+  if (what === 'reset' && req.method === 'POST') {
+    emulator.state.reset();
+    return reply(200, { status: 'reset' });
+  }
+  if (what.startsWith('imds/') && req.method === 'GET') {
+    // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
+    const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
+    imdsControl(emulator, what.slice('imds/'.length), account).then(
+      (r) => reply(r.status, r.body),
+      () => reply(500, { error: 'the metadata service could not be started' }),
+    );
+    return;
+  }
+  reply(404, { error: `unknown control request ${req.method} ${req.rawPath.slice(0, 100)}` });
+}

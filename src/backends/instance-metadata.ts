@@ -1,19 +1,21 @@
 /**
  * The metadata service of an emulated EC2 instance, as the runner reaches it: its loopback
  * address, from the emulator's control API (GET /_iam-labs/imds/<instance-id>?account=<id>,
- * docs/backends.md), and the role credentials it hands out, fetched as the SDKs on an instance
+ * docs/backends.md; with the session's control token), and the role credentials it hands out, fetched as the SDKs on an instance
  * fetch them (IMDSv2: a session token, the role's name, then its credentials). The address
  * changes when the emulator restarts, so it is asked for each time, never kept.
  */
 import type { Credentials } from '../core/aws-types.js';
 import { BackendUnavailableError, UsageError } from '../core/errors.js';
+import { CONTROL_TOKEN_HEADER } from '../emulator/control-api.js';
 import type { InstanceMetadataEndpoint } from '../emulator/imds/index.js';
 import { httpRequest } from './net.js';
 import type { BackendInfo } from './types.js';
 
 export type InstanceMetadataAddress = InstanceMetadataEndpoint;
 
-type Target = Pick<BackendInfo, 'endpoint' | 'accountId' | 'capabilities'>;
+/** The session's control token is needed: the control API answers nobody else (a web page cannot learn it). */
+type Target = Pick<BackendInfo, 'endpoint' | 'accountId' | 'capabilities' | 'controlToken'>;
 
 /** The backend cannot run instance metadata services (moto, LocalStack, an endpoint, a workshop server). */
 export class NoInstanceMetadataError extends UsageError {}
@@ -35,7 +37,7 @@ export async function instanceMetadataAddress(target: Target, instanceId: string
   const url = `${target.endpoint.replace(/\/$/, '')}/_iam-labs/imds/${encodeURIComponent(instanceId)}?account=${encodeURIComponent(target.accountId)}`;
   let r: { status: number; body: string };
   try {
-    r = await httpRequest(url, { timeoutMs: 5000 });
+    r = await httpRequest(url, { timeoutMs: 5000, headers: target.controlToken ? { [CONTROL_TOKEN_HEADER]: target.controlToken } : {} });
   } catch (e) {
     throw new BackendUnavailableError(`the lab's emulator at ${target.endpoint} does not answer (${(e as Error).message}).`, 2, 'Is it still running? iam-labs start <lab> starts it again.');
   }

@@ -27,7 +27,7 @@ async function ciPolicyHint(ctx: LabContext): Promise<string | undefined> {
     if (attached.includes('AmazonEC2ContainerRegistryFullAccess')) return `AmazonEC2ContainerRegistryFullAccess also lets ${CI_USER} delete repositories and change their policies. Detach it and attach ${POWER_USER}.`;
     if (attached.includes('AdministratorAccess')) return `AdministratorAccess lets ${CI_USER} do anything in the account, far beyond pushing images. Detach it and attach ${POWER_USER}.`;
     if (attached.includes('AmazonEC2ContainerRegistryReadOnly') || attached.includes('AmazonEC2ContainerRegistryPullOnly')) {
-      return `${attached.find((p) => p.startsWith('AmazonEC2ContainerRegistry'))} lets ${CI_USER} pull images, not push them. ${attach}`;
+      return `${attached.find((p) => p.startsWith('AmazonEC2ContainerRegistry'))} lets ${CI_USER} pull images, not push them. Attach ${POWER_USER} as well (or instead): ${attach}`;
     }
   } catch (e) {
     if (!isNotFound(e)) throw e;
@@ -91,9 +91,9 @@ export const ecrPowerUser = defineStep({
     await getLoginPassword(ctx, CI_USER);
   },
   mistakes: [
-    { name: 'nothing attached', apply: async () => {}, expectFeedback: /ci-builder has no policies yet[\s\S]*(No authorization token has been issued to ci-builder yet|cannot show who asked ECR for a token)/ },
+    { name: 'nothing attached', element: 'no policies', apply: async () => {}, expectFeedback: /ci-builder has no policies yet[\s\S]*(No authorization token has been issued to ci-builder yet|cannot show who asked ECR for a token)/ },
     {
-      name: 'AmazonEC2ContainerRegistryFullAccess',
+      name: 'AmazonEC2ContainerRegistryFullAccess', element: 'AmazonEC2ContainerRegistryFullAccess',
       apply: async (ctx) => {
         await attachToUser(ctx, CI_USER, await awsManagedArn(ctx, 'AmazonEC2ContainerRegistryFullAccess'));
         await getLoginPassword(ctx, CI_USER);
@@ -101,7 +101,7 @@ export const ecrPowerUser = defineStep({
       expectFeedback: /ci-builder cannot delete the repository[\s\S]*Allowed when it should not be: AmazonEC2ContainerRegistryFullAccess[\s\S]*also lets ci-builder delete repositories/,
     },
     {
-      name: 'AdministratorAccess',
+      name: 'AdministratorAccess', element: 'AdministratorAccess',
       apply: async (ctx) => {
         await attachToUser(ctx, CI_USER, await awsManagedArn(ctx, 'AdministratorAccess'));
         await getLoginPassword(ctx, CI_USER);
@@ -109,15 +109,15 @@ export const ecrPowerUser = defineStep({
       expectFeedback: /ci-builder cannot delete the repository[\s\S]*Allowed when it should not be: AdministratorAccess[\s\S]*far beyond pushing images/,
     },
     {
-      name: 'AmazonEC2ContainerRegistryReadOnly (pull only)',
+      name: 'AmazonEC2ContainerRegistryReadOnly (pull only)', element: 'AmazonEC2ContainerRegistryReadOnly',
       apply: async (ctx) => {
         await attachToUser(ctx, CI_USER, await awsManagedArn(ctx, 'AmazonEC2ContainerRegistryReadOnly'));
         await getLoginPassword(ctx, CI_USER);
       },
-      expectFeedback: /ci-builder can push images to acme-api \(ecr:PutImage\)[\s\S]*AmazonEC2ContainerRegistryReadOnly lets ci-builder pull images, not push them/,
+      expectFeedback: /ci-builder can upload image layers to acme-api[\s\S]*AmazonEC2ContainerRegistryReadOnly lets ci-builder pull images, not push them[\s\S]*ci-builder can push images to acme-api \(ecr:PutImage\)/,
     },
     {
-      name: 'password asked for without --profile ci-builder',
+      name: 'password asked for without --profile ci-builder', element: '--profile ci-builder',
       apply: async (ctx) => {
         await attachToUser(ctx, CI_USER, await awsManagedArn(ctx, POWER_USER));
         await getLoginPassword(ctx);
@@ -125,7 +125,7 @@ export const ecrPowerUser = defineStep({
       expectFeedback: /the one at .+ was issued to the account root[\s\S]*Without --profile ci-builder/,
     },
     {
-      name: 'password asked for before the policy was attached, not again',
+      name: 'password asked for before the policy was attached, not again', element: 'AccessDeniedException',
       apply: async (ctx) => {
         await getLoginPassword(ctx, CI_USER).catch(() => {});
         await attachToUser(ctx, CI_USER, await awsManagedArn(ctx, POWER_USER));

@@ -89,9 +89,9 @@ export const fixMissingProfile = defineStep({
     if (ctx.capabilities.ec2Instances) await associate(ctx, (await requireLegacy(ctx)).id, APP_PROFILE);
   },
   mistakes: [
-    { name: 'i-legacy unchanged', apply: async () => {}, expectFeedback: /i-[0-9a-f]+ \(i-legacy\) has no instance profile, so the AWS SDK on it finds no credentials/ },
+    { name: 'i-legacy unchanged', element: 'instance profile', apply: async () => {}, expectFeedback: /i-[0-9a-f]+ \(i-legacy\) has no instance profile, so the AWS SDK on it finds no credentials/ },
     {
-      name: 'a new instance instead of fixing i-legacy',
+      name: 'a new instance instead of fixing i-legacy', element: 'terminated',
       apply: async (ctx) => {
         await terminate(ctx, (await requireLegacy(ctx)).id);
         await launch(ctx, LEGACY, APP_PROFILE);
@@ -99,12 +99,12 @@ export const fixMissingProfile = defineStep({
       expectFeedback: /i-[0-9a-f]+ \(i-legacy\) was terminated and a new instance i-[0-9a-f]+ \(i-legacy\) was launched in its place/,
     },
     {
-      name: 'a second instance with the profile, i-legacy left as it is',
+      name: 'a second instance with the profile, i-legacy left as it is', element: 'i-legacy-v2',
       apply: async (ctx) => void (await launch(ctx, 'i-legacy-v2', APP_PROFILE)),
       expectFeedback: /has no instance profile[\s\S]*Launching i-[0-9a-f]+ \(i-legacy-v2\) does not help the application that runs on i-legacy/,
     },
     {
-      name: 'another instance profile on i-legacy',
+      name: 'another instance profile on i-legacy', element: 'LegacyProfile',
       apply: async (ctx) => {
         await createProfile(ctx, 'LegacyProfile', APP_ROLE);
         await associate(ctx, (await requireLegacy(ctx)).id, 'LegacyProfile');
@@ -112,7 +112,7 @@ export const fixMissingProfile = defineStep({
       expectFeedback: /has instance profile LegacyProfile; this step wants AppServerProfile[\s\S]*replace-iam-instance-profile-association --association-id iip-assoc-/,
     },
     {
-      name: 'AppServerProfile emptied after the association',
+      name: 'AppServerProfile emptied after the association', element: 'AppServerProfile',
       apply: async (ctx) => {
         await associate(ctx, (await requireLegacy(ctx)).id, APP_PROFILE);
         await ctx.clients.iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: APP_PROFILE, RoleName: APP_ROLE }));

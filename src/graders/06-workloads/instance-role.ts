@@ -108,7 +108,7 @@ export const instanceRole = defineStep({
   },
   mistakes: [
     {
-      name: 'profile without the role (so the instance is launched without one)',
+      name: 'profile without the role (so the instance is launched without one)', element: 'AppServerProfile',
       apply: async (ctx) => {
         await createRoleWith(ctx, serviceTrust('ec2.amazonaws.com'));
         await readAppDataPolicy(ctx, APP_ROLE);
@@ -118,43 +118,43 @@ export const instanceRole = defineStep({
       expectFeedback: /AppServerProfile exists but holds no role[\s\S]*i-[0-9a-f]+ \(app-server\) runs without an instance profile/,
     },
     {
-      name: 'role trusting Lambda instead of EC2',
+      name: 'role trusting Lambda instead of EC2', element: 'Principal',
       apply: async (ctx) => solveWith(ctx, serviceTrust('lambda.amazonaws.com')),
       expectFeedback: /EC2 \(ec2\.amazonaws\.com\) can assume AppServerRole[\s\S]*The trust policy lets lambda\.amazonaws\.com assume AppServerRole; this step wants ec2\.amazonaws\.com/,
     },
     {
-      name: 'role trusting EC2 and Lambda',
+      name: 'role trusting EC2 and Lambda', element: 'Principal',
       apply: async (ctx) => solveWith(ctx, serviceTrust('ec2.amazonaws.com', 'lambda.amazonaws.com')),
       expectFeedback: /Lambda \(lambda\.amazonaws\.com\) cannot assume it[\s\S]*Allowed when it should not be[\s\S]*wants ec2\.amazonaws\.com only/,
     },
     {
-      name: 'trust Principal "*"',
+      name: 'trust Principal "*"', element: 'Principal',
       apply: async (ctx) => solveWith(ctx, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] }),
-      expectFeedback: /IAM users cannot assume it[\s\S]*Allowed when it should not be[\s\S]*everyone \("\*"\)/,
+      expectFeedback: /Lambda \(lambda\.amazonaws\.com\) cannot assume it[\s\S]*its Principal "\*" lets everyone in[\s\S]*The trust policy lets everyone \("\*"\) assume AppServerRole[\s\S]*IAM users cannot assume it/,
     },
     {
-      name: 'instance launched without the profile',
+      name: 'instance launched without the profile', element: 'instance profile',
       apply: async (ctx) => {
         await solveWith(ctx, serviceTrust('ec2.amazonaws.com'), { launchWithProfile: false });
       },
       expectFeedback: /i-[0-9a-f]+ \(app-server\) runs without an instance profile[\s\S]*associate-iam-instance-profile --instance-id i-[0-9a-f]+ --iam-instance-profile Name=AppServerProfile/,
     },
     {
-      name: 'AmazonS3FullAccess on the role (it can write)',
+      name: 'AmazonS3FullAccess on the role (it can write)', element: 'AmazonS3FullAccess',
       apply: async (ctx) => {
         await solveWith(ctx, serviceTrust('ec2.amazonaws.com'), { policy: 'AmazonS3FullAccess' });
       },
       expectFeedback: /AppServerRole cannot write objects there \(s3:PutObject\)[\s\S]*Allowed when it should not be: AmazonS3FullAccess[\s\S]*AmazonS3FullAccess is attached to AppServerRole/,
     },
     {
-      name: 'no permission policy on the role',
+      name: 'no permission policy on the role', element: 'no permission policies',
       apply: async (ctx) => {
         await solveWith(ctx, serviceTrust('ec2.amazonaws.com'), { policy: 'none' });
       },
       expectFeedback: /AppServerRole can read objects in acme-app-data[\s\S]*AppServerRole has no permission policies yet/,
     },
     {
-      name: 'i-legacy given the profile instead of launching an instance',
+      name: 'i-legacy given the profile instead of launching an instance', element: 'i-legacy',
       apply: async (ctx) => {
         await solveWith(ctx, serviceTrust('ec2.amazonaws.com'), { launch: false });
         await associate(ctx, (await requireLegacy(ctx)).id, APP_PROFILE);
@@ -162,7 +162,7 @@ export const instanceRole = defineStep({
       expectFeedback: /The only instance with AppServerProfile is i-[0-9a-f]+ \(i-legacy\), the legacy server/,
     },
     {
-      name: 'role named appserverrole (wrong case)',
+      name: 'role named appserverrole (wrong case)', element: 'appserverrole',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new CreateRoleCommand({ RoleName: 'appserverrole', AssumeRolePolicyDocument: JSON.stringify(serviceTrust('ec2.amazonaws.com')) }));
       },

@@ -124,7 +124,7 @@ export const lambdaTrust = defineStep({
     const trust = async () =>
       (await trustHint(probes, REPORT_ROLE, 'lambda.amazonaws.com', '{"Service": "lambda.amazonaws.com"}'))?.replace('file://trust.json', 'file://lambda-trust.json') ??
       `Make {"Service": "lambda.amazonaws.com"} the only Principal of ${REPORT_ROLE}'s trust policy and apply it with aws iam update-assume-role-policy --role-name ${REPORT_ROLE} --policy-document file://lambda-trust.json`;
-    const perms = () => rolePolicyHint(probes, REPORT_ROLE, `The function only writes ${REPORT_KEY}: allow s3:PutObject, on arn:aws:s3:::${BUCKET}/* only, and nothing else.`);
+    const perms = () => rolePolicyHint(probes, REPORT_ROLE, `The function only writes ${REPORT_KEY}: make WriteReport allow s3:PutObject on arn:aws:s3:::${BUCKET}/* only, and nothing else, with aws iam put-role-policy --role-name ${REPORT_ROLE} --policy-name WriteReport --policy-document file://write-report.json`);
     const trustsLambda = await probeCondition(probes, `Lambda (lambda.amazonaws.com) can assume ${REPORT_ROLE}`, { principal: { kind: 'service', service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: roleArn }, 'allow', trust);
     const out: Condition[] = [];
     if (ctx.capabilities.lambda) {
@@ -170,22 +170,22 @@ export const lambdaTrust = defineStep({
   },
   mistakes: [
     {
-      name: 'both services trusted',
+      name: 'both services trusted', element: 'Principal',
       apply: async (ctx) => solveWith(ctx, { trust: ['ec2.amazonaws.com'] }),
       expectFeedback: /EC2 \(ec2\.amazonaws\.com\) cannot assume ReportBuilderRole[\s\S]*Allowed when it should not be[\s\S]*this step wants lambda\.amazonaws\.com only/,
     },
     {
-      name: 's3:* on the bucket\'s objects',
+      name: 's3:* on the bucket\'s objects', element: 'Action',
       apply: async (ctx) => solveWith(ctx, { action: 's3:*' }),
       expectFeedback: /ReportBuilderRole cannot read objects in acme-app-data \(s3:GetObject\)[\s\S]*Allowed when it should not be: WriteReport/,
     },
     {
-      name: 's3:PutObject on Resource "*"',
+      name: 's3:PutObject on Resource "*"', element: 'Resource',
       apply: async (ctx) => solveWith(ctx, { resource: '*' }),
       expectFeedback: /ReportBuilderRole cannot write to other buckets[\s\S]*Allowed when it should not be: WriteReport/,
     },
     {
-      name: 'no permission yet: the invoke fails inside the function',
+      name: 'no permission yet: the invoke fails inside the function', element: 'no permission policies',
       apply: async (ctx) => {
         await trustLambda(ctx);
         await createFunction(ctx);
@@ -195,7 +195,7 @@ export const lambdaTrust = defineStep({
       expectFeedback: /ReportBuilderRole has no permission policies yet[\s\S]*(an invoke fails inside the function with AccessDenied|This backend does not run function code)/,
     },
     {
-      name: 'function created with another role',
+      name: 'function created with another role', element: 'report-builder-role',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new CreateRoleCommand({ RoleName: 'report-builder-role', AssumeRolePolicyDocument: JSON.stringify(serviceTrust('lambda.amazonaws.com')) }));
         await putPolicy(ctx, 'report-builder-role', writeReportPolicy((await bucketArns(ctx)).bucket + '/*'));
@@ -205,7 +205,7 @@ export const lambdaTrust = defineStep({
       expectFeedback: /report-builder runs as role report-builder-role; this step wants ReportBuilderRole[\s\S]*(written by arn:aws:sts::\d{12}:assumed-role\/report-builder-role\/report-builder: a function running as another role|This backend does not run function code)/,
     },
     {
-      name: 'report.csv uploaded by hand instead of invoking',
+      name: 'report.csv uploaded by hand instead of invoking', element: 'report.csv',
       apply: async (ctx) => {
         await solveWith(ctx, { invoke: false });
         await ctx.clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: REPORT_KEY, Body: 'region,orders,revenue\nnorth,1,1\n' }));
@@ -213,7 +213,7 @@ export const lambdaTrust = defineStep({
       expectFeedback: /report\.csv in acme-app-data was not written by report-builder/,
     },
     {
-      name: 'AmazonS3FullAccess on the role',
+      name: 'AmazonS3FullAccess on the role', element: 'AmazonS3FullAccess',
       apply: async (ctx) => {
         await trustLambda(ctx);
         await ctx.clients.iam.send(new AttachRolePolicyCommand({ RoleName: REPORT_ROLE, PolicyArn: await awsManagedArn(ctx, 'AmazonS3FullAccess') }));

@@ -88,9 +88,9 @@ export const metadataCredentials = defineStep({
     await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
   },
   mistakes: [
-    { name: 'nothing done on the instance', apply: async () => {}, expectFeedback: /No call signed with the role credentials of i-[0-9a-f]+ \(app-server\) has been recorded/ },
+    { name: 'nothing done on the instance', element: 'role credentials', apply: async () => {}, expectFeedback: /No call signed with the role credentials of i-[0-9a-f]+ \(app-server\) has been recorded/ },
     {
-      name: 'keys from i-legacy\'s user data exported in the instance shell',
+      name: 'keys from i-legacy\'s user data exported in the instance shell', element: 'app-user',
       apply: async (ctx) => {
         const list = await labInstances(ctx);
         const legacy = legacyInstance(list, LEGACY);
@@ -99,7 +99,7 @@ export const metadataCredentials = defineStep({
       expectFeedback: /instance shell of i-[0-9a-f]+ \(app-server\) were signed by IAM user app-user \(access key AKIA[A-Z0-9]+\), not by the instance's role[\s\S]*unset AWS_ACCESS_KEY_ID/,
     },
     {
-      name: 'the ci-builder profile\'s keys exported in the instance shell',
+      name: 'the ci-builder profile\'s keys exported in the instance shell', element: 'ci-builder',
       apply: async (ctx) => {
         const list = await labInstances(ctx);
         const creds = ctx.profiles.get('ci-builder');
@@ -109,7 +109,7 @@ export const metadataCredentials = defineStep({
       expectFeedback: /were signed by IAM user ci-builder/,
     },
     {
-      name: 'keys exported in the shell of i-legacy instead',
+      name: 'keys exported in the shell of i-legacy instead', element: 'i-legacy',
       apply: async (ctx) => {
         const legacy = await requireLegacy(ctx);
         await callFromInstanceShell(ctx, legacy.id, await userDataKeys(ctx, legacy));
@@ -117,7 +117,7 @@ export const metadataCredentials = defineStep({
       expectFeedback: /instance shell of i-[0-9a-f]+ \(i-legacy\) were signed by IAM user app-user[\s\S]*open the shell on i-[0-9a-f]+ \(app-server\)/,
     },
     {
-      name: 'the instance was terminated',
+      name: 'the instance was terminated', element: 'AppServerProfile',
       apply: async (ctx) => {
         const list = await labInstances(ctx);
         await terminate(ctx, appServers(list, legacyInstance(list, LEGACY))[0].id);

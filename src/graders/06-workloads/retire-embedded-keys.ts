@@ -74,7 +74,7 @@ async function legacyReadsCondition(ctx: LabContext, legacy: LabInstance | undef
     `${LEGACY}'s role ${role} can read ${BUCKET} objects`,
     { principal: { kind: 'role', name: role }, action: 's3:GetObject', resource: a.object },
     'allow',
-    `${role} must keep its read access to ${BUCKET}: ${LEGACY}'s application now depends on it.`,
+    `${role} must keep its read access to ${BUCKET}: ${LEGACY}'s application now depends on it. Give it back with the policy of step 1: aws iam put-role-policy --role-name ${role} --policy-name ReadAppData --policy-document file://read-app-data.json`,
   );
 }
 
@@ -151,19 +151,19 @@ export const retireEmbeddedKeys = defineStep({
     }
   },
   mistakes: [
-    { name: 'the key left active', apply: async () => {}, expectFeedback: /app-user's key AKIA[A-Z0-9]+ — the one written in i-legacy's user data — is still Active/ },
+    { name: 'the key left active', element: 'Active', apply: async () => {}, expectFeedback: /app-user's key AKIA[A-Z0-9]+ — the one written in i-legacy's user data — is still Active/ },
     {
-      name: "key deleted before i-legacy had a profile",
+      name: "key deleted before i-legacy had a profile", element: 'deleted',
       apply: (ctx) => retireBeforeProfile(ctx, 'delete-at-once'),
       expectFeedback: /app-user's key AKIA[A-Z0-9]+ was deleted at \S+, but i-legacy got its instance profile only at \S+: in between, the application on i-legacy had no credentials at all/,
     },
     {
-      name: 'key deactivated before i-legacy had a profile',
+      name: 'key deactivated before i-legacy had a profile', element: 'deactivated',
       apply: (ctx) => retireBeforeProfile(ctx, 'deactivate'),
       expectFeedback: /app-user's key AKIA[A-Z0-9]+ was deactivated at \S+, but i-legacy got its instance profile only at/,
     },
     {
-      name: 'a new key made for app-user (rotated, not retired)',
+      name: 'a new key made for app-user (rotated, not retired)', element: 'active access key',
       apply: async (ctx) => {
         await retireEmbedded(ctx, 'delete');
         await ctx.clients.iam.send(new CreateAccessKeyCommand({ UserName: APP_USER }));
@@ -171,7 +171,7 @@ export const retireEmbeddedKeys = defineStep({
       expectFeedback: /app-user has an active access key AKIA[A-Z0-9]+ \(created \S+\): a workload that has a role needs no access key at all/,
     },
     {
-      name: "i-legacy's profile removed after the key was retired",
+      name: "i-legacy's profile removed after the key was retired", element: 'instance profile',
       apply: async (ctx) => {
         await retireEmbedded(ctx, 'delete');
         await disassociateLegacy(ctx);
@@ -179,7 +179,7 @@ export const retireEmbeddedKeys = defineStep({
       expectFeedback: /i-[0-9a-f]+ \(i-legacy\) has no instance profile: without the key and without a role, its application has no credentials at all/,
     },
     {
-      name: "AppServerRole's read access removed",
+      name: "AppServerRole's read access removed", element: 'AppServerRole',
       apply: async (ctx) => {
         await retireEmbedded(ctx, 'delete');
         await ctx.clients.iam.send(new DeleteRolePolicyCommand({ RoleName: APP_ROLE, PolicyName: 'ReadAppData' }));

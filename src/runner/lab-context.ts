@@ -50,7 +50,7 @@ export class MemoryProfiles implements ProfileStore {
 }
 
 /** Where a context points: a backend's endpoint, root credentials, account and capabilities. */
-export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities'>;
+export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities' | 'controlToken'>;
 
 export interface CreatedContext {
   ctx: LabContext;

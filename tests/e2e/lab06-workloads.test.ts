@@ -45,6 +45,7 @@ async function seededLab(): Promise<{ home: string; destroy(): void }> {
     accountId: '000000000000',
     region: 'us-east-1',
     capabilities: EMBEDDED_CAPABILITIES,
+    controlToken: emu.emulator.controlToken,
     pid: process.pid,
     reason: 'test',
     lab: '06-workloads',

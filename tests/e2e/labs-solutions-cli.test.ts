@@ -82,7 +82,7 @@ describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => ru
     const paths = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`)));
     const files = new LabAwsFiles(paths, emu.endpoint, 'us-east-1');
     files.init(ROOT);
-    writeSession(paths.home, { format: 1, startedAt: new Date().toISOString(), backend: 'embedded', endpoint: emu.endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: EMBEDDED_CAPABILITIES, pid: process.pid, reason: 'test', lab: labId });
+    writeSession(paths.home, { format: 1, startedAt: new Date().toISOString(), backend: 'embedded', endpoint: emu.endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: EMBEDDED_CAPABILITIES, controlToken: emu.emulator.controlToken, pid: process.pid, reason: 'test', lab: labId });
     const { ctx, destroy } = labContext(emu.endpoint, { profiles: files });
     const lab = labGraders[labId];
     await lab.setup(ctx);

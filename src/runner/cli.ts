@@ -131,6 +131,14 @@ export function buildProgram(): Command {
     .action(async (opts) => exit(await (await import('./commands/shell.js')).shellCommand(opts)));
 
   program
+    .command('instance-shell')
+    .description('open a shell on an emulated EC2 instance: no keys, only its role through the metadata service')
+    .argument('<instance>', 'instance id (i-…) or Name tag (i-legacy)')
+    .option('-c, --command <cmd>', 'run this command on the instance instead of an interactive shell')
+    .option('--plain', 'plain text (no color)')
+    .action(async (instance, opts) => exit(await (await import('./commands/instance-shell.js')).instanceShellCommand(instance, opts)));
+
+  program
     .command('doctor')
     .description('check this machine: Node, AWS CLI, Docker, moto, the running lab')
     .option('--json', 'machine-readable output')

@@ -158,7 +158,7 @@ export function createApi(ctx: ApiContext): Api {
           return jsonResponse(200, publicLearner(learner(req), ctx.stuckMinutes));
         case 'GET /_workshop/api/class':
           instructor(req);
-          return jsonResponse(200, { ...classSummary(store, ctx.outline, ctx.stuckMinutes), server: ctx.serverStats() });
+          return jsonResponse(200, { ...classSummary(store, ctx.outline, ctx.stuckMinutes), mode: ctx.reportOnly ? 'report-only' : 'shared', server: ctx.serverStats() });
         case 'GET /_workshop/api/export.json':
           instructor(req);
           return jsonResponse(200, classSummary(store, ctx.outline, ctx.stuckMinutes), { 'content-disposition': 'attachment; filename="workshop-progress.json"' });

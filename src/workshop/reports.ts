@@ -29,26 +29,60 @@ export type PublicLearner = ReturnType<typeof publicLearner>;
 
 const isStuck = (l: PublicLearner, now: number) => !!l.position?.stuckAt && Date.parse(l.position.stuckAt) <= now;
 
+interface StepRow {
+  id: string;
+  title: string;
+  lab: string;
+  done: number;
+  revealed: number;
+  onIt: number;
+  stuck: number;
+  failing: number;
+}
+
+/** Per step: how many learners are done, revealed it, are on it, stuck on it, failing it; the commonest failing condition of those on it. */
+export function stepSummary(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
+  const rows = new Map<string, StepRow & { failures: Map<string, number> }>();
+  for (const lab of outline) {
+    for (const s of lab.steps) rows.set(s.id, { id: s.id, title: s.title, lab: lab.id, done: 0, revealed: 0, onIt: 0, stuck: 0, failing: 0, failures: new Map() });
+  }
+  for (const l of learners) {
+    for (const [id, p] of Object.entries(l.steps)) {
+      const row = rows.get(id);
+      if (!row) continue;
+      if (p.passedAt) row.done++;
+      if (p.revealedAt) row.revealed++;
+      if (p.status === 'failing' && !p.passedAt) row.failing++;
+    }
+    const here = l.position?.step ? rows.get(l.position.step) : undefined;
+    if (!here) continue;
+    here.onIt++;
+    if (isStuck(l, now)) here.stuck++;
+    for (const f of l.steps[here.id]?.failing ?? []) here.failures.set(f, (here.failures.get(f) ?? 0) + 1);
+  }
+  return [...rows.values()].map(({ failures, ...row }) => {
+    const common = [...failures.entries()].sort((a, b) => b[1] - a[1])[0];
+    return { ...row, commonFailure: common ? { condition: common[0], learners: common[1] } : null };
+  });
+}
+
+/** The class at a glance: what the dashboard's live summary and the JSON export hold besides the learners. */
+export function classCounts(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
+  const total = outline.reduce((n, l) => n + l.steps.length, 0);
+  let stuck = 0;
+  let finished = 0;
+  let started = 0;
+  for (const l of learners) {
+    if (isStuck(l, now)) stuck++;
+    const done = outline.reduce((n, lab) => n + lab.steps.filter((s) => l.steps[s.id]?.passedAt).length, 0);
+    if (total && done === total) finished++;
+    if (l.position) started++;
+  }
+  return { learners: learners.length, started, stuck, finished };
+}
+
 export function classSummary(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()) {
   const learners = [...store.all()].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt)).map((l) => publicLearner(l, stuckMinutes));
-  const perStep = outline.flatMap((lab) =>
-    lab.steps.map((s) => {
-      const failures = new Map<string, number>();
-      const row = { id: s.id, title: s.title, lab: lab.id, done: 0, revealed: 0, onIt: 0, stuck: 0, failing: 0 };
-      for (const l of learners) {
-        const p = l.steps[s.id];
-        if (p?.passedAt) row.done++;
-        if (p?.revealedAt) row.revealed++;
-        if (p?.status === 'failing' && !p.passedAt) row.failing++;
-        if (l.position?.step !== s.id) continue;
-        row.onIt++;
-        if (isStuck(l, now)) row.stuck++;
-        for (const f of p?.failing ?? []) failures.set(f, (failures.get(f) ?? 0) + 1);
-      }
-      const common = [...failures.entries()].sort((a, b) => b[1] - a[1])[0];
-      return { ...row, commonFailure: common ? { condition: common[0], learners: common[1] } : null };
-    }),
-  );
   const stuck = learners
     .filter((l) => isStuck(l, now))
     .map((l) => ({ learnerId: l.id, name: l.name, lab: l.position!.lab, step: l.position!.step!, since: l.position!.since, failing: l.steps[l.position!.step!]?.failing ?? [] }))
@@ -58,10 +92,17 @@ export function classSummary(store: WorkshopStore, outline: readonly OutlineLab[
     labs: outline.map((l) => ({ id: l.id, title: l.title, steps: l.steps.map((s) => ({ id: s.id, title: s.title })) })),
     stuckMinutes,
     learners,
-    perStep,
+    perStep: stepSummary(learners, outline, now),
+    counts: classCounts(learners, outline, now),
     stuck,
     generatedAt: new Date(now).toISOString(),
   };
+}
+
+/** What the dashboards get every few seconds: the per-step summary and counts, computed here once for all of them. */
+export function liveSummary(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()) {
+  const learners = [...store.all()].map((l) => publicLearner(l, stuckMinutes));
+  return { perStep: stepSummary(learners, outline, now), counts: classCounts(learners, outline, now), generatedAt: new Date(now).toISOString() };
 }
 
 /**

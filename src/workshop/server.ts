@@ -19,7 +19,7 @@ import { createFront } from './front.js';
 import { errorResponse, readBody, writeResponse } from './http-io.js';
 import { HubLink, type HubOptions } from './hub.js';
 import { loadOutline, type OutlineLab } from './outline.js';
-import { publicLearner } from './reports.js';
+import { liveSummary, publicLearner } from './reports.js';
 import { WorkshopStore } from './store.js';
 import { WorkerPool, type WorkerStats } from './workers.js';
 
@@ -78,7 +78,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
       const l = store.learnerById(id);
       return l && publicLearner(l, stuckMinutes);
     },
-    serverStats,
+    () => ({ ...liveSummary(store, outline, stuckMinutes), server: serverStats() }),
   );
   const api = createApi({
     store,
@@ -96,7 +96,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
 
   if (workerCount) {
     const accounts = [...store.all()].filter((l) => l.accountId && l.rootSecret).map((l) => [l.accountId!, l.rootSecret!] as [string, string]);
-    workers = new WorkerPool({ count: workerCount, accountsDir: path.join(opts.stateDir, 'accounts'), accounts, serveWorkshop: (req) => api.handle(req), onStats: () => events.changed(), log });
+    workers = new WorkerPool({ count: workerCount, accountsDir: path.join(opts.stateDir, 'accounts'), accounts, serveWorkshop: (req) => api.handle(req), log });
     await workers.ready();
   }
 
@@ -139,11 +139,10 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
     problems: store.problems,
     close: async () => {
       events.close();
-      await new Promise<void>((r) => {
-        front.server.close(() => r());
-        front.dropPending();
-        local.closeAllConnections();
-      });
+      // Not waited for: connections handed to workers end when the workers do.
+      front.server.close();
+      front.dropPending();
+      local.closeAllConnections();
       await workers?.close();
       await store.close();
     },

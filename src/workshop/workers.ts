@@ -26,8 +26,6 @@ export interface PoolOptions {
   accounts: Array<[string, string]>;
   /** serve a workshop route a worker's connection carried */
   serveWorkshop(req: WireRequest): Promise<WireResponse>;
-  /** called when a worker's stats arrive */
-  onStats?(): void;
   log(line: string): void;
 }
 
@@ -103,7 +101,6 @@ export class WorkerPool {
         return;
       case 'stats':
         Object.assign(slot.stats, { accounts: m.accounts, requestsPerSecond: m.requests / 2, busy: m.busy });
-        this.opts.onStats?.();
         return;
       case 'forward':
         this.route(slot, m).then(

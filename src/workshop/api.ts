@@ -35,7 +35,8 @@ export const DEFAULT_THROTTLES: ThrottleSettings = {
   failures: { each: { burst: 5, ratePerSecond: 0.5 }, everyone: { burst: 20, ratePerSecond: 5 } },
   // A class behind one NAT address joins at once; bots with the code are bounded by --max-learners too.
   joins: { each: { burst: 200, ratePerSecond: 20 }, everyone: { burst: 500, ratePerSecond: 50 } },
-  reports: { burst: 20, ratePerSecond: 5 },
+  // A learner's runner reports after each check (the live checklist: about one a second at most).
+  reports: { burst: 30, ratePerSecond: 10 },
 };
 
 export interface ApiContext {

@@ -53,7 +53,7 @@ console.log(`workshop server at ${endpoint}; joining ${LEARNERS} learners…`);
 const learners = await Promise.all(
   Array.from({ length: LEARNERS }, async (_, i) => {
     const j = await joinWorkshop(endpoint, `learner-${i}`, code);
-    return { j, aws: new LightQueryClient(endpoint, { accessKeyId: j.accessKeyId, secretAccessKey: j.secretAccessKey }) };
+    return { j, aws: new LightQueryClient(endpoint, { accessKeyId: j.accessKeyId!, secretAccessKey: j.secretAccessKey! }) };
   }),
 );
 // Each learner's account holds what a lab-01 learner would have made.
@@ -84,10 +84,14 @@ async function check(l: (typeof learners)[number]): Promise<void> {
     // Until every IAM operation lands, an InvalidAction answer still exercises the full pipeline.
     const failed = reads.find((r) => r.status >= 500);
     if (failed) throw new Error(`HTTP ${failed.status}: ${failed.body.slice(0, 200)}`);
-    const ok = await reportProgress(endpoint, l.j.token, '01-users', [
-      { id: 'users/create-user', status: 'passed' },
-      { id: 'users/attach-managed-policy', status: 'failed', failing: ['Samy can s3:GetObject'] },
-    ]);
+    const ok = await reportProgress(endpoint, l.j.token, {
+      lab: '01-users',
+      current: 'users/attach-managed-policy',
+      steps: [
+        { id: 'users/create-user', status: 'passing' },
+        { id: 'users/attach-managed-policy', status: 'failing', failing: ['Samy can s3:GetObject'] },
+      ],
+    });
     if (!ok) throw new Error('progress report refused');
     latencies.push(performance.now() - t0);
   } catch (e) {

@@ -75,7 +75,10 @@ export class Journal<T> {
     const data = Buffer.from(batch.map((p) => p.line).join(''));
     this.inFlight = new Promise<void>((done) => {
       const finish = (err: Error | null) => {
-        for (const p of batch) (err ? p.reject(err) : p.resolve());
+        for (const p of batch) {
+          if (err) p.reject(err);
+          else p.resolve();
+        }
         this.inFlight = undefined;
         done();
         this.writeBatch();

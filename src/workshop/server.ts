@@ -109,9 +109,10 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
         if (api.isInstructor(wire)) return events.follow(req, res);
         return writeResponse(req, res, errorResponse(new WorkshopError('This needs the instructor token printed when the workshop server started.', 401)));
       }
-      readBody(req, api.bodyLimit(wire.method, wire.rawPath))
+      void readBody(req, api.bodyLimit(wire.method, wire.rawPath))
         .then((body) => api.handle({ ...wire, body }), (e: WorkshopError) => errorResponse(e))
-        .then((out) => writeResponse(req, res, out));
+        .then((out) => writeResponse(req, res, out))
+        .catch(() => writeResponse(req, res, errorResponse(new WorkshopError('The workshop server could not answer this request.', 500))));
     }),
   );
   // The workshop's routes take small bodies: a client gets 10 s for its head, 15 s for the whole request.

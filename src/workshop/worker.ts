@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { closeEmulator, createEmulator, handleRequest, type Emulator } from '../emulator/index.js';
 import { createDispatchingServer, createRequestListener, discardRest } from '../emulator/http-server.js';

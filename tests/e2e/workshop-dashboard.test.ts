@@ -15,6 +15,13 @@ import { joinWorkshop, reportProgress, type LabReport, type WorkshopJoin } from 
 import { awsCli } from '../helpers/emulator.js';
 import { hasChromium, launchChromium } from '../helpers/browser.js';
 
+/** The page's document, as the callbacks below run it in the browser (the project compiles without the DOM library). */
+declare const document: {
+  activeElement: { id: string } | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+};
+
 const enabled = hasChromium();
 if (!enabled) console.warn('SKIPPED: workshop dashboard browser test — /usr/bin/chromium is not installed (apt-get install chromium).');
 

@@ -66,7 +66,7 @@ describe('isolation', () => {
 
   it('one learner cannot sign as another learner’s account, nor as the LocalStack root key', async () => {
     const spoof = await awsCli(ws.endpoint, ['iam', 'list-users'], {
-      creds: { accessKeyId: bo.accountId, secretAccessKey: ada.secretAccessKey },
+      creds: { accessKeyId: bo.accountId!, secretAccessKey: ada.secretAccessKey! },
     });
     expect(spoof.code).not.toBe(0);
     expect(spoof.stderr).toMatch(/SignatureDoesNotMatch/);

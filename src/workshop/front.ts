@@ -23,12 +23,17 @@ export interface FrontOptions {
 
 export interface Front {
   server: net.Server;
-  /** drop the connections still sending their first head (at shutdown) */
+  /**
+   * At shutdown: drop the connections still sending their first head and those this process
+   * serves. (`local` never listens, so its closeAllConnections() does not know the connections
+   * handed to it; a kept-alive one held the process for a minute after it was told to stop.)
+   */
   dropPending(): void;
 }
 
 export function createFront(opts: FrontOptions): Front {
   const pending = new Set<net.Socket>();
+  const servedHere = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true }, (socket) => {
     let head: Buffer = Buffer.alloc(0);
     pending.add(socket);
@@ -53,7 +58,11 @@ export function createFront(opts: FrontOptions): Front {
         socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return;
       }
-      if (!opts.workers || parsed.path.startsWith(WORKSHOP_PREFIX)) return serveLocally(opts.local, socket, head);
+      if (!opts.workers || parsed.path.startsWith(WORKSHOP_PREFIX)) {
+        servedHere.add(socket);
+        socket.once('close', () => servedHere.delete(socket));
+        return serveLocally(opts.local, socket, head);
+      }
       // Stop reading before the socket moves: bytes read here after this point would be lost.
       (socket as unknown as { _handle?: { readStop(): number } })._handle?.readStop();
       const pool = opts.workers;
@@ -71,6 +80,7 @@ export function createFront(opts: FrontOptions): Front {
     server,
     dropPending: () => {
       for (const s of pending) s.destroy();
+      for (const s of servedHere) s.destroy();
     },
   };
 }

@@ -57,10 +57,15 @@ function serve(state: string): Promise<Served> {
   });
 }
 
+/** Stop the server; it must be gone within 10 s (a kept-alive connection once held it for a minute). */
 function stop(s: Served, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     if (s.child.exitCode !== null) return resolve();
-    s.child.once('exit', () => resolve());
+    const late = setTimeout(() => reject(new Error(`workshop serve still running 10 s after ${signal}`)), 10_000);
+    s.child.once('exit', () => {
+      clearTimeout(late);
+      resolve();
+    });
     s.child.kill(signal);
   });
 }

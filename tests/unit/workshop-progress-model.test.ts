@@ -16,7 +16,7 @@ const LAB: OutlineLab = {
 };
 const T0 = '2026-03-01T10:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-const learner = (): Learner => ({ id: 'L1', name: 'Ada', mode: 'report-only', tokenHash: 'x', joinedAt: T0, progress: emptyProgress() });
+const learner = (): Learner => ({ t: 'learner', id: 'L1', name: 'Ada', mode: 'report-only', tokenHash: 'x', joinedAt: T0, progress: emptyProgress() });
 const report = (body: Record<string, unknown>, now: string) => parseReport({ v: 2, lab: '01-users', ...body }, [LAB], now);
 
 describe('the instructor view of a learner', () => {

@@ -124,16 +124,21 @@ export class WorkshopStore {
     this.labs = new Map(opts.course.map((l) => [l.id, l]));
     migrateFormat1(dir, this.problems);
 
-    const fromFile = this.readIdentityFile();
+    const file = this.readIdentityFile();
+    const fromFile = file.identity;
     const log = Journal.open(this.file('learners.jsonl'), isLogLine);
     this.learnersLog = log.journal;
-    if (log.badLines.length) {
-      this.problems.push(`${log.badLines.length} line(s) of ${this.file('learners.jsonl')} could not be read (lines ${log.badLines.slice(0, 5).join(', ')}); the file was kept as ${log.keptAs}. Those learners must join again under another name.`);
-    }
     const fromLog = log.records.find((r): r is { t: 'workshop' } & WorkshopIdentity => r.t === 'workshop');
     const identity = fromFile ?? (fromLog ? { code: fromLog.code, instructorToken: fromLog.instructorToken, createdAt: fromLog.createdAt } : undefined);
-    if (!identity && log.records.length) {
+    // A workshop was here (a damaged file, learners, accounts) but its code is nowhere: a new code
+    // would lock every learner out of an account that is still on disk. Refuse instead.
+    const existed = file.damaged !== undefined || log.records.length > 0 || log.badLines.length > 0 || this.hasAccounts();
+    if (!identity && existed) {
       throw new IdentityLostError(`The join code and instructor token of the workshop in ${dir} could not be read from workshop.json nor learners.jsonl.`);
+    }
+    if (file.damaged) this.problems.push(`${file.damaged} The join code and instructor token were recovered from learners.jsonl; nothing changes for learners.`);
+    if (log.badLines.length) {
+      this.problems.push(`${log.badLines.length} line(s) of ${this.file('learners.jsonl')} could not be read (lines ${log.badLines.slice(0, 5).join(', ')}); the file was kept as ${log.keptAs}. Those learners must join again under another name.`);
     }
     this.identity = identity ?? { code: newJoinCode(), instructorToken: crypto.randomBytes(18).toString('base64url'), createdAt: new Date().toISOString() };
     if (!fromFile) writeFileAtomic(this.file('workshop.json'), `${JSON.stringify({ format: WORKSHOP_FORMAT, ...this.identity }, null, 2)}\n`);
@@ -148,13 +153,20 @@ export class WorkshopStore {
     return path.join(this.dir, name);
   }
 
-  private readIdentityFile(): WorkshopIdentity | undefined {
+  private readIdentityFile(): { identity?: WorkshopIdentity; damaged?: string } {
     try {
       const v = readJsonFile(this.file('workshop.json'), isIdentity, (u) => new Error(`The workshop file ${u.file} could not be read (${u.reason}); it was kept as ${u.keptAs}.`));
-      return v && { code: v.code, instructorToken: v.instructorToken, createdAt: String(v.createdAt) };
+      return v ? { identity: { code: v.code, instructorToken: v.instructorToken, createdAt: String(v.createdAt) } } : {};
     } catch (e) {
-      this.problems.push(`${(e as Error).message} The join code and instructor token were recovered from learners.jsonl; nothing changes for learners.`);
-      return undefined;
+      return { damaged: (e as Error).message };
+    }
+  }
+
+  private hasAccounts(): boolean {
+    try {
+      return fs.readdirSync(this.file('accounts')).some((n) => /^\d{12}/.test(n));
+    } catch {
+      return false;
     }
   }
 

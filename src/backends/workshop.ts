@@ -6,6 +6,7 @@
  */
 import type { Credentials } from '../core/aws-types.js';
 import { EMBEDDED_CAPABILITIES } from './embedded.js';
+import { reachablePresence } from './presence.js';
 import type { BackendHandle, BackendInfo } from './types.js';
 
 export interface JoinedWorkshop {
@@ -27,6 +28,9 @@ export function workshopBackendInfo(w: JoinedWorkshop): BackendInfo {
     region: w.region,
     // The workshop server is the embedded emulator: it can show everything the embedded backend can.
     capabilities: EMBEDDED_CAPABILITIES,
+    instanceId: `workshop:${w.base}`,
+    // the learner's one account on the instructor's server: it keeps what the learner did
+    storeId: `workshop:${w.base}:${w.accountId}`,
     reason: `workshop server ${w.base} (joined as ${w.name}, account ${w.accountId})`,
   };
 }
@@ -38,6 +42,7 @@ export function attachWorkshop(info: BackendInfo): BackendHandle {
     reset: async () => {},
     stop: async () => {},
     describe: () => `workshop at ${info.endpoint}`,
+    presence: () => reachablePresence(info.endpoint, '/_workshop/'),
     // a shared server keeps no decision log for learners (its control routes are off)
     extras: { keepsState: false, makesAccounts: false, stopsServer: false },
   };

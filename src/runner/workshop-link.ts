@@ -6,6 +6,7 @@ import path from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
 import { reportProgress, type ReportedStep } from '../workshop/client.js';
+import type { Countersignature } from './completion-record.js';
 
 export interface WorkshopLink {
   format: 1;
@@ -32,12 +33,26 @@ export function writeWorkshopLink(home: string, link: WorkshopLink): void {
   writeJsonFile(workshopFile(home), link);
 }
 
+/**
+ * One step of a lab as the learner's progress sees it, for the dashboard. `status` follows progress
+ * (a step that passed once stays `passed`, as it stays done for the learner); `latest` is the
+ * latest grading's verdict (a done step may fail now: "done, changed since"); `passedAt` and
+ * `revealedAt` come from progress; `current` marks the step the learner is on (the first one not
+ * done); `graded`: this report's grading looked at the step.
+ */
+export interface ReportedProgressStep {
+  id: string;
+  status: ReportedStep['status'];
+  latest?: ReportedStep['status'];
+  failing?: string[];
+  passedAt?: string;
+  revealedAt?: string;
+  current?: boolean;
+  graded?: boolean;
+}
+
 /** Called after every grading: tell the dashboard, if this machine joined a workshop. Never throws. */
-export async function reportToWorkshop(
-  home: string,
-  lab: string,
-  steps: Array<{ id: string; status: ReportedStep['status']; failing?: string[] }>,
-): Promise<void> {
+export async function reportToWorkshop(home: string, lab: string, steps: ReportedProgressStep[]): Promise<void> {
   let link: WorkshopLink | undefined;
   try {
     link = readWorkshopLink(home);
@@ -46,4 +61,34 @@ export async function reportToWorkshop(
   }
   if (!link) return;
   await reportProgress(link.base, link.token, lab, steps);
+}
+
+/**
+ * Ask the joined workshop's server to countersign a completion record with the instructor's key:
+ * POST /_workshop/api/countersign { record } (learner's bearer token) → { countersignature }. The
+ * server decides what it checks first (the steps it saw pass for this learner). Returns the
+ * countersignature, or why there is none, in words.
+ */
+export async function countersignAtWorkshop(home: string, record: unknown): Promise<{ countersignature?: Countersignature; reason?: string }> {
+  let link: WorkshopLink | undefined;
+  try {
+    link = readWorkshopLink(home);
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  if (!link) return { reason: 'you have not joined a workshop' };
+  try {
+    const res = await fetch(`${link.base}/_workshop/api/countersign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
+      body: JSON.stringify({ record }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (res.status === 404) return { reason: `the workshop server at ${link.base} does not countersign records` };
+    const body = (await res.json().catch(() => ({}))) as { countersignature?: Countersignature; error?: string };
+    if (!res.ok || !body.countersignature) return { reason: `the workshop server did not countersign: ${body.error ?? `HTTP ${res.status}`}` };
+    return { countersignature: body.countersignature };
+  } catch (e) {
+    return { reason: `the workshop server at ${link.base} did not answer (${(e as Error).message})` };
+  }
 }

@@ -6,9 +6,12 @@
 import pc from 'picocolors';
 import { workshopBackendInfo } from '../../backends/workshop.js';
 import { CorruptFileError, UsageError } from '../../core/errors.js';
-import { stateHome } from '../../core/paths.js';
+import { accountFilePaths, stateHome } from '../../core/paths.js';
 import { joinWorkshop, parseWorkshopUrl } from '../../workshop/client.js';
-import { writeSession } from '../session.js';
+import { accountSession, readBackend, writeBackend, type BackendRecord } from '../session.js';
+import { LabAwsFiles } from '../aws-files.js';
+import { stopBackend } from '../backend-lifecycle.js';
+import { defaultIO } from '../io.js';
 import { readWorkshopLink, writeWorkshopLink, type WorkshopLink } from '../workshop-link.js';
 
 export interface WorkshopJoinOptions {
@@ -35,11 +38,22 @@ export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions
   const link: WorkshopLink = { format: 1, base, name: joined.name, learnerId: joined.learnerId, token: joined.token, accountId: joined.accountId };
   writeWorkshopLink(home, link);
   const credentials = { accessKeyId: joined.accessKeyId, secretAccessKey: joined.secretAccessKey };
-  writeSession(home, {
-    format: 1,
+  // the workshop becomes this machine's backend (a local one running is stopped: one backend at a time)
+  const running = readBackend(home);
+  if (running && running.backend !== 'workshop') {
+    await stopBackend(defaultIO({ env }));
+    out.write(`Stopped the ${running.backend} backend that was running here: your labs there are kept where it keeps them.\n`);
+  }
+  const backend: BackendRecord = {
+    format: 2,
     startedAt: new Date().toISOString(),
+    state: 'running',
     ...workshopBackendInfo({ base, credentials, accountId: joined.accountId, region: joined.region, name: joined.name }),
-  });
+  };
+  writeBackend(home, backend);
+  // `iam-labs shell` works right away, on the learner's account, before any lab is started
+  const session = accountSession(backend);
+  new LabAwsFiles(accountFilePaths(home), session.endpoint, session.region).init(session.credentials);
   out.write(
     [
       `${pc.green('✔')} ${sameServer ? 'Rejoined' : 'Joined'} the workshop at ${base} as ${pc.bold(joined.name)}.`,

@@ -152,7 +152,9 @@ export async function showLiveScreen(opts: LiveScreenOptions & { current(): Open
   if (opts.readOnly) {
     throw new UsageError(`lab ${opts.lab.number} is already open in another terminal.`, 2, `Use that terminal (or quit it there first); \`iam-labs check ${opts.lab.number}\` grades it from here.`);
   }
-  const open = opts.current();
+  // today's checklist listens to the handle's change events: feed it the lab account's changes
+  const open = { ...opts.current() };
+  open.handle = { ...open.handle, onChange: (listener) => opts.onAccountChange(() => listener({ operation: 'AccountChanged' })) };
   const first = {
     lab: opts.lab.id,
     title: opts.lab.title,

@@ -101,3 +101,12 @@ export async function cleanup(lab: Lab): Promise<void> {
   const after = session(lab);
   if (after?.pid && alive(after.pid)) process.kill(after.pid, 'SIGKILL');
 }
+
+/** SDK clients signed as the root of the current lab's own account (as the lab's default profile is). */
+export async function labClients(lab: Lab, labId?: string) {
+  const { clients } = await import('../helpers/emulator.js');
+  const s = session(lab)!;
+  const id = labId ?? s.lab!;
+  const record = JSON.parse(fs.readFileSync(labFile(lab, id, 'lab.json'), 'utf8')) as { credentials: { accessKeyId: string; secretAccessKey: string } };
+  return clients(s.endpoint, record.credentials);
+}

@@ -127,7 +127,7 @@ export async function shellCommand(labArg: string | undefined, opts: { plain?: b
     fs.mkdirSync(paths.toolHome, { recursive: true, mode: 0o700 });
     return runShell(io, { ...env, HOME: paths.toolHome, USERPROFILE: paths.toolHome }, { command: opts.command });
   }
-  const what = session.lab ? `lab ${session.lab}` : `the ${session.backend} account`;
+  const what = session.lab ?? `the ${session.backend} account`;
   writeln(io, `Lab shell for ${what}: account ${session.accountId} on ${session.backend} (${session.endpoint}). Your ~/.aws and your AWS_* variables are not used here.`);
   writeln(io, cli ? `aws-cli ${cli.version} (${cli.path}), through the lab's aws wrapper — try: aws sts get-caller-identity` : 'No AWS CLI found on PATH: install it to do the labs.');
   writeln(io, 'Type exit to leave.');

@@ -10,10 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/core/course.js';
-import { statePaths, type StatePaths } from '../../src/core/paths.js';
+import { labPaths, statePaths, type LabPaths } from '../../src/core/paths.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { labGraders } from '../../src/graders/index.js';
 import { labEnvVars, writeAwsShim } from '../../src/runner/aws-cli.js';
+import { ensureFreshBuild } from '../helpers/build.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
 import { checkStep } from '../../src/runner/grading.js';
 import { feedbackText } from '../../src/runner/output.js';
@@ -23,8 +24,10 @@ const course = loadCourse(path.resolve(__dirname, '../../labs'));
 let emu: StartedEmulator;
 
 beforeAll(async () => {
+  // the aws wrapper runs the built shell guard (dist/runner/shell-guard.js)
+  ensureFreshBuild();
   emu = await startTestEmulator();
-});
+}, 180_000);
 afterAll(async () => {
   await emu?.close();
 });
@@ -41,14 +44,24 @@ function solutions(labId: string): Map<string, string> {
  */
 const CLIS = availableClis().filter((c) => c.name === 'v1' || process.env.IAM_LABS_TEST_CLI_V2 === '1');
 
-/** The script in the lab environment `iam-labs shell` gives (its variables, its aws shim first on PATH). */
-function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
-  const cwd = paths.home;
-  const shim = cli.needsEndpointFlag ? path.dirname(writeAwsShim(paths, fs.realpathSync(cli.bin))) : undefined;
+/**
+ * The script in the lab environment `iam-labs shell` gives (its variables, and for a CLI that
+ * ignores AWS_ENDPOINT_URL the lab's aws wrapper first on PATH, checking this emulator as the
+ * recorded backend).
+ */
+function bash(script: string, home: string, files: LabPaths, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
+  const cwd = home;
+  let shim: string | undefined;
+  if (cli.needsEndpointFlag) {
+    const backend = { format: 2, state: 'running', backend: 'embedded', endpoint: emu.endpoint, instanceId: emu.emulator.instanceId, storeId: 'test' };
+    fs.writeFileSync(statePaths(home).backend, JSON.stringify(backend));
+    shim = path.dirname(writeAwsShim(statePaths(home)));
+  }
   const env = {
     PATH: shim ? `${shim}:${process.env.PATH ?? ''}` : (process.env.PATH ?? ''),
     HOME: cwd,
-    ...labEnvVars(paths, { endpoint: emu.endpoint, region: 'us-east-1' }),
+    ...labEnvVars(files, { endpoint: emu.endpoint, region: 'us-east-1' }, home),
+    ...(shim ? { IAM_LABS_REAL_AWS: fs.realpathSync(cli.bin) } : {}),
   };
   return new Promise((resolve) => {
     execFile('bash', ['-eo', 'pipefail', '-c', script], { cwd, env, timeout: 120_000 }, (err, stdout, stderr) => {
@@ -61,7 +74,8 @@ describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).map((labId) => ({ cl
   it('every step fails before its solution and passes after it', async () => {
     emu.emulator.state.reset();
     // the lab's own AWS files, written by the code `iam-labs start` uses: seeded profiles land there
-    const paths = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`)));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`));
+    const paths = labPaths(home, labId);
     const files = new LabAwsFiles(paths, emu.endpoint, 'us-east-1');
     files.init(ROOT);
     const { ctx, destroy } = labContext(emu.endpoint, { profiles: files });
@@ -74,13 +88,13 @@ describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).map((labId) => ({ cl
       expect.soft(before.passed, `${step.id} passes before its solution`).toBe(false);
       const script = scripts.get(step.id);
       expect(script, `${step.id} has a solution block`).toBeTruthy();
-      const run = await bash(script!, paths, cli);
+      const run = await bash(script!, home, paths, cli);
       expect(run.code, `${step.id} solution failed:\n${script}\n---\n${run.out}`).toBe(0);
       const after = await checkStep(step, title(step.id), ctx);
       expect(after.passed, `${step.id} after its solution:\n${feedbackText(after.conditions)}`).toBe(true);
       await step.onPass?.(ctx);
     }
     destroy();
-    fs.rmSync(paths.home, { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true });
   }, 240_000);
 });

@@ -111,7 +111,7 @@ function starting(kind: BackendRecord['backend'], pid: number, startedAt: string
     credentials: ROOT_CREDENTIALS,
     accountId: '',
     region: '',
-    capabilities: { enforcesIam: false, recordsAccessKeyLastUsed: false, recordsRoleLastUsed: false, bucketPolicies: false },
+    capabilities: { enforcesIam: false, recordsAccessKeyLastUsed: false, recordsRoleLastUsed: false, bucketPolicies: false, cloudTrail: false, accessAnalyzer: false, backdatedHistory: false, userPermissionsBoundaries: false },
     pid,
     reason: 'starting',
     ...(controlToken ? { controlToken } : {}),

@@ -137,30 +137,3 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-
-/**
- * Show the live screen. The screen's new runLiveScreen (src/runner/live.ts) is used when this
- * build has it; until then, today's checklist (runLiveChecklist) runs from the same session.
- */
-export async function showLiveScreen(opts: LiveScreenOptions & { current(): OpenSession }, legacy: { grader: import('../graders/types.js').LabGrader }): Promise<number> {
-  const live = (await import('./live.js')) as unknown as {
-    runLiveScreen?: (o: LiveScreenOptions) => Promise<number>;
-    runLiveChecklist?: (o: unknown) => Promise<number>;
-  };
-  if (live.runLiveScreen) return live.runLiveScreen(opts);
-  if (!live.runLiveChecklist) throw new Error('src/runner/live.ts has neither runLiveScreen nor runLiveChecklist');
-  if (opts.readOnly) {
-    throw new UsageError(`lab ${opts.lab.number} is already open in another terminal.`, 2, `Use that terminal (or quit it there first); \`iam-labs check ${opts.lab.number}\` grades it from here.`);
-  }
-  // today's checklist listens to the handle's change events: feed it the lab account's changes
-  const open = { ...opts.current() };
-  open.handle = { ...open.handle, onChange: (listener) => opts.onAccountChange(() => listener({ operation: 'AccountChanged' })) };
-  const first = {
-    lab: opts.lab.id,
-    title: opts.lab.title,
-    passed: opts.first.complete,
-    backend: open.session.backend,
-    steps: opts.first.steps.map((s) => ({ id: s.id, title: s.title, passed: s.status === 'done' || s.status === 'passing', conditions: s.conditions })),
-  };
-  return live.runLiveChecklist({ io: opts.io, open, course: opts.course, lab: opts.lab, grader: legacy.grader, first });
-}

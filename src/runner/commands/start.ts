@@ -14,14 +14,15 @@ import { renderMarkdown, renderLabResult } from '../output.js';
 import { labPaths, statePaths } from '../../core/paths.js';
 import { writeJsonFile } from '../../core/json-file.js';
 import { ProgressStore } from '../progress.js';
-import { gradeSessionLab, graderFor, openCourse } from '../runtime.js';
+import { gradeSessionLab, openCourse } from '../runtime.js';
 import { loadGraders, type GraderRegistry } from '../graders-registry.js';
 import { resolveLab, type Lab } from '../../core/course.js';
 import { withSpinner } from '../spinner.js';
 import type { LabResult } from '../grading.js';
 import { applyPlan, describeLoss, planOpen, seedNote } from '../lab-lifecycle.js';
 import { labViewOf } from '../lab-view.js';
-import { liveScreenOptions, showLiveScreen } from '../live-session.js';
+import { liveScreenOptions } from '../live-session.js';
+import { runLiveScreen } from '../live.js';
 import { completionNotice } from '../completion.js';
 
 export interface StartOptions {
@@ -101,7 +102,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       graders: loadAll,
     });
     if (screen?.readOnly) writeln(io, `Lab ${lab.number} is already open in another terminal (pid ${screen.holder}): this screen only shows it.`);
-    const code = await showLiveScreen(options, { grader: graderFor(lab, await loadAll()) });
+    const code = await runLiveScreen(options);
     writeln(io, LEFT(lab.number));
     return code;
   } finally {

@@ -114,7 +114,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
  * (no wrapping) for a pipe or a file, whose reader wraps as it likes.
  */
 export function outputWidth(io: Pick<CommandIO, 'out' | 'tty'>): number {
-  const out = io.out as Partial<NodeJS.WriteStream>;
+  const out = (io.out ?? {}) as Partial<NodeJS.WriteStream>;
   return out.columns && (io.tty || out.isTTY) ? out.columns : Infinity;
 }
 

@@ -201,5 +201,21 @@ describe('a learner goes through the whole course', () => {
         expect(s.revealedAt, `${s.id} never revealed`).toBeNull();
       }
     }
+    expect(progress.course.complete).toBe(true);
+
+    // the completion record: written, verified offline, and a changed copy is refused
+    const record = path.join(learner.home, 'completion.json');
+    const cert = await cli(learner, ['certificate', '--out', record, '--name', 'Ada Learner']);
+    expect(cert.code, cert.stdout + cert.stderr).toBe(0);
+    expect(cert.stdout).toMatch(/Course complete/);
+    const ok = await cli(learner, ['verify', record]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(new RegExp(`Ada Learner — .*: ${labs.length} labs, ${labs.reduce((n, l) => n + l.steps.length, 0)} steps`));
+    const forged = path.join(learner.home, 'forged.json');
+    fs.writeFileSync(forged, fs.readFileSync(record, 'utf8').replace('Ada Learner', 'Eve Forger'));
+    const bad = await cli(learner, ['verify', forged]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/Not valid/);
+    noStack(bad.stderr);
   }, 1_500_000);
 });

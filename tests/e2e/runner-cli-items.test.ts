@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanup, cli, ensureBuilt, newLabHome, ROOT, type Lab } from './runner-helpers.js';
+import { ListUsersCommand } from '@aws-sdk/client-iam';
+import { clients } from '../helpers/emulator.js';
+import { alive, BIN, cleanup, cli, ensureBuilt, labFile, newLabHome, ROOT, session, type Lab } from './runner-helpers.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -127,6 +129,49 @@ describe('Ctrl-C during start --detach', () => {
       const again = await cli(lab, ['start', '01', '--detach']);
       expect(again.code, again.stderr).toBe(0);
     } finally {
+      await cleanup(lab);
+    }
+  }, 120_000);
+});
+
+describe('a backend that changed under the lab', () => {
+  it('another emulator on the recorded port: check and the lab shell’s aws refuse it, nothing is sent', async () => {
+    const lab = newLabHome();
+    const other = newLabHome();
+    let impostor: ReturnType<typeof spawn> | undefined;
+    try {
+      expect((await cli(lab, ['start', '01', '--detach'])).code).toBe(0);
+      const s = session(lab)!;
+      const port = new URL(s.endpoint).port;
+      process.kill(s.pid!, 'SIGKILL');
+      for (let i = 0; i < 50 && alive(s.pid); i++) await new Promise((r) => setTimeout(r, 100));
+      // someone else's emulator takes the port
+      impostor = spawn(process.execPath, [BIN, 'emulator', '--port', port, '--quiet'], { cwd: ROOT, env: other.env, stdio: 'ignore' });
+      let up = false;
+      for (let i = 0; i < 100 && !up; i++) {
+        up = await fetch(`${s.endpoint}/`).then(() => true, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(up).toBe(true);
+
+      const checked = await cli(lab, ['check', '01']);
+      expect(checked.code).toBe(2);
+      // the recorded process is gone: whatever answers on its port now is not the lab's backend
+      expect(checked.stderr).toMatch(/the lab's embedded backend \(pid \d+\) is no longer running, so there is nothing to check\./);
+      expect(checked.stderr).not.toMatch(STACK);
+      const shell = await cli(lab, ['shell', '01', '-c', 'aws iam create-user --user-name Samy']);
+      expect(shell.code).not.toBe(0);
+      expect(shell.stderr).toMatch(/no longer running/);
+      // the impostor got no user, in the lab's account or its own
+      const record = JSON.parse(fs.readFileSync(labFile(lab, '01-toy', 'lab.json'), 'utf8')) as { credentials: { accessKeyId: string; secretAccessKey: string } };
+      for (const creds of [record.credentials, undefined]) {
+        const { iam } = clients(s.endpoint, creds);
+        const users = (await iam.send(new ListUsersCommand({}))).Users ?? [];
+        iam.destroy();
+        expect(users.map((u) => u.UserName)).not.toContain('Samy');
+      }
+    } finally {
+      impostor?.kill('SIGTERM');
       await cleanup(lab);
     }
   }, 120_000);

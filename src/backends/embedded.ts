@@ -155,7 +155,7 @@ async function healthInstanceId(endpoint: string): Promise<string | undefined> {
   }
 }
 
-/** A handle on an emulator another process runs (from session.json). */
+/** A handle on an emulator another process runs (from backend.json). */
 export function attachEmbedded(info: BackendInfo): BackendHandle {
   return {
     info,

@@ -11,7 +11,7 @@ export const BACKEND_NAMES: BackendName[] = ['embedded', 'moto', 'localstack', '
 /** Every kind a session can be on: also a workshop server joined with `iam-labs workshop join`. */
 export type BackendKind = BackendName | 'workshop';
 
-/** What a started backend is; saved as session.json so later commands reach the same one. */
+/** What a started backend is; saved as backend.json so later commands reach the same one. */
 export interface BackendInfo {
   backend: BackendKind;
   endpoint: string;

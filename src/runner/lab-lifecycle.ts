@@ -105,6 +105,9 @@ export function describeLoss(plan: OpenPlan, lab: Lab, p: ProgressData, backend:
     const step = lab.steps[plan.solvedBefore];
     const before = plan.solvedBefore === 1 ? 'step 1' : `steps 1–${plan.solvedBefore}`;
     lines.push(`${wiped}. The lab is set up again in ${where} at the start of step ${plan.solvedBefore + 1} (“${step.title}”): its setup plus the reference solutions of ${before}.`);
+    // what the learner's own commands saved on disk in those steps (an MFA seed, a key pair's
+    // output) came from the old account and no longer matches the new one
+    if (plan.solvedBefore > 0) lines.push(`Files your commands saved in ${before} (an MFA seed, an access key's output) belong to the old account: if step ${plan.solvedBefore + 1} uses one, reset to the step that made it instead.`);
     const d = done(plan.solvedBefore);
     const later = plan.solvedBefore + 1 === lab.steps.length ? `step ${lab.steps.length}` : `steps ${plan.solvedBefore + 1}–${lab.steps.length}`;
     lines.push(d ? `Your progress in ${later} is forgotten (${plural(d, 'step')} done there).` : `${capital(later)} had not passed yet: no progress is lost.`);

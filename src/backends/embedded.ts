@@ -1,8 +1,8 @@
 /**
- * The embedded emulator: in this process (foreground `start`, whose change events drive the live
- * checklist; `dev check`'s private one) or as a detached `iam-labs emulator` process
- * (`start --detach`) with a grading service next to it, its state in <home>/emulator-state.json.
- * Port 4566 when free (LocalStack's), else any free port.
+ * The embedded emulator: a detached `iam-labs emulator` process (what `start` runs, with or
+ * without --detach: one backend for every open lab, ended by `iam-labs stop`) with a grading
+ * service next to it and its state in <home>/emulator-state.json; or, for `dev check`, a private
+ * one in this process. Port 4566 when free (LocalStack's), else any free port.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,11 +10,13 @@ import path from 'node:path';
 import type { Capabilities } from '../core/aws-types.js';
 import { BackendUnavailableError, UsageError } from '../core/errors.js';
 import { packageRoot, statePaths } from '../core/paths.js';
+import { withoutAwsSettings } from '../core/sdk-env.js';
 import type { DecisionRecord } from '../emulator/authz/decision-log.js';
 import { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, newControlToken } from '../emulator/control-api.js';
 import { callerIdentity } from './identity.js';
 import { httpRequest, killAndWait, portFree, processAlive } from './net.js';
-import { REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+import { embeddedPresence } from './presence.js';
+import { REGION, ROOT_CREDENTIALS, type AccountChanges, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const EMBEDDED_CAPABILITIES: Capabilities = {
   enforcesIam: true,
@@ -63,11 +65,16 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
     pid: process.pid,
     reason: '',
     controlToken: running.emulator.controlToken,
+    instanceId: running.emulator.instanceId,
+    storeId: stateFile ? `embedded:${stateFile}` : `embedded:${running.emulator.instanceId}`,
   };
   return {
     info,
     resetsAccount: true,
     reset: async () => running.emulator.state.reset(),
+    resetAccount: async (id) => running.emulator.state.reset(id),
+    accountExists: async (id) => running.emulator.state.accounts.has(id),
+    presence: async () => ({ state: 'same' }),
     stop: () => running.close(),
     describe: () => `embedded emulator in this process at ${running.endpoint}`,
     onChange: (listener) => {
@@ -96,9 +103,12 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, NO_COLOR: '1', [CONTROL_TOKEN_ENV]: controlToken },
+    // the emulator needs none of the learner's AWS settings (it never calls AWS)
+    env: { ...withoutAwsSettings(process.env), NO_COLOR: '1', [CONTROL_TOKEN_ENV]: controlToken },
   });
   fs.closeSync(logFd);
+  // in the same tick as the spawn: a Ctrl-C from here on finds the process recorded (stop ends it)
+  if (child.pid) opts.onSpawn?.({ pid: child.pid, controlToken });
   let exited: string | undefined;
   child.once('exit', (code) => (exited = `the emulator exited with code ${code}`));
   child.unref();
@@ -123,7 +133,7 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  return attachEmbedded({
+  const info: BackendInfo = {
     backend: 'embedded',
     endpoint,
     credentials: ROOT_CREDENTIALS,
@@ -134,18 +144,35 @@ async function startDetached(opts: StartOptions, port: number): Promise<BackendH
     reason: '',
     gradingSocket: paths.gradingSocket,
     controlToken,
-  });
+    storeId: `embedded:${paths.emulatorState}`,
+  };
+  info.instanceId = await healthInstanceId(endpoint);
+  return attachEmbedded(info);
 }
 
-/** A handle on an emulator another process runs (from session.json). */
+/** The instance id a running emulator reports (GET /_iam-labs/health). */
+async function healthInstanceId(endpoint: string): Promise<string | undefined> {
+  try {
+    const r = await httpRequest(`${endpoint}/_iam-labs/health`, { timeoutMs: 5000 });
+    return (JSON.parse(r.body) as { instanceId?: string }).instanceId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A handle on an emulator another process runs (from backend.json). */
 export function attachEmbedded(info: BackendInfo): BackendHandle {
   return {
     info,
     resetsAccount: true,
-    reset: async () => {
-      const r = await httpRequest(`${info.endpoint}/_iam-labs/reset`, { method: 'POST', timeoutMs: 5000, headers: controlHeaders(info) });
-      if (r.status !== 200) throw new BackendUnavailableError(`the emulator at ${info.endpoint} refused to reset (HTTP ${r.status}).`);
+    reset: () => controlReset(info),
+    resetAccount: (id) => controlReset(info, id),
+    accountExists: async (id) => {
+      const r = await httpRequest(`${info.endpoint}/_iam-labs/accounts/${id}`, { timeoutMs: 5000, headers: controlHeaders(info) }).catch(() => undefined);
+      if (r?.status !== 200) return undefined;
+      return (JSON.parse(r.body) as { exists?: boolean }).exists === true;
     },
+    presence: () => embeddedPresence(info),
     stop: async () => {
       if (info.pid && info.pid !== process.pid && processAlive(info.pid)) await killAndWait(info.pid);
     },
@@ -153,6 +180,27 @@ export function attachEmbedded(info: BackendInfo): BackendHandle {
     extras: embeddedExtras(info, { keepsState: true }),
   };
 }
+
+async function controlReset(info: BackendInfo, accountId?: string): Promise<void> {
+  const q = accountId ? `?account=${accountId}` : '';
+  const r = await httpRequest(`${info.endpoint}/_iam-labs/reset${q}`, { method: 'POST', timeoutMs: 5000, headers: controlHeaders(info) });
+  if (r.status !== 200) throw new BackendUnavailableError(`the emulator at ${info.endpoint} refused to reset${accountId ? ` account ${accountId}` : ''} (HTTP ${r.status}).`);
+}
+
+/** Long-poll the emulator's change feed for one account (control-api.ts `changes`). */
+async function waitForChanges(info: BackendInfo, accountId: string, after: number, waitMs: number): Promise<AccountChanges> {
+  const q = new URLSearchParams({ account: accountId, after: String(after), wait: String(waitMs) });
+  const r = await httpRequest(`${info.endpoint}/_iam-labs/changes?${q}`, { timeoutMs: waitMs + 5000, headers: controlHeaders(info) });
+  if (r.status !== 200) throw new BackendUnavailableError(`the emulator at ${info.endpoint} did not share its changes (HTTP ${r.status}).`);
+  const body = JSON.parse(r.body) as { seq: number; changes: Array<{ operation: string }>; missed: boolean; instanceId?: string };
+  return { seq: body.seq, changed: body.missed || body.changes.some((c) => !READ_ONLY.test(c.operation)), instanceId: body.instanceId };
+}
+
+/**
+ * Operations that change nothing a check sees (our own gradings among them). A key's last use is a
+ * change (recorded as LastUsed): steps check that a profile has been tried.
+ */
+const READ_ONLY = /^(Get|List|Head|Simulate|Describe|LookupEvents)/;
 
 /** The header that proves a control request comes from this lab session. */
 export function controlHeaders(info: Pick<BackendInfo, 'controlToken'>): Record<string, string> {
@@ -167,6 +215,7 @@ function embeddedExtras(info: BackendInfo, o: { keepsState: boolean }): BackendE
     // a 12-digit access key id is the root of that account (LocalStack's convention)
     makesAccounts: true,
     stopsServer: true,
+    changeFeed: { wait: (accountId, after, waitMs) => waitForChanges(info, accountId, after, waitMs) },
   };
 }
 

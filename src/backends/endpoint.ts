@@ -7,6 +7,7 @@ import type { Capabilities } from '../core/aws-types.js';
 import { BackendUnavailableError, SafetyError, UsageError } from '../core/errors.js';
 import { callerIdentity } from './identity.js';
 import { isLoopbackHost } from './net.js';
+import { reachablePresence } from './presence.js';
 import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 /** Unknown server: claim nothing, so conditions needing a capability say "not verifiable". */
@@ -89,6 +90,9 @@ export async function startEndpoint(opts: StartOptions, identify: typeof callerI
     region: REGION,
     capabilities: ENDPOINT_CAPABILITIES,
     realAwsAccount: real ? opts.realAws : undefined,
+    instanceId: `endpoint:${endpoint}`,
+    // someone else's server keeps its account: a lab seeded there is still there after a restart
+    storeId: `endpoint:${endpoint}:${identity.account}`,
     reason: '',
     limits: real ? undefined : 'an endpoint of unknown kind: conditions that need IAM enforcement or last-used records are reported as not verifiable.',
   };
@@ -103,6 +107,7 @@ export function attachEndpoint(info: BackendInfo): BackendHandle {
     reset: async () => {},
     stop: async () => {},
     describe: () => `${info.realAwsAccount ? 'REAL AWS account ' + info.realAwsAccount : 'endpoint'} ${info.endpoint}`,
+    presence: () => reachablePresence(info.endpoint),
     // someone else's server: `stop` only ends the session
     extras: { keepsState: false, makesAccounts: false, stopsServer: false },
   };

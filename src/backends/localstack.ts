@@ -9,6 +9,7 @@ import { BackendUnavailableError } from '../core/errors.js';
 import { dockerCandidates, probeDocker, type DockerProbeResult } from './docker-probe.js';
 import { callerIdentity } from './identity.js';
 import { httpRequest } from './net.js';
+import { reachablePresence } from './presence.js';
 import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const DEFAULT_LOCALSTACK_IMAGE = 'localstack/localstack:4.14.0';
@@ -83,6 +84,8 @@ export async function startLocalstack(opts: StartOptions): Promise<BackendHandle
     region: REGION,
     capabilities: LOCALSTACK_CAPABILITIES,
     containerId: started.getId(),
+    instanceId: `container:${started.getId()}`,
+    storeId: `container:${started.getId()}`,
     reason: '',
     limits: 'LocalStack (community) does not enforce IAM and records no last-used data: graders evaluate policies themselves; conditions that need those records are reported as not verifiable.',
   };
@@ -120,6 +123,9 @@ export function attachLocalstack(info: BackendInfo, env: Record<string, string |
       await dockerCall(env, 'DELETE', `/containers/${info.containerId}?force=true`).catch(() => 0);
     },
     describe: () => `LocalStack at ${info.endpoint} (container ${info.containerId?.slice(0, 12) ?? '?'}); it does not enforce IAM`,
-    extras: { keepsState: false, makesAccounts: false, stopsServer: !!info.containerId },
+    presence: () => reachablePresence(info.endpoint, '/_localstack/health'),
+    // LocalStack documents a 12-digit access key id as the account id (its multi-account
+    // support), so each lab gets its own account there too
+    extras: { keepsState: false, makesAccounts: true, stopsServer: !!info.containerId },
   };
 }

@@ -14,6 +14,7 @@ import { probeDocker } from './docker-probe.js';
 import { callerIdentity } from './identity.js';
 import { CONTAINER_LABEL, dockerCall } from './localstack.js';
 import { freePort, httpRequest, killAndWait, processAlive, waitUntilAnswers } from './net.js';
+import { processPresence, reachablePresence } from './presence.js';
 import { REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const MOTO_CAPABILITIES: Capabilities = {
@@ -74,10 +75,12 @@ export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
     env: { ...withoutAwsSettings(opts.env), MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
   });
   fs.closeSync(logFd);
+  if (child.pid) opts.onSpawn?.({ pid: child.pid });
   let exited: string | undefined;
   child.once('exit', (code) => (exited = `moto_server exited with code ${code}`));
   child.once('error', (e) => (exited = `moto_server could not run: ${e.message}`));
   if (opts.detach) child.unref();
+  const spawnedAt = Date.now();
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitUntilAnswers(`${endpoint}/moto-api/`, 30_000, () => exited);
@@ -96,6 +99,9 @@ export async function startMoto(opts: StartOptions): Promise<BackendHandle> {
     pid: child.pid,
     reason: '',
     limits: MOTO_LIMITS,
+    // a moto_server keeps its accounts in memory: each process is a store of its own
+    instanceId: `moto:${child.pid}:${spawnedAt}`,
+    storeId: `moto:${child.pid}:${spawnedAt}`,
   };
   const handle = attachMoto(info);
   if (!opts.detach) {
@@ -133,6 +139,8 @@ async function startMotoContainer(opts: StartOptions): Promise<BackendHandle> {
     containerId: started.getId(),
     reason: '',
     limits: MOTO_LIMITS,
+    instanceId: `container:${started.getId()}`,
+    storeId: `container:${started.getId()}`,
   };
   return attachMoto(info, opts.env);
 }
@@ -150,8 +158,13 @@ export function attachMoto(info: BackendInfo, env: Record<string, string | undef
       if (info.containerId) await dockerCall(env, 'DELETE', `/containers/${info.containerId}?force=true`).catch(() => 0);
     },
     describe: () => `moto_server at ${info.endpoint}${info.pid ? ` (pid ${info.pid})` : ''}`,
+    presence: () => (info.pid ? processPresence(info, '/moto-api/') : reachablePresence(info.endpoint, '/moto-api/')),
     extras: MOTO_EXTRAS,
   };
 }
 
+/**
+ * moto (5.2) picks the account from its `x-moto-account-id` header (or MOTO_ACCOUNT_ID), not from
+ * a 12-digit access key: the AWS CLI cannot send that header, so every lab shares moto's one account.
+ */
 const MOTO_EXTRAS: BackendExtras = { keepsState: false, makesAccounts: false, stopsServer: true };

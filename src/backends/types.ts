@@ -11,7 +11,7 @@ export const BACKEND_NAMES: BackendName[] = ['embedded', 'moto', 'localstack', '
 /** Every kind a session can be on: also a workshop server joined with `iam-labs workshop join`. */
 export type BackendKind = BackendName | 'workshop';
 
-/** What a started backend is; saved as session.json so later commands reach the same one. */
+/** What a started backend is; saved as backend.json so later commands reach the same one. */
 export interface BackendInfo {
   backend: BackendKind;
   endpoint: string;
@@ -32,6 +32,35 @@ export interface BackendInfo {
   gradingSocket?: string;
   /** embedded emulator: the token its control API (reset, decision log) requires (see control-api.ts) */
   controlToken?: string;
+  /**
+   * What tells this running backend from any other that might answer on the same address: the
+   * embedded emulator's random instance id (it reports it on GET /_iam-labs/health), moto's pid
+   * and start time, LocalStack's container id, an endpoint's URL.
+   */
+  instanceId?: string;
+  /**
+   * Where accounts live: the same store id means an account seeded earlier may still be there
+   * (the embedded emulator's state file outlives the process; a moto_server's accounts do not).
+   */
+  storeId?: string;
+}
+
+/** Whether the backend a session recorded is the one that answers now. */
+export type BackendPresence =
+  | { state: 'same' }
+  /** nothing answers, or the process serving it has exited */
+  | { state: 'gone'; detail: string }
+  /** something answers, but it is another backend (another emulator took the port) */
+  | { state: 'changed'; detail: string };
+
+/** What a long poll for an account's changes learned (embedded: the control API's change feed). */
+export interface AccountChanges {
+  /** the newest change number; the next poll asks for changes after it */
+  seq: number;
+  /** the account changed (a write, a key's last use) since the number asked about */
+  changed: boolean;
+  /** the backend's instance id, to notice a restart */
+  instanceId?: string;
 }
 
 /**
@@ -52,6 +81,11 @@ export interface BackendExtras {
   makesAccounts: boolean;
   /** `stop` stops a server this session started (else it only leaves one that keeps running). */
   stopsServer: boolean;
+  /**
+   * Wait (up to waitMs) until an account changes after change number `after` (-1: answer at
+   * once with the current number). Backends without it are polled by grading.
+   */
+  changeFeed?: { wait(accountId: string, after: number, waitMs: number): Promise<AccountChanges> };
 }
 
 export interface BackendHandle {
@@ -64,6 +98,14 @@ export interface BackendHandle {
   onChange?(listener: (event: { operation: string }) => void): () => void;
   /** whether reset() empties the whole account (else the runner tears the lab down itself) */
   resetsAccount: boolean;
+  /**
+   * Backends that make accounts: empty one account (a lab's old one, when it is seeded anew) and
+   * say whether an account exists here (undefined: the backend cannot tell).
+   */
+  resetAccount?(accountId: string): Promise<void>;
+  accountExists?(accountId: string): Promise<boolean | undefined>;
+  /** Is the backend this handle describes the one that answers now? */
+  presence(): Promise<BackendPresence>;
   extras: BackendExtras;
 }
 
@@ -83,7 +125,20 @@ export interface StartOptions {
   env: Record<string, string | undefined>;
   /** progress lines ("starting moto_server on port 51234…") */
   log(line: string): void;
+  /**
+   * Called in the same tick a server process is spawned (before it is ready), so the runner can
+   * record it at once: a Ctrl-C while it starts then leaves nothing `stop` cannot find.
+   */
+  onSpawn?(p: { pid: number; controlToken?: string }): void;
 }
 
 export const REGION = 'us-east-1';
 export const ROOT_CREDENTIALS: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * The root of an account on a backend that makes accounts: a 12-digit access key id is that
+ * account's root (LocalStack's convention, which the embedded emulator follows), secret `test`.
+ */
+export function accountRootCredentials(accountId: string): Credentials {
+  return { accessKeyId: accountId, secretAccessKey: 'test' };
+}

@@ -6,6 +6,7 @@
  */
 import type { Credentials } from '../core/aws-types.js';
 import { EMBEDDED_CAPABILITIES } from './embedded.js';
+import { reachablePresence } from './presence.js';
 import type { BackendHandle, BackendInfo } from './types.js';
 
 export interface JoinedWorkshop {
@@ -29,6 +30,9 @@ export function workshopBackendInfo(w: JoinedWorkshop): BackendInfo {
     // what runs on the instructor's machine for the learner: instance metadata services (loopback
     // listeners there, and its control API is off) and function code (a shared server runs none).
     capabilities: { ...EMBEDDED_CAPABILITIES, instanceMetadata: false, lambdaInvoke: false },
+    instanceId: `workshop:${w.base}`,
+    // the learner's one account on the instructor's server: it keeps what the learner did
+    storeId: `workshop:${w.base}:${w.accountId}`,
     reason: `workshop server ${w.base} (joined as ${w.name}, account ${w.accountId})`,
   };
 }
@@ -40,6 +44,7 @@ export function attachWorkshop(info: BackendInfo): BackendHandle {
     reset: async () => {},
     stop: async () => {},
     describe: () => `workshop at ${info.endpoint}`,
+    presence: () => reachablePresence(info.endpoint, '/_workshop/'),
     // a shared server keeps no decision log for learners (its control routes are off)
     extras: { keepsState: false, makesAccounts: false, stopsServer: false },
   };

@@ -1,7 +1,8 @@
 /**
- * The runner's control API (like moto's /moto-api/reset): reset the whole emulator, read its
- * recent authorization decisions for `iam-labs why --last`, and find an instance's metadata
- * service, when the emulator runs in another process. Every route but health needs the session's
+ * The runner's control API (like moto's /moto-api/reset): reset the emulator or one account,
+ * read its recent authorization decisions for `iam-labs why --last`, find an instance's metadata
+ * service, say whether an account exists and wait for an account's changes (change-feed.ts), when
+ * the emulator runs in another process. `health` also tells the emulator's instance id. Every route but health needs the session's
  * control token in a header. The runner makes it and hands it to the emulator process it spawns
  * in that process's environment (IAM_LABS_CONTROL_TOKEN, readable by the learner's account
  * only), or reads it from an emulator it runs itself; any other emulator makes a random one. A
@@ -11,6 +12,7 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { browserRequestReason } from './auth/browser.js';
+import { MAX_WAIT_MS } from './change-feed.js';
 import { imdsControl } from './imds/index.js';
 import type { Emulator } from './types.js';
 
@@ -51,7 +53,8 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
   const browser = browserRequestReason(req.headers);
   if (browser) return reply(403, { error: `the control API refuses requests made by a web page (${browser})` });
   const what = req.rawPath.slice(CONTROL_PREFIX.length);
-  if (what === 'health' && req.method === 'GET') return reply(200, { status: 'ok', service: 'iam-labs-emulator' });
+  // the instance id is no secret: a lab shell's aws wrapper checks it before each call
+  if (what === 'health' && req.method === 'GET') return reply(200, { status: 'ok', service: 'iam-labs-emulator', instanceId: emulator.instanceId, pid: process.pid });
   if (!tokenMatches(req.headers[CONTROL_TOKEN_HEADER], emulator.controlToken)) {
     return reply(403, { error: `the control API needs this session's token in the ${CONTROL_TOKEN_HEADER} header` });
   }
@@ -64,8 +67,30 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
     });
   }
   if (what === 'reset' && req.method === 'POST') {
-    emulator.state.reset();
-    return reply(200, { status: 'reset' });
+    // one account (a lab's, when each lab has its own), or every account
+    const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
+    if (account !== undefined && !/^\d{12}$/.test(account)) return reply(400, { error: 'account must be a 12-digit account id' });
+    emulator.state.reset(account);
+    return reply(200, { status: 'reset', ...(account ? { account } : {}) });
+  }
+  if (what.startsWith('accounts/') && req.method === 'GET') {
+    // whether an account exists here (a lab's account survives a restart only with a state file)
+    const id = what.slice('accounts/'.length);
+    if (!/^\d{12}$/.test(id)) return reply(400, { error: 'not a 12-digit account id' });
+    return reply(200, { accountId: id, exists: emulator.state.accounts.has(id), instanceId: emulator.instanceId });
+  }
+  if (what === 'changes' && req.method === 'GET') {
+    // the live screen of a detached lab: wait until the lab's account changes (long poll)
+    const q = new URLSearchParams(req.rawQuery);
+    const account = q.get('account') ?? '';
+    if (!/^\d{12}$/.test(account)) return reply(400, { error: 'account must be a 12-digit account id' });
+    const after = Number(q.get('after') ?? -1);
+    const wait = Math.max(0, Math.min(Number(q.get('wait') ?? 0) || 0, MAX_WAIT_MS));
+    emulator.changes.wait(account, Number.isFinite(after) ? after : -1, wait).then(
+      (a) => reply(200, { instanceId: emulator.instanceId, ...a }),
+      () => reply(500, { error: 'the change feed failed' }),
+    );
+    return;
   }
   if (what.startsWith('imds/') && req.method === 'GET') {
     // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)

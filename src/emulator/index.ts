@@ -1,5 +1,7 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
+import crypto from 'node:crypto';
 import { preloadPolicyEngine } from '../policy/index.js';
+import { ChangeFeed } from './change-feed.js';
 import { DecisionLog } from './authz/decision-log.js';
 import { newControlToken } from './control-api.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
@@ -28,7 +30,14 @@ export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
   };
   const state = new EmulatorState(full.defaultAccountId, full.stateFile, full.stateDir);
   state.load();
-  return { state, config: full, decisions: new DecisionLog(), controlToken: full.controlToken ?? newControlToken() };
+  return {
+    state,
+    config: full,
+    decisions: new DecisionLog(),
+    controlToken: full.controlToken ?? newControlToken(),
+    instanceId: crypto.randomUUID(),
+    changes: new ChangeFeed(state),
+  };
 }
 
 export interface StartedEmulator extends RunningServer {
@@ -48,6 +57,7 @@ export async function startEmulator(
     ...running,
     emulator,
     close: async () => {
+      emulator.changes.close();
       await close();
       await closeEmulator(emulator);
     },

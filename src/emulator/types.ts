@@ -5,6 +5,7 @@ import type { Principal } from './auth/principal.js';
 import type { SigV4Auth } from './auth/sigv4.js';
 import type { DecisionLog } from './authz/decision-log.js';
 import type { MatchBudget } from '../policy/wildcard.js';
+import type { ChangeFeed } from './change-feed.js';
 
 export interface EmulatorConfig {
   defaultAccountId: string;
@@ -35,6 +36,13 @@ export interface Emulator {
   decisions: DecisionLog;
   /** the control API's token for this emulator's lifetime */
   controlToken: string;
+  /**
+   * Random per emulator process: a runner compares it with the one it recorded, so it never
+   * mistakes another emulator that answers on the same port for its own.
+   */
+  instanceId: string;
+  /** numbered account changes, for runners in other processes (control-api.ts) */
+  changes: ChangeFeed;
 }
 
 /** A request as the gateway sees it, independent of node:http (so tests can feed it directly). */

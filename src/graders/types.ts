@@ -31,6 +31,12 @@ export interface LabContext {
   region: string;
   endpoint: string;
   capabilities: Capabilities;
+  /**
+   * The ids of the lab's steps that have passed before this step is checked: in an earlier
+   * grading (progress keeps them forever), or earlier in this grading (steps are checked in the
+   * lab's order). A step that builds on another asks `ctx.passed.has('groups/add-members')`.
+   */
+  passed: ReadonlySet<string>;
   /** facts kept between steps (e.g. the access key seen when users/access-key passed) */
   facts: {
     get(key: string): string | undefined;

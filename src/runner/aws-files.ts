@@ -1,13 +1,14 @@
 /**
- * The lab's own AWS config and credentials files (<home>/aws/config, <home>/aws/credentials):
- * profile `default` is the lab's root, plus profiles the lab seeds (analyst, intern, …) and those
- * the learner adds with `aws configure --profile …`. The learner's ~/.aws is never touched.
+ * A lab's own AWS config and credentials files (<home>/labs/<lab>/aws/config and credentials):
+ * profile `default` is the root of the lab's account, plus profiles the lab seeds (analyst,
+ * intern, …) and those the learner adds with `aws configure --profile …`. Each lab has its own,
+ * so two labs open at once never share a profile. The learner's ~/.aws is never touched.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Credentials } from '../core/aws-types.js';
 import { writeFileAtomic } from '../core/json-file.js';
-import type { StatePaths } from '../core/paths.js';
+import type { AwsFilePaths } from '../core/paths.js';
 
 type Ini = Map<string, Map<string, string>>;
 
@@ -61,7 +62,7 @@ const configSection = (profile: string) => (profile === 'default' ? 'default' : 
 
 export class LabAwsFiles {
   constructor(
-    private readonly paths: StatePaths,
+    private readonly paths: AwsFilePaths,
     private readonly endpoint: string,
     private readonly region: string,
   ) {}

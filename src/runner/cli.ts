@@ -2,6 +2,7 @@
  * Commander declarations only. Each action lazy-imports its command module so `--help` stays fast.
  */
 import { Command, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('iam-labs')
@@ -47,7 +48,12 @@ export function buildProgram(): Command {
 
   program
     .option('--plain', 'plain text for screen readers: no color, no alternate screen, numbered choices')
-    .action(async () => exit(await (await import('./commands/list.js')).listCommand({ plain: program.opts().plain })));
+    // a word that is no command (`iam-labs chek`) lands here: suggest the command meant
+    .argument('[command...]')
+    .action(async (words: string[]) => {
+      if (words.length) throw unknownCommand(program, words[0]);
+      exit(await (await import('./commands/list.js')).listCommand({ plain: program.opts().plain }));
+    });
 
   program
     .command('list')
@@ -64,7 +70,8 @@ export function buildProgram(): Command {
     .option('--endpoint <url>', 'use this AWS-compatible endpoint (your LocalStack, an instructor’s server)')
     .option('--detach', 'leave the backend running in the background and return')
     .option('--plain', 'linear text for screen readers: numbered choices, no alternate screen, no color')
-    .option('--fresh', 'start the lab over even if it is already seeded')
+    .option('--fresh', 'start the lab over from its seed, forgetting its progress (asks first in a terminal)')
+    .option('-y, --yes', 'do not ask (--fresh, or giving a one-account backend to another lab)')
     .option('--allow-remote', 'allow plain http to an endpoint on another machine')
     .option('--real-aws <account-id>', 'allow a real AWS endpoint, only for this account (costs money; you clean up)')
     .option('--image <image>', 'LocalStack image (default localstack/localstack:4.14.0, or IAM_LABS_LOCALSTACK_IMAGE)')
@@ -77,7 +84,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable result')
     .option('--plain', 'plain text (no color)')
     .option('--verbose', 'also list the conditions that pass')
-    .option('--step <id>', 'only this step')
+    .option('--step <step>', 'only this step: its number in the lab, its name or its id')
     .option('--endpoint <url>', 'grade this endpoint instead of the running session')
     .option('--allow-remote', 'allow plain http to an endpoint on another machine')
     .action(async (lab, opts) => exit(await (await import('./commands/check.js')).checkCommand(lab, opts)));
@@ -91,8 +98,10 @@ export function buildProgram(): Command {
 
   program
     .command('reset')
-    .description("put the lab back to its starting state (your work in it is removed)")
-    .argument('[lab]', 'lab (default: the running one)')
+    .description('put a lab back to its start, or to the start of one step (says what is lost, asks first)')
+    .argument('[lab]', 'lab (default: the current one)')
+    .option('--step <step>', 'back to the start of this step (its number, name or id): the earlier steps stay solved')
+    .option('-y, --yes', 'do not ask (for scripts)')
     .option('--plain', 'plain text (no color)')
     .action(async (lab, opts) => exit(await (await import('./commands/reset.js')).resetCommand(lab, opts)));
 
@@ -100,7 +109,7 @@ export function buildProgram(): Command {
     .command('solve')
     .description('apply the reference solution (asks first in a terminal), then grade')
     .argument('[lab]', 'lab (default: the running one)')
-    .option('--step <id>', 'only this step')
+    .option('--step <step>', 'only this step: its number in the lab, its name or its id')
     .option('-y, --yes', 'do not ask')
     .option('--plain', 'plain text (no color)')
     .option('--endpoint <url>', 'solve on this endpoint instead of the running session')
@@ -109,7 +118,7 @@ export function buildProgram(): Command {
 
   program
     .command('progress')
-    .description('every lab and step, and which you have done')
+    .description('the whole course: every lab and step, which you have done and when')
     .option('--json', 'machine-readable output')
     .option('--plain', 'plain text (no color)')
     .action(async (opts) => exit(await (await import('./commands/progress.js')).progressCommand(opts)));
@@ -121,14 +130,33 @@ export function buildProgram(): Command {
 
   program
     .command('env')
-    .description('print shell exports for the lab (eval "$(iam-labs env)"); your ~/.aws is not used')
-    .action(async (opts) => exit(await (await import('./commands/env.js')).envCommand(opts)));
+    .description('print shell exports for a lab (eval "$(iam-labs env)"); your ~/.aws and AWS_* settings are not used')
+    .argument('[lab]', 'lab (default: the current one)')
+    .action(async (lab, opts) => exit(await (await import('./commands/env.js')).envCommand(lab, opts)));
 
   program
     .command('shell')
-    .description('open a subshell where `aws` talks to the lab')
+    .description("open a subshell where `aws` talks to a lab's own account")
+    .argument('[lab]', 'lab (default: the current one)')
     .option('-c, --command <cmd>', 'run this command in the lab environment instead of an interactive shell')
-    .action(async (opts) => exit(await (await import('./commands/shell.js')).shellCommand(opts)));
+    .action(async (lab, opts) => exit(await (await import('./commands/shell.js')).shellCommand(lab, opts)));
+
+  program
+    .command('certificate')
+    .description('once the course is complete: write a signed completion record to keep')
+    .option('--out <file>', 'where to write it', 'iam-labs-completion.json')
+    .option('--name <name>', 'your name in the record (default: your workshop name, if you joined one)')
+    .option('--plain', 'plain text (no color)')
+    .action(async (opts) => exit(await (await import('./commands/certificate.js')).certificateCommand(opts)));
+
+  program
+    .command('verify')
+    .description('check a completion record offline, and say what its signature proves')
+    .argument('<file>', 'the record (iam-labs-completion.json)')
+    .option('--key <file>', "also check a workshop server's countersignature with its public key (PEM)")
+    .option('--json', 'machine-readable result')
+    .option('--plain', 'plain text (no color)')
+    .action(async (file, opts) => exit(await (await import('./commands/verify.js')).verifyCommand(file, opts)));
 
   program
     .command('instance-shell')
@@ -214,4 +242,19 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** `iam-labs chek`: the command closest to what was typed (edit distance), or the list. */
+function unknownCommand(program: Command, word: string): UsageError {
+  const names = program.commands.map((c) => c.name());
+  const distance = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  const best = names.map((n) => ({ n, d: distance(word.toLowerCase(), n) })).sort((a, b) => a.d - b.d)[0];
+  const close = best && best.d <= Math.max(2, Math.floor(best.n.length / 3));
+  return new UsageError(`'${word}' is not an iam-labs command.${close ? ` Did you mean \`iam-labs ${best.n}\`?` : ''}`, 2, `The commands: ${names.join(', ')} (iam-labs --help says what each does).`);
 }

@@ -19,6 +19,9 @@ import { feedbackText } from './output.js';
 
 export type DevOutcome = 'ok' | 'problem' | 'unverifiable';
 
+/** A context prepared for a step, and the steps its `passed` holds (those solved before it). */
+type Prepared = CreatedContext & { passed: Set<string> };
+
 export interface DevFinding {
   lab: string;
   step: string;
@@ -50,10 +53,14 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
    */
   const solutionPasses = new Set<string>();
 
-  /** fresh seed, then the reference solutions of the steps before `index` (their onPass too) */
-  async function prepared(index: number): Promise<CreatedContext> {
+  /**
+   * fresh seed, then the reference solutions of the steps before `index` (their onPass too); the
+   * context's `passed` holds those steps, as a learner's progress would
+   */
+  async function prepared(index: number): Promise<Prepared> {
     await backend.reset();
-    const made = createLabContext(backend.info, new FactMap(), new MemoryProfiles());
+    const passed = new Set<string>();
+    const made: Prepared = { ...createLabContext(backend.info, new FactMap(), new MemoryProfiles(), undefined, passed), passed };
     try {
       await grader.setup(made.ctx);
       for (const earlier of lab.steps.slice(0, index)) {
@@ -64,6 +71,7 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
           if (!r.passed) throw new Error(`the reference solution of the earlier step ${earlier.id} does not pass: ${feedbackText(r.conditions).split('\n')[0].trim()}`);
         }
         await g.onPass?.(made.ctx);
+        passed.add(earlier.id);
       }
       return made;
     } catch (e) {
@@ -112,10 +120,10 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
    * because checks only read: so the chain goes on without a new seed, and only a step whose run
    * failed makes the next one start from a fresh seed. (On moto a seed costs seconds.)
    */
-  let chained: CreatedContext | undefined;
+  let chained: Prepared | undefined;
   for (const [i, step] of lab.steps.entries()) {
     const g = stepGrader(step.id);
-    let made: CreatedContext | undefined = chained;
+    let made: Prepared | undefined = chained;
     chained = undefined;
     found[i].push(
       await attempt(step.id, main, async () => {
@@ -131,6 +139,7 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
         }
         solutionPasses.add(step.id);
         await g.onPass?.(ctx);
+        made.passed.add(step.id);
         chained = made;
         const unverifiable = after.conditions.filter((c) => c.status === 'unverifiable');
         if (unverifiable.length) {
@@ -141,7 +150,7 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
     );
     if (made && chained !== made) made.destroy();
   }
-  (chained as CreatedContext | undefined)?.destroy();
+  (chained as Prepared | undefined)?.destroy();
 
   // Each mistake on its own fresh account: the earlier steps' solutions, then the mistake.
   for (const [i, step] of lab.steps.entries()) {

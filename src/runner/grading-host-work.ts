@@ -16,7 +16,8 @@ import { isolateSdkEnvironment } from '../core/sdk-env.js';
 import { graderFor, loadGraders } from './graders-registry.js';
 import type { GradeRequest, GradeResponse, GradeUserError, GradingHostOptions, SeedRequest, SeedResponse } from './grading-protocol.js';
 import { ProgressStore } from './progress.js';
-import { gradeLab, labFiles, labFromArgOrSession, seedLab } from './runtime.js';
+import { gradeLab, labFiles, seedLab, type OpenSession } from './runtime.js';
+import type { BackendRecord } from './session.js';
 
 /** Load the graders (and with them the AWS SDK) ahead of the first check. */
 export async function preloadGraders(env: Record<string, string | undefined> = process.env): Promise<void> {
@@ -58,13 +59,13 @@ function rootClientsFor(info: BackendInfo): LabClients {
   return root.clients;
 }
 
-/** A request names the session it grades: it must be this emulator's (its socket, endpoint and process). */
 /** Release what the service keeps warm (on shutdown). */
 export function release(): void {
   if (root) destroyClients(root.clients);
   root = undefined;
 }
 
+/** A request names the session it grades: it must be this emulator's (its socket, endpoint and process). */
 const notThisEmulator = (s: GradeRequest['session'], own: GradingHostOptions) =>
   s.gradingSocket !== own.socketPath || s.pid !== process.pid || s.endpoint !== own.endpoint;
 
@@ -77,17 +78,27 @@ function failure(e: unknown): { ok: false; userError?: GradeUserError; reason: s
 
 const gradersOf = (module: string | undefined) => loadGraders(module ? { IAM_LABS_GRADERS: module } : {});
 
+/** The session a request names, opened here as the CLI would (its lab's files and progress). */
+function opened(req: SeedRequest | GradeRequest): OpenSession {
+  const paths = statePaths(req.home);
+  isolateSdkEnvironment(paths.sdkConfig);
+  const session = { ...req.session };
+  const backend: BackendRecord = { ...session, state: 'running' };
+  return { session, backend, handle: attachBackend(session), files: labFiles(req.home, session), progress: new ProgressStore(paths.progress), paths };
+}
+
 export async function seed(req: SeedRequest, own: GradingHostOptions): Promise<SeedResponse> {
   if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
   try {
-    const paths = statePaths(req.home);
-    isolateSdkEnvironment(paths.sdkConfig);
+    const open = opened(req);
     const lab = resolveLab(courseOf(req.courseDir), req.lab);
     const graders = await gradersOf(req.gradersModule);
-    const session = { ...req.session };
-    const open = { session, handle: attachBackend(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
-    await seedLab(open, lab, graderFor(lab, graders), graders, rootClientsFor(session));
-    return { ok: true };
+    const { facts } = await seedLab(open, lab, graderFor(lab, graders), graders, {
+      solvedBefore: req.solvedBefore,
+      previousLab: req.previousLab,
+      rootClients: rootClientsFor(open.session),
+    });
+    return { ok: true, facts };
   } catch (e) {
     return failure(e);
   }
@@ -96,14 +107,10 @@ export async function seed(req: SeedRequest, own: GradingHostOptions): Promise<S
 export async function grade(req: GradeRequest, own: GradingHostOptions): Promise<GradeResponse> {
   if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
   try {
-    const paths = statePaths(req.home);
-    isolateSdkEnvironment(paths.sdkConfig);
-    const course = courseOf(req.courseDir);
-    const lab = labFromArgOrSession(course, req.labArg, req.session);
+    const open = opened(req);
+    const lab = resolveLab(courseOf(req.courseDir), req.lab);
     const graders = await gradersOf(req.gradersModule);
-    const session = { ...req.session };
-    const open = { session, handle: attachBackend(session), files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
-    const result = await gradeLab(open, lab, graderFor(lab, graders), req.only, rootClientsFor(session));
+    const result = await gradeLab(open, lab, graderFor(lab, graders), req.only, rootClientsFor(open.session));
     return { ok: true, result: { ...result, gradedBy: 'grading-host' } };
   } catch (e) {
     return failure(e);

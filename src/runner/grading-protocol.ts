@@ -20,13 +20,16 @@ export interface GradeRequest {
   /** the course and graders the CLI would have used (IAM_LABS_COURSE_DIR, IAM_LABS_GRADERS) */
   courseDir: string;
   gradersModule?: string;
-  /** the lab as the learner named it (`01`), else the session's */
-  labArg?: string;
+  /** the lab's id (`01-users`): the session is that lab's account */
+  lab: string;
   only?: string;
   session: Session;
 }
 
-/** Seed a lab (runtime.ts seedLab) on the host: it writes session.json and progress as the CLI would. */
+/**
+ * Seed a lab's account (runtime.ts seedLab) on the host: the account and the lab's AWS files; the
+ * CLI records progress and the lab's record itself.
+ */
 export interface SeedRequest {
   home: string;
   courseDir: string;
@@ -34,9 +37,14 @@ export interface SeedRequest {
   /** the lab's id (`01-users`) */
   lab: string;
   session: Session;
+  /** apply the reference solutions of the steps before this one (a reset to a step, a restore) */
+  solvedBefore?: number;
+  /** on a backend with one account: the lab seeded there before (its teardown runs first) */
+  previousLab?: string;
 }
 
-export type SeedResponse = { ok: true } | { ok: false; userError?: GradeUserError; reason: string };
+/** `facts`: what the seed's onPass calls recorded, for the CLI to keep in progress. */
+export type SeedResponse = { ok: true; facts?: Record<string, string> } | { ok: false; userError?: GradeUserError; reason: string };
 
 /** A learner-facing error the CLI re-raises as it would have raised it itself. */
 export interface GradeUserError {

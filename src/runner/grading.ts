@@ -17,18 +17,37 @@ export interface ConditionResult {
   hint?: string;
 }
 
+/**
+ * A step as progress and the latest grading see it together (the live screen's StepStatus):
+ * todo (not graded), failing (never passed, fails now), passing (passed in this grading for the
+ * first time), done (passed before, passes now), done-changed (passed before, fails now).
+ */
+export type StepStatus = 'todo' | 'passing' | 'failing' | 'done' | 'done-changed';
+
 export interface StepResult {
   id: string;
   title: string;
-  /** no condition failed (unverifiable ones are listed, never counted as passed or failed) */
+  /** passes now: no condition failed (unverifiable ones are listed, never counted as passed or failed) */
   passed: boolean;
   conditions: ConditionResult[];
+  /** has passed at some time (progress only moves forward): done, passing or done-changed */
+  done?: boolean;
+  status?: StepStatus;
+  /** when it first passed */
+  passedAt?: string;
+  /** when the learner asked for its reference solution before passing it */
+  revealedAt?: string;
 }
 
 export interface LabResult {
   lab: string;
   title: string;
+  /** every step graded here is done (has passed, now or before): what `check`'s exit code says */
   passed: boolean;
+  /** every step of the lab has passed at some time */
+  complete?: boolean;
+  /** this grading completed the lab (its last step passed for the first time) */
+  completedNow?: boolean;
   backend?: string;
   steps: StepResult[];
   /** who ran the graders: the backend's grading service, or the process that printed this */
@@ -81,8 +100,13 @@ export async function checkStep(step: StepGrader, title: string, ctx: LabContext
 export interface CheckOptions {
   /** only this step (and none after it) */
   only?: string;
-  /** steps that passed before (onPass runs only on a first pass) */
-  passedBefore: Set<string>;
+  /** steps that passed in earlier gradings (onPass runs only on a first pass) */
+  passedBefore: ReadonlySet<string>;
+  /**
+   * The set the context's `passed` reads: it starts as passedBefore and grows as steps pass in
+   * this grading, in the lab's order.
+   */
+  passed?: Set<string>;
 }
 
 export async function checkLab(lab: Lab, grader: LabGrader, ctx: LabContext, opts: CheckOptions): Promise<LabResult> {
@@ -92,6 +116,7 @@ export async function checkLab(lab: Lab, grader: LabGrader, ctx: LabContext, opt
     const g = grader.steps.find((x) => x.id === s.id)!;
     const r = await checkStep(g, s.title, ctx);
     if (r.passed && !opts.passedBefore.has(s.id) && g.onPass) await g.onPass(ctx);
+    if (r.passed) opts.passed?.add(s.id);
     steps.push(r);
   }
   return { lab: lab.id, title: lab.title, passed: steps.every((s) => s.passed), steps };

@@ -61,13 +61,15 @@ export interface CreatedContext {
 
 /**
  * `rootClients`: clients for the root credentials to reuse (a long-lived grading host keeps
- * them warm across checks); they are not destroyed with the context.
+ * them warm across checks); they are not destroyed with the context. `passed`: the steps passed
+ * so far (the caller adds to it as steps pass in order, so graders see it grow).
  */
 export function createLabContext(
   info: ContextTarget,
   facts: FactMap = new FactMap(),
   profiles: ProfileStore = new MemoryProfiles(),
   rootClients?: LabClients,
+  passed: ReadonlySet<string> = new Set(),
 ): CreatedContext {
   const made: LabClients[] = [];
   const build = (creds: Credentials) => {
@@ -97,6 +99,7 @@ export function createLabContext(
     region: info.region,
     endpoint: info.endpoint,
     capabilities: info.capabilities,
+    passed,
     facts,
     profiles,
   };

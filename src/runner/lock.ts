@@ -5,6 +5,10 @@
  * crash never blocks the learner for long; a normal exit or Ctrl-C releases it at once.
  */
 import type { LockOptions } from 'proper-lockfile';
+import { UserError } from '../core/errors.js';
+
+/** Another iam-labs held the lock for longer than we wait: an expected failure, said in one line. */
+export class LockedError extends UserError {}
 
 /** A lock not refreshed for this long is abandoned (its holder refreshes it every STALE_MS / 2). */
 const STALE_MS = 5_000;
@@ -20,7 +24,11 @@ export async function withLock<T>(file: string, fn: () => T | Promise<T>): Promi
     release = await lock(file, { stale: STALE_MS, retries: RETRIES, realpath: false });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
-    throw new Error(`could not lock ${file} (held by another iam-labs for more than ${STALE_MS / 1000} s?)`);
+    throw new LockedError(
+      `another iam-labs command is writing ${file} and has held it for several seconds, so this one gave up waiting.`,
+      2,
+      `Run the command again when the other one has finished. (If none is running, the lock ${file}.lock goes stale within ${STALE_MS / 1000} s.)`,
+    );
   }
   try {
     return await fn();

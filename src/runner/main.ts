@@ -3,7 +3,20 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import { UserError } from '../core/errors.js';
 
+/**
+ * `iam-labs progress | head -3`: the reader went away. Nothing more can be said to it, and that
+ * is no error: stop quietly, as `cat` does.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

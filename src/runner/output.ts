@@ -6,7 +6,7 @@
 import pc from 'picocolors';
 import type { Course, Lab, Step } from '../core/course.js';
 import type { Condition } from '../graders/types.js';
-import type { LabResult, StepResult } from './grading.js';
+import type { LabResult, StepResult, StepStatus } from './grading.js';
 import type { CommandIO } from './io.js';
 import type { ProgressData } from './progress.js';
 import { wrapText } from './screen/wrap.js';
@@ -49,10 +49,39 @@ export function conditionLines(
   return lines;
 }
 
+/**
+ * A step's mark, with a word (never color alone). Progress only moves forward: a step that passed
+ * once is done; when the account no longer satisfies it, it is done and "changed since".
+ */
+export function stepMark(io: Pick<CommandIO, 'c'>, status: StepStatus | undefined, passedNow: boolean): string {
+  switch (status ?? (passedNow ? 'done' : 'failing')) {
+    case 'done':
+    case 'passing':
+      return io.c.green(`${SYM.pass} done`);
+    case 'done-changed':
+      return io.c.yellow(`${SYM.pass} done, changed since`);
+    case 'todo':
+      return io.c.dim(`${SYM.todo} todo`);
+    default:
+      return io.c.red(`${SYM.fail} todo`);
+  }
+}
+
 export function stepLine(io: CommandIO, r: StepResult, index: number): string {
-  const mark = r.passed ? io.c.green(`${SYM.pass} done`) : io.c.red(`${SYM.fail} todo`);
   const unverifiable = r.conditions.filter((c) => c.status === 'unverifiable').length;
-  return `${String(index + 1).padStart(2)}. ${mark}  ${r.title} ${io.c.dim(`(${r.id})`)}${unverifiable ? io.c.yellow(`  ${SYM.unknown} ${unverifiable} not verifiable here`) : ''}`;
+  const revealed = r.revealedAt && (!r.passedAt || r.revealedAt <= r.passedAt) ? io.c.dim('  (solution revealed)') : '';
+  return `${String(index + 1).padStart(2)}. ${stepMark(io, r.status, r.passed)}  ${r.title} ${io.c.dim(`(${r.id})`)}${revealed}${unverifiable ? io.c.yellow(`  ${SYM.unknown} ${unverifiable} not verifiable here`) : ''}`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The last line of a report: "All 5 steps done.", "The step is done.", "3 of 5 steps done." */
+export function doneLine(io: Pick<CommandIO, 'c'>, steps: StepResult[]): string {
+  const done = steps.filter((s) => s.done ?? s.passed).length;
+  const changed = steps.filter((s) => s.status === 'done-changed').length;
+  const note = changed ? ` (${plural(changed, 'step')} changed since ${changed === 1 ? 'it' : 'they'} passed: still done)` : '';
+  if (done === steps.length && done) return io.c.green(`${SYM.pass} ${done === 1 ? 'The step is done' : `All ${done} steps done`}.${note}`);
+  return `${done} of ${plural(steps.length, 'step')} done.${note}`;
 }
 
 /** A full report: every step, and the conditions of those not passed (or not verifiable). */
@@ -62,6 +91,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
   const told = new Map<string, number>();
   r.steps.forEach((s, i) => {
     lines.push(stepLine(io, s, i));
+    if (s.status === 'done-changed' && s.passedAt) lines.push(io.c.dim(`      (passed on ${s.passedAt.slice(0, 16).replace('T', ' ')} UTC; the account has changed since:)`));
     const hintsShown = new Set<string>();
     for (const c of s.conditions) {
       if (c.status === 'passed' && !opts.verbose) continue;
@@ -75,8 +105,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
       lines.push(...conditionLines(io, c, '      ', { hintsShown }));
     }
   });
-  const done = r.steps.filter((s) => s.passed).length;
-  lines.push('', r.passed ? io.c.green(`${SYM.pass} All ${done} steps pass.`) : `${done} of ${r.steps.length} steps pass.`);
+  lines.push('', doneLine(io, r.steps));
   return wrapText(lines.join('\n'), outputWidth(io));
 }
 
@@ -85,7 +114,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
  * (no wrapping) for a pipe or a file, whose reader wraps as it likes.
  */
 export function outputWidth(io: Pick<CommandIO, 'out' | 'tty'>): number {
-  const out = io.out as Partial<NodeJS.WriteStream>;
+  const out = (io.out ?? {}) as Partial<NodeJS.WriteStream>;
   return out.columns && (io.tty || out.isTTY) ? out.columns : Infinity;
 }
 
@@ -122,13 +151,14 @@ export async function renderMarkdown(io: CommandIO, md: string, width = Math.min
 
 export function labProgressLine(io: CommandIO, lab: Lab, p: ProgressData): string {
   const done = lab.steps.filter((s) => p.steps[s.id]?.passedAt).length;
-  const complete = !!p.labs[lab.id]?.completedAt;
-  const mark = complete ? io.c.green(`${SYM.pass} complete`) : done ? io.c.yellow(`${done}/${lab.steps.length} steps`) : io.c.dim('not started');
+  const complete = done === lab.steps.length && done > 0;
+  const started = done || p.labs[lab.id]?.startedAt;
+  const mark = complete ? io.c.green(`${SYM.pass} complete`) : started ? io.c.yellow(`${done}/${lab.steps.length} steps`) : io.c.dim('not started');
   return `  ${lab.number}  ${lab.title.padEnd(32)} ${mark}${lab.minutes ? io.c.dim(`  ~${lab.minutes} min`) : ''}`;
 }
 
 export function courseOverview(io: CommandIO, course: Course, p: ProgressData): string {
-  const next = course.labs.find((l) => !p.labs[l.id]?.completedAt);
+  const next = course.labs.find((l) => !l.steps.every((s) => p.steps[s.id]?.passedAt));
   return [
     io.c.bold(course.title),
     course.welcome ? `\n${course.welcome}\n` : '',

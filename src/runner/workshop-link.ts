@@ -15,6 +15,7 @@ import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
 import { reportProgress, type LabReport } from '../workshop/client.js';
 
 export type { LabReport, ReportedStep, ReportedStatus } from '../workshop/client.js';
+import type { Countersignature } from './completion-record.js';
 
 export interface WorkshopLink {
   format: 1;
@@ -62,4 +63,34 @@ export async function reportToWorkshop(home: string, report: LabReport): Promise
   if (!link) return;
   const target = link.report ?? { base: link.base, token: link.token };
   await reportProgress(target.base, target.token, report);
+}
+
+/**
+ * Ask the joined workshop's server to countersign a completion record with the instructor's key:
+ * POST /_workshop/api/countersign { record } (learner's bearer token) → { countersignature }. The
+ * server decides what it checks first (the steps it saw pass for this learner). Returns the
+ * countersignature, or why there is none, in words.
+ */
+export async function countersignAtWorkshop(home: string, record: unknown): Promise<{ countersignature?: Countersignature; reason?: string }> {
+  let link: WorkshopLink | undefined;
+  try {
+    link = readWorkshopLink(home);
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  if (!link) return { reason: 'you have not joined a workshop' };
+  try {
+    const res = await fetch(`${link.base}/_workshop/api/countersign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
+      body: JSON.stringify({ record }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (res.status === 404) return { reason: `the workshop server at ${link.base} does not countersign records` };
+    const body = (await res.json().catch(() => ({}))) as { countersignature?: Countersignature; error?: string };
+    if (!res.ok || !body.countersignature) return { reason: `the workshop server did not countersign: ${body.error ?? `HTTP ${res.status}`}` };
+    return { countersignature: body.countersignature };
+  } catch (e) {
+    return { reason: `the workshop server at ${link.base} did not answer (${(e as Error).message})` };
+  }
 }

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMBEDDED_CAPABILITIES } from '../../src/backends/embedded.js';
 import { MOTO_CAPABILITIES } from '../../src/backends/moto.js';
-import { statePaths } from '../../src/core/paths.js';
+import { labPaths, statePaths } from '../../src/core/paths.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { lab06 } from '../../src/graders/06-workloads/index.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
-import { writeSession, type Session } from '../../src/runner/session.js';
+import { writeBackend, writeLabRecord } from '../../src/runner/session.js';
 import { availableClis, labContext, ROOT as ROOT_CREDS, startTestEmulator } from '../helpers/emulator.js';
 import { BIN, ensureBuilt } from './runner-helpers.js';
 
@@ -33,12 +33,13 @@ interface Run {
 async function seededLab(): Promise<{ home: string; destroy(): void }> {
   emu.emulator.state.reset();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-lab06-'));
-  const paths = statePaths(home);
-  const files = new LabAwsFiles(paths, emu.endpoint, 'us-east-1');
+  const files = new LabAwsFiles(labPaths(home, '06-workloads'), emu.endpoint, 'us-east-1');
   files.init(ROOT_CREDS);
-  const session: Session = {
-    format: 1,
+  // the records `iam-labs start 06` writes: the running backend, and the lab's account on it
+  writeBackend(home, {
+    format: 2,
     startedAt: new Date().toISOString(),
+    state: 'running',
     backend: 'embedded',
     endpoint: emu.endpoint,
     credentials: ROOT_CREDS,
@@ -47,10 +48,12 @@ async function seededLab(): Promise<{ home: string; destroy(): void }> {
     capabilities: EMBEDDED_CAPABILITIES,
     controlToken: emu.emulator.controlToken,
     pid: process.pid,
+    instanceId: emu.emulator.instanceId,
+    storeId: 'test',
     reason: 'test',
-    lab: '06-workloads',
-  };
-  writeSession(home, session);
+  });
+  writeLabRecord(home, { format: 1, lab: '06-workloads', accountId: '000000000000', credentials: ROOT_CREDS, generation: 1, storeId: 'test', backend: 'embedded', seededAt: new Date().toISOString() });
+  fs.writeFileSync(statePaths(home).currentLab, '06-workloads\n');
   const { ctx, destroy } = labContext(emu.endpoint, { profiles: files });
   await lab06.setup(ctx);
   return { home, destroy };
@@ -245,12 +248,14 @@ describe('instance-shell says clearly why it cannot open', () => {
   it('no lab running', async () => {
     const r = await iamLabs(fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-none-')), ['instance-shell', 'i-legacy', '-c', 'true']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no lab is running');
+    expect(r.stderr).toContain('no lab is running, so there is no lab for a shell to talk to');
   });
 
   it('a backend with no metadata service (moto)', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-moto-'));
-    writeSession(home, { format: 1, startedAt: new Date().toISOString(), backend: 'moto', endpoint: emu.endpoint, credentials: ROOT_CREDS, accountId: '000000000000', region: 'us-east-1', capabilities: MOTO_CAPABILITIES, pid: process.pid, reason: 'test' });
+    writeBackend(home, { format: 2, startedAt: new Date().toISOString(), state: 'running', backend: 'moto', endpoint: emu.endpoint, credentials: ROOT_CREDS, accountId: '000000000000', region: 'us-east-1', capabilities: MOTO_CAPABILITIES, pid: process.pid, storeId: 'test', reason: 'test' });
+    writeLabRecord(home, { format: 1, lab: '06-workloads', accountId: '000000000000', credentials: ROOT_CREDS, generation: 1, storeId: 'test', backend: 'moto', seededAt: new Date().toISOString() });
+    fs.writeFileSync(statePaths(home).currentLab, '06-workloads\n');
     const r = await iamLabs(home, ['instance-shell', 'i-legacy', '-c', 'true']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('instance-shell is not available on this backend (moto)');

@@ -12,16 +12,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/core/course.js';
-import { statePaths, type StatePaths } from '../../src/core/paths.js';
+import { labPaths, statePaths, type LabPaths } from '../../src/core/paths.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { EMBEDDED_CAPABILITIES } from '../../src/backends/embedded.js';
 import { labGraders } from '../../src/graders/index.js';
 import { labEnvVars, writeAwsShim } from '../../src/runner/aws-cli.js';
+import { ensureFreshBuild } from '../helpers/build.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
-import { writeSession } from '../../src/runner/session.js';
+import { writeBackend, writeLabRecord } from '../../src/runner/session.js';
 import { checkStep } from '../../src/runner/grading.js';
 import { feedbackText } from '../../src/runner/output.js';
-import { ensureFreshBuild } from '../helpers/build.js';
 import { availableClis, labContext, ROOT, startTestEmulator } from '../helpers/emulator.js';
 
 const course = loadCourse(path.resolve(__dirname, '../../labs'));
@@ -30,6 +30,7 @@ let emu: StartedEmulator;
 const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-bin-'));
 
 beforeAll(async () => {
+  // the aws wrapper runs the built shell guard (dist/runner/shell-guard.js)
   ensureFreshBuild();
   fs.writeFileSync(path.join(binDir, 'iam-labs'), `#!/bin/sh\nexec '${process.execPath}' '${path.resolve(__dirname, '../../bin/iam-labs.js')}' "$@"\n`, { mode: 0o755 });
   emu = await startTestEmulator();
@@ -52,21 +53,24 @@ function solutions(labId: string): Map<string, string> {
 const CLIS = availableClis();
 const runsWith = (cli: { name: string }, labId: string) => cli.name === 'v1' || labId === '06-workloads' || process.env.IAM_LABS_TEST_CLI_V2 === '1';
 
-/** The script in the lab environment `iam-labs shell` gives (its variables, its aws shim first on PATH). */
-function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
-  const cwd = paths.home;
-  const shim = cli.needsEndpointFlag ? path.dirname(writeAwsShim(paths, fs.realpathSync(cli.bin))) : undefined;
-  // this CLI is `aws` on PATH (an instance shell wraps the first `aws` it finds)
-  const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-aws-'));
+/**
+ * The script in the lab environment `iam-labs shell` gives: its variables, the lab's aws wrapper
+ * first on PATH for a CLI that ignores AWS_ENDPOINT_URL (checking this emulator as the recorded
+ * backend), and this CLI as `aws` on PATH (an instance shell wraps the first `aws` it finds).
+ */
+function bash(script: string, home: string, files: LabPaths, labId: string, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
+  const cwd = home;
   const real = cli.bin.includes('/') ? cli.bin : (process.env.PATH ?? '').split(':').map((d) => path.join(d, cli.bin)).find((p) => fs.existsSync(p))!;
+  const shim = cli.needsEndpointFlag ? path.dirname(writeAwsShim(statePaths(home))) : undefined;
+  const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-aws-'));
   fs.symlinkSync(fs.realpathSync(real), path.join(cliDir, 'aws'));
   const env = {
     PATH: [shim, cliDir, binDir, process.env.PATH ?? ''].filter(Boolean).join(':'),
     HOME: cwd,
-    // the session the test writes lives here: `iam-labs instance-shell` finds the emulator through it
-    IAM_LABS_HOME: paths.home,
+    // the backend and lab records the test writes live here: the aws wrapper and `iam-labs instance-shell` find the emulator through them
     NO_COLOR: '1',
-    ...labEnvVars(paths, { endpoint: emu.endpoint, region: 'us-east-1' }),
+    ...labEnvVars(files, { endpoint: emu.endpoint, region: 'us-east-1', lab: labId }, home),
+    ...(shim ? { IAM_LABS_REAL_AWS: fs.realpathSync(real) } : {}),
   };
   return new Promise((resolve) => {
     execFile('bash', ['-eo', 'pipefail', '-c', script], { cwd, env, timeout: 120_000 }, (err, stdout, stderr) => {
@@ -79,10 +83,13 @@ describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => ru
   it('every step fails before its solution and passes after it', async () => {
     emu.emulator.state.reset();
     // the lab's own AWS files, written by the code `iam-labs start` uses: seeded profiles land there
-    const paths = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`)));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`));
+    const paths = labPaths(home, labId);
     const files = new LabAwsFiles(paths, emu.endpoint, 'us-east-1');
     files.init(ROOT);
-    writeSession(paths.home, { format: 1, startedAt: new Date().toISOString(), backend: 'embedded', endpoint: emu.endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: EMBEDDED_CAPABILITIES, controlToken: emu.emulator.controlToken, pid: process.pid, reason: 'test', lab: labId });
+    // the records `iam-labs start` writes: the running backend, and this lab's account on it
+    writeBackend(home, { format: 2, startedAt: new Date().toISOString(), state: 'running', backend: 'embedded', endpoint: emu.endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: EMBEDDED_CAPABILITIES, controlToken: emu.emulator.controlToken, pid: process.pid, instanceId: emu.emulator.instanceId, storeId: 'test', reason: 'test' });
+    writeLabRecord(home, { format: 1, lab: labId, accountId: '000000000000', credentials: ROOT, generation: 1, storeId: 'test', backend: 'embedded', seededAt: new Date().toISOString() });
     const { ctx, destroy } = labContext(emu.endpoint, { profiles: files });
     const lab = labGraders[labId];
     await lab.setup(ctx);
@@ -93,13 +100,13 @@ describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => ru
       expect.soft(before.passed, `${step.id} passes before its solution`).toBe(false);
       const script = scripts.get(step.id);
       expect(script, `${step.id} has a solution block`).toBeTruthy();
-      const run = await bash(script!, paths, cli);
+      const run = await bash(script!, home, paths, labId, cli);
       expect(run.code, `${step.id} solution failed:\n${script}\n---\n${run.out}`).toBe(0);
       const after = await checkStep(step, title(step.id), ctx);
       expect(after.passed, `${step.id} after its solution:\n${feedbackText(after.conditions)}`).toBe(true);
       await step.onPass?.(ctx);
     }
     destroy();
-    fs.rmSync(paths.home, { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true });
   }, 240_000);
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, cleanup, cli, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
+import { alive, cleanup, cli, ensureBuilt, labFile, newLabHome, session, type Lab } from './runner-helpers.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -30,10 +30,19 @@ describe('safety: no lab running', () => {
       HTTPS_PROXY: `http://127.0.0.1:${port}`,
     });
     try {
-      for (const args of [['check', '01'], ['check'], ['reset'], ['solve', '01'], ['env']]) {
-        const r = await cli(lab, args);
-        expect(r.code, args.join(' ')).toBe(2);
+      const missing: Record<string, RegExp> = {
+        'check 01': /nothing to check/,
+        check: /nothing to check/,
+        reset: /nothing to reset/,
+        'solve 01': /nothing to solve/,
+        env: /no lab environment to print/,
+        'why --last': /no account to explain a decision on/,
+      };
+      for (const [args, says] of Object.entries(missing)) {
+        const r = await cli(lab, args.split(' '));
+        expect(r.code, args).toBe(2);
         expect(r.stderr).toMatch(/no lab is running/);
+        expect(r.stderr, args).toMatch(says);
         expect(r.stderr).toMatch(/iam-labs start 01/);
         expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
       }
@@ -65,16 +74,18 @@ describe('a lab on the embedded backend, detached', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/backend: embedded — auto: no endpoint given/);
     expect(r.stdout).toMatch(/Toy users/);
-    expect(r.stdout).toMatch(/✘ todo\s+Create the user Alpha/);
+    expect(r.stdout).toMatch(/○ todo\s+Create the user Alpha/);
+    expect(r.stdout).toMatch(/Lab 01 runs in its own account, 101000000001\./);
     expect(r.stdout).toMatch(/keeps running in the background at http:\/\/127\.0\.0\.1:\d+/);
     const s = session(lab)!;
     expect(s.backend).toBe('embedded');
     expect(s.lab).toBe('01-toy');
+    expect(s.accountId).toBe('101000000001');
     expect(alive(s.pid)).toBe(true);
-    const config = fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'aws', 'config'), 'utf8');
+    const config = fs.readFileSync(labFile(lab, '01-toy', 'aws', 'config'), 'utf8');
     expect(config).toContain(`endpoint_url = ${s.endpoint}`);
-    const creds = fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'aws', 'credentials'), 'utf8');
-    expect(creds).toMatch(/\[default\]\naws_access_key_id = test/);
+    const creds = fs.readFileSync(labFile(lab, '01-toy', 'aws', 'credentials'), 'utf8');
+    expect(creds).toMatch(/\[default\]\naws_access_key_id = 101000000001/);
     expect(creds).toMatch(/\[seeded\]\naws_access_key_id = AKIATOYSEEDED0000001/);
     expect(fs.existsSync(path.join(lab.home, '.aws'))).toBe(false);
   });
@@ -123,7 +134,7 @@ describe('a lab on the embedded backend, detached', () => {
   it('the real aws CLI in `iam-labs shell` reaches the lab; a wrong-case user is named as such', async () => {
     const who = await cli(lab, ['shell', '-c', 'aws sts get-caller-identity --output json']);
     expect(who.code, who.stderr).toBe(0);
-    expect(JSON.parse(who.stdout).Account).toBe('000000000000');
+    expect(JSON.parse(who.stdout).Account).toBe('101000000001');
     const mk = await cli(lab, ['shell', '-c', 'aws iam create-user --user-name alpha']);
     expect(mk.code, mk.stderr).toBe(0);
     const r = await cli(lab, ['check']);
@@ -142,10 +153,14 @@ describe('a lab on the embedded backend, detached', () => {
     expect(h3.stdout).toMatch(/Hint 1 of 2 for “Create beta under \/team\/”/);
   });
 
-  it('reset: the wrong user is gone, the seed is back', async () => {
-    const r = await cli(lab, ['reset']);
+  it('reset: refused from a script without --yes; with it the wrong user is gone, the seed is back (a fresh account)', async () => {
+    const no = await cli(lab, ['reset']);
+    expect(no.code).toBe(2);
+    expect(no.stdout).toMatch(/Everything you made in lab 01's account \(101000000001\) is deleted/);
+    expect(no.stderr).toMatch(/Reset lab 01: not asked, since this is not a terminal\.\nAdd --yes to go ahead from a script\./);
+    const r = await cli(lab, ['reset', '--yes']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/back to its starting state/);
+    expect(r.stdout).toMatch(/lab 01 is back at its start in a fresh account, 101000000002: 2 steps to do/);
     const users = await cli(lab, ['shell', '-c', 'aws iam list-users --output json']);
     expect(JSON.parse(users.stdout).Users.map((u: { UserName: string }) => u.UserName)).toEqual(['seeded-user']);
   });
@@ -158,7 +173,7 @@ describe('a lab on the embedded backend, detached', () => {
     await cli(lab, ['shell', '-c', 'aws iam create-user --user-name beta --path /team/ >/dev/null']);
     const all = await cli(lab, ['check']);
     expect(all.code, all.stdout).toBe(0);
-    expect(all.stdout).toMatch(/All 2 steps pass/);
+    expect(all.stdout).toMatch(/All 2 steps done\./);
     const p = JSON.parse((await cli(lab, ['progress', '--json'])).stdout);
     expect(p.labs[0]).toMatchObject({ id: '01-toy', complete: true });
     expect(p.labs[0].steps.every((s: { passed: boolean }) => s.passed)).toBe(true);
@@ -172,10 +187,10 @@ describe('a lab on the embedded backend, detached', () => {
     expect(r.code).toBe(0);
     const s = session(lab)!;
     expect(r.stdout).toContain(`export AWS_ENDPOINT_URL='${s.endpoint}'`);
-    expect(r.stdout).toContain(`export AWS_CONFIG_FILE='${path.join(lab.env.IAM_LABS_HOME, 'aws', 'config')}'`);
+    expect(r.stdout).toContain(`export AWS_CONFIG_FILE='${labFile(lab, '01-toy', 'aws', 'config')}'`);
+    expect(r.stdout).toContain(`export IAM_LABS_LAB='01-toy'`);
     expect(r.stdout).toMatch(/export AWS_PAGER=''/);
-    expect(r.stdout).toMatch(/export AWS_PROFILE='default'/);
-    expect(r.stdout).toMatch(/unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN/);
+    expect(r.stdout).toMatch(/unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN .*AWS_PROFILE AWS_DEFAULT_PROFILE/);
   });
 
   it('an AWS CLI that ignores AWS_ENDPOINT_URL gets a shim passing --endpoint-url', async () => {
@@ -188,7 +203,7 @@ describe('a lab on the embedded backend, detached', () => {
     const old = { home: lab.home, env: { ...lab.env, PATH: `${fakeDir}:${lab.env.PATH}` } };
     const endpoint = session(lab)!.endpoint;
     const env = await cli(old, ['env']);
-    expect(env.stdout).toMatch(/aws-cli 2\.9\.19 ignores AWS_ENDPOINT_URL/);
+    expect(env.stdout).toMatch(/aws-cli 2\.9\.19 \(.*fake-aws-.*\/aws\) runs through the lab's aws wrapper/);
     expect(env.stdout).toContain(`export PATH='${path.join(lab.env.IAM_LABS_HOME, 'bin')}':"$PATH"`);
     const r = await cli(old, ['shell', '-c', 'aws sts get-caller-identity']);
     expect(r.stdout.trim()).toBe(`ARGS: --endpoint-url ${endpoint} sts get-caller-identity`);
@@ -198,12 +213,17 @@ describe('a lab on the embedded backend, detached', () => {
     const r = await cli(lab, ['doctor', '--json']);
     const byName = Object.fromEntries(JSON.parse(r.stdout).findings.map((f: { name: string }) => [f.name, f]));
     expect(byName.node.status).toBe('ok');
-    expect(byName.session).toMatchObject({ status: 'ok', detail: expect.stringMatching(/01-toy on embedded/) });
-    expect(byName['lab-environment']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/reaches the lab \(account 000000000000\), not AWS/) });
+    expect(byName.backend).toMatchObject({ status: 'ok', detail: expect.stringMatching(/embedded backend at http/) });
+    expect(byName.session).toMatchObject({ status: 'ok', detail: expect.stringMatching(/lab 01-toy in account 101000000002/) });
+    expect(byName['lab-environment']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/reaches the lab \(account 101000000002\), not AWS/) });
     expect(r.code).toBe(0);
   });
 
   it('solve another lab on the same backend, then stop', async () => {
+    const notOpen = await cli(lab, ['solve', '02']);
+    expect(notOpen.code).toBe(2);
+    expect(notOpen.stderr).toMatch(/lab 02-extra has not been started yet\. `iam-labs start 02` sets it up\./);
+    expect((await cli(lab, ['start', '02', '--detach'])).code).toBe(0);
     const r = await cli(lab, ['solve', '02']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/solved extra\/gamma/);
@@ -238,7 +258,7 @@ describe('a backend that died', () => {
       for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
       const r = await cli(lab, ['check']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/backend \(pid \d+\) is no longer running/);
+      expect(r.stderr).toMatch(/backend \(pid \d+\) is no longer running, so there is nothing to check/);
       expect(r.stderr).toMatch(/iam-labs start/);
       expect(r.stderr).not.toMatch(/unexpected error/);
     } finally {
@@ -253,13 +273,15 @@ describe('stop and start again on the embedded backend', () => {
     try {
       expect((await cli(lab, ['start', '01', '--detach'])).code).toBe(0);
       expect((await cli(lab, ['solve', '01', '--step', 'toy/create-user'])).code).toBe(0);
-      expect((await cli(lab, ['stop'])).stdout).toMatch(/Your work is kept/);
+      expect((await cli(lab, ['stop'])).stdout).toMatch(/Your labs are kept, each in its account/);
       const again = await cli(lab, ['start', '01', '--detach']);
       expect(again.code, again.stderr).toBe(0);
-      expect(again.stdout).toMatch(/Continuing 01-toy where you left it/);
+      expect(again.stdout).toMatch(/Continuing lab 01 in its own account, 101000000001, where you left it/);
       expect(again.stdout).toMatch(/✔ done\s+Create the user Alpha/);
       const fresh = await cli(lab, ['start', '01', '--detach', '--fresh']);
-      expect(fresh.stdout).toMatch(/✘ todo\s+Create the user Alpha/);
+      expect(fresh.stdout).toMatch(/Your progress in lab 01 is forgotten: 1 step done out of 2\./);
+      expect(fresh.stdout).toMatch(/Lab 01 runs in its own account, 101000000002\./);
+      expect(fresh.stdout).toMatch(/○ todo\s+Create the user Alpha/);
     } finally {
       await cleanup(lab);
     }

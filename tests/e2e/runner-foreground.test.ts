@@ -1,13 +1,12 @@
 /**
  * `start` in the foreground without a terminal (as with --plain): linear text, numbered choices,
- * a line whenever a step starts passing (driven by the in-process emulator's change events),
- * and quitting stops the backend it started.
+ * a line whenever a step starts passing, and quitting leaves the backend running (it is shared
+ * by every lab and shell; `stop` ends it).
  */
 import { spawn } from 'node:child_process';
 import { CreateUserCommand } from '@aws-sdk/client-iam';
-import { clients } from '../helpers/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, alive, cleanup, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
+import { BIN, ROOT, alive, cleanup, ensureBuilt, labClients, newLabHome, session, type Lab } from './runner-helpers.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -42,8 +41,10 @@ describe('start --plain in the foreground', () => {
     expect(out).not.toMatch(/\x1b\[/); // no escape sequences: no color, no alternate screen
 
     const s = session(lab)!;
-    expect(s.pid).toBe(child.pid);
-    const { iam } = clients(s.endpoint);
+    // the backend runs on its own, detached: not in the screen's process
+    expect(s.pid).not.toBe(child.pid);
+    expect(alive(s.pid)).toBe(true);
+    const { iam } = await labClients(lab);
     await iam.send(new CreateUserCommand({ UserName: 'Alpha' }));
     iam.destroy();
     await waitFor(() => out, /✔ Step 1 passes: “Create the user Alpha”\./, 'step 1 passing');
@@ -54,7 +55,10 @@ describe('start --plain in the foreground', () => {
     child.stdin.write('9\n');
     expect(await exited).toBe(0);
     expect(out).toMatch(/Left the lab: 1 of 2 steps done/);
-    expect(session(lab)).toBeUndefined();
+    expect(out).toMatch(/The backend keeps running in the background, for your other labs and shells/);
     expect(alive(child.pid)).toBe(false);
+    // quitting a screen never stops the backend another screen or shell may use
+    expect(session(lab)?.pid).toBe(s.pid);
+    expect(alive(s.pid)).toBe(true);
   });
 });

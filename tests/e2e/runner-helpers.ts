@@ -60,9 +60,33 @@ export function cli(lab: Lab, args: string[], input?: string): Promise<Run> {
   });
 }
 
-export function session(lab: Lab): { endpoint: string; pid?: number; backend: string; lab?: string } | undefined {
-  const f = path.join(lab.env.IAM_LABS_HOME, 'session.json');
-  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
+export interface SeenSession {
+  endpoint: string;
+  pid?: number;
+  backend: string;
+  state?: string;
+  instanceId?: string;
+  gradingSocket?: string;
+  /** the current lab (the last started) and its account, when it has one */
+  lab?: string;
+  accountId?: string;
+}
+
+const readJson = (f: string) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined);
+
+/** What the state folder says is running: the backend, and the current lab with its account. */
+export function session(lab: Lab): SeenSession | undefined {
+  const home = lab.env.IAM_LABS_HOME;
+  const backend = readJson(path.join(home, 'backend.json'));
+  if (!backend) return undefined;
+  const current = fs.existsSync(path.join(home, 'current-lab')) ? fs.readFileSync(path.join(home, 'current-lab'), 'utf8').trim() : undefined;
+  const record = current ? readJson(path.join(home, 'labs', current, 'lab.json')) : undefined;
+  return { ...backend, ...(record ? { lab: record.lab, accountId: record.accountId } : { lab: undefined }) };
+}
+
+/** A lab's own files under the state folder (labs/<lab>/…). */
+export function labFile(lab: Lab, labId: string, ...parts: string[]): string {
+  return path.join(lab.env.IAM_LABS_HOME, 'labs', labId, ...parts);
 }
 
 /** Whether the process serving a lab is still running (a zombie counts as dead). */
@@ -76,4 +100,13 @@ export async function cleanup(lab: Lab): Promise<void> {
   if (s) await cli(lab, ['stop']);
   const after = session(lab);
   if (after?.pid && alive(after.pid)) process.kill(after.pid, 'SIGKILL');
+}
+
+/** SDK clients signed as the root of the current lab's own account (as the lab's default profile is). */
+export async function labClients(lab: Lab, labId?: string) {
+  const { clients } = await import('../helpers/emulator.js');
+  const s = session(lab)!;
+  const id = labId ?? s.lab!;
+  const record = JSON.parse(fs.readFileSync(labFile(lab, id, 'lab.json'), 'utf8')) as { credentials: { accessKeyId: string; secretAccessKey: string } };
+  return clients(s.endpoint, record.credentials);
 }

@@ -5,9 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { CreateUserCommand } from '@aws-sdk/client-iam';
-import { clients } from '../helpers/emulator.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, cleanup, ensureBuilt, newLabHome, session, type Lab } from './runner-helpers.js';
+import { BIN, ROOT, cleanup, ensureBuilt, labClients, newLabHome, type Lab } from './runner-helpers.js';
 
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 if (!hasTmux) console.log('runner-tty: skipped — tmux is not installed');
@@ -34,7 +33,7 @@ function startInTmux(lab: Lab, name: string, args: string[]): void {
 }
 
 async function createUser(lab: Lab, name: string): Promise<void> {
-  const { iam } = clients(session(lab)!.endpoint);
+  const { iam } = await labClients(lab);
   await iam.send(new CreateUserCommand({ UserName: name }));
   iam.destroy();
 }

@@ -89,4 +89,15 @@ describe('iam-labs workshop join, start, check', () => {
     expect(left.stdout).toMatch(/left the workshop/);
     expect((await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).status).toBe(200);
   });
+
+  it('after workshop join, shell works before any start: the learner’s own account, not a missing profile', async () => {
+    const cy = learner();
+    const joined = await cli(cy, ['workshop', 'join', ws.endpoint, '--name', 'Cy', '--code', ws.store.identity.code]);
+    expect(joined.code, joined.stderr).toBe(0);
+    const r = await cli(cy, ['shell', '-c', 'aws sts get-caller-identity --query Account --output text']);
+    expect(r.stderr).not.toMatch(/could not be found|Traceback|\n\s+at .*\.js:\d+/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d{12}$/);
+    await cli(cy, ['stop']);
+  });
 });

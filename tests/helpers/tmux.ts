@@ -98,10 +98,13 @@ export function newLearnerHome(): LearnerHome {
   };
 }
 
-/** The running lab's session file (endpoint, pid of the process that serves it), if any. */
+/** The running backend (endpoint, pid of the process that serves it) and the current lab, if any. */
 export function readSessionFile(state: string): { endpoint: string; pid?: number; lab?: string } | undefined {
-  const f = path.join(state, 'session.json');
-  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
+  const f = path.join(state, 'backend.json');
+  if (!fs.existsSync(f)) return undefined;
+  const current = path.join(state, 'current-lab');
+  const lab = fs.existsSync(current) ? fs.readFileSync(current, 'utf8').trim() : undefined;
+  return { ...JSON.parse(fs.readFileSync(f, 'utf8')), lab };
 }
 
 /** Whether the process serving a lab is still running (a zombie counts as dead). */
@@ -113,7 +116,7 @@ export function processAlive(pid: number | undefined): boolean {
 export async function stopLeftovers(learner: LearnerHome): Promise<void> {
   const pid = readSessionFile(learner.state)?.pid;
   if (!pid || !processAlive(pid)) return;
-  process.kill(pid, 'SIGTERM'); // the runner stops its backend on SIGTERM
+  process.kill(pid, 'SIGTERM'); // the detached backend's own process
   for (let i = 0; i < 50 && processAlive(pid); i++) await sleep(200);
   if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { statePaths } from '../../src/core/paths.js';
+import { labPaths } from '../../src/core/paths.js';
 import { formatIni, LabAwsFiles, parseIni } from '../../src/runner/aws-files.js';
 
 describe('lab AWS files', () => {
@@ -21,7 +21,7 @@ describe('lab AWS files', () => {
   });
 
   it('keeps profiles across set and remove, each pointed at the lab endpoint', () => {
-    const paths = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-aws-files-')));
+    const paths = labPaths(fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-aws-files-')), '01-users');
     const files = new LabAwsFiles(paths, 'http://127.0.0.1:4566', 'us-east-1');
     files.init({ accessKeyId: 'test', secretAccessKey: 'test' });
     files.set('dev.john', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's/e+cret', sessionToken: 'tok+/en==' });

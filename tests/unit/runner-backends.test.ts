@@ -7,7 +7,7 @@ import { checkEndpointAllowed, startEndpoint } from '../../src/backends/endpoint
 import { honoursEndpointEnv } from '../../src/runner/aws-cli.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
 import { SafetyError, UsageError } from '../../src/core/errors.js';
-import { statePaths } from '../../src/core/paths.js';
+import { labPaths } from '../../src/core/paths.js';
 
 describe('endpoint safety', () => {
   it('loopback http is fine; remote http needs --allow-remote', () => {
@@ -78,7 +78,7 @@ describe('AWS CLI endpoint support', () => {
 describe('lab AWS files', () => {
   it('root as default, seeded profiles with endpoint_url, learner sections kept', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-files-'));
-    const paths = statePaths(home);
+    const paths = labPaths(home, '04-policies');
     const files = new LabAwsFiles(paths, 'http://127.0.0.1:4566', 'us-east-1');
     files.init({ accessKeyId: 'test', secretAccessKey: 'test' });
     files.set('analyst', { accessKeyId: 'AKIAANALYST', secretAccessKey: 's3cret' });

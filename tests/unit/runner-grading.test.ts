@@ -59,6 +59,6 @@ describe('grading', () => {
     expect(text.match(/why:\s+not created yet/g)).toHaveLength(1);
     expect(text).toMatch(/2\. ✘ todo\s+B.*\n\s+✘ user Samy exists — as in step 1/);
     expect(text).toMatch(/3\. ✔ done\s+C/);
-    expect(text).toMatch(/1 of 3 steps pass\./);
+    expect(text).toMatch(/1 of 3 steps done\./);
   });
 });

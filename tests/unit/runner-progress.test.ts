@@ -13,26 +13,30 @@ describe('progress store', () => {
   it('starts empty, records passes keyed by step id, and facts', async () => {
     const store = new ProgressStore(path.join(tmp(), 'progress.json'));
     expect(store.read().steps).toEqual({});
+    const lab = { id: '01-users', steps: ['users/create-user', 'users/access-key'] };
     const first = await store.recordCheck(
+      lab,
       [
         { id: 'users/create-user', passed: true },
         { id: 'users/access-key', passed: false },
       ],
       { 'users/access-key:key': 'AKIAEXAMPLE' },
     );
-    expect(first).toEqual(['users/create-user']);
-    const again = await store.recordCheck([{ id: 'users/create-user', passed: true }]);
-    expect(again).toEqual([]);
+    expect(first).toEqual({ firsts: ['users/create-user'], completedLab: false });
+    const again = await store.recordCheck(lab, [{ id: 'users/create-user', passed: false }]);
+    expect(again).toEqual({ firsts: [], completedLab: false });
     const p = store.read();
     expect(p.steps['users/create-user'].attempts).toBe(2);
+    // forward only: the latest verdict fails, the pass is kept
     expect(p.steps['users/create-user'].passedAt).toMatch(/^\d{4}-/);
+    expect(p.steps['users/create-user'].last?.passed).toBe(false);
     expect(p.steps['users/access-key'].passedAt).toBeUndefined();
     expect(p.facts['users/access-key:key']).toBe('AKIAEXAMPLE');
   });
 
   it('forgetLab drops the lab’s steps and facts, not other labs’', async () => {
     const store = new ProgressStore(path.join(tmp(), 'progress.json'));
-    await store.recordCheck([{ id: 'users/create-user', passed: true }, { id: 'groups/create-group', passed: true }], { 'users/x': '1', 'groups/y': '2' });
+    await store.recordCheck({ id: '01-users', steps: ['users/create-user'] }, [{ id: 'users/create-user', passed: true }, { id: 'groups/create-group', passed: true }], { 'users/x': '1', 'groups/y': '2' });
     await store.forgetLab('01-users', ['users/create-user']);
     const p = store.read();
     expect(Object.keys(p.steps)).toEqual(['groups/create-group']);
@@ -64,7 +68,7 @@ describe('progress store', () => {
     const script = `
       const { ProgressStore } = await import(${JSON.stringify(mod)});
       const s = new ProgressStore(${JSON.stringify(file)});
-      for (let i = 0; i < 15; i++) await s.recordCheck([{ id: 'toy/step', passed: false }], { ['toy/w' + process.pid + '-' + i]: 'x' });
+      for (let i = 0; i < 15; i++) await s.recordCheck({ id: '99-toy', steps: ['toy/step'] }, [{ id: 'toy/step', passed: false }], { ['toy/w' + process.pid + '-' + i]: 'x' });
     `;
     const writers = Array.from({ length: 4 }, () =>
       new Promise<number>((resolve) => {

@@ -1,6 +1,6 @@
 /**
  * The live screen's view model (src/runner/screen/model.ts) and the LabView built from today's
- * grading and progress (screen/session-adapter.ts): what changed between gradings, where the
+ * grading and progress (lab-view.ts): what changed between gradings, where the
  * screen opens and moves on to, when failures are shown, hints counted instead of repeated,
  * solutions only after passing (or revealing), and a passed step that fails now kept done.
  */
@@ -9,7 +9,7 @@ import type { Lab } from '../../src/core/course.js';
 import type { LabResult } from '../../src/runner/grading.js';
 import { emptyProgress } from '../../src/runner/progress.js';
 import { collapseHints, diffViews, nextToDo, ScreenModel, startingStep, whenText } from '../../src/runner/screen/model.js';
-import { labViewFrom } from '../../src/runner/screen/session-adapter.js';
+import { decorateResult, labViewOf } from '../../src/runner/lab-view.js';
 import type { LabView, StepStatus } from '../../src/runner/screen/types.js';
 
 const LAB = {
@@ -111,7 +111,7 @@ describe('hints and solutions', () => {
   });
 });
 
-describe('labViewFrom (today’s grading and progress)', () => {
+describe('labViewOf (a grading and progress)', () => {
   const result = (passed: boolean[], graded = true): LabResult => ({
     lab: LAB.id,
     title: LAB.title,
@@ -120,18 +120,22 @@ describe('labViewFrom (today’s grading and progress)', () => {
   });
 
   it('todo before grading, failing, done, and done-changed for a passed step that fails now', () => {
-    const p = emptyProgress();
-    p.steps['toy/s1'] = { attempts: 2, passedAt: '2025-01-01T10:00:00.000Z' };
-    p.steps['toy/s2'] = { attempts: 2, passedAt: '2025-01-01T11:00:00.000Z' };
-    expect(labViewFrom(result([true, false, false, true], false), p).steps.map((s) => s.status)).toEqual(['done', 'done', 'todo', 'todo']);
-    const v = labViewFrom(result([true, false, false, true]), p, new Set(['toy/s3']));
+    const before = emptyProgress();
+    before.steps['toy/s1'] = { attempts: 2, passedAt: '2025-01-01T10:00:00.000Z' };
+    before.steps['toy/s2'] = { attempts: 2, passedAt: '2025-01-01T11:00:00.000Z' };
+    expect(labViewOf(LAB, undefined, before).steps.map((s) => s.status)).toEqual(['done', 'done', 'todo', 'todo']);
+    // the grading recorded step 4's pass; step 3's solution was revealed before it passed
+    const after = structuredClone(before);
+    after.steps['toy/s4'] = { attempts: 1, passedAt: '2025-01-01T12:30:00.000Z' };
+    after.steps['toy/s3'] = { attempts: 1, revealedAt: '2025-01-01T12:00:00.000Z' };
+    const v = labViewOf(LAB, decorateResult(LAB, result([true, false, false, true]), before, after), after);
     expect(v.steps.map((s) => s.status)).toEqual(['done', 'done-changed', 'failing', 'passing']);
     expect(v.steps[1].passedAt).toBe('2025-01-01T11:00:00.000Z');
     expect(v.steps[2].revealed).toBe(true);
     expect(v.complete).toBe(false);
-    p.steps['toy/s3'] = { attempts: 1, passedAt: '2025-01-01T12:00:00.000Z' };
+    after.steps['toy/s3'] = { attempts: 2, passedAt: '2025-01-01T13:00:00.000Z', revealedAt: '2025-01-01T12:00:00.000Z' };
     // complete once every step has passed, even if one changed since
-    expect(labViewFrom(result([true, false, false, true]), p).complete).toBe(true);
+    expect(labViewOf(LAB, decorateResult(LAB, result([true, false, false, true]), after, after), after).complete).toBe(true);
   });
 });
 

@@ -1,15 +1,21 @@
 /**
- * `iam-labs check [lab] [--json] [--endpoint URL]`: grade the lab on the running session's
- * backend (or the endpoint named). Exit 0 when every step passes, 1 when any fails, 2 on errors.
+ * `iam-labs check [lab] [--step N] [--json] [--endpoint URL]`: grade a lab in its own account on
+ * the running backend (or the endpoint named), after making sure that backend is the one recorded.
+ * Progress only moves forward: a step that passed once stays done. Exit 0 when every step graded
+ * is done, 1 when one is not, 2 on errors.
  */
 import { startEndpoint } from '../../backends/endpoint.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { renderLabResult } from '../output.js';
-import { statePaths } from '../../core/paths.js';
+import { labPaths, statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
-import { readSession, type Session } from '../session.js';
-import { gradeSessionLab, labFiles, openSession, type OpenSession } from '../runtime.js';
+import { currentLabId, type BackendRecord, type Session } from '../session.js';
+import { ensurePresent, gradeSessionLab, labFiles, openCourse, openSession, requireBackend, type OpenSession, type Purpose } from '../runtime.js';
+import { resolveLab, type Course, type Lab } from '../../core/course.js';
+import { NoSessionError } from '../../core/errors.js';
+import { completionNotice } from '../completion.js';
+import { requireStep } from '../steps.js';
 
 export interface CheckCommandOptions {
   json?: boolean;
@@ -20,23 +26,52 @@ export interface CheckCommandOptions {
   step?: string;
 }
 
-/** The session to grade: --endpoint (safety rules apply) or the running one (else exit 2). */
-export async function sessionForGrading(io: CommandIO, endpoint: string | undefined, allowRemote?: boolean): Promise<OpenSession> {
-  if (!endpoint) return openSession(io);
+/**
+ * The lab to grade and its session: --endpoint (safety rules apply; that server's account), or
+ * the lab's own account on the running backend (else exit 2, having contacted nothing).
+ */
+export async function sessionForGrading(
+  io: CommandIO,
+  labArg: string | undefined,
+  endpoint: string | undefined,
+  allowRemote: boolean | undefined,
+  purpose: Purpose,
+): Promise<{ open: OpenSession; course: Course; lab: Lab }> {
+  if (!endpoint) {
+    requireBackend(io, purpose);
+    const course = openCourse(io);
+    const id = labArg ?? currentLabId(io.home, io.env);
+    if (!id) throw new NoSessionError(`no lab is open on the running backend, so there is nothing to ${purpose}.`, 2, 'Name one (`iam-labs check 01`) or start one (`iam-labs start 01`).');
+    const lab = resolveLab(course, id);
+    const open = openSession(io, lab.id, purpose);
+    await ensurePresent(open);
+    return { open, course, lab };
+  }
+  const course = openCourse(io);
+  const id = labArg ?? currentLabId(io.home, io.env);
+  if (!id) throw new NoSessionError('which lab? Name one, e.g. `iam-labs check 01 --endpoint …`.', 2);
+  const lab = resolveLab(course, id);
   const paths = statePaths(io.home);
   isolateSdkEnvironment(paths.sdkConfig);
   const handle = await startEndpoint({ home: io.home, detach: true, endpoint, allowRemote, env: io.env, log: () => {} });
-  const session: Session = { ...handle.info, format: 1, startedAt: new Date().toISOString(), lab: readSession(io.home)?.lab };
-  return { session, handle, files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
+  const session: Session = { ...handle.info, format: 2, startedAt: new Date().toISOString(), lab: lab.id };
+  const backend: BackendRecord = { ...handle.info, format: 2, startedAt: session.startedAt, state: 'running' };
+  const open = { session, backend, handle, files: labFiles(io.home, session), progress: new ProgressStore(paths.progress), paths, labPaths: labPaths(io.home, lab.id) };
+  return { open, course, lab };
 }
 
 export async function checkCommand(labArg: string | undefined, opts: CheckCommandOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
   // The session comes first: with no lab running nothing else is read and nothing is contacted.
-  const open = await sessionForGrading(io, opts.endpoint, opts.allowRemote);
+  const { open, course, lab } = await sessionForGrading(io, labArg, opts.endpoint, opts.allowRemote, 'check');
+  const only = opts.step ? requireStep(lab, opts.step).step.id : undefined;
   // A backend with a grading service (the detached emulator) grades with the graders and the AWS
   // SDK it keeps loaded; the same graders run here otherwise.
-  const result = await gradeSessionLab(open, labArg, io, opts.step);
+  const result = await gradeSessionLab(open, lab, io, only);
   if (opts.json) writeln(io, JSON.stringify(result, null, 2));
-  else writeln(io, renderLabResult(io, result, { verbose: opts.verbose }));
+  else {
+    writeln(io, renderLabResult(io, result, { verbose: opts.verbose }));
+    const done = completionNotice(io, course, result, open.progress.read());
+    if (done) writeln(io, `\n${done}`);
+  }
   return result.passed ? 0 : 1;
 }

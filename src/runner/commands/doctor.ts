@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import { probeDocker } from '../../backends/docker-probe.js';
 import { motoServerPath } from '../../backends/moto.js';
 import { httpRequest, processAlive } from '../../backends/net.js';
-import { awsCliInfo, labEnvVars, runAwsInLab, writeAwsShim } from '../aws-cli.js';
+import { awsCliInfo, labEnvVars, runAwsInLab, toolEnvironment } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { statePaths } from '../../core/paths.js';
-import { readSession } from '../session.js';
+import { accountFilePaths, labPaths, statePaths } from '../../core/paths.js';
+import { readBackend } from '../session.js';
+import { openSession } from '../runtime.js';
+import { UserError } from '../../core/errors.js';
 
 export interface Finding {
   name: string;
@@ -22,7 +24,7 @@ export async function collectFindings(io: CommandIO): Promise<Finding[]> {
   const major = Number(process.versions.node.split('.')[0]);
   f.push({ name: 'node', status: major >= 20 ? 'ok' : 'fail', detail: major >= 20 ? `Node ${process.versions.node}` : `Node ${process.versions.node}: iam-labs needs Node 20 or newer` });
   const paths = statePaths(io.home);
-  const cli = await awsCliInfo(io.env, paths.shimDir);
+  const cli = await awsCliInfo(io.env, paths);
   if (!cli) f.push({ name: 'aws-cli', status: 'fail', detail: 'no `aws` on PATH: install the AWS CLI (https://aws.amazon.com/cli/) to do the labs' });
   else
     f.push({
@@ -40,25 +42,34 @@ export async function collectFindings(io: CommandIO): Promise<Finding[]> {
   f.push({ name: 'moto', status: moto ? 'ok' : 'info', detail: moto ? `moto_server at ${moto} (--backend moto is possible)` : 'moto_server not installed; only needed for --backend moto' });
   f.push({ name: 'state-dir', status: 'info', detail: `state directory ${io.home}${fs.existsSync(io.home) ? '' : ' (not created yet)'}` });
 
-  const session = readSession(io.home);
-  if (!session) {
+  const backend = readBackend(io.home);
+  if (!backend) {
     f.push({ name: 'session', status: 'info', detail: 'no lab running: `iam-labs start 01` starts one' });
     return f;
   }
-  const alive = !session.pid || processAlive(session.pid);
+  const alive = !backend.pid || processAlive(backend.pid);
   let reachable = false;
-  if (alive) reachable = await httpRequest(session.endpoint, { timeoutMs: 1500 }).then(() => true, () => false);
+  if (alive && backend.endpoint) reachable = await httpRequest(backend.endpoint, { timeoutMs: 1500 }).then(() => true, () => false);
   f.push({
-    name: 'session',
+    name: 'backend',
     status: reachable ? 'ok' : 'fail',
     detail: reachable
-      ? `lab ${session.lab ?? '?'} on ${session.backend} at ${session.endpoint} answers (account ${session.accountId})`
-      : `the session's ${session.backend} backend at ${session.endpoint} does not answer: \`iam-labs stop\` then \`iam-labs start ${session.lab?.slice(0, 2) ?? '01'}\``,
+      ? `the ${backend.backend} backend at ${backend.endpoint} answers`
+      : `the ${backend.backend} backend recorded at ${backend.endpoint || '(starting)'} does not answer: \`iam-labs stop\`, then \`iam-labs start <lab>\``,
   });
-  if (reachable && cli) {
-    const env: Record<string, string> = { PATH: io.env.PATH ?? '', HOME: io.env.HOME ?? '', ...labEnvVars(paths, session) };
-    const bin = cli.honoursEndpointEnv ? cli.path : writeAwsShim(paths, cli.path);
-    const r = runAwsInLab(bin, ['sts', 'get-caller-identity', '--output', 'json'], env);
+  let session;
+  try {
+    session = reachable ? openSession(io, undefined, 'shell').session : undefined;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    f.push({ name: 'session', status: 'info', detail: e.message });
+  }
+  if (session) f.push({ name: 'session', status: 'ok', detail: `${session.lab ? `lab ${session.lab}` : 'the account'} in account ${session.accountId}` });
+  if (session && cli) {
+    // the real CLI, as the lab shell runs it, but with a private HOME: ~/.aws is never read
+    const files = session.lab ? labPaths(io.home, session.lab) : accountFilePaths(io.home);
+    const env: Record<string, string> = { ...toolEnvironment(paths, io.env), ...labEnvVars(files, session, io.home, io.env) };
+    const r = runAwsInLab(cli.path, ['--endpoint-url', session.endpoint, 'sts', 'get-caller-identity', '--output', 'json'], env);
     let account = '';
     try {
       account = (JSON.parse(r.stdout) as { Account?: string }).Account ?? '';

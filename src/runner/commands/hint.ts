@@ -1,44 +1,48 @@
 /**
- * `iam-labs hint [step]`: first what the check sees in the account (state-aware hints), then the
- * next tier of the step's written hints (nudge → which command → almost the answer).
+ * `iam-labs hint [step]`: first what the check sees in the lab's account (state-aware hints), then
+ * the next tier of the step's written hints (nudge → which command → almost the answer). The
+ * step: its id, its name or its number in the current lab; by default the first one not done.
  */
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { conditionLines, hintText } from '../output.js';
+import { conditionLines } from '../output.js';
 import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
-import { readSession } from '../session.js';
+import { currentLabId, readBackend } from '../session.js';
 import { labOfStep, resolveLab, type Course, type Lab, type Step } from '../../core/course.js';
 import { UsageError, UserError } from '../../core/errors.js';
-import { gradeLab, graderFor, openCourseWithGraders, openSession } from '../runtime.js';
+import { ensurePresent, gradeSessionLab, openCourse, openSession } from '../runtime.js';
+import { findStep } from '../steps.js';
+import { nextHint } from '../hints.js';
 
-function pickStep(course: Course, arg: string | undefined, sessionLab: string | undefined, passed: (id: string) => boolean): { lab: Lab; step: Step } {
+function pickStep(course: Course, arg: string | undefined, currentLab: string | undefined, passed: (id: string) => boolean): { lab: Lab; step: Step } {
   if (arg) {
     const lab = labOfStep(course, arg);
     if (lab) return { lab, step: lab.steps.find((s) => s.id === arg)! };
-    // a number within the session's lab ("2") or a step name without topic
-    if (sessionLab) {
-      const l = resolveLab(course, sessionLab);
-      const byNum = /^\d+$/.test(arg) ? l.steps[Number(arg) - 1] : l.steps.find((s) => s.id.endsWith(`/${arg}`));
-      if (byNum) return { lab: l, step: byNum };
+    // a number within the current lab ("2") or a step name without topic
+    if (currentLab) {
+      const l = resolveLab(course, currentLab);
+      const found = findStep(l, arg);
+      if (found) return { lab: l, step: found.step };
     }
-    throw new UsageError(`there is no step '${arg}'. Steps look like users/create-user; \`iam-labs progress\` lists them.`);
+    throw new UsageError(`there is no step '${arg}'${currentLab ? ` in lab ${currentLab}` : ''}. Steps look like users/create-user (or a number in the current lab); \`iam-labs progress\` lists them.`);
   }
-  if (!sessionLab) throw new UsageError('which step? Start a lab first (`iam-labs start 01`) or name a step id.');
-  const lab = resolveLab(course, sessionLab);
+  if (!currentLab) throw new UsageError('which step? Start a lab first (`iam-labs start 01`) or name a step id.');
+  const lab = resolveLab(course, currentLab);
   return { lab, step: lab.steps.find((s) => !passed(s.id)) ?? lab.steps[lab.steps.length - 1] };
 }
 
 export async function hintCommand(stepArg: string | undefined, opts: { plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {
-  const { course, graders } = await openCourseWithGraders(io);
+  const course = openCourse(io);
   const store = new ProgressStore(statePaths(io.home).progress);
   const p = store.read();
-  const session = readSession(io.home);
-  const { lab, step } = pickStep(course, stepArg, session?.lab, (id) => !!p.steps[id]?.passedAt);
-  if (session) {
-    // what the account looks like now, when a lab is running (hints work without it too)
+  const { lab, step } = pickStep(course, stepArg, currentLabId(io.home, io.env), (id) => !!p.steps[id]?.passedAt);
+  if (readBackend(io.home)) {
+    // what the account looks like now, when the lab is open (hints work without it too)
     const r = await (async () => {
       try {
-        return (await gradeLab(openSession(io), lab, graderFor(lab, graders), step.id)).steps[0];
+        const open = openSession(io, lab.id, 'check');
+        await ensurePresent(open);
+        return (await gradeSessionLab(open, lab, io, step.id)).steps[0];
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         writeln(io, io.c.dim(`(could not look at the account: ${e.message})`));
@@ -54,14 +58,8 @@ export async function hintCommand(stepArg: string | undefined, opts: { plain?: b
       writeln(io);
     }
   }
-  let tier = 0;
-  await store.update((d) => {
-    const s = (d.steps[step.id] ??= { attempts: 0 });
-    const shown = s.hintsShown ?? 0;
-    tier = shown;
-    s.hintsShown = Math.min(shown + 1, step.hints.length);
-  });
-  writeln(io, hintText(step, tier));
-  if (tier + 1 < step.hints.length) writeln(io, io.c.dim('(run iam-labs hint again for a stronger hint)'));
+  const hint = await nextHint(store, lab, step);
+  writeln(io, hint.text);
+  if (hint.more) writeln(io, io.c.dim('(run iam-labs hint again for a stronger hint)'));
   return 0;
 }

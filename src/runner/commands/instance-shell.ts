@@ -15,7 +15,7 @@ import { UsageError } from '../../core/errors.js';
 import { sdkClientConfig } from '../../core/sdk-clients.js';
 import { endpointEnvVars } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { openSession } from '../runtime.js';
+import { ensurePresent, openSession } from '../runtime.js';
 import type { Session } from '../session.js';
 import { runShell, shellEnvironment } from './shell.js';
 
@@ -119,7 +119,8 @@ function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress
 }
 
 export async function instanceShellCommand(wanted: string, opts: InstanceShellOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
-  const { session, paths } = openSession(io);
+  const open = openSession(io, undefined, 'shell');
+  const { session, paths } = open;
   if (!session.capabilities.instanceMetadata) {
     throw new NoInstanceMetadataError(
       `instance-shell is not available on this backend (${session.backend}): it runs no metadata service for EC2 instances, so nothing on an instance could get role credentials.`,
@@ -127,6 +128,8 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
       'Lab 06 needs the embedded emulator: iam-labs stop, then iam-labs start 06 --backend embedded.',
     );
   }
+  // never ask whatever else answers on the recorded port
+  await ensurePresent(open);
   const instance = await resolveInstance(session, wanted);
   const instanceId = instance.InstanceId ?? wanted;
   const imds = await instanceMetadataAddress(session, instanceId);

@@ -2,7 +2,7 @@
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { courseOverview } from '../output.js';
 import { statePaths } from '../../core/paths.js';
-import { ProgressStore } from '../progress.js';
+import { labComplete, ProgressStore } from '../progress.js';
 import { openCourse } from '../runtime.js';
 
 export async function listCommand(opts: { json?: boolean; plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {
@@ -16,7 +16,7 @@ export async function listCommand(opts: { json?: boolean; plain?: boolean }, io:
       minutes: l.minutes ?? null,
       steps: l.steps.map((s) => ({ id: s.id, title: s.title, passed: !!p.steps[s.id]?.passedAt })),
       passedSteps: l.steps.filter((s) => p.steps[s.id]?.passedAt).length,
-      complete: !!p.labs[l.id]?.completedAt,
+      complete: labComplete(p, l.steps.map((s) => s.id)),
     }));
     writeln(io, JSON.stringify({ title: course.title, labs }, null, 2));
     return 0;

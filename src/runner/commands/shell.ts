@@ -1,53 +1,135 @@
-/** `iam-labs shell`: a subshell in the lab environment (and the aws shim first on PATH). */
+/**
+ * `iam-labs shell [lab]`: a subshell whose `aws` talks to the lab and nothing else. Each lab has
+ * its own (its AWS files, its account), so two labs can be worked on at once in two terminals.
+ * The interactive shell keeps the learner's HOME (their prompt, aliases, PATH), with every AWS_*
+ * variable removed; after their startup files run, the lab's settings and the aws wrapper are put
+ * back first (a ~/.bashrc that puts another aws first on PATH would otherwise win). `-c` runs
+ * one command with a private HOME instead, as every other process the runner spawns does.
+ */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { awsCliInfo, labEnvVars, UNSET_VARS, writeAwsShim, type AwsCliInfo } from '../aws-cli.js';
+import { awsCliInfo, labEnvVars, noProxyFor, UNSET_VARS, writeAwsShim, type AwsCliInfo } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { statePaths, type StatePaths } from '../../core/paths.js';
+import { accountFilePaths, labPaths, statePaths, type StatePaths } from '../../core/paths.js';
 import { withoutAwsSettings } from '../../core/sdk-env.js';
-import { requireSession } from '../session.js';
+import { ensurePresent, openCourse, openSession } from '../runtime.js';
+import { resolveLab } from '../../core/course.js';
 
 /**
  * The environment of a shell whose `aws` talks to the lab (`shell`, `instance-shell`): the
- * learner's variables without any AWS setting that could point a client elsewhere (keys,
- * profiles, config files, endpoints, metadata service settings), then `vars`, and the aws shim
- * first on PATH. The shim always goes first: harmless for new CLIs (it passes the same
- * endpoint), needed for old ones that ignore AWS_ENDPOINT_URL.
+ * learner's variables without any AWS_* setting (keys, profiles, config files, endpoints, CA
+ * bundles, metadata settings), then `vars`, and the aws wrapper first on PATH, running the CLI
+ * it announces (IAM_LABS_REAL_AWS).
  */
 export async function shellEnvironment(io: CommandIO, paths: StatePaths, vars: Record<string, string>): Promise<{ env: Record<string, string>; cli?: AwsCliInfo }> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(withoutAwsSettings(io.env))) if (v !== undefined && !UNSET_VARS.includes(k)) env[k] = v;
-  Object.assign(env, vars);
-  const cli = await awsCliInfo(io.env, paths.shimDir);
+  Object.assign(env, { NO_PROXY: noProxyFor(io.env), no_proxy: noProxyFor(io.env), IAM_LABS_HOME: paths.home }, vars);
+  const cli = await awsCliInfo(io.env, paths);
   if (cli) {
-    writeAwsShim(paths, cli.path);
+    writeAwsShim(paths);
+    env.IAM_LABS_REAL_AWS = cli.path;
     env.PATH = `${paths.shimDir}${path.delimiter}${env.PATH ?? ''}`;
   }
   return { env, cli };
 }
 
+const sq = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The learner's shell, started so that the lab's settings are applied after their own startup
+ * files: bash --rcfile, zsh's ZDOTDIR, POSIX sh's ENV, fish's --init-command. `shellDir` holds
+ * the generated files; `label` prefixes the prompt.
+ */
+function interactiveShell(sh: string, env: Record<string, string>, shellDir: string, label: string): { args: string[]; env: Record<string, string> } {
+  fs.mkdirSync(shellDir, { recursive: true, mode: 0o700 });
+  const name = path.basename(sh);
+  const labVars = Object.entries(env).filter(([k]) => /^(AWS_|IAM_LABS_)/.test(k) || k === 'NO_PROXY' || k === 'no_proxy');
+  const shimDir = env.PATH.split(path.delimiter)[0];
+  const restore = [
+    "# iam-labs: after your own startup files, the lab's settings win again",
+    'for v in $(env | sed -n "s/^\\(AWS_[A-Za-z0-9_]*\\)=.*/\\1/p"); do unset "$v"; done',
+    ...labVars.map(([k, v]) => `export ${k}=${sq(v)}`),
+    `PATH=${sq(shimDir)}:"$PATH"; export PATH`,
+    'unalias aws 2>/dev/null; unset -f aws 2>/dev/null; hash -r 2>/dev/null',
+    `PS1=${sq(`(${label}) `)}"\${PS1:-\\$ }"`,
+    '',
+  ].join('\n');
+  const restoreFile = path.join(shellDir, 'restore.sh');
+  fs.writeFileSync(restoreFile, restore, { mode: 0o600 });
+  if (name === 'bash') {
+    const rc = path.join(shellDir, 'bashrc');
+    fs.writeFileSync(rc, `[ -r "$HOME/.bashrc" ] && . "$HOME/.bashrc"\n. ${sq(restoreFile)}\n`, { mode: 0o600 });
+    return { args: ['--rcfile', rc, '-i'], env };
+  }
+  if (name === 'zsh') {
+    const userDir = env.ZDOTDIR || env.HOME || '';
+    for (const f of ['.zshenv', '.zprofile', '.zlogin']) fs.writeFileSync(path.join(shellDir, f), `[ -r ${sq(path.join(userDir, f))} ] && . ${sq(path.join(userDir, f))}\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(shellDir, '.zshrc'), `[ -r ${sq(path.join(userDir, '.zshrc'))} ] && . ${sq(path.join(userDir, '.zshrc'))}\n. ${sq(restoreFile)}\nPROMPT=${sq(`(${label}) `)}"$PROMPT"\n`, { mode: 0o600 });
+    return { args: ['-i'], env: { ...env, ZDOTDIR: shellDir } };
+  }
+  if (name === 'fish') {
+    const fishRestore = path.join(shellDir, 'restore.fish');
+    fs.writeFileSync(
+      fishRestore,
+      [
+        'for v in (env | string match -r "^AWS_[A-Za-z0-9_]*" ); set -e $v; end',
+        ...labVars.map(([k, v]) => `set -gx ${k} ${sq(v)}`),
+        `set -gx PATH ${sq(shimDir)} $PATH`,
+        'functions -e aws 2>/dev/null',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    return { args: ['-i', '--init-command', `source ${sq(fishRestore)}`], env };
+  }
+  // sh, dash, ksh: an interactive POSIX shell reads the file named by ENV (the learner's own first)
+  const envFile = path.join(shellDir, 'env.sh');
+  fs.writeFileSync(envFile, `${env.ENV ? `[ -r ${sq(env.ENV)} ] && . ${sq(env.ENV)}\n` : ''}. ${sq(restoreFile)}\n`, { mode: 0o600 });
+  return { args: ['-i'], env: { ...env, ENV: envFile } };
+}
+
 /** Run the learner's shell (interactive, or `-c command`) in `env`; resolves with its exit code. */
-export function runShell(io: CommandIO, env: Record<string, string>, opts: { command?: string; cwd?: string }): Promise<number> {
+export function runShell(io: CommandIO, env: Record<string, string>, opts: { command?: string; cwd?: string; shellDir?: string; label?: string }): Promise<number> {
   const sh = io.env.SHELL || '/bin/sh';
-  const args = opts.command ? ['-c', opts.command] : ['-i'];
-  const child = spawn(sh, args, { env, stdio: 'inherit', ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const how = opts.command ? { args: ['-c', opts.command], env } : opts.shellDir ? interactiveShell(sh, env, opts.shellDir, opts.label ?? 'iam-labs') : { args: ['-i'], env };
+  const child = spawn(sh, how.args, { env: how.env, stdio: 'inherit', ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  // the shell gets Ctrl-C; this process only waits for it
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
   return new Promise((resolve) => {
+    const done = (code: number) => {
+      process.off('SIGINT', ignore);
+      resolve(code);
+    };
     child.on('error', (e) => {
       io.err.write(`iam-labs: could not start ${sh}: ${e.message}\n`);
-      resolve(127);
+      done(127);
     });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0)));
+    child.on('exit', (code, signal) => done(code ?? (signal ? 128 : 0)));
   });
 }
 
-export async function shellCommand(opts: { plain?: boolean; command?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {
-  const session = requireSession(io.home);
+export async function shellCommand(labArg: string | undefined, opts: { plain?: boolean; command?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {
   const paths = statePaths(io.home);
-  const { env, cli } = await shellEnvironment(io, paths, { ...labEnvVars(paths, session), IAM_LABS_SHELL: '1' });
-  if (!opts.command) {
-    writeln(io, `Lab shell for ${session.lab ?? 'the running lab'} (${session.backend}, ${session.endpoint}). Your ~/.aws is not used here.`);
-    writeln(io, cli ? `aws-cli ${cli.version} — try: aws sts get-caller-identity` : 'No AWS CLI found on PATH: install it to do the labs.');
-    writeln(io, 'Type exit to leave.');
+  const labId = labArg ? resolveLab(openCourse(io), labArg).id : undefined;
+  const open = openSession(io, labId, 'shell');
+  await ensurePresent(open);
+  const { session } = open;
+  open.files.refresh(session.credentials);
+  const files = session.lab ? labPaths(io.home, session.lab) : accountFilePaths(io.home);
+  const vars = { ...labEnvVars(files, session, io.home, io.env), IAM_LABS_SHELL: '1' };
+  const { env, cli } = await shellEnvironment(io, paths, vars);
+  const label = session.lab ? `lab ${session.lab.slice(0, 2)}` : 'iam-labs';
+  if (opts.command) {
+    // not the learner's interactive shell: a private HOME, like every other process the runner runs
+    fs.mkdirSync(paths.toolHome, { recursive: true, mode: 0o700 });
+    return runShell(io, { ...env, HOME: paths.toolHome, USERPROFILE: paths.toolHome }, { command: opts.command });
   }
-  return runShell(io, env, { command: opts.command });
+  const what = session.lab ?? `the ${session.backend} account`;
+  writeln(io, `Lab shell for ${what}: account ${session.accountId} on ${session.backend} (${session.endpoint}). Your ~/.aws and your AWS_* variables are not used here.`);
+  writeln(io, cli ? `aws-cli ${cli.version} (${cli.path}), through the lab's aws wrapper — try: aws sts get-caller-identity` : 'No AWS CLI found on PATH: install it to do the labs.');
+  writeln(io, 'Type exit to leave.');
+  return runShell(io, env, { shellDir: session.lab ? labPaths(io.home, session.lab).shellDir : accountFilePaths(io.home).shellDir, label });
 }

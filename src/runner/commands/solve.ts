@@ -1,14 +1,21 @@
 /**
- * `iam-labs solve <lab> [--step ID]`: apply the reference solution (asks first in a terminal,
- * since it does the learning for you), then grade.
+ * `iam-labs solve [lab] [--step N]`: apply the reference solution (asks first in a terminal, since
+ * it does the learning for you), recording the steps as revealed, then grade. Steps are solved
+ * and graded one at a time, in order, as a learner would do them: a later step that undoes an
+ * earlier one (offboarding bob) finds the earlier one already done.
  */
-import readline from 'node:readline/promises';
 import { UsageError } from '../../core/errors.js';
+import { confirm } from '../confirm.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { createLabContext, FactMap } from '../lab-context.js';
-import { renderLabResult } from '../output.js';
-import { gradeLab, graderFor, labFromArgOrSession, openCourseWithGraders } from '../runtime.js';
+import { renderLabResult, renderMarkdown } from '../output.js';
+import { passedSteps } from '../progress.js';
+import { gradeSessionLab, graderFor } from '../runtime.js';
+import { loadGraders } from '../graders-registry.js';
+import { requireStep } from '../steps.js';
+import { completionNotice } from '../completion.js';
 import { sessionForGrading } from './check.js';
+import type { LabResult } from '../grading.js';
 
 export interface SolveOptions {
   step?: string;
@@ -18,43 +25,40 @@ export interface SolveOptions {
   allowRemote?: boolean;
 }
 
-export async function confirm(io: CommandIO, question: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: io.input, output: io.out });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 export async function solveCommand(labArg: string | undefined, opts: SolveOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
-  const open = await sessionForGrading(io, opts.endpoint, opts.allowRemote);
-  const { course, graders } = await openCourseWithGraders(io);
-  const lab = labFromArgOrSession(course, labArg, open.session);
-  const grader = graderFor(lab, graders);
-  const steps = opts.step ? lab.steps.filter((s) => s.id === opts.step || s.id.endsWith(`/${opts.step}`)) : lab.steps;
-  if (!steps.length) throw new UsageError(`lab ${lab.id} has no step '${opts.step}'. Its steps: ${lab.steps.map((s) => s.id).join(', ')}`);
+  const { open, course, lab } = await sessionForGrading(io, labArg, opts.endpoint, opts.allowRemote, 'solve');
+  const grader = graderFor(lab, await loadGraders(io.env));
+  const steps = opts.step ? [requireStep(lab, opts.step).step] : lab.steps;
   if (io.tty && !opts.yes) {
-    const what = opts.step ? `step ${steps[0].id}` : `all ${steps.length} steps of ${lab.id}`;
+    const what = opts.step ? `step ${lab.steps.indexOf(steps[0]) + 1} (${steps[0].id})` : `all ${steps.length} steps of lab ${lab.number}`;
     if (!(await confirm(io, `This applies the reference solution to ${what} — you learn more by doing it yourself. Continue?`))) {
       writeln(io, 'Nothing changed.');
       return 0;
     }
   }
-  const facts = new FactMap({ ...open.progress.read().facts });
-  const made = createLabContext(open.session, facts, open.files);
-  try {
-    for (const s of steps) {
-      const g = grader.steps.find((x) => x.id === s.id)!;
+  // shown (and applied) before passing: the record says so, for the learner and an instructor
+  await open.progress.recordRevealed(lab.id, steps.map((s) => s.id));
+  let last: LabResult | undefined;
+  for (const s of steps) {
+    const p = open.progress.read();
+    const facts = new FactMap({ ...p.facts });
+    const made = createLabContext(open.session, facts, open.files, undefined, passedSteps(p, lab.steps.map((x) => x.id)));
+    try {
+      const g = grader.steps.find((x) => x.id === s.id);
+      if (!g) throw new UsageError(`step ${s.id} has no grader.`);
       await g.solve(made.ctx);
-      writeln(io, `${io.c.green('✔')} solved ${s.id}`);
-      if (opts.step && s.solution) writeln(io, `\n${s.solution}\n`);
+    } finally {
+      made.destroy();
     }
-  } finally {
-    made.destroy();
+    if (Object.keys(facts.changed).length) await open.progress.update((d) => void Object.assign(d.facts, facts.changed));
+    writeln(io, `${io.c.green('✔')} solved ${s.id}`);
+    if (opts.step && s.solution) writeln(io, `\n${await renderMarkdown(io, s.solution)}\n`);
+    // graded right away, in order: the step passes before a later one may undo its work
+    last = await gradeSessionLab(open, lab, io, s.id);
   }
-  await open.progress.recordCheck([], facts.changed);
-  const result = await gradeLab(open, lab, grader, opts.step ? steps[0].id : undefined);
+  const result = opts.step ? last! : await gradeSessionLab(open, lab, io);
   writeln(io, renderLabResult(io, result));
+  const done = completionNotice(io, course, { ...result, completedNow: result.completedNow || !!last?.completedNow }, open.progress.read());
+  if (done) writeln(io, `\n${done}`);
   return result.passed ? 0 : 1;
 }

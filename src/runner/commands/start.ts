@@ -1,24 +1,29 @@
 /**
- * `iam-labs start <lab>`: start (or reuse) a backend, seed the lab, show the chapter and its
- * checklist; then either return (--detach) or stay in the foreground with the live checklist.
+ * `iam-labs start <lab>`: make sure the backend runs (one, detached, shared by every open lab),
+ * open the lab in its own account (continue it, or seed it), show the chapter and its checklist;
+ * then either return (--detach) or show the live screen. Quitting the screen never stops the
+ * backend: another lab's screen or a shell may be using it (`iam-labs stop` does).
  */
-import { chooseBackend, startBackend, attachBackend } from '../../backends/index.js';
+import fs from 'node:fs';
+import { abandonStartingBackend, ensureBackend } from '../backend-lifecycle.js';
+import { goAhead } from '../confirm.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
-import { httpRequest, processAlive } from '../../backends/net.js';
-import type { BackendHandle } from '../../backends/types.js';
-import { UsageError } from '../../core/errors.js';
+import { processAlive } from '../../backends/net.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { renderMarkdown, renderLabResult } from '../output.js';
-import { statePaths } from '../../core/paths.js';
+import { labPaths, statePaths } from '../../core/paths.js';
+import { writeJsonFile } from '../../core/json-file.js';
 import { ProgressStore } from '../progress.js';
-import { readSession, rememberEmbeddedLab, removeSession, takeEmbeddedLab, writeSession, type Session } from '../session.js';
-import { gradeSessionLab, graderFor, labFiles, openCourse, seedSessionLab, type OpenSession } from '../runtime.js';
+import { gradeSessionLab, openCourse } from '../runtime.js';
 import { loadGraders, type GraderRegistry } from '../graders-registry.js';
-import { resolveLab } from '../../core/course.js';
+import { resolveLab, type Lab } from '../../core/course.js';
 import { withSpinner } from '../spinner.js';
 import type { LabResult } from '../grading.js';
+import { applyPlan, describeLoss, planOpen, seedNote } from '../lab-lifecycle.js';
+import { labViewOf } from '../lab-view.js';
+import { liveScreenOptions } from '../live-session.js';
 import { runLiveScreen } from '../live.js';
-import { liveOptionsFromSession } from '../screen/session-adapter.js';
+import { completionNotice } from '../completion.js';
 
 export interface StartOptions {
   backend?: string;
@@ -28,124 +33,175 @@ export interface StartOptions {
   allowRemote?: boolean;
   realAws?: string;
   image?: string;
-  /** start the lab over even when this lab is already seeded in the running session */
+  /** start the lab over from its seed (forgets its progress; asks first in a terminal) */
   fresh?: boolean;
-}
-
-async function sessionAlive(s: Session): Promise<boolean> {
-  if (s.pid && !processAlive(s.pid)) return false;
-  try {
-    await httpRequest(s.endpoint, { timeoutMs: 1500 });
-    return true;
-  } catch {
-    return false;
-  }
+  /** do not ask (start --fresh, or giving a one-account backend to another lab) */
+  yes?: boolean;
 }
 
 export async function startCommand(labArg: string, opts: StartOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
   const course = openCourse(io);
   const lab = resolveLab(course, labArg);
-  // Graders pull in the AWS SDK (slow to load): load them while the backend starts. With
-  // --detach the emulator's grading service seeds and grades with its own copy, so only when needed.
   let gradersLoading: Promise<GraderRegistry> | undefined;
   const loadAll = () => (gradersLoading ??= loadGraders(io.env));
-  if (!opts.detach) loadAll().catch(() => {});
   const paths = statePaths(io.home);
   isolateSdkEnvironment(paths.sdkConfig);
-  const log = (line: string) => io.err.write(`${io.c.dim(line)}\n`);
-
-  let session = readSession(io.home);
-  let handle: BackendHandle;
-  let ownsBackend = false;
-  if (session && (await sessionAlive(session))) {
-    const wanted = opts.backend ?? io.env.IAM_LABS_BACKEND;
-    if ((wanted && wanted !== 'auto' && wanted !== session.backend) || (opts.endpoint && opts.endpoint !== session.endpoint)) {
-      throw new UsageError(
-        `a lab is already running on the ${session.backend} backend (${session.endpoint}).`,
-        2,
-        'Run `iam-labs stop` first to switch backends.',
-      );
-    }
-    handle = attachBackend(session, io.env);
-    writeln(io, `${io.c.dim('backend:')} ${session.backend} at ${session.endpoint} ${io.c.dim('(reusing the running session)')}`);
-  } else {
-    if (session) removeSession(io.home);
-    const choice = chooseBackend(opts.backend, opts.endpoint, io.env);
-    writeln(io, `${io.c.dim('backend:')} ${choice.name} ${io.c.dim(`— ${choice.reason}`)}`);
-    handle = await withSpinner(io, `Starting the ${choice.name} backend`, () =>
-      startBackend(choice.name, {
-        home: io.home,
-        detach: !!opts.detach,
-        endpoint: choice.endpoint,
-        allowRemote: opts.allowRemote,
-        realAws: opts.realAws,
-        image: opts.image,
-        env: io.env,
-        log,
-      }),
-    );
-    handle.info.reason = choice.reason;
-    if (handle.info.limits) writeln(io, `${io.c.dim('note:')} ${handle.info.limits}`);
-    ownsBackend = true;
-    session = { ...handle.info, format: 1, startedAt: new Date().toISOString(), foreground: !opts.detach };
-    // a backend that keeps its account (a state file) may still hold this lab, with the learner's work
-    const held = handle.extras.keepsState ? takeEmbeddedLab(io.home) : undefined;
-    if (held) session.lab = held;
-    writeSession(io.home, session);
-    if (held) labFiles(paths, session).refresh(session.credentials);
-    else labFiles(paths, session).init(session.credentials);
-  }
-  if (session.realAwsAccount) writeln(io, io.c.red(REAL_AWS_WARNING(session.realAwsAccount)));
-  const open: OpenSession = { session, handle, files: labFiles(paths, session), progress: new ProgressStore(paths.progress), paths };
-  const stopOwned = async () => {
-    if (!ownsBackend) return;
-    ownsBackend = false;
-    await handle.stop();
-    removeSession(io.home);
-    if (handle.extras.keepsState) rememberEmbeddedLab(io.home, session?.lab);
-  };
+  const releaseGuard = guardInterrupt(io, lab);
+  let screen: ScreenClaim | undefined;
   try {
-    const graderHere = async () => graderFor(lab, await loadAll());
-    // A backend with a grading service validates the grader and seeds there.
-    if (!handle.extras.remoteGrader) await graderHere();
-    const continuing = session.lab === lab.id && !opts.fresh;
-    if (continuing) {
-      writeln(io, `Continuing ${lab.id} where you left it (\`iam-labs reset\` starts it over).`);
-    } else {
-      await withSpinner(io, `Seeding ${lab.id}`, () => seedSessionLab(open, lab, io, loadAll));
+    const { record: backend, handle } = await ensureBackend(io, opts);
+    if (backend.realAwsAccount) writeln(io, io.c.red(REAL_AWS_WARNING(backend.realAwsAccount)));
+    const makes = handle.extras.makesAccounts;
+    if (!makes) writeln(io, `${io.c.dim('note:')} this ${backend.backend} backend has one account, so your labs take turns in it (opening another lab sets that one up there).`);
+    if (!opts.detach) screen = claimScreen(io.home, lab.id);
+    const plan = await planOpen(io.home, backend, handle, lab, { fresh: opts.fresh });
+    if (plan.kind === 'seed') {
+      const p = new ProgressStore(paths.progress).read();
+      const loss = describeLoss(plan, lab, p, backend, makes);
+      if (loss.length) {
+        const question = plan.why === 'fresh' ? `Start lab ${lab.number} over?` : `Open lab ${lab.number} in the backend's one account?`;
+        if (!(await goAhead(io, { loss, question, yes: opts.yes, flag: '--yes', proceedWithoutTerminal: true }))) {
+          writeln(io, 'Nothing changed.');
+          return 0;
+        }
+      }
+      const note = seedNote(plan, lab, backend);
+      if (note) writeln(io, note);
     }
+    const open =
+      plan.kind === 'continue'
+        ? await applyPlan(io, backend, handle, lab, plan, loadAll)
+        : await withSpinner(io, `Setting up lab ${lab.number}`, () => applyPlan(io, backend, handle, lab, plan, loadAll));
+    const account = makes ? ` in its own account, ${open.session.accountId}` : ` in account ${open.session.accountId}`;
+    if (plan.kind === 'continue') writeln(io, `Continuing lab ${lab.number}${account}, where you left it (\`iam-labs reset\` starts it over).`);
+    else writeln(io, `Lab ${lab.number} runs${account}.`);
     writeln(io, '');
     // The chapter's own top heading (if any) gives way to ours, which carries the lab number.
     const intro = lab.intro.replace(/^\s*# [^\n]*\n+/, '');
     writeln(io, await renderMarkdown(io, `# ${lab.number} · ${lab.title}\n\n${intro}`));
     writeln(io, '');
-    // Freshly seeded, no step passes yet (`dev check` proves it for every step): skip grading.
-    const first: LabResult = continuing
-      ? await gradeSessionLab(open, lab.id, io)
-      : { lab: lab.id, title: lab.title, passed: false, backend: session.backend, steps: lab.steps.map((s) => ({ id: s.id, title: s.title, passed: false, conditions: [] })) };
+    // A fresh seed passes no step yet (`dev check` proves it for every step): grade only when
+    // continuing or when earlier steps were restored.
+    const graded = plan.kind === 'continue' || plan.solvedBefore > 0;
+    const first: LabResult = graded ? await gradeSessionLab(open, lab, io) : ungraded(lab, open.progress);
+    releaseGuard();
     if (opts.detach) {
       writeln(io, renderLabResult(io, first));
-      writeln(io, DETACHED_HELP(session.endpoint, lab.number));
-      ownsBackend = false;
+      const done = completionNotice(io, course, first);
+      if (done) writeln(io, `\n${done}`);
+      writeln(io, DETACHED_HELP(backend.endpoint, lab.number));
       return 0;
     }
-    const code = await runLiveScreen(liveOptionsFromSession({ io, open, course, lab, grader: await graderHere(), first }));
-    await stopOwned();
+    const options = liveScreenOptions({
+      io,
+      course,
+      lab,
+      open,
+      first: labViewOf(lab, graded ? first : undefined, open.progress.read()),
+      readOnly: screen?.readOnly,
+      graders: loadAll,
+    });
+    if (screen?.readOnly) writeln(io, `Lab ${lab.number} is already open in another terminal (pid ${screen.holder}): this screen only shows it.`);
+    const code = await runLiveScreen(options);
+    writeln(io, LEFT(lab.number));
     return code;
-  } catch (e) {
-    await stopOwned().catch(() => {});
-    throw e;
+  } finally {
+    releaseGuard();
+    screen?.release();
   }
+}
+
+/** A lab's steps from progress alone (a fresh seed: nothing to grade yet). */
+function ungraded(lab: Lab, progress: ProgressStore): LabResult {
+  const p = progress.read();
+  const steps = lab.steps.map((s) => {
+    const rec = p.steps[s.id];
+    return { id: s.id, title: s.title, passed: false, conditions: [], done: !!rec?.passedAt, status: rec?.passedAt ? ('done' as const) : ('todo' as const), ...(rec?.passedAt ? { passedAt: rec.passedAt } : {}) };
+  });
+  return { lab: lab.id, title: lab.title, passed: steps.every((s) => s.done), complete: steps.every((s) => s.done), steps };
+}
+
+/**
+ * Ctrl-C (or SIGTERM) while `start` starts the backend or sets the lab up: handled between ticks,
+ * so a spawned backend is always recorded first. A backend not yet answering is stopped; one that
+ * answers is left running for `stop` (or the next `start`); an interrupted seed is redone by the
+ * next `start`.
+ */
+function guardInterrupt(io: CommandIO, lab: Lab): () => void {
+  let on = true;
+  const onSignal = () => {
+    void abandonStartingBackend(io.home).finally(() => {
+      io.err.write(`\nInterrupted. \`iam-labs start ${lab.number}\` picks up from here; \`iam-labs stop\` stops the backend.\n`);
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    if (!on) return;
+    on = false;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+interface ScreenClaim {
+  /** another live screen of this lab is open: this one only shows it */
+  readOnly: boolean;
+  holder?: number;
+  release(): void;
+}
+
+/**
+ * One live screen per lab: the first `start` of a lab claims it (labs/<lab>/screen.json, with its
+ * pid); a second one while the first is open gets a read-only screen. A claim whose process died
+ * is taken over.
+ */
+function claimScreen(home: string, labId: string): ScreenClaim {
+  const file = labPaths(home, labId).screen;
+  fs.mkdirSync(labPaths(home, labId).dir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o600);
+      fs.writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+      fs.closeSync(fd);
+      const release = () => {
+        try {
+          const held = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
+          if (held.pid === process.pid) fs.rmSync(file, { force: true });
+        } catch {
+          /* already gone */
+        }
+      };
+      process.once('exit', release);
+      return { readOnly: false, release };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder: number | undefined;
+      try {
+        holder = (JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number }).pid;
+      } catch {
+        /* unreadable: take it over */
+      }
+      if (holder && holder !== process.pid && processAlive(holder)) return { readOnly: true, holder, release: () => {} };
+      fs.rmSync(file, { force: true });
+    }
+  }
+  writeJsonFile(file, { pid: process.pid, since: new Date().toISOString() });
+  return { readOnly: false, release: () => fs.rmSync(file, { force: true }) };
 }
 
 const DETACHED_HELP = (endpoint: string, labNo: string) =>
   [
     '',
     `The lab keeps running in the background at ${endpoint}.`,
-    `  iam-labs shell        a shell where \`aws\` talks to the lab (or: eval "$(iam-labs env)")`,
-    `  iam-labs check        grade your work          iam-labs hint     a hint for the current step`,
-    `  iam-labs start ${labNo}     the live checklist       iam-labs stop     stop the backend`,
+    `  iam-labs shell ${labNo}     a shell where \`aws\` talks to this lab (or: eval "$(iam-labs env ${labNo})")`,
+    `  iam-labs check ${labNo}     grade your work       iam-labs hint     a hint for the current step`,
+    `  iam-labs start ${labNo}     the live checklist    iam-labs stop     stop the backend (your work is kept)`,
   ].join('\n');
+
+const LEFT = (labNo: string) =>
+  `The backend keeps running in the background, for your other labs and shells: \`iam-labs start ${labNo}\` reopens this lab, \`iam-labs stop\` stops the backend.`;
 
 const REAL_AWS_WARNING = (account: string) =>
   `WARNING: this lab runs on REAL AWS account ${account}. It creates users, roles, policies and buckets there; ` +

@@ -10,7 +10,8 @@ import { explainWhy, renderWhy, WhyInputError, type RenderStyle, type WhyReport 
 import { UsageError } from '../../core/errors.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { createLabContext, FactMap } from '../lab-context.js';
-import { openSession } from '../runtime.js';
+import { ensurePresent, openSession } from '../runtime.js';
+import { passedSteps } from '../progress.js';
 
 export interface WhyCommandOptions {
   principal?: string;
@@ -60,8 +61,10 @@ export async function whyCommand(opts: WhyCommandOptions, deps: WhyDeps = {}): P
   let ctx = deps.ctx;
   let lastDenial = deps.lastDenial;
   if (!ctx) {
-    const open = openSession(io);
-    const made = createLabContext(open.session, new FactMap({ ...open.progress.read().facts }), open.files);
+    const open = openSession(io, undefined, 'why');
+    await ensurePresent(open);
+    const p = open.progress.read();
+    const made = createLabContext(open.session, new FactMap({ ...p.facts }), open.files, undefined, passedSteps(p, Object.keys(p.steps)));
     ctx = made.ctx;
     destroy = made.destroy;
     const log = open.handle.extras.decisionLog;

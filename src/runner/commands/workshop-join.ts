@@ -10,9 +10,12 @@
 import pc from 'picocolors';
 import { workshopBackendInfo } from '../../backends/workshop.js';
 import { CorruptFileError, UsageError } from '../../core/errors.js';
-import { stateHome } from '../../core/paths.js';
+import { accountFilePaths, stateHome } from '../../core/paths.js';
 import { joinWorkshop, parseWorkshopUrl } from '../../workshop/client.js';
-import { readSession, removeSession, writeSession } from '../session.js';
+import { accountSession, readBackend, removeBackend, writeBackend, type BackendRecord } from '../session.js';
+import { LabAwsFiles } from '../aws-files.js';
+import { stopBackend } from '../backend-lifecycle.js';
+import { defaultIO } from '../io.js';
 import { readWorkshopLink, writeWorkshopLink, type WorkshopLink } from '../workshop-link.js';
 
 export interface WorkshopJoinOptions {
@@ -55,21 +58,27 @@ export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions
   };
   writeWorkshopLink(home, link);
   const verb = sameServer ? 'Rejoined' : 'Joined';
+  const running = readBackend(home);
   if (shared) {
-    writeSession(home, {
-      format: 1,
+    // the workshop becomes this machine's backend (a local one running is stopped: one backend at a time)
+    if (running && running.backend !== 'workshop') {
+      await stopBackend(defaultIO({ env }));
+      out.write(`Stopped the ${running.backend} backend that was running here: your labs there are kept where it keeps them.\n`);
+    }
+    const credentials = { accessKeyId: joined.accessKeyId!, secretAccessKey: joined.secretAccessKey! };
+    const backend: BackendRecord = {
+      format: 2,
       startedAt: new Date().toISOString(),
-      ...workshopBackendInfo({
-        base,
-        credentials: { accessKeyId: joined.accessKeyId!, secretAccessKey: joined.secretAccessKey! },
-        accountId: joined.accountId!,
-        region: joined.region ?? 'us-east-1',
-        name: joined.name,
-      }),
-    });
-  } else {
-    // The labs run here now: a session on this server's accounts would send them there.
-    if (readSession(home)?.backend === 'workshop') removeSession(home);
+      state: 'running',
+      ...workshopBackendInfo({ base, credentials, accountId: joined.accountId!, region: joined.region ?? 'us-east-1', name: joined.name }),
+    };
+    writeBackend(home, backend);
+    // `iam-labs shell` works right away, on the learner's account, before any lab is started
+    const session = accountSession(backend);
+    new LabAwsFiles(accountFilePaths(home), session.endpoint, session.region).init(session.credentials);
+  } else if (running?.backend === 'workshop') {
+    // The labs run here now: a backend record for the workshop's accounts would send them there.
+    removeBackend(home);
   }
   out.write(
     [

@@ -1,0 +1,62 @@
+/**
+ * `iam-labs certificate [--out FILE] [--name NAME]`: once every lab of the course is complete,
+ * write a completion record the learner can keep, signed with this installation's key (and
+ * countersigned by a joined workshop's server when it offers that). completion-record.ts says
+ * what the signatures prove, and so does the output.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { statePaths } from '../../core/paths.js';
+import { completionPayload, installationKey, signRecord } from '../completion-record.js';
+import { courseSummary, renderSummary } from '../completion.js';
+import { plural } from '../output.js';
+import { defaultIO, writeln, type CommandIO } from '../io.js';
+import { ProgressStore } from '../progress.js';
+import { openCourse } from '../runtime.js';
+import { countersignAtWorkshop, readWorkshopLink } from '../workshop-link.js';
+
+export interface CertificateOptions {
+  out?: string;
+  name?: string;
+  plain?: boolean;
+}
+
+export async function certificateCommand(opts: CertificateOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
+  const course = openCourse(io);
+  const paths = statePaths(io.home);
+  const p = new ProgressStore(paths.progress).read();
+  const summary = courseSummary(course, p);
+  if (!summary.complete) {
+    const left = summary.labs.filter((l) => !l.complete).map((l) => `${l.number} (${l.steps - l.done} of ${plural(l.steps, 'step')} left)`);
+    throw new UserError(`the course is not complete yet: lab ${left.join(', lab ')}.`, 1, '`iam-labs progress` shows every step; the record can be written once every lab is complete.');
+  }
+  const link = readWorkshopLink(io.home);
+  const name = opts.name ?? link?.name;
+  const payload = completionPayload(course, p, summary, name ? { name } : {}, link ? { server: link.base, learnerId: link.learnerId } : undefined);
+  const record = signRecord(payload, installationKey(paths.signingKey));
+  let note = '';
+  if (link) {
+    const c = await countersignAtWorkshop(io.home, record);
+    if (c.countersignature) record.countersignatures = [c.countersignature];
+    else note = `Not countersigned: ${c.reason}.`;
+  }
+  const out = path.resolve(opts.out ?? 'iam-labs-completion.json');
+  fs.writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
+  writeln(io, renderSummary(io, summary).split('\n\nKeep a signed record')[0]);
+  writeln(io, '');
+  writeln(io, `${io.c.green('✔')} Wrote ${out}`);
+  writeln(io, `  signed with this installation's key ${record.signature.fingerprint}${record.countersignatures ? `, countersigned by the workshop server ${link?.base} (${record.countersignatures[0].fingerprint})` : ''}`);
+  if (note) writeln(io, `  ${note}`);
+  writeln(io, '');
+  writeln(io, MEANING);
+  return 0;
+}
+
+export const MEANING = [
+  'What the signature proves: `iam-labs verify <file>` checks that the record is exactly what this',
+  'installation of iam-labs wrote (nothing added, removed or changed since). It does not prove who did',
+  'the labs, or that they did them alone: anyone can install iam-labs and make a record. Solutions',
+  'revealed with `iam-labs solve` are listed in it. A workshop server’s countersignature, checked',
+  'with `iam-labs verify <file> --key <server.pub>`, proves that the class server holding that key signed it.',
+].join('\n');

@@ -1,0 +1,139 @@
+/**
+ * The live screen's side that runs the lab (contract 2 in the project brief): LiveScreenOptions
+ * built from a lab's session, grading and progress. `regrade` grades on the backend (its grading
+ * service when it has one) and returns a LabView; `onAccountChange` long-polls the emulator's
+ * change feed for the lab's own account (so a change in another lab's account never re-grades
+ * this one), or polls by grading where a backend has no feed; the actions record what they do in
+ * progress (hint tiers, revealed solutions) and reset through lab-lifecycle.ts, asking nothing
+ * (the screen asked).
+ */
+import type { Course, Lab } from '../core/course.js';
+import { UsageError } from '../core/errors.js';
+import type { GraderRegistry } from './graders-registry.js';
+import type { CommandIO } from './io.js';
+import { applyPlan, describeLoss, planReset } from './lab-lifecycle.js';
+import { labViewOf } from './lab-view.js';
+import { gradeSessionLab, type OpenSession } from './runtime.js';
+import type { LabView, LiveScreenOptions } from './screen/types.js';
+import { nextHint } from './hints.js';
+
+/** A backend without a change feed is graded this often while a screen is open (a workshop: less often). */
+const POLL_MS = 2000;
+const POLL_SHARED_MS = 5000;
+/** How long one long poll waits for a change before asking again. */
+const FEED_WAIT_MS = 20_000;
+
+export interface LiveLab {
+  io: CommandIO;
+  course: Course;
+  lab: Lab;
+  open: OpenSession;
+  first: LabView;
+  readOnly?: boolean;
+  graders: () => Promise<GraderRegistry>;
+}
+
+/** The options for runLiveScreen; `current()` is the lab's session now (a reset moves it to a new account). */
+export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): OpenSession } {
+  const { io, lab } = o;
+  let open = o.open;
+  let grading = false;
+  let lastGraded = Date.now();
+  const stepOf = (id: string) => {
+    const step = lab.steps.find((s) => s.id === id);
+    if (!step) throw new UsageError(`lab ${lab.id} has no step '${id}'.`);
+    return step;
+  };
+  // listeners of the account's changes, and the account they follow (a reset moves it)
+  const accountMoved = new Set<() => void>();
+  return {
+    io,
+    course: o.course,
+    lab,
+    readOnly: o.readOnly,
+    first: o.first,
+    current: () => open,
+    async regrade() {
+      grading = true;
+      try {
+        const result = await gradeSessionLab(open, lab, io);
+        return labViewOf(lab, result, open.progress.read());
+      } finally {
+        grading = false;
+        lastGraded = Date.now();
+      }
+    },
+    onAccountChange(listener) {
+      const feed = open.handle.extras.changeFeed;
+      if (!feed) {
+        const every = open.session.backend === 'workshop' ? POLL_SHARED_MS : POLL_MS;
+        const poll = setInterval(() => {
+          if (!grading && Date.now() - lastGraded >= every) listener();
+        }, every / 4);
+        return () => clearInterval(poll);
+      }
+      let stopped = false;
+      let wake: (() => void) | undefined;
+      const moved = () => wake?.();
+      accountMoved.add(moved);
+      void (async () => {
+        let account = open.session.accountId;
+        let after = -1;
+        while (!stopped) {
+          if (account !== open.session.accountId) {
+            // a reset gave the lab a new account: follow it, and grade it
+            account = open.session.accountId;
+            after = -1;
+            listener();
+          }
+          try {
+            const answer = await Promise.race([
+              feed.wait(account, after, after < 0 ? 0 : FEED_WAIT_MS),
+              new Promise<undefined>((r) => (wake = () => r(undefined))),
+            ]);
+            if (!answer || stopped) continue;
+            if (answer.instanceId && open.backend.instanceId && answer.instanceId !== open.backend.instanceId) {
+              listener(); // another emulator: the grading says so
+              await sleep(POLL_MS);
+              continue;
+            }
+            if (after >= 0 && answer.changed) listener();
+            after = answer.seq;
+          } catch {
+            // the backend does not answer (stopped?): a grading says so; ask again a little later
+            if (stopped) break;
+            listener();
+            await sleep(POLL_MS);
+          }
+        }
+      })();
+      return () => {
+        stopped = true;
+        accountMoved.delete(moved);
+        wake?.();
+      };
+    },
+    actions: {
+      async hint(stepId) {
+        return (await nextHint(open.progress, lab, stepOf(stepId))).text;
+      },
+      async reset(stepId) {
+        const index = stepId ? lab.steps.findIndex((s) => s.id === stepOf(stepId).id) : 0;
+        open = await applyPlan(io, open.backend, open.handle, lab, planReset(io.home, lab, index), o.graders);
+        for (const m of accountMoved) m();
+      },
+      async revealSolution(stepId) {
+        const step = stepOf(stepId);
+        await open.progress.recordRevealed(lab.id, [step.id]);
+        return step.solution;
+      },
+      describeReset(stepId) {
+        const index = stepId ? lab.steps.findIndex((s) => s.id === stepId) : 0;
+        const plan = planReset(io.home, lab, Math.max(0, index));
+        return describeLoss(plan, lab, open.progress.read(), open.backend, open.handle.extras.makesAccounts).join(' ');
+      },
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -23,10 +23,10 @@ export interface StartedCli {
 }
 
 /** Spawn `iam-labs emulator --port 0` and resolve when it prints its ready line. */
-export function startEmulatorCli(): Promise<StartedCli> {
+export function startEmulatorCli(extraArgs: string[] = []): Promise<StartedCli> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--quiet'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--quiet', ...extraArgs], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));

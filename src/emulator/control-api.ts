@@ -64,8 +64,11 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
     });
   }
   if (what === 'reset' && req.method === 'POST') {
-    emulator.state.reset();
-    return reply(200, { status: 'reset' });
+    emulator.state.reset().then(
+      () => reply(200, { status: 'reset' }),
+      (e: unknown) => reply(500, { error: `the reset could not be written: ${(e as Error).message}` }),
+    );
+    return;
   }
   if (what.startsWith('imds/') && req.method === 'GET') {
     // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)

@@ -50,7 +50,7 @@ export async function startEmulator(
     close: async () => {
       await close();
       await stopWorkloadServices(emulator);
-      emulator.state.flushTouched();
+      await emulator.state.close();
     },
   };
 }

@@ -141,7 +141,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
     close: async () => {
       for (const s of streams) s.end();
       await close();
-      emulator.state.flushTouched();
+      await emulator.state.close();
       store.flush();
     },
   };

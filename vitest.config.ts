@@ -11,6 +11,8 @@ const SLOW = [
   'tests/e2e/labs-dev-check.test.ts',
   'tests/e2e/labs-dev-check-moto.test.ts',
   'tests/e2e/labs-solutions-cli.test.ts',
+  'tests/e2e/lab05-journey.test.ts',
+  'tests/e2e/totp-cli.test.ts',
   'tests/e2e/iam-identities-cli.test.ts',
   'tests/e2e/iam-policies-cli.test.ts',
   'tests/e2e/s3-cli.test.ts',

@@ -21,6 +21,10 @@ export const EMBEDDED_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: true,
   recordsRoleLastUsed: true,
   bucketPolicies: true,
+  cloudTrail: true,
+  accessAnalyzer: true,
+  backdatedHistory: true,
+  userPermissionsBoundaries: true,
 };
 const PREFERRED_PORT = 4566;
 

@@ -15,6 +15,10 @@ export const ENDPOINT_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
+  cloudTrail: false,
+  accessAnalyzer: false,
+  backdatedHistory: false,
+  userPermissionsBoundaries: false,
 };
 
 export function isRealAws(host: string): boolean {

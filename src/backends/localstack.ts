@@ -21,6 +21,10 @@ export const LOCALSTACK_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
+  cloudTrail: false,
+  accessAnalyzer: false,
+  backdatedHistory: false,
+  userPermissionsBoundaries: false,
 };
 
 export function noDockerMessage(probe: DockerProbeResult): BackendUnavailableError {

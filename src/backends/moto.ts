@@ -21,6 +21,12 @@ export const MOTO_CAPABILITIES: Capabilities = {
   recordsAccessKeyLastUsed: false,
   recordsRoleLastUsed: false,
   bucketPolicies: true,
+  // moto 5.2.1 answers LookupEvents and every Access Analyzer call with a 500, ignores the
+  // request-time header, and has no PutUserPermissionsBoundary (boundaries on roles only)
+  cloudTrail: false,
+  accessAnalyzer: false,
+  backdatedHistory: false,
+  userPermissionsBoundaries: false,
   // moto ignores PasswordResetRequired on CreateLoginProfile (and its UpdateLoginProfile fails)
   recordsPasswordResetRequired: false,
 };

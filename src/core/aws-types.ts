@@ -25,6 +25,14 @@ export interface Capabilities {
   recordsAccessKeyLastUsed: boolean;
   recordsRoleLastUsed: boolean;
   bucketPolicies: boolean;
+  /** CloudTrail's event history of the account's management calls (LookupEvents) */
+  cloudTrail: boolean;
+  /** IAM Access Analyzer: analyzers and their external-access findings */
+  accessAnalyzer: boolean;
+  /** history a lab seeds in the past (the signed x-iam-labs-request-time header: event times, key last use) */
+  backdatedHistory: boolean;
+  /** permissions boundaries on IAM users (PutUserPermissionsBoundary; moto has them only on roles) */
+  userPermissionsBoundaries: boolean;
   /**
    * Whether GetLoginProfile reports PasswordResetRequired as set (moto ignores the flag).
    * Absent means yes.

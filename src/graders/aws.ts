@@ -64,6 +64,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { closest } from '../policy/lint.js';
 import type { Credentials, LabContext } from './types.js';
 
 export interface AccountInfo {
@@ -178,16 +179,20 @@ export const listGroupMembers = (iam: IAMClient, GroupName: string) => collect(p
 
 // ---------- case-aware lookup ----------
 
-export type NameMatch = { kind: 'exact'; name: string } | { kind: 'case'; name: string } | { kind: 'missing' };
+export type NameMatch = { kind: 'exact'; name: string } | { kind: 'case'; name: string } | { kind: 'missing'; near?: string };
 
 /**
  * IAM names are unique case-insensitively but keep their case: find `wanted` among `names`, and
- * say when only a differently-cased name exists (so the grader can report "samy, not Samy").
+ * say when only a differently-cased name exists (so the grader can report "samy, not Samy"), or
+ * a name one or two typos away ("Sammy").
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
  */
 export function matchName(names: string[], wanted: string): NameMatch {
   if (names.includes(wanted)) return { kind: 'exact', name: wanted };
   const other = names.find((n) => n.toLowerCase() === wanted.toLowerCase());
-  return other ? { kind: 'case', name: other } : { kind: 'missing' };
+  if (other) return { kind: 'case', name: other };
+  const near = closest(wanted, names);
+  return near ? { kind: 'missing', near } : { kind: 'missing' };
 }
 
 export async function findUser(ctx: LabContext, name: string): Promise<NameMatch> {

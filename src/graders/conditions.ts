@@ -4,6 +4,7 @@
  */
 import { lintHints } from '../policy/lint.js';
 import { decidingPolicyText, decisionWords, explainOutcome, HYPOTHETICAL_SOURCE, meets, probeSubject, type Expectation } from './explain.js';
+import { suggestFix } from './fixes.js';
 import { MissingPrincipal, type GatheredPolicy, type ProbeRequest, type Probes } from './probes.js';
 import type { Condition } from './types.js';
 
@@ -45,7 +46,8 @@ export async function probeCondition(
     const outcome = await probes.run(req);
     const found = decisionWords(outcome.result.decision);
     if (meets(outcome.result, want)) return passed(name, expected, found);
-    const h = typeof hint === 'function' ? await hint() : hint;
+    // the step's own hint when it knows better, else the fix the outcome itself points to
+    const h = (typeof hint === 'function' ? await hint() : hint) ?? suggestFix(outcome, want);
     const typos = await typoHints(outcome.policies, h);
     const fullHint = [h, ...typos].filter(Boolean).join(' ') || undefined;
     const cond = failed(name, expected, found, `${probeSubject(outcome)}: ${explainOutcome(outcome, want)}`, fullHint);
@@ -54,10 +56,17 @@ export async function probeCondition(
   } catch (e) {
     if (e instanceof MissingPrincipal) {
       // Even a wanted denial fails when the principal is gone: "bob deleted" is its own mistake.
-      return failed(name, expected, `${e.what} does not exist`, `The probe needs ${e.what}, which does not exist in the account.`, typeof hint === 'string' ? hint : undefined);
+      return failed(name, expected, `${e.what} does not exist`, `This needs ${e.what}, which does not exist in the account.`, typeof hint === 'string' ? hint : createCommand(e.what));
     }
     throw e;
   }
+}
+
+/** "Create it: aws iam create-group --group-name developers" for "group developers". */
+function createCommand(what: string): string {
+  const [kind, name] = what.split(' ');
+  if (kind === 'role') return `Create role ${name} first (aws iam create-role --role-name ${name} --assume-role-policy-document file://trust.json).`;
+  return `Create it first: aws iam create-${kind} --${kind}-name ${name}`;
 }
 
 /**

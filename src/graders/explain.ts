@@ -4,9 +4,10 @@
  * (index and Sid) and element. Also renders a policy as readable JSON with a statement marked.
  */
 import { describeResource } from '../policy/explain.js';
-import { asList, parsePolicy, statementCoversAction, statementCoversResource, statementsOf, type PolicyStatement } from '../policy/statements.js';
-import type { Decision, EvaluationResult, StatementRef } from '../policy/types.js';
+import { asList, parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
+import type { Decision, EvaluationResult, NearMiss } from '../policy/types.js';
 import type { GatheredPolicy, ProbeOutcome } from './probes.js';
+import { allStatements, clausePhrase, matchClauses, statementOf, type FoundStatement } from './statement-match.js';
 
 export type Expectation = 'allow' | 'deny' | 'explicit-deny';
 
@@ -19,7 +20,7 @@ export function statementLabel(index: number, sid?: string): string {
 }
 
 /** "ReportsReader, attached to user analyst, statement 1" — without repeating a source equal to the name. */
-function policyLabel(name: string, source: string | undefined, index: number, sid?: string): string {
+export function policyLabel(name: string, source: string | undefined, index: number, sid?: string): string {
   const where = source && !source.endsWith(name) && !name.endsWith(source) ? `, ${source}` : '';
   return `${name}${where}, ${statementLabel(index, sid)}`;
 }
@@ -27,71 +28,77 @@ function policyLabel(name: string, source: string | undefined, index: number, si
 /** Policies a probe invents for hypothetical principals ("their own account allows …") are not worth naming. */
 export const HYPOTHETICAL_SOURCE = 'hypothetical';
 
-function refLabel(r: StatementRef, policies: GatheredPolicy[]): string | undefined {
-  const pol = policies.find((p) => p.name === r.policy);
-  if (pol?.source === HYPOTHETICAL_SOURCE) return undefined;
-  return policyLabel(r.policy, r.source ?? pol?.source, r.index, r.sid);
-}
-
 const present = <T>(x: T | undefined): x is T => x !== undefined;
 const capitalize = (s: string) => (/^(the|a) /.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
-
-interface FoundStatement {
-  policy: GatheredPolicy;
-  index: number;
-  st: PolicyStatement;
-}
-
-function allStatements(policies: GatheredPolicy[]): FoundStatement[] {
-  const out: FoundStatement[] = [];
-  for (const policy of policies) {
-    statementsOf(parsePolicy(policy.document)).forEach((st, i) => out.push({ policy, index: i + 1, st }));
-  }
-  return out;
-}
 
 /**
  * Why an Allow did not apply, from the engine's near misses (src/policy/explain.ts, the one place
  * near misses are worked out): statements that allow the action but name other resources, whose
  * Condition did not hold, or whose Principal is someone else. Used when nothing allowed the request.
  */
+/**
+ * How close an Allow came: 0 = one element off (a Principal, a Condition, the bucket named where
+ * its objects were meant or the reverse), 1 = a NotResource, 2 = a Resource naming something
+ * else altogether (another bucket: that statement is about other things, not a near miss).
+ */
+export function missRank(m: NearMiss): number {
+  if (m.element !== 'Resource') return m.element === 'NotResource' ? 1 : 0;
+  return /names objects, not the bucket|names the bucket itself/.test(m.detail) ? 0 : 2;
+}
+
+/** The Allow near misses worth telling: the closest ones (statements about other resources only when nothing came closer). */
+export function closestAllowMisses(outcome: ProbeOutcome): NearMiss[] {
+  const allows = outcome.result.nearMisses.filter((m) => m.effect === 'Allow' && m.element !== 'Action' && m.element !== 'NotAction');
+  const best = Math.min(...allows.map(missRank));
+  return allows.filter((m) => missRank(m) === best);
+}
+
 export function nearMissSentences(outcome: ProbeOutcome): string[] {
   const { action, resource } = outcome.request;
-  const allows = outcome.result.nearMisses.filter((m) => m.effect === 'Allow' && m.element !== 'Action' && m.element !== 'NotAction');
+  const allows = closestAllowMisses(outcome);
   const only = allows.length === 1 ? 'the only statement that allows it' : 'a statement that allows it';
   return allows.slice(0, 3).map((m) => {
     const label = `${m.policy}, ${statementLabel(m.index, m.sid)}`;
     if (m.element === 'Resource' || m.element === 'NotResource') {
-      // "Resource lists X, which …" reads on from the statement: "(label) lists X, which …"
+      // "Resource lists X, which …" reads on from the element: "the Resource of (label) lists X, which …"
       const clause = m.detail.startsWith(`${m.element} `) ? m.detail.slice(m.element.length + 1) : m.detail;
-      return `${action} acts on ${describeResource(resource)}; ${only} (${label}) ${clause}`;
+      return `${action} acts on ${describeResource(resource)}, but the ${m.element} of ${only} (${label}) ${clause}`;
     }
+    // An account principal is not a miss of the Principal but a hand-over to identity policies.
+    if (m.element === 'Principal' && m.detail.startsWith('Principal names the whole account')) return `${only} (${label}) is not enough on its own: ${m.detail}`;
     return `${only} (${label}) did not apply: ${m.detail}`;
   });
 }
 
-/** The statements that granted an allowed request, from the engine or (fallback) the documents. */
-function allowingSentences(outcome: ProbeOutcome): string[] {
-  const refs = outcome.result.deciding.filter((d) => d.effect === 'Allow');
-  const named = refs.map((r) => refLabel(r, outcome.policies)).filter(present);
-  if (named.length) return named.slice(0, 3);
+/** Deny statements that came close but missed (for steps that want an explicit deny). */
+function denyMissSentences(outcome: ProbeOutcome): string[] {
   const { action, resource } = outcome.request;
-  return allStatements(outcome.policies)
-    .filter((s) => s.policy.source !== HYPOTHETICAL_SOURCE)
-    .filter((s) => s.st.Effect === 'Allow' && statementCoversAction(s.st, action) && statementCoversResource(s.st, resource))
-    .slice(0, 3)
-    .map((s) => policyLabel(s.policy.name, s.policy.source, s.index, s.st.Sid));
+  return outcome.result.nearMisses
+    .filter((m) => m.effect === 'Deny')
+    .slice(0, 2)
+    .map((m) => {
+      const label = `${m.policy}, ${statementLabel(m.index, m.sid)}`;
+      if (m.element === 'Resource' || m.element === 'NotResource') {
+        const clause = m.detail.startsWith(`${m.element} `) ? m.detail.slice(m.element.length + 1) : m.detail;
+        return `there is a Deny (${label}), but ${action} acts on ${describeResource(resource)} and its Resource ${clause}`;
+      }
+      return `there is a Deny (${label}), but it did not apply: ${m.detail}`;
+    });
 }
 
-function denyingSentences(outcome: ProbeOutcome): string[] {
-  const refs = outcome.result.deciding.filter((d) => d.effect === 'Deny');
-  const named = refs.map((r) => refLabel(r, outcome.policies)).filter(present);
-  if (named.length) return named.slice(0, 3);
-  const { action, resource } = outcome.request;
-  return allStatements(outcome.policies)
-    .filter((s) => s.st.Effect === 'Deny' && statementCoversAction(s.st, action) && statementCoversResource(s.st, resource))
-    .slice(0, 3)
-    .map((s) => policyLabel(s.policy.name, s.policy.source, s.index, s.st.Sid));
+/** The statements that decided (Allow or Deny), as label plus the clause naming the element that matched. */
+function decidingSentences(outcome: ProbeOutcome, effect: 'Allow' | 'Deny'): string[] {
+  const { action, resource, context } = outcome.request;
+  const refs = outcome.result.deciding.filter((d) => d.effect === effect && outcome.policies.find((p) => p.name === d.policy)?.source !== HYPOTHETICAL_SOURCE);
+  const found: FoundStatement[] = refs.length
+    ? refs.map((r) => statementOf(outcome, r)).filter(present)
+    : allStatements(outcome.policies)
+        .filter((s) => s.policy.source !== HYPOTHETICAL_SOURCE)
+        .filter((s) => s.st.Effect === effect && statementCoversAction(s.st, action) && statementCoversResource(s.st, resource));
+  return found.slice(0, 3).map((f) => {
+    const clauses = matchClauses(f.st, { action, resource, context }, f.policy.kind === 'resource');
+    return `${policyLabel(f.policy.name, f.policy.source, f.index, f.st.Sid)} ${effect === 'Allow' ? 'allows' : 'denies'} ${action} on ${resource}: ${clausePhrase(clauses)}`;
+  });
 }
 
 export function probeSubject(outcome: ProbeOutcome): string {
@@ -108,21 +115,29 @@ export function meets(result: EvaluationResult, want: Expectation): boolean {
   return result.decision === 'ExplicitlyDenied';
 }
 
-/** Explain why the outcome does (not) meet the expectation. */
+/**
+ * Explain why the outcome does (not) meet the expectation. An explicit Deny that applies wins;
+ * otherwise an Allow is needed, and without one the request is implicitly denied:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+ */
 export function explainOutcome(outcome: ProbeOutcome, want: Expectation): string {
   const { result } = outcome;
   const { action, resource } = outcome.request;
   if (result.decision === 'Allowed' && want !== 'allow') {
-    const by = allowingSentences(outcome);
-    return `Allowed when it should not be: ${by.length ? `${by.join('; ')} allows ${action} on ${resource}` : result.reason}.`;
+    const by = decidingSentences(outcome, 'Allow');
+    // a Deny that was meant to stop it but missed is the thing to fix
+    const missed = want === 'explicit-deny' ? denyMissSentences(outcome).map((n) => ` ${n.charAt(0).toUpperCase()}${n.slice(1)}.`).join('') : '';
+    return `Allowed when it should not be: ${by.length ? by.join('; ') : result.reason.replace(/\.$/, '')}.${missed}`;
   }
   if (result.decision === 'ExplicitlyDenied') {
-    const by = denyingSentences(outcome);
-    return by.length ? `Explicitly denied by ${by.join('; ')}: an explicit Deny wins over every Allow.` : result.reason || 'Explicitly denied: an explicit Deny wins over every Allow.';
+    const by = decidingSentences(outcome, 'Deny');
+    return by.length ? `Explicitly denied: ${by.join('; ')}. An explicit Deny wins over every Allow.` : result.reason || 'Explicitly denied: an explicit Deny wins over every Allow.';
   }
   if (result.decision === 'ImplicitlyDenied') {
     if (want === 'explicit-deny') {
-      return `Only implicitly denied: nothing allows ${action} on ${resource} right now, but no statement explicitly denies it, so any policy added later that grants S3 access would let it through. An explicit "Effect": "Deny" statement is what this step asks for.`;
+      const near = denyMissSentences(outcome);
+      const lead = `Only implicitly denied: nothing allows ${action} on ${resource} right now, but no statement explicitly denies it, so a policy added later could allow it.`;
+      return near.length ? `${lead} ${near.map((n) => n.charAt(0).toUpperCase() + n.slice(1)).join('. ')}.` : `${lead} This step asks for a statement with "Effect": "Deny".`;
     }
     const misses = nearMissSentences(outcome);
     // no Allow came close: the other near misses (a Deny that did not apply, a typo in Action)
@@ -134,9 +149,24 @@ export function explainOutcome(outcome: ProbeOutcome, want: Expectation): string
         : result.deniedBy === 'resource'
           ? 'Implicitly denied: the resource policy does not allow it'
           : `Implicitly denied: no policy of ${outcome.principalLabel} allows ${action} on ${resource}`;
-    return details.length ? `${head}. ${details.map(capitalize).join('. ')}.` : `${head}.${outcome.policies.length ? '' : ` (${outcome.principalLabel} has no policies at all.)`}`;
+    if (details.length) return `${head}. ${details.map(capitalize).join('. ')}.`;
+    return `${head}.${policiesNote(outcome)}`;
   }
   return result.reason;
+}
+
+/** What the principal has when nothing came close: no policies, or policies that never mention the action. */
+function policiesNote(outcome: ProbeOutcome): string {
+  const own = outcome.policies.filter((p) => p.source !== HYPOTHETICAL_SOURCE);
+  const identity = own.filter((p) => p.kind === 'identity');
+  const resourceOnly = outcome.identityIgnored ? ` Only the resource's own policy counts here: ${outcome.principalLabel}'s identity policies are left out on purpose.` : '';
+  if (outcome.identityIgnored) return resourceOnly;
+  // a hypothetical member of a group has exactly the group's policies
+  const holder = outcome.principalLabel.replace(/^a member of (group .+)$/, '$1');
+  if (!own.length) return ` (${holder} has no policies at all.)`;
+  if (!identity.length) return ` (${outcome.principalLabel} has no identity-based policies.)`;
+  const names = identity.slice(0, 3).map((p) => (p.source && !p.source.endsWith(p.name) ? `${p.name}, ${p.source}` : p.name));
+  return ` None of its policies (${names.join('; ')}) mentions ${outcome.request.action}.`;
 }
 
 /**
@@ -200,6 +230,6 @@ export function decidingPolicyText(outcome: ProbeOutcome): string | undefined {
   else if (decision === 'Allowed') found = pick('Allow', true) ?? pick('Allow', false);
   else found = pick('Allow', false);
   if (!found) return undefined;
-  const where = found.p.source && !found.p.source.endsWith(found.p.name) ? ` (${found.p.source})` : '';
+  const where = found.p.source && !found.p.source.endsWith(found.p.name) ? ` — ${found.p.source}` : '';
   return `${found.p.name}${where}:\n${renderPolicyMarked(found.p.document, found.idx)}`;
 }

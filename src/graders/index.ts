@@ -3,6 +3,7 @@ import { lab01 } from './01-users/index.js';
 import { lab02 } from './02-groups/index.js';
 import { lab03 } from './03-roles/index.js';
 import { lab04 } from './04-policies/index.js';
+import { lab05 } from './05-hygiene/index.js';
 import type { LabGrader } from './types.js';
 
 export const labGraders: Record<string, LabGrader> = {
@@ -10,4 +11,5 @@ export const labGraders: Record<string, LabGrader> = {
   [lab02.id]: lab02,
   [lab03.id]: lab03,
   [lab04.id]: lab04,
+  [lab05.id]: lab05,
 };

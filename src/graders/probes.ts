@@ -60,6 +60,8 @@ export interface ProbeOutcome {
   principalLabel: string;
   /** every policy considered, parsed, for explanations and `why` */
   policies: GatheredPolicy[];
+  /** the probe left the principal's identity policies out on purpose (identity: 'none') */
+  identityIgnored?: boolean;
 }
 
 export interface GatheredPolicy extends PolicyInput {
@@ -277,6 +279,6 @@ export class Probes {
     const { request, principalLabel, policies } = await this.gather(req);
     const engine = this.engine ?? policyEngine;
     const result = await engine.evaluate(request);
-    return { request, result, principalLabel, policies };
+    return { request, result, principalLabel, policies, ...(req.identity === 'none' ? { identityIgnored: true } : {}) };
   }
 }

@@ -27,6 +27,8 @@ export interface LabContext {
     get(name: string): Credentials | undefined;
     set(name: string, creds: Credentials): void;
     remove(name: string): void;
+    /** every profile name, as written (profile names are case-sensitive) */
+    names(): string[];
   };
 }
 
@@ -49,13 +51,36 @@ export interface Condition {
   policy?: string;
 }
 
-/** A scripted wrong attempt from COURSE.md's "must fail on" column. */
+/**
+ * A scripted wrong attempt: COURSE.md's "must fail on" column and what learners really do (wrong
+ * case, bucket vs object, too broad, wrong place, wrong principal or operator, an identity policy
+ * that hides the lesson, nothing at all). Only states AWS accepts: what AWS refuses, the learner
+ * hears from AWS itself. `iam-labs dev check` proves each one fails with feedback that names
+ * `element` in a failed condition's `why` and gives every failed condition an actionable `hint`
+ * (src/graders/feedback.ts).
+ */
 export interface Mistake {
   name: string;
   /** bring the account into the mistaken state (after earlier steps are solved) */
   apply(ctx: LabContext): Promise<void>;
+  /**
+   * What is wrong, exactly as the feedback must name it: a policy element ("Resource",
+   * "Principal", "Condition", "Action", "NotResource", "IpAddress"…) or the thing in the account
+   * ("samy", "profile Samy", "PasswordResetRequired", "AmazonS3FullAccess"). Required by dev check.
+   */
+  element?: string;
   /** text the failing check's output must contain (proves the feedback names the problem) */
   expectFeedback?: RegExp;
+}
+
+/**
+ * A correct solution other than the reference one, which must pass: managed vs inline, via a
+ * group, Statement as an object, Action as a string or a list, an equivalent Condition, an
+ * account-id principal. Applied after the earlier steps' solutions, like a mistake.
+ */
+export interface Variant {
+  name: string;
+  apply(ctx: LabContext): Promise<void>;
 }
 
 export interface StepGrader {
@@ -66,6 +91,8 @@ export interface StepGrader {
   /** called when the step passes: remember facts later steps need */
   onPass?(ctx: LabContext): Promise<void>;
   mistakes?: Mistake[];
+  /** other correct solutions (dev check: each must pass) */
+  variants?: Variant[];
 }
 
 export interface LabGrader {

@@ -9,7 +9,7 @@ import { accountOfArn, roleArnOfSession } from '../policy/index.js';
 import type { Decision } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
 import { accountInfo, findUser } from './aws.js';
-import { explainOutcome, probeSubject, renderPolicyMarked, statementLabel } from './explain.js';
+import { explainOutcome, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
 import { Probes, type PrincipalRef, type ProbeOutcome } from './probes.js';
 import type { LabContext } from './types.js';
 
@@ -122,7 +122,7 @@ function neutralExplanation(outcome: ProbeOutcome): string {
   if (outcome.result.decision !== 'Allowed') return explainOutcome(outcome, 'allow');
   const by = outcome.result.deciding.filter((d) => d.effect === 'Allow');
   if (!by.length) return outcome.result.reason || 'Allowed.';
-  return `Allowed by ${by.map((d) => `${d.policy}${d.source && !d.source.endsWith(d.policy) ? ` (${d.source})` : ''}, ${statementLabel(d.index, d.sid)}`).join('; ')}.`;
+  return `Allowed by ${by.map((d) => policyLabel(d.policy, d.source, d.index, d.sid)).join('; ')}.`;
 }
 
 export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyReport> {
@@ -193,7 +193,12 @@ export function renderWhy(r: WhyReport, s: RenderStyle): string {
   }
   const decide = s.plain ? 'DECIDES' : '▶';
   const near = s.plain ? 'NEAR' : '·';
-  lines.push('', s.dim(`Policies considered (${decide} = the statement that decided, ${near} = mentions ${r.action} but did not apply):`));
+  // The legend explains only the markers that appear below (a legend for an absent marker confuses).
+  const legend = [
+    ...(r.policies.some((p) => p.deciding.length) ? [`${decide} = the statement that decided`] : []),
+    ...(r.policies.some((p) => p.nearMisses.length) ? [`${near} = mentions ${r.action} but did not apply`] : []),
+  ];
+  lines.push('', s.dim(legend.length ? `Policies considered (${legend.join(', ')}):` : 'Policies considered:'));
   for (const p of r.policies) {
     lines.push('', s.bold(`${p.name}${p.source && !p.source.endsWith(p.name) ? ` — ${p.source}` : ''}`));
     const text = typeof p.document === 'string' ? p.document : JSON.stringify(p.document);

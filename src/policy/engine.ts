@@ -8,7 +8,7 @@ import { restoreExplain } from './decided-patterns.js';
 import { anonymousPrincipal, simulateRequest, simulateUnsafe } from './simulator.js';
 import { MatchBudget, MatchBudgetExceeded } from './wildcard.js';
 import { accountOfArn, buildContext } from './context.js';
-import { accessDeniedMessage, nearMissOf, reasonText } from './explain.js';
+import { accessDeniedMessage, accountPrincipalMiss, nearMissOf, reasonText } from './explain.js';
 import type {
   EvaluationRequest,
   EvaluationResult,
@@ -274,10 +274,16 @@ async function evaluateAfresh(input: EvaluationRequest, budget: MatchBudget): Pr
     resource: req.resource,
     principal: req.principal.type === 'anonymous' ? 'anonymous (an unsigned request)' : req.principal.arn,
   };
+  /** resource statements that let the caller's whole account in (Principal "…:root" or an account id) */
+  const accountLevel: NearMiss[] = [];
   for (const [kind, part] of parts) {
     if (!part) continue;
     for (const s of part.denyStatements) denies.push(ref(kind, s));
-    for (const s of part.allowStatements) allows.push(ref(kind, s));
+    for (const s of part.allowStatements) {
+      allows.push(ref(kind, s));
+      const miss = kind === 'resource' ? accountPrincipalMiss(ref(kind, s), s.explain, requestInfo) : undefined;
+      if (miss) accountLevel.push(miss);
+    }
     for (const s of part.unmatchedStatements) {
       const r = ref(kind, s);
       if (r.index < 0) continue; // placeholder for a policy with nothing about this service
@@ -290,6 +296,9 @@ async function evaluateAfresh(input: EvaluationRequest, budget: MatchBudget): Pr
   let deniedBy: DeniedBy | undefined;
   if (decision === 'ExplicitlyDenied') deniedBy = denies[0]?.kind ?? 'identity';
   else if (decision === 'ImplicitlyDenied') deniedBy = culprit ?? implicitCulprit(req, analysis, crossAccount);
+  // An account principal allowed only "for the account": the identity side said no, so that
+  // statement is the one that nearly applied (it is not a grant on its own).
+  if (deniedBy === 'identity') nearMisses.unshift(...accountLevel);
 
   const deciding = decision === 'Allowed' ? allows : decision === 'ExplicitlyDenied' ? denies : [];
   const result: EvaluationResult = {

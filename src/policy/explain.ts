@@ -5,6 +5,7 @@
  * near misses too, so the emulator, `check` and `why` say the same thing.
  */
 import type { StatementExplain, ConditionExplain, ResourceExplain } from '@cloud-copilot/iam-simulate';
+import { resourceMatches } from './statements.js';
 import type { NearMiss, StatementRef } from './types.js';
 
 type Kind = StatementRef['kind'];
@@ -36,11 +37,16 @@ export function resourceMissClause(listed: string[], requested: string): string 
   const s3 = /^(arn:[\w-]+:s3:::[^/]+)(\/.*)?$/.exec(requested);
   if (s3) {
     const bucket = s3[1];
-    if (!s3[2] && listed.some((r) => r.startsWith(`${bucket}/`))) return `lists ${shown}, which names objects, not the bucket`;
-    if (s3[2] && listed.includes(bucket)) return `lists ${shown}, which names the bucket itself, not the objects in it (add /*)`;
+    // the part of a listed pattern before its first "/", matched like a Resource (wildcards too)
+    const bucketPart = (r: string) => (r.includes('/') ? r.slice(0, r.indexOf('/')) : r);
+    if (!s3[2] && listed.some((r) => r.includes('/') && resourceMatches(bucketPart(r), bucket))) return `lists ${shown}, which names objects, not the bucket`;
+    if (s3[2] && listed.some((r) => !r.includes('/') && resourceMatches(r, bucket))) return `lists ${shown}, which names the bucket itself, not the objects in it (add /*)`;
   }
   return `lists ${shown}, which does not match ${requested}`;
 }
+
+/** Context keys whose values are IP addresses, compared with IpAddress / NotIpAddress only. */
+const IP_KEYS = new Set(['aws:sourceip', 'aws:vpcsourceip']);
 
 /** "Condition IpAddress on aws:SourceIp wants 203.0.113.0/24, but the request had 198.51.100.7" */
 function conditionDetail(c: ConditionExplain): string {
@@ -48,7 +54,34 @@ function conditionDetail(c: ConditionExplain): string {
   const wantText = wanted.length === 1 ? wanted[0] : `one of [${wanted.join(', ')}]`;
   const had =
     c.failedBecauseMissing || c.resolvedConditionKeyValue === undefined ? 'the request has no value for it (the key is absent)' : `the request had ${c.resolvedConditionKeyValue}`;
-  return `Condition ${c.operator} on ${c.conditionKeyValue} wants ${wantText}, but ${had}`;
+  // A CIDR range compared as text never matches an address: the operator is the mistake.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress
+  const base = c.operator.replace(/^(ForAllValues|ForAnyValue):/i, '').replace(/IfExists$/i, '');
+  const ipNote =
+    IP_KEYS.has(c.conditionKeyValue.toLowerCase()) && !/^(Not)?IpAddress$/i.test(base)
+      ? ` (${c.operator} compares text, so a range such as ${wanted[0]} never equals an address: IP ranges need the IpAddress operator)`
+      : '';
+  // a Not… operator matches what it does not list
+  const wants = /^(String|Arn|Numeric|Date)?Not|^NotIpAddress/.test(base) ? `wants anything but ${wantText}` : `wants ${wantText}`;
+  return `Condition ${c.operator} on ${c.conditionKeyValue} ${wants}, but ${had}${ipNote}`;
+}
+
+/**
+ * A resource policy statement that lets the caller's whole account in (Principal
+ * "arn:aws:iam::ACCOUNT:root" or the bare account id) grants nothing by itself: the account then
+ * decides with its identity-based policies, and here none of them allowed the request.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+ */
+export function accountPrincipalMiss(ref: StatementRef, e: StatementExplain, request: { action: string; resource: string }): NearMiss | undefined {
+  if (e.principalMatch !== 'AccountLevelMatch') return undefined;
+  const accounts = asArray(e.principals)
+    .filter((p) => p.matches === 'AccountLevelMatch')
+    .map((p) => p.principal);
+  return {
+    ...ref,
+    element: 'Principal',
+    detail: `Principal names the whole account (${accounts.join(', ') || 'the caller\'s account'}), which leaves the decision to the caller's own identity-based policies, and none of them allows ${request.action} on ${request.resource}`,
+  };
 }
 
 /** Levenshtein distance ≤ 2, to spot typos like s3:GetObjects. */

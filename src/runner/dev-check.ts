@@ -3,14 +3,16 @@
  * prove the course gradable). For every step, on a private backend: fresh seed → the earlier
  * steps' reference solutions → the check must FAIL → solve → it must PASS; then for each
  * scripted mistake: fresh seed → earlier steps → the mistake → the step must fail, with the
- * feedback the mistake names. Conditions a backend cannot verify are listed, never silently
- * skipped.
+ * feedback the mistake names (its element named, an action in every hint, no hint twice); for
+ * each correct variant, the same way, the step must pass. Conditions a backend cannot verify
+ * are listed, never silently skipped.
  */
 import { startBackend } from '../backends/index.js';
 import type { BackendHandle } from '../backends/types.js';
 import type { Lab } from '../core/course.js';
 import { UsageError } from '../core/errors.js';
-import type { LabGrader, StepGrader } from '../graders/types.js';
+import { feedbackProblems, repeatedHints } from '../graders/feedback.js';
+import type { LabGrader, Mistake, StepGrader } from '../graders/types.js';
 import { checkStep, type StepResult } from './grading.js';
 import { createLabContext, FactMap, MemoryProfiles, type CreatedContext } from './lab-context.js';
 import { feedbackText } from './output.js';
@@ -72,7 +74,8 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
 
   const finding = (step: string, check: string, outcome: DevOutcome, detail?: string): DevFinding => ({ lab: lab.id, step, check, outcome, ...(detail ? { detail } : {}) });
 
-  const expectFail = (step: string, check: string, r: StepResult, expectFeedback?: RegExp): DevFinding => {
+  const expectFail = (step: string, check: string, r: StepResult, mistake?: Mistake): DevFinding => {
+    const expectFeedback = mistake?.expectFeedback;
     const unverifiable = r.conditions.filter((c) => c.status === 'unverifiable');
     if (r.passed) {
       if (unverifiable.length) {
@@ -87,6 +90,9 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
     if (r.conditions.some((c) => c.status === 'failed' && !c.why && !c.expected)) {
       return finding(step, check, 'problem', 'a failed condition says neither what was expected nor why');
     }
+    // a scripted mistake's feedback must name what is wrong and what to do (graders/feedback.ts)
+    const poor = mistake ? [...feedbackProblems(mistake, r.conditions), ...repeatedHints(text).map((h) => `hint printed twice: ${h}`)] : [];
+    if (poor.length) return { ...finding(step, check, 'problem', `fails, but the feedback falls short: ${poor.join('; ')}`), feedback: text };
     return { ...finding(step, check, 'ok'), feedback: text };
   };
 
@@ -147,7 +153,26 @@ export async function devCheckLab(lab: Lab, grader: LabGrader, backend: BackendH
           const made = await prepared(i);
           try {
             await m.apply(made.ctx);
-            return expectFail(step.id, check, await checkStep(g, step.title, made.ctx), m.expectFeedback);
+            return expectFail(step.id, check, await checkStep(g, step.title, made.ctx), m);
+          } finally {
+            made.destroy();
+          }
+        }),
+      );
+    }
+    // Each other correct solution, the same way: it must pass.
+    for (const v of g.variants ?? []) {
+      const check = `variant: ${v.name}`;
+      found[i].push(
+        await attempt(step.id, check, async () => {
+          const made = await prepared(i);
+          try {
+            await v.apply(made.ctx);
+            const r = await checkStep(g, step.title, made.ctx);
+            if (!r.passed) return finding(step.id, check, 'problem', `a correct solution is rejected: ${oneLine(feedbackText(r.conditions))}`);
+            const unverifiable = r.conditions.filter((c) => c.status === 'unverifiable');
+            if (unverifiable.length) return finding(step.id, check, 'unverifiable', `passes, but not verifiable here: ${unverifiable.map((c) => c.name).join('; ')}`);
+            return finding(step.id, check, 'ok');
           } finally {
             made.destroy();
           }

@@ -12,6 +12,7 @@ export interface ProfileStore {
   get(name: string): Credentials | undefined;
   set(name: string, creds: Credentials): void;
   remove(name: string): void;
+  names(): string[];
 }
 
 /** Facts in memory; `changed` is what to persist after a run. */
@@ -38,6 +39,9 @@ export class MemoryProfiles implements ProfileStore {
   }
   remove(name: string) {
     this.map.delete(name);
+  }
+  names(): string[] {
+    return [...this.map.keys()];
   }
   entries(): Array<[string, Credentials]> {
     return [...this.map];

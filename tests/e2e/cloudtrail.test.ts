@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import {
   AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
   CreateUserCommand,
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
   GetCredentialReportCommand,
+  ListAccessKeysCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -204,6 +206,19 @@ describe('history recorded in the past (x-iam-labs-request-time)', () => {
     expect(row).toContain(daysAgo(200).slice(0, 10));
     // 200 days is outside CloudTrail's 90-day event history: no event is kept.
     expect(await lookup({ AttributeKey: 'Username', AttributeValue: 'old-ci' })).toEqual([]);
+  });
+
+  it('dates the user and the access key a call creates at the request time (no key used before it existed)', async () => {
+    const past = recordAt(clients(em.endpoint).iam, daysAgo(400));
+    const user = await past.send(new CreateUserCommand({ UserName: 'retired-ci' }));
+    expect(user.User!.CreateDate!.toISOString().slice(0, 19)).toBe(daysAgo(400).slice(0, 19));
+    const key = await past.send(new CreateAccessKeyCommand({ UserName: 'retired-ci' }));
+    expect(key.AccessKey!.CreateDate!.toISOString().slice(0, 19)).toBe(daysAgo(400).slice(0, 19));
+    const listed = await root.iam.send(new ListAccessKeysCommand({ UserName: 'retired-ci' }));
+    expect(listed.AccessKeyMetadata![0].CreateDate!.toISOString().slice(0, 10)).toBe(daysAgo(400).slice(0, 10));
+    // without the header, today as always
+    const now = await root.iam.send(new CreateUserCommand({ UserName: 'new-ci' }));
+    expect(Date.now() - now.User!.CreateDate!.getTime()).toBeLessThan(60_000);
   });
 
   it('ignores the header when the signature does not cover it', async () => {

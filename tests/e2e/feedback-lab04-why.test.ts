@@ -52,11 +52,11 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
     const conds = await step('policies/fix-bucket-arn').check(ctx);
     expect(stepPassed(conds)).toBe(false);
     expect(feedbackText(conds)).toContain(
-      's3:ListBucket acts on the bucket arn:aws:s3:::acme-reports; the only statement that allows it (ReportsReader, statement 1 "ReadReports") lists arn:aws:s3:::acme-reports/*, which names objects, not the bucket',
+      's3:ListBucket acts on the bucket arn:aws:s3:::acme-reports, but the Resource of the only statement that allows it (ReportsReader, statement 1 "ReadReports") lists arn:aws:s3:::acme-reports/*, which names objects, not the bucket',
     );
     // the policy itself, readable, with the statement at fault marked
     const list = conds.find((c) => c.name.startsWith('analyst can list acme-reports'))!;
-    expect(list.policy).toMatch(/^ReportsReader \(attached to user analyst\):\n/);
+    expect(list.policy).toMatch(/^ReportsReader — attached to user analyst:\n/);
     expect(list.policy).toMatch(/^▶\s+"Resource": "arn:aws:s3:::acme-reports\/\*"$/m);
   });
 

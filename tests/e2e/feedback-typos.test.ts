@@ -59,6 +59,6 @@ describe('typo feedback', () => {
       message: 'Invalid principal in policy: "SERVICE":"lamda.amazonaws.com"',
     });
     // Backends that accept it (moto) still get the explanation from the check's lint.
-    expect(await lintHints(trust, 'trust')).toContain('lamda.amazonaws.com is not an AWS service principal — did you mean lambda.amazonaws.com?.');
+    expect(await lintHints(trust, 'trust')).toContain('lamda.amazonaws.com is not an AWS service principal — did you mean lambda.amazonaws.com?');
   });
 });

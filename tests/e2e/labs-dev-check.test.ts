@@ -1,25 +1,30 @@
 /**
  * The real course (labs/ and src/graders), proved gradable by `iam-labs dev check` through the
  * built CLI on the embedded emulator: every step starts unsolved and its solution passes, every
- * "must fail on" mistake of COURSE.md fails with feedback that names the problem (that feedback,
- * what a learner making the mistake reads, is kept as a snapshot). Also what dev check does not
+ * "must fail on" mistake of COURSE.md fails with feedback that names the problem and the next
+ * action (that feedback, what a learner making the mistake reads, is kept as a snapshot), every
+ * correct variant passes. Also what dev check does not
  * cover: setup is idempotent, checks never throw on the seeded lab, teardown removes everything.
  */
 import { ListGroupsCommand, ListInstanceProfilesCommand, ListPoliciesCommand, ListRolesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
+import { isActionable, namesElement, repeatedHints } from '../../src/graders/feedback.js';
 import { labGraders } from '../../src/graders/index.js';
 import type { DevFinding } from '../../src/runner/dev-check.js';
 import { checkStep } from '../../src/runner/grading.js';
 import { labContext, startTestEmulator } from '../helpers/emulator.js';
 import { cli, ensureBuilt, realCourse } from './runner-helpers.js';
 
-/** Mask volatile values (key ids, dates, account ids) so the snapshot is stable. */
+/** Mask volatile values (key ids, dates, account ids, finding ids) so the snapshot is stable. */
 const normalize = (s: string) =>
   s
     .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<key-id>')
+    .replace(/\b(AIDA|AROA|AGPA|ANPA)[A-Z0-9]{12,}\b/g, '<unique-id>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<date>')
+    .replace(/\b\d{4}-\d\d-\d\d\b/g, '<day>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>')
     .replace(/\b0{12}\b/g, '<account>');
 
 describe('dev check of the real course on the embedded emulator', () => {
@@ -30,7 +35,7 @@ describe('dev check of the real course on the embedded emulator', () => {
     const r = await cli(realCourse(), ['dev', 'check', '--json']);
     code = r.code;
     out = JSON.parse(r.stdout) as typeof out;
-  }, 300_000);
+  }, 600_000);
 
   it('every lab: no problem, nothing unverifiable, exit 0', () => {
     const bad = out.findings.filter((f) => f.outcome !== 'ok');
@@ -40,11 +45,42 @@ describe('dev check of the real course on the embedded emulator', () => {
     expect(code).toBe(0);
   });
 
-  it('every step and every mistake of every grader was checked', () => {
+  it('every step, every mistake and every correct variant of every grader was checked', () => {
     for (const [labId, grader] of Object.entries(labGraders)) {
       for (const step of grader.steps) {
         const checks = out.findings.filter((f) => f.lab === labId && f.step === step.id).map((f) => f.check);
-        expect(checks).toEqual(['unsolved fails, solution passes', ...(step.mistakes ?? []).map((m) => `mistake: ${m.name}`)]);
+        expect(checks).toEqual(['unsolved fails, solution passes', ...(step.mistakes ?? []).map((m) => `mistake: ${m.name}`), ...(step.variants ?? []).map((v) => `variant: ${v.name}`)]);
+      }
+    }
+  });
+
+  it('every step has at least four scripted mistakes', () => {
+    const few = Object.values(labGraders).flatMap((g) => g.steps.filter((s) => (s.mistakes ?? []).length < 4).map((s) => `${s.id}: ${(s.mistakes ?? []).length}`));
+    expect(few).toEqual([]);
+  });
+
+  /**
+   * What a learner making each scripted mistake reads (the text `check` prints): it names the
+   * element at fault, every failed condition ends with a hint that says what to do, and no hint
+   * is printed twice for the step. Iterates over the registry, so every lab is held to it.
+   */
+  it.each(Object.keys(labGraders))('%s: each mistake names the element at fault and a next action, once', (labId) => {
+    for (const step of labGraders[labId].steps) {
+      for (const m of step.mistakes ?? []) {
+        const f = out.findings.find((x) => x.lab === labId && x.step === step.id && x.check === `mistake: ${m.name}`)!;
+        if (f.outcome === 'unverifiable') continue;
+        const where = `${step.id} — ${m.name}`;
+        expect(m.element, `${where} declares its element`).toBeTruthy();
+        const text = f.feedback ?? '';
+        expect(namesElement(text, m.element!), `${where}: the feedback names ${m.element}\n${text}`).toBe(true);
+        // each failed condition ("✘ …") is followed by its hint, an action or a pointer to the one above
+        const blocks = text.split(/^(?=✘ )/m).filter((b) => b.startsWith('✘'));
+        expect(blocks.length, where).toBeGreaterThan(0);
+        for (const b of blocks) {
+          const hint = /^\s*hint:\s+(.*)$/m.exec(b)?.[1];
+          expect(hint === '(as above)' || isActionable(hint), `${where}: a next action in\n${b}`).toBe(true);
+        }
+        expect(repeatedHints(text), where).toEqual([]);
       }
     }
   });

@@ -1,8 +1,9 @@
 /**
  * The chapters' reference solutions are real: for every lab, seed it, then run each step's
  * solution block (the ```sh after `<!-- solution -->`) with bash and the real AWS CLI (v1) against
- * the embedded emulator — with the lab's own config files, as `iam-labs shell` would — and the
- * step's check must pass. Before its solution, each step's check must fail.
+ * the embedded emulator — with the lab's own config files, as `iam-labs shell` would, and the
+ * built `iam-labs` on PATH (lab 05 makes MFA codes with `iam-labs totp`) — and the step's check
+ * must pass. Before its solution, each step's check must fail.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,16 +18,22 @@ import { labEnvVars, writeAwsShim } from '../../src/runner/aws-cli.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
 import { checkStep } from '../../src/runner/grading.js';
 import { feedbackText } from '../../src/runner/output.js';
+import { ensureFreshBuild } from '../helpers/build.js';
 import { availableClis, labContext, ROOT, startTestEmulator } from '../helpers/emulator.js';
 
 const course = loadCourse(path.resolve(__dirname, '../../labs'));
 let emu: StartedEmulator;
+/** a folder with an `iam-labs` that runs this checkout's built CLI, as an installed one would */
+const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-bin-'));
 
 beforeAll(async () => {
+  ensureFreshBuild();
+  fs.writeFileSync(path.join(binDir, 'iam-labs'), `#!/bin/sh\nexec '${process.execPath}' '${path.resolve(__dirname, '../../bin/iam-labs.js')}' "$@"\n`, { mode: 0o755 });
   emu = await startTestEmulator();
-});
+}, 300_000);
 afterAll(async () => {
   await emu?.close();
+  fs.rmSync(binDir, { recursive: true, force: true });
 });
 
 /** Step id → the shell blocks of the step's reference solution (after `<!-- solution -->`), as the course loader reads it. */
@@ -46,8 +53,9 @@ function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpoi
   const cwd = paths.home;
   const shim = cli.needsEndpointFlag ? path.dirname(writeAwsShim(paths, fs.realpathSync(cli.bin))) : undefined;
   const env = {
-    PATH: shim ? `${shim}:${process.env.PATH ?? ''}` : (process.env.PATH ?? ''),
+    PATH: [shim, binDir, process.env.PATH ?? ''].filter(Boolean).join(':'),
     HOME: cwd,
+    IAM_LABS_HOME: path.join(cwd, 'iam-labs-state'),
     ...labEnvVars(paths, { endpoint: emu.endpoint, region: 'us-east-1' }),
   };
   return new Promise((resolve) => {

@@ -36,9 +36,9 @@ describe('start --plain in the foreground', () => {
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
 
-    await waitFor(() => out, /Choose: 1 check · 2 hint · 3 next step · 4 reset the lab · 5 quit/, 'the menu');
+    await waitFor(() => out, /Choose: 1 check now · 2 hint · 3 next step · 4 previous step · 5 go to a step · 6 solution · 7 reset · 8 list the steps · 9 quit/, 'the menu');
     expect(out).toMatch(/backend: embedded/);
-    expect(out).toMatch(/✘ todo\s+Create the user Alpha/);
+    expect(out).toMatch(/1\. ○ to do\s+Create the user Alpha {2}\(current step\)/);
     expect(out).not.toMatch(/\x1b\[/); // no escape sequences: no color, no alternate screen
 
     const s = session(lab)!;
@@ -46,14 +46,14 @@ describe('start --plain in the foreground', () => {
     const { iam } = clients(s.endpoint);
     await iam.send(new CreateUserCommand({ UserName: 'Alpha' }));
     iam.destroy();
-    await waitFor(() => out, /✔ step 1 passes: Create the user Alpha/, 'step 1 passing');
+    await waitFor(() => out, /✔ Step 1 passes: “Create the user Alpha”\./, 'step 1 passing');
 
     child.stdin.write('2\n');
     await waitFor(() => out, /Hint 1 of 2 for “Create beta under \/team\/”/, 'a hint for step 2');
 
-    child.stdin.write('5\n');
+    child.stdin.write('9\n');
     expect(await exited).toBe(0);
-    expect(out).toMatch(/Left the lab: 1 of 2 steps pass/);
+    expect(out).toMatch(/Left the lab: 1 of 2 steps done/);
     expect(session(lab)).toBeUndefined();
     expect(alive(child.pid)).toBe(false);
   });

@@ -52,18 +52,22 @@ describe.skipIf(!hasTmux)('live checklist in a terminal', () => {
     labs.push(lab);
     const name = `iam-labs-tty-${process.pid}`;
     startInTmux(lab, name, ['start', '01']);
-    await waitForScreen(name, /keys: c check · h hint/, 'the key legend');
-    expect(screen(name)).toMatch(/▶\s+1\. ✘ todo\s+Create the user Alpha/);
+    await waitForScreen(name, /←→ step {2}↑↓ scroll {2}h hint {2}c check[^\n]*q quit/, 'the keys');
+    // a new lab opens on its introduction (step 0), the checklist above it
+    expect(screen(name)).toMatch(/Introduction \(step 0 of 2\)/);
+    expect(screen(name)).toMatch(/ 1\. ○ to do\s+Create the user Alpha/);
+    tmux('send-keys', '-t', name, 'Right');
+    await waitForScreen(name, /▶\s+1\. ○ to do\s+Create the user Alpha/, 'step 1 shown');
     await createUser(lab, 'Alpha');
     const after = await waitForScreen(name, /1\. ✔ done\s+Create the user Alpha/, 'step 1 turning green');
-    expect(after).toMatch(/▶\s+2\. ✘ todo\s+Create beta under \/team\//);
-    expect(after).toMatch(/“Create the user Alpha” passes!/);
-    expect(after).toMatch(/reference solution/);
+    // the screen moves on from the step that passed, and says where its solution is
+    expect(after).toMatch(/▶\s+2\. ✘ not yet\s+Create beta under \/team\//);
+    expect(after).toMatch(/✔ Step 1 passes: “Create the user Alpha”\. Its reference solution is on its page/);
     tmux('send-keys', '-t', name, 'h');
     await waitForScreen(name, /Hint 1 of 2 for “Create beta under \/team\/”/, 'the hint');
     tmux('send-keys', '-t', name, 'q');
     const left = await waitForScreen(name, /EXITED=0/, 'a clean exit');
-    expect(left).toMatch(/Left the lab: 1 of 2 steps pass/);
+    expect(left).toMatch(/Left the lab: 1 of 2 steps done/);
   });
 
   it('--plain: the same in linear text, numbered choices', { timeout: 120_000 }, async () => {
@@ -71,10 +75,10 @@ describe.skipIf(!hasTmux)('live checklist in a terminal', () => {
     labs.push(lab);
     const name = `iam-labs-tty-plain-${process.pid}`;
     startInTmux(lab, name, ['start', '01', '--plain']);
-    await waitForScreen(name, /Choose: 1 check · 2 hint · 3 next step · 4 reset the lab · 5 quit/, 'the numbered menu');
+    await waitForScreen(name, /Choose: 1 check now · 2 hint · 3 next step · 4 previous step/, 'the numbered menu');
     await createUser(lab, 'Alpha');
-    await waitForScreen(name, /✔ step 1 passes: Create the user Alpha/, 'the step-passed line');
-    tmux('send-keys', '-t', name, '5', 'Enter');
+    await waitForScreen(name, /✔ Step 1 passes: “Create the user Alpha”\./, 'the step-passed line');
+    tmux('send-keys', '-t', name, '9', 'Enter');
     await waitForScreen(name, /EXITED=0/, 'a clean exit');
     const raw = tmux('capture-pane', '-p', '-e', '-t', name).stdout;
     expect(raw).not.toMatch(/\x1b\[(3\d|9\d)m/); // no color codes in plain mode

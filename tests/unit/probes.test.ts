@@ -210,6 +210,51 @@ describe('effective permissions: any equivalent solution passes (real policy eng
     const { ctx } = fakeContext({ managed, users: { a: { groups: ['team'] } }, groups: { team: { attached: [READONLY], inline: { NoReads: doc({ Sid: 'Stop', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }) } } } });
     const c = await probeCondition(new Probes(ctx), 'get', { principal: { kind: 'user', name: 'a' }, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, 'allow');
     expect(c.found).toBe('explicitly denied');
-    expect(c.why).toContain('Explicitly denied by NoReads, inline on group team (a is a member), statement 1 "Stop"');
+    expect(c.why).toContain('Explicitly denied: NoReads, inline on group team (a is a member), statement 1 "Stop" denies s3:GetObject on arn:aws:s3:::b/k: its Resource "*" matches every resource.');
+    // and the next action names the Deny to narrow
+    expect(c.hint).toBe('Narrow the Resource of the Deny in NoReads, statement 1 "Stop": it also covers s3:GetObject on arn:aws:s3:::b/k.');
+  });
+});
+
+describe('explanations that are true about AWS', () => {
+  const ROLE = `arn:aws:iam::${ACCOUNT}:role/Audit`;
+
+  it('an account principal in a trust policy hands the decision to identity policies (it is no Principal miss)', async () => {
+    const { ctx } = fakeContext({ users: { john: {} }, roles: { Audit: { trust: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }) } } });
+    const c = await probeCondition(new Probes(ctx), 'assume', { principal: { kind: 'user', name: 'john' }, action: 'sts:AssumeRole', resource: ROLE }, 'allow');
+    expect(c.found).toBe('implicitly denied (nothing allows it)');
+    expect(c.why).toContain(`is not enough on its own: Principal names the whole account (arn:aws:iam::${ACCOUNT}:root), which leaves the decision to the caller's own identity-based policies`);
+    expect(c.why).not.toContain('does not include the caller');
+    expect(c.hint).toMatch(/^Name user john in the Principal of the trust policy of role Audit, statement 1 \(its ARN\), or give user john an identity policy/);
+  });
+
+  it('with an identity policy that allows it, the account principal lets the user in', async () => {
+    const allow = doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE });
+    const { ctx } = fakeContext({ users: { john: { inline: { AssumeAudit: allow } } }, roles: { Audit: { trust: doc({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }) } } });
+    const c = await probeCondition(new Probes(ctx), 'assume', { principal: { kind: 'user', name: 'john' }, action: 'sts:AssumeRole', resource: ROLE }, 'allow');
+    expect(c.status).toBe('passed');
+  });
+
+  it('StringEquals on aws:SourceIp: the why names IpAddress, the hint says to use it', async () => {
+    const p = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pay/*', Condition: { StringEquals: { 'aws:SourceIp': '10.0.0.0/8' } } });
+    const { ctx } = fakeContext({ users: { a: { inline: { Office: p } } } });
+    const c = await probeCondition(new Probes(ctx), 'get', { principal: { kind: 'user', name: 'a' }, action: 's3:GetObject', resource: 'arn:aws:s3:::pay/x', context: { 'aws:SourceIp': '10.1.2.3' } }, 'allow');
+    expect(c.why).toContain('(StringEquals compares text, so a range such as 10.0.0.0/8 never equals an address: IP ranges need the IpAddress operator)');
+    expect(c.hint).toBe('Use the IpAddress operator in the Condition of Office, statement 1: it compares addresses with CIDR ranges.');
+  });
+
+  it('a too-broad Allow names the element that reaches too far, and the fix', async () => {
+    const p = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-*/*' });
+    const { ctx } = fakeContext({ users: { a: { inline: { Reader: p } } } });
+    const c = await probeCondition(new Probes(ctx), 'no payroll', { principal: { kind: 'user', name: 'a' }, action: 's3:GetObject', resource: 'arn:aws:s3:::acme-payroll/s.csv' }, 'deny');
+    expect(c.why).toContain('Reader, inline on user a, statement 1 allows s3:GetObject on arn:aws:s3:::acme-payroll/s.csv: its Resource "arn:aws:s3:::acme-*/*" matches arn:aws:s3:::acme-payroll/s.csv');
+    expect(c.hint).toBe('Narrow the Resource of Reader, statement 1: it reaches arn:aws:s3:::acme-payroll/s.csv.');
+  });
+
+  it('"has no policies at all" is said only when it is true', async () => {
+    const { ctx } = fakeContext({ users: {}, roles: { Auditor: { trust: doc({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }), attached: [READONLY] } }, managed, buckets: { reports: undefined } });
+    const c = await probeCondition(new Probes(ctx), 'read', { principal: { kind: 'role', name: 'Auditor' }, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q1.csv', identity: 'none' }, 'allow');
+    expect(c.why).not.toContain('has no policies at all');
+    expect(c.why).toContain("Only the resource's own policy counts here: role Auditor's identity policies are left out on purpose.");
   });
 });

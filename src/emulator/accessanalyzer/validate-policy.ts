@@ -157,7 +157,9 @@ function practiceFindings(doc: Record<string, unknown>, policyType: string, reso
       });
       list(st.Resource).forEach((r, j) => {
         if (typeof r === 'string' && !/^arn:aws[\w-]*:s3:::[^:]/.test(r)) {
-          out.push({ code: 'UNSUPPORTED_RESOURCE_ARN_IN_POLICY', details: 'The resource ARN is not supported for the resource-based policy attached to the resource type AWS::S3::Bucket.', path: [...base, 'Resource', ...(Array.isArray(st.Resource) ? [j] : [])] });
+          // AWS's own wording (a recorded answer for "Resource": "*" in a bucket policy), which
+          // names the type "S3 Bucket" where the check reference's template reads "the resource type {{resourceType}}"
+          out.push({ code: 'UNSUPPORTED_RESOURCE_ARN_IN_POLICY', details: 'The resource ARN is not supported for the resource-based policy attached to resource type S3 Bucket.', path: [...base, 'Resource', ...(Array.isArray(st.Resource) ? [j] : [])] });
         }
       });
     }

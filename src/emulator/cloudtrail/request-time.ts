@@ -31,6 +31,15 @@ export function requestTime(ctx: RequestContext): Date | undefined {
   return at;
 }
 
+/**
+ * When this request happened, as an ISO date: the signed request time if there is one, else now.
+ * What a call creates (a user, an access key) is dated with it, so a lab's seeded history never
+ * shows a key used before it was created.
+ */
+export function requestedAt(ctx: RequestContext): string {
+  return (requestTime(ctx) ?? new Date()).toISOString();
+}
+
 /** Make the signer's key (or role) "last used" at `at`, as if this request had been made then. */
 export function backdateLastUse(ctx: RequestContext, at: Date): void {
   const p = ctx.principal;

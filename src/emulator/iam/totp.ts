@@ -1,18 +1,18 @@
 /**
  * Virtual MFA devices' one-time codes: RFC 6238 TOTP (HMAC-SHA1, 30-second steps, 6 digits),
- * what AWS virtual MFA devices and authenticator apps use, through the otpauth library; and the
- * QR code (a PNG of the otpauth:// URI) that CreateVirtualMFADevice hands back for apps to scan.
+ * what AWS virtual MFA devices and authenticator apps use, made by core/totp.ts (the same code
+ * `iam-labs totp` uses); and the QR code (a PNG of the otpauth:// URI) that
+ * CreateVirtualMFADevice hands back for apps to scan.
  */
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
+import { TOTP_STEP_MS, totpCode, totpFor } from '../../core/totp.js';
 
-const PARAMS = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
-const STEP_MS = PARAMS.period * 1000;
+const STEP_MS = TOTP_STEP_MS;
 /** The issuer authenticator apps show for AWS devices. */
 const ISSUER = 'Amazon Web Services';
 
-const totpOf = (seedBase32: string, label?: string) =>
-  new OTPAuth.TOTP({ ...PARAMS, issuer: ISSUER, ...(label ? { label } : {}), secret: OTPAuth.Secret.fromBase32(seedBase32) });
+const totpOf = (seedBase32: string, label?: string) => totpFor(seedBase32, { issuer: ISSUER, ...(label ? { label } : {}) });
 
 export function base32Encode(bytes: Uint8Array): string {
   return new OTPAuth.Secret({ buffer: Uint8Array.from(bytes).buffer }).base32;
@@ -24,9 +24,7 @@ export function newTotpSeed(): string {
 }
 
 /** The code an authenticator app shows at `atMs` (default now). */
-export function currentTotp(seedBase32: string, atMs: number = Date.now()): string {
-  return totpOf(seedBase32).generate({ timestamp: atMs });
-}
+export const currentTotp = totpCode;
 
 /**
  * Is `code` valid at `atMs`? One step of clock drift either way is tolerated, as AWS and

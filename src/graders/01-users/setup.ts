@@ -15,24 +15,30 @@ import {
   deleteUserCompletely,
   ensureGroup,
   ensureUser,
+  findUser,
+  isNotFound,
+  listKeys,
   listUserNames,
   s3Arn,
 } from '../aws.js';
-import type { LabContext } from '../types.js';
+import { forgetPass } from '../facts.js';
+import { existsCondition } from '../names.js';
+import type { Condition, LabContext } from '../types.js';
 
 export const SAMY = 'Samy';
+/** the CLI profile the chapter asks for: profile names are case-sensitive, unlike IAM user names */
+export const SAMY_PROFILE = 'samy';
 export const CONTRACTOR = 'temp-contractor';
 export const CONTRACTORS = 'contractors';
-/** fact: the access key id Samy had when users/access-key passed (users/rotate-key compares) */
-export const FIRST_KEY_FACT = '01-users/first-access-key';
+export const ACCESS_KEY_STEP = 'users/access-key';
 
 /** Remove what this lab seeds or asks the learner to create (endpoint backends reset this way). */
 export async function teardownLab01(ctx: LabContext): Promise<void> {
   for (const u of await listUserNames(ctx.clients.iam)) {
     if (u.toLowerCase() === SAMY.toLowerCase()) await deleteUserCompletely(ctx, u);
   }
-  ctx.profiles.remove('samy');
-  ctx.facts.set(FIRST_KEY_FACT, '');
+  for (const name of ctx.profiles.names()) if (name.toLowerCase() === SAMY_PROFILE) ctx.profiles.remove(name);
+  forgetPass(ctx, ACCESS_KEY_STEP);
   await deleteUserCompletely(ctx, CONTRACTOR);
   ctx.profiles.remove(CONTRACTOR);
   await deleteGroupCompletely(ctx, CONTRACTORS);
@@ -58,4 +64,18 @@ export async function setupLab01(ctx: LabContext): Promise<void> {
   await createKeyAsProfile(ctx, CONTRACTOR, CONTRACTOR);
   await createLoginProfile(ctx, CONTRACTOR, 'Contract0r-Temp-Pass!', false);
   await addToGroup(ctx, CONTRACTOR, CONTRACTORS);
+}
+
+export async function samyExists(ctx: LabContext): Promise<Condition> {
+  return existsCondition('user', SAMY, await findUser(ctx, SAMY), `Create it: aws iam create-user --user-name ${SAMY}`);
+}
+
+/** Samy's access keys, or (when Samy does not exist) the condition that says so. */
+export async function samyKeys(ctx: LabContext): Promise<Awaited<ReturnType<typeof listKeys>> | Condition> {
+  try {
+    return await listKeys(ctx, SAMY);
+  } catch (e) {
+    if (isNotFound(e)) return samyExists(ctx);
+    throw e;
+  }
 }

@@ -1,6 +1,8 @@
 /** Lab 04 — Policies. */
 import { defineLab } from '../types.js';
+import { bucketPolicy } from './bucket-policy.js';
+import { explicitDeny, sourceIpCondition } from './deny-and-conditions.js';
+import { fixBucketArn, leastPrivilege } from './reader.js';
 import { setupLab04, teardownLab04 } from './setup.js';
-import { lab04Steps } from './steps.js';
 
-export const lab04 = defineLab({ id: '04-policies', setup: setupLab04, teardown: teardownLab04, steps: lab04Steps });
+export const lab04 = defineLab({ id: '04-policies', setup: setupLab04, teardown: teardownLab04, steps: [fixBucketArn, leastPrivilege, explicitDeny, sourceIpCondition, bucketPolicy] });

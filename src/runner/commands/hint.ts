@@ -49,7 +49,8 @@ export async function hintCommand(stepArg: string | undefined, opts: { plain?: b
     else if (r) {
       const told = r.conditions.filter((c) => c.status !== 'passed');
       writeln(io, `What the check sees now for “${step.title}”:`);
-      for (const c of told) writeln(io, conditionLines(io, c, '  ').join('\n'));
+      const hintsShown = new Set<string>();
+      for (const c of told) writeln(io, conditionLines(io, c, '  ', { hintsShown }).join('\n'));
       writeln(io);
     }
   }

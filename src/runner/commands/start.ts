@@ -17,7 +17,8 @@ import { loadGraders, type GraderRegistry } from '../graders-registry.js';
 import { resolveLab } from '../../core/course.js';
 import { withSpinner } from '../spinner.js';
 import type { LabResult } from '../grading.js';
-import { runLiveChecklist } from '../live.js';
+import { runLiveScreen } from '../live.js';
+import { liveOptionsFromSession } from '../screen/session-adapter.js';
 
 export interface StartOptions {
   backend?: string;
@@ -128,7 +129,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       ownsBackend = false;
       return 0;
     }
-    const code = await runLiveChecklist({ io, open, course, lab, grader: await graderHere(), first });
+    const code = await runLiveScreen(liveOptionsFromSession({ io, open, course, lab, grader: await graderHere(), first }));
     await stopOwned();
     return code;
   } catch (e) {

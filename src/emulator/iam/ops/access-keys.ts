@@ -2,11 +2,12 @@
  * Access keys: Create/List/Update/DeleteAccessKey and GetAccessKeyLastUsed. The keys are real:
  * auth/authenticate.ts verifies signatures with their secret and records their last use.
  */
+import { requestedAt } from '../../cloudtrail/request-time.js';
 import { AccessDenied, LimitExceeded, NoSuchEntity, ValidationError } from '../../errors.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type AccessKey } from '../models.js';
-import { getUser, iam, newId, newSecret, nowIso, paginate } from '../util.js';
+import { getUser, iam, newId, newSecret, paginate } from '../util.js';
 import { requiredTargetUserName, targetUserName, userArnOf } from './caller.js';
 
 export const ACCESS_KEYS_PER_USER = 2;
@@ -59,7 +60,7 @@ export const accessKeyOperations: QueryOperationTable = {
         secretAccessKey: newSecret(),
         userName: user.userName,
         status: 'Active',
-        createDate: nowIso(),
+        createDate: requestedAt(ctx),
       };
       iam(ctx).accessKeys[key.accessKeyId] = key;
       return { AccessKey: { ...metadata(key), SecretAccessKey: key.secretAccessKey } };

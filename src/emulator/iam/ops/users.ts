@@ -1,11 +1,12 @@
 /** Users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and user tags. */
+import { requestedAt } from '../../cloudtrail/request-time.js';
 import { DeleteConflict, EntityAlreadyExists, ValidationError } from '../../errors.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
 import { nameKey, type IamState, type User } from '../models.js';
 import { mergeTags, removeTags, validateTagKeys, validateTags } from '../tags.js';
 import { requireBoundaryPolicy } from '../policy-documents.js';
-import { getUser, iam, iamArn, newId, nowIso, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
+import { getUser, iam, iamArn, newId, paginate, pathPrefixFilter, tagsFrom, validateName, validatePath } from '../util.js';
 import { NON_USER_CREDENTIALS, userArnOf } from './caller.js';
 import { emptyRecord } from '../../state/records.js';
 
@@ -45,7 +46,7 @@ export const userOperations: QueryOperationTable = {
         userId: newId('AIDA'),
         arn: userArn(ctx, userName, path),
         path,
-        createDate: nowIso(),
+        createDate: requestedAt(ctx),
         tags,
         inlinePolicies: emptyRecord(),
         attachedPolicies: [],

@@ -12,18 +12,10 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import { browserRequestReason } from './auth/browser.js';
 import { imdsControl } from './imds/index.js';
+import { CONTROL_PREFIX, CONTROL_TOKEN_HEADER } from './control-token.js';
 import type { Emulator } from './types.js';
 
-export const CONTROL_PREFIX = '/_iam-labs/';
-/** The header the runner sends the control token in. */
-export const CONTROL_TOKEN_HEADER = 'x-iam-labs-control-token';
-
-/** The environment variable a spawned emulator finds its control token in. */
-export const CONTROL_TOKEN_ENV = 'IAM_LABS_CONTROL_TOKEN';
-
-export function newControlToken(): string {
-  return crypto.randomBytes(32).toString('hex');
-}
+export { CONTROL_PREFIX, CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, newControlToken } from './control-token.js';
 
 function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
   if (typeof given !== 'string') return false;

@@ -67,7 +67,7 @@ function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpoi
 
 describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).map((labId) => ({ cli, labId }))))('lab $labId, AWS CLI $cli.name: the chapter solutions', ({ cli, labId }) => {
   it('every step fails before its solution and passes after it', async () => {
-    emu.emulator.state.reset();
+    await emu.emulator.state.reset();
     // the lab's own AWS files, written by the code `iam-labs start` uses: seeded profiles land there
     const paths = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`)));
     const files = new LabAwsFiles(paths, emu.endpoint, 'us-east-1');

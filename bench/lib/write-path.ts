@@ -13,6 +13,7 @@ import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { startEmulatorCli } from './cli-timing.js';
 import { iamClient } from './iam-mix.js';
 import { LightQueryClient } from './light-query-client.js';
+import { cpuMs } from './proc.js';
 import { msSince, percentile, round } from './stats.js';
 
 export interface WritePathResult {
@@ -24,6 +25,11 @@ export interface WritePathResult {
   fullP99Ms: number;
   /** full p50 ÷ empty p50: 1.0 when the cost does not grow with the account */
   growth: number;
+  /** the server process's CPU per write (from /proc), empty and full: the machine's load moves it far less than wall time */
+  emptyServerCpuMs?: number;
+  fullServerCpuMs?: number;
+  /** full ÷ empty server CPU per write */
+  cpuGrowth?: number;
   burstWriters: number;
   /** wall time per write, `burstWriters` writers at once (group commit) */
   burstMsPerWrite: number;
@@ -83,9 +89,17 @@ export async function measureWritePath(samples = 200, filledTo = 1500): Promise<
   const cli = await startEmulatorCli(['--state', stateFile]);
   try {
     await timeCreates(cli.endpoint, 'warm', 20);
+    const c0 = cpuMs(cli.pid);
     const empty = await timeCreates(cli.endpoint, 'empty', samples);
+    const c1 = cpuMs(cli.pid);
     await fill(cli.endpoint, 0, filledTo - samples - 20);
+    const c2 = cpuMs(cli.pid);
     const full = await timeCreates(cli.endpoint, 'full', samples);
+    const c3 = cpuMs(cli.pid);
+    const cpu =
+      c0 !== undefined && c1 !== undefined && c2 !== undefined && c3 !== undefined
+        ? { emptyServerCpuMs: round((c1 - c0) / samples, 3), fullServerCpuMs: round((c3 - c2) / samples, 3), cpuGrowth: round((c3 - c2) / Math.max(c1 - c0, 0.001)) }
+        : {};
     const sequentialMsPerWrite = await burst(cli.endpoint, 1, 64);
     const burstMsPerWrite = await burst(cli.endpoint, 16, 8);
     const stateBytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
@@ -98,6 +112,7 @@ export async function measureWritePath(samples = 200, filledTo = 1500): Promise<
       fullP50Ms: p(full, 50),
       fullP99Ms: p(full, 99),
       growth: round(percentile(full, 50) / percentile(empty, 50)),
+      ...cpu,
       burstWriters: 16,
       burstMsPerWrite: round(burstMsPerWrite, 3),
       sequentialMsPerWrite: round(sequentialMsPerWrite, 3),

@@ -11,7 +11,6 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { browserRequestReason } from './auth/browser.js';
-import { imdsControl } from './imds/index.js';
 import { CONTROL_PREFIX, CONTROL_TOKEN_HEADER } from './control-token.js';
 import type { Emulator } from './types.js';
 
@@ -65,7 +64,9 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
   if (what.startsWith('imds/') && req.method === 'GET') {
     // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
     const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
-    imdsControl(emulator, what.slice('imds/'.length), account).then(
+    // loaded on first use: the runner imports this module for its names, and must not load the
+    // metadata service (and EC2, CloudTrail behind it) to check a lab
+    import('./imds/index.js').then((m) => m.imdsControl(emulator, what.slice('imds/'.length), account)).then(
       (r) => reply(r.status, r.body),
       () => reply(500, { error: 'the metadata service could not be started' }),
     );

@@ -132,13 +132,14 @@ describe('every step of the course, at 40, 80 and 120 columns', () => {
       ...(s.solution ? [{ name: `${s.id} solution`, md: s.solution }] : []),
     ]),
   ]);
-  /** The words of the source, as they can appear once rendered (markers and backticks dropped). */
+  /** The words of the source, as they can appear once rendered (markers, backticks and link targets dropped). */
   const wordsOf = (md: string) =>
     new Set(
-      [md.replace(/\*\*|`|__/g, ' '), md.replace(/\*\*|`|__/g, '')]
+      [md, md.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)')] // a link shows its text, then its address
+        .flatMap((m) => [m.replace(/\*\*|`|__/g, ' '), m.replace(/\*\*|`|__/g, '')])
         .join(' ')
         .split(/\s+/)
-        .flatMap((w) => [w, w.replace(/^[*_]+|[*_]+$/g, ''), w.replace(/^[*_(]+|[*_)]+$/g, '')]),
+        .flatMap((w) => [w, w.replace(/^[*_]+|[*_]+$/g, ''), w.replace(/^[*_(]+|[*_)]+$/g, ''), w.replace(/[.,;:)]+$/, '')]),
     );
 
   for (const width of [40, 80, 120]) {

@@ -115,9 +115,13 @@ export class JournalFile {
     this.snapshotBytes = snapshotBytes;
   }
 
-  /** Past its size limit, or refusing appends after a failed write: the next write should be a compaction. */
+  /**
+   * Past its size limit, refusing appends after a failed write, or no snapshot yet: the next write
+   * should be a compaction. The first write makes the snapshot, so the state file exists as soon
+   * as the state holds anything (the runner looks for it to know a lab's work is kept).
+   */
   get wantsCompaction(): boolean {
-    return this.broken !== undefined || this.journalBytes > Math.max(this.floor, this.snapshotBytes);
+    return this.broken !== undefined || this.snapshotBytes === 0 || this.journalBytes > Math.max(this.floor, this.snapshotBytes);
   }
 
   get idle(): boolean {

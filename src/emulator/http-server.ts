@@ -8,26 +8,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CONTROL_PREFIX } from './control-token.js';
-import type { Admission, RequestHead } from './gateway.js';
+import { CONTROL_PREFIX, controlRequest } from './control-api.js';
+import { RequestTimeout } from './errors.js';
+import { admit, bodyTooLarge, errorResponse, handleRequest, type Admission, type RequestHead } from './gateway.js';
 import type { Emulator, OutgoingResponse } from './types.js';
 
-export { CONTROL_PREFIX } from './control-token.js';
-
-/**
- * The request pipeline and every service behind it (some two hundred modules) load after the
- * server listens: the emulator is ready to accept connections once Node is, and a request that
- * comes in before they are loaded waits for them (warmServices() starts loading them right after
- * listen). Its body waits, unread, in the socket meanwhile.
- */
-type Pipeline = typeof import('./gateway.js') & typeof import('./control-api.js') & typeof import('./errors.js');
-let pipeline: Pipeline | undefined;
-let loading: Promise<Pipeline> | undefined;
-
-export function warmServices(): Promise<Pipeline> {
-  loading ??= Promise.all([import('./gateway.js'), import('./control-api.js'), import('./errors.js')]).then(([g, c, e]) => (pipeline = { ...g, ...c, ...e }));
-  return loading;
-}
+export { CONTROL_PREFIX } from './control-api.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -80,41 +66,28 @@ function headOf(req: http.IncomingMessage): RequestHead {
 
 /** The emulator as a plain request listener, so another server (the workshop's) can mount it. */
 export function createRequestListener(emulator: Emulator): http.RequestListener {
-  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (pipeline) return handle(pipeline, emulator, req, res);
-    warmServices().then(
-      (p) => handle(p, emulator, req, res),
-      (e: unknown) => {
-        process.emitWarning(`iam-labs emulator: could not load its services: ${(e as Error).message}`);
-        send(req, res, { status: 500, headers: {}, body: '' }, true);
+  return (req, res) => {
+    const head = headOf(req);
+    if (head.rawPath.startsWith(CONTROL_PREFIX)) return controlRequest(emulator, head, res);
+    const admission = admit(emulator, head);
+    const refuse = (err: Parameters<typeof errorResponse>[1]) => send(req, res, errorResponse(admission, err, head), true);
+    if (admission.error) return refuse(admission.error);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > admission.bodyLimit) return refuse(bodyTooLarge(admission, declared));
+    if (awaitingContinue.has(req)) res.writeContinue();
+    readBody(req, admission, emulator.config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS).then(
+      (body) => {
+        if (body === 'too-large') return refuse(bodyTooLarge(admission));
+        if (body === 'timeout') return refuse(new RequestTimeout(REQUEST_TIMEOUT));
+        if (body === 'aborted') return;
+        handleRequest(emulator, { ...head, body }, admission).then(
+          (out) => send(req, res, out, false),
+          () => send(req, res, { status: 500, headers: {}, body: '' }, true),
+        );
       },
+      () => res.destroy(),
     );
   };
-  return listener;
-}
-
-function handle(p: Pipeline, emulator: Emulator, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const { admit, bodyTooLarge, controlRequest, errorResponse, handleRequest, RequestTimeout } = p;
-  const head = headOf(req);
-  if (head.rawPath.startsWith(CONTROL_PREFIX)) return controlRequest(emulator, head, res);
-  const admission = admit(emulator, head);
-  const refuse = (err: Parameters<typeof errorResponse>[1]) => send(req, res, errorResponse(admission, err, head), true);
-  if (admission.error) return refuse(admission.error);
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > admission.bodyLimit) return refuse(bodyTooLarge(admission, declared));
-  if (awaitingContinue.has(req)) res.writeContinue();
-  readBody(req, admission, emulator.config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS).then(
-    (body) => {
-      if (body === 'too-large') return refuse(bodyTooLarge(admission));
-      if (body === 'timeout') return refuse(new RequestTimeout(REQUEST_TIMEOUT));
-      if (body === 'aborted') return;
-      handleRequest(emulator, { ...head, body }, admission).then(
-        (out) => send(req, res, out, false),
-        () => send(req, res, { status: 500, headers: {}, body: '' }, true),
-      );
-    },
-    () => res.destroy(),
-  );
 }
 
 const REQUEST_TIMEOUT = 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.';

@@ -1,13 +1,16 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
+import { preloadPolicyEngine } from '../policy/index.js';
 import { DecisionLog } from './authz/decision-log.js';
-import { newControlToken } from './control-token.js';
-import { createHttpServer, listen, warmServices, type RunningServer } from './http-server.js';
+import { newControlToken } from './control-api.js';
+import { createHttpServer, listen, type RunningServer } from './http-server.js';
+import { stopWorkloadServices } from './service-modules.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
 import type { Emulator, EmulatorConfig } from './types.js';
 
 export type { Emulator, EmulatorConfig } from './types.js';
+export { handleRequest } from './gateway.js';
 export { PortInUseError } from './http-server.js';
-export { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER } from './control-token.js';
+export { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER } from './control-api.js';
 export { CorruptStateError } from './state/persistence.js';
 export { DEFAULT_ACCOUNT } from './state/emulator-state.js';
 
@@ -38,20 +41,15 @@ export async function startEmulator(
   const emulator = createEmulator(opts);
   const server = createHttpServer(emulator);
   const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4566);
-  // Ready first; then load the services and warm the policy engine, so the first request pays
-  // for neither (unless it comes within those first few tens of milliseconds).
-  setImmediate(() => {
-    void warmServices()
-      .then(() => (emulator.config.enforce ? import('../policy/index.js').then((p) => p.preloadPolicyEngine()) : undefined))
-      .catch(() => {});
-  }).unref();
+  // Ready first; then warm the policy engine so the first enforced request does not pay for it.
+  if (emulator.config.enforce) setImmediate(preloadPolicyEngine).unref();
   const close = running.close;
   return {
     ...running,
     emulator,
     close: async () => {
       await close();
-      await (await import('./service-modules.js')).stopWorkloadServices(emulator);
+      await stopWorkloadServices(emulator);
       await emulator.state.close();
     },
   };

@@ -13,6 +13,7 @@ const SLOW = [
   'tests/e2e/labs-solutions-cli.test.ts',
   'tests/e2e/lab05-journey.test.ts',
   'tests/e2e/totp-cli.test.ts',
+  'tests/e2e/lab06-workloads.test.ts',
   'tests/e2e/iam-identities-cli.test.ts',
   'tests/e2e/iam-policies-cli.test.ts',
   'tests/e2e/s3-cli.test.ts',

@@ -25,6 +25,11 @@ export const EMBEDDED_CAPABILITIES: Capabilities = {
   accessAnalyzer: true,
   backdatedHistory: true,
   userPermissionsBoundaries: true,
+  ec2Instances: true,
+  instanceMetadata: true,
+  lambda: true,
+  lambdaInvoke: true,
+  ecr: true,
 };
 const PREFERRED_PORT = 4566;
 

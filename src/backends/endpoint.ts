@@ -19,6 +19,11 @@ export const ENDPOINT_CAPABILITIES: Capabilities = {
   accessAnalyzer: false,
   backdatedHistory: false,
   userPermissionsBoundaries: false,
+  ec2Instances: false,
+  instanceMetadata: false,
+  lambda: false,
+  lambdaInvoke: false,
+  ecr: false,
 };
 
 export function isRealAws(host: string): boolean {

@@ -25,6 +25,12 @@ export const LOCALSTACK_CAPABILITIES: Capabilities = {
   accessAnalyzer: false,
   backdatedHistory: false,
   userPermissionsBoundaries: false,
+  // started with SERVICES=iam,sts,s3: none of the workload services
+  ec2Instances: false,
+  instanceMetadata: false,
+  lambda: false,
+  lambdaInvoke: false,
+  ecr: false,
 };
 
 export function noDockerMessage(probe: DockerProbeResult): BackendUnavailableError {

@@ -29,6 +29,14 @@ export const MOTO_CAPABILITIES: Capabilities = {
   userPermissionsBoundaries: false,
   // moto ignores PasswordResetRequired on CreateLoginProfile (and its UpdateLoginProfile fails)
   recordsPasswordResetRequired: false,
+  // moto keeps instances, instance profile associations, functions and ECR repositories (proved by dev check
+  // of lab 06 on moto); it has no metadata service, runs no function code without Docker, and its
+  // CloudTrail records no calls
+  ec2Instances: true,
+  lambda: true,
+  ecr: true,
+  instanceMetadata: false,
+  lambdaInvoke: false,
 };
 
 export const MOTO_LIMITS =

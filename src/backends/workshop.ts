@@ -25,8 +25,10 @@ export function workshopBackendInfo(w: JoinedWorkshop): BackendInfo {
     credentials: w.credentials,
     accountId: w.accountId,
     region: w.region,
-    // The workshop server is the embedded emulator: it can show everything the embedded backend can.
-    capabilities: EMBEDDED_CAPABILITIES,
+    // The workshop server is the embedded emulator: it can show what the embedded backend can, except
+    // what runs on the instructor's machine for the learner: instance metadata services (loopback
+    // listeners there, and its control API is off) and function code (a shared server runs none).
+    capabilities: { ...EMBEDDED_CAPABILITIES, instanceMetadata: false, lambdaInvoke: false },
     reason: `workshop server ${w.base} (joined as ${w.name}, account ${w.accountId})`,
   };
 }

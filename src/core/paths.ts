@@ -45,6 +45,8 @@ export function statePaths(home: string) {
     awsConfig: path.join(home, 'aws', 'config'),
     awsCredentials: path.join(home, 'aws', 'credentials'),
     shimDir: path.join(home, 'bin'),
+    /** per emulated EC2 instance: the home and AWS files of `iam-labs instance-shell` (no keys) */
+    instancesDir: path.join(home, 'instances'),
     /** an empty config the runner's own SDK clients are pointed at, so they never read ~/.aws */
     sdkConfig: path.join(home, 'aws', 'sdk-isolated-config'),
     /** the grading service of a detached embedded emulator; undefined where there can be none */

@@ -18,10 +18,11 @@ import type { Credentials, LabClients } from './aws-types.js';
  */
 export const SDK_RETRY = { maxAttempts: 2, retryMode: 'standard' } as const;
 
-export function makeClients(endpoint: string, credentials: Credentials, region: string): LabClients {
+/** The configuration every client gets: this endpoint, credentials and region, nothing from the environment. */
+export function sdkClientConfig(endpoint: string, credentials: Credentials, region: string) {
   // the SDK checks for exactly "true"; its notice about Node 20 is not the learner's business
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const common = {
+  return {
     endpoint,
     region,
     credentials: { ...credentials },
@@ -29,6 +30,11 @@ export function makeClients(endpoint: string, credentials: Credentials, region: 
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
   };
+}
+export type SdkClientConfig = ReturnType<typeof sdkClientConfig>;
+
+export function makeClients(endpoint: string, credentials: Credentials, region: string): LabClients {
+  const common = sdkClientConfig(endpoint, credentials, region);
   return {
     iam: new IAMClient(common),
     sts: new STSClient(common),

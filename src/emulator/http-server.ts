@@ -41,10 +41,18 @@ const awaitingContinue = new WeakSet<http.IncomingMessage>();
 
 export function createHttpServer(emulator: Emulator): http.Server {
   const listener = createRequestListener(emulator);
-  const server = withClientErrorGuard(http.createServer(listener));
+  return createDispatchingServer(() => listener);
+}
+
+/**
+ * A server whose every request goes to the listener `pick` chooses for it (a workshop worker
+ * keeps one emulator per learner's account and picks by the request's signing key).
+ */
+export function createDispatchingServer(pick: (req: http.IncomingMessage) => http.RequestListener): http.Server {
+  const server = withClientErrorGuard(http.createServer((req, res) => pick(req)(req, res)));
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
     awaitingContinue.add(req);
-    listener(req, res);
+    pick(req)(req, res);
   });
   return server;
 }
@@ -151,7 +159,7 @@ const DISCARD_MAX_MS = 2_000;
  * connection and the client might lose the answer it has not read yet; so the rest is read and
  * thrown away (nothing is kept), for a short while and a bounded number of bytes, then dropped.
  */
-function discardRest(req: http.IncomingMessage): void {
+export function discardRest(req: http.IncomingMessage): void {
   let seen = 0;
   const drop = () => req.socket.destroy();
   const timer = setTimeout(drop, DISCARD_MAX_MS);

@@ -49,8 +49,13 @@ export async function startEmulator(
     emulator,
     close: async () => {
       await close();
-      await stopWorkloadServices(emulator);
-      await emulator.state.close();
+      await closeEmulator(emulator);
     },
   };
+}
+
+/** Stop what an emulator runs besides its server (metadata services, functions) and write pending state. */
+export async function closeEmulator(emulator: Emulator): Promise<void> {
+  await stopWorkloadServices(emulator);
+  await emulator.state.close();
 }

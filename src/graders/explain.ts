@@ -150,9 +150,23 @@ export function explainOutcome(outcome: ProbeOutcome, want: Expectation): string
           ? 'Implicitly denied: the resource policy does not allow it'
           : `Implicitly denied: no policy of ${outcome.principalLabel} allows ${action} on ${resource}`;
     if (details.length) return `${head}. ${details.map(capitalize).join('. ')}.`;
+    // the boundary is what stops it: name it, not the identity policies that do allow the action
+    if (result.deniedBy === 'boundary') return `${head}.${boundaryNote(outcome)}`;
     return `${head}.${policiesNote(outcome)}`;
   }
   return result.reason;
+}
+
+/**
+ * A permissions boundary caps what identity policies can grant: an action it does not allow is
+ * denied whatever they allow.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ */
+function boundaryNote(outcome: ProbeOutcome): string {
+  const boundary = outcome.policies.find((p) => p.kind === 'boundary');
+  if (!boundary) return '';
+  const where = boundary.source && !boundary.source.endsWith(boundary.name) ? `, ${boundary.source}` : '';
+  return ` The boundary (${boundary.name}${where}) does not allow ${outcome.request.action}, so no identity policy can grant it.`;
 }
 
 /** What the principal has when nothing came close: no policies, or policies that never mention the action. */

@@ -4,6 +4,7 @@ import { lab02 } from './02-groups/index.js';
 import { lab03 } from './03-roles/index.js';
 import { lab04 } from './04-policies/index.js';
 import { lab05 } from './05-hygiene/index.js';
+import { lab06 } from './06-workloads/index.js';
 import type { LabGrader } from './types.js';
 
 export const labGraders: Record<string, LabGrader> = {
@@ -12,4 +13,5 @@ export const labGraders: Record<string, LabGrader> = {
   [lab03.id]: lab03,
   [lab04.id]: lab04,
   [lab05.id]: lab05,
+  [lab06.id]: lab06,
 };

@@ -4,6 +4,7 @@
  * in LabContext and the policy-evaluation interface, so a verdict is the same on every backend.
  */
 import type { Capabilities, Credentials, LabClients } from '../core/aws-types.js';
+import type { SdkClientConfig } from '../core/sdk-clients.js';
 
 // The AWS types are core's (every layer uses them); graders keep naming them from here.
 export type { Capabilities, Credentials, LabClients };
@@ -13,6 +14,19 @@ export interface LabContext {
   clients: LabClients;
   /** clients for other credentials (act as a seeded user), same backend */
   clientsFor(creds: Credentials): LabClients;
+  /**
+   * A client of any other AWS service (EC2, Lambda, ECR, CloudTrail…) on the lab's backend, built
+   * like `clients` (root credentials unless others are given); one per service and credentials,
+   * released with the context. Graders import the service's SDK package lazily, so labs that do
+   * not need it never load it.
+   */
+  serviceClient<C extends { destroy(): void }>(Client: new (config: SdkClientConfig) => C, creds?: Credentials): C;
+  /**
+   * Where the backend runs instance metadata services (capabilities.instanceMetadata): the role
+   * credentials an instance's metadata service hands out, i.e. what the AWS CLI or an SDK on that
+   * instance signs with. Absent on other backends.
+   */
+  instanceCredentials?(instanceId: string): Promise<Credentials>;
   accountId: string;
   region: string;
   endpoint: string;

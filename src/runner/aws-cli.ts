@@ -50,15 +50,22 @@ export function awsCliInfo(env: Env, skipDir?: string): Promise<AwsCliInfo | und
   });
 }
 
+/** Where every shell of a lab sends AWS calls: the lab's endpoint and region, and no pager. */
+export function endpointEnvVars(session: Pick<Session, 'endpoint' | 'region'>): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: session.endpoint,
+    AWS_DEFAULT_REGION: session.region,
+    AWS_REGION: session.region,
+    AWS_PAGER: '',
+  };
+}
+
 /** Variables of the lab environment (`iam-labs env`, `iam-labs shell`). */
 export function labEnvVars(paths: StatePaths, session: Pick<Session, 'endpoint' | 'region'>): Record<string, string> {
   return {
     AWS_CONFIG_FILE: paths.awsConfig,
     AWS_SHARED_CREDENTIALS_FILE: paths.awsCredentials,
-    AWS_ENDPOINT_URL: session.endpoint,
-    AWS_DEFAULT_REGION: session.region,
-    AWS_REGION: session.region,
-    AWS_PAGER: '',
+    ...endpointEnvVars(session),
     AWS_PROFILE: 'default',
   };
 }

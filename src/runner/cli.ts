@@ -131,6 +131,14 @@ export function buildProgram(): Command {
     .action(async (opts) => exit(await (await import('./commands/shell.js')).shellCommand(opts)));
 
   program
+    .command('instance-shell')
+    .description('open a shell on an emulated EC2 instance: no keys, only its role through the metadata service')
+    .argument('<instance>', 'instance id (i-…) or Name tag (i-legacy)')
+    .option('-c, --command <cmd>', 'run this command on the instance instead of an interactive shell')
+    .option('--plain', 'plain text (no color)')
+    .action(async (instance, opts) => exit(await (await import('./commands/instance-shell.js')).instanceShellCommand(instance, opts)));
+
+  program
     .command('doctor')
     .description('check this machine: Node, AWS CLI, Docker, moto, the running lab')
     .option('--json', 'machine-readable output')
@@ -168,7 +176,13 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port to listen on (0 = any free port)', '4567')
     .option('--labs <ids>', 'labs on offer, e.g. 01,02,03,04 (default: all)')
     .option('--state <dir>', 'keep accounts and progress here across restarts', 'iam-labs-workshop')
-    .option('--stuck-minutes <n>', 'show a learner as stuck after failing a step this long', '10')
+    .option('--stuck-minutes <n>', 'show a learner as stuck after this long on the same step', '10')
+    .option('--workers <n>', 'worker processes holding the accounts (default: one per core)')
+    .option('--report-only', 'labs run on each learner\'s own machine; only progress comes here (classes of thousands)')
+    .option('--max-learners <n>', 'the most learners who may join (default 1000; 10000 with --report-only)')
+    .option('--hub <url>', 'report this server\'s learners to a class dashboard (a report-only server) shared by several servers')
+    .option('--hub-code <code>', 'the join code of that class dashboard')
+    .option('--server-name <name>', 'how this server is named on the class dashboard (e.g. "Room B")')
     .action(async (opts) => (await import('./commands/workshop.js')).workshopServeCommand(opts));
   workshop
     .command('join')
@@ -176,6 +190,7 @@ export function buildProgram(): Command {
     .argument('<url>', 'the address your instructor shows, e.g. http://10.0.0.5:4567')
     .option('--name <name>', 'your name, as the instructor will see it')
     .option('--code <code>', 'the join code your instructor shows')
+    .option('--report-only', 'run the labs on this machine and only report progress to the workshop')
     .action(async (url, opts) => (await import('./commands/workshop-join.js')).workshopJoinCommand(url, opts));
 
   const dev = program.command('dev').description('tools for course authors');

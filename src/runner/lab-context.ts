@@ -3,8 +3,9 @@
  * tests): root clients for the backend (and nothing else), clients for other credentials on the
  * same backend, facts and the lab's AWS profiles.
  */
+import { instanceRoleCredentials } from '../backends/instance-metadata.js';
 import type { BackendInfo } from '../backends/types.js';
-import { destroyClients, makeClients } from '../core/sdk-clients.js';
+import { destroyClients, makeClients, sdkClientConfig, type SdkClientConfig } from '../core/sdk-clients.js';
 import type { Credentials, LabClients } from '../core/aws-types.js';
 import type { LabContext } from '../graders/types.js';
 
@@ -49,7 +50,7 @@ export class MemoryProfiles implements ProfileStore {
 }
 
 /** Where a context points: a backend's endpoint, root credentials, account and capabilities. */
-export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities'>;
+export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities' | 'controlToken'>;
 
 export interface CreatedContext {
   ctx: LabContext;
@@ -74,9 +75,24 @@ export function createLabContext(
     made.push(c);
     return c;
   };
+  // other services' clients, one per client class and credentials
+  const services = new Map<unknown, Map<string, { destroy(): void }>>();
+  const serviceClient = <C extends { destroy(): void }>(Client: new (config: SdkClientConfig) => C, creds: Credentials = info.credentials): C => {
+    const byCreds = services.get(Client) ?? new Map<string, { destroy(): void }>();
+    services.set(Client, byCreds);
+    const key = `${creds.accessKeyId}\0${creds.sessionToken ?? ''}`;
+    let c = byCreds.get(key) as C | undefined;
+    if (!c) {
+      c = new Client(sdkClientConfig(info.endpoint, creds, info.region));
+      byCreds.set(key, c);
+    }
+    return c;
+  };
   const ctx: LabContext = {
     clients: rootClients ?? build(info.credentials),
     clientsFor: build,
+    serviceClient,
+    ...(info.capabilities.instanceMetadata ? { instanceCredentials: (instanceId: string) => instanceRoleCredentials(info, instanceId) } : {}),
     accountId: info.accountId,
     region: info.region,
     endpoint: info.endpoint,
@@ -89,6 +105,7 @@ export function createLabContext(
     facts,
     destroy: () => {
       for (const c of made) destroyClients(c);
+      for (const byCreds of services.values()) for (const c of byCreds.values()) c.destroy();
     },
   };
 }

@@ -135,15 +135,17 @@ async function recordGrading(o: OpenSession, result: LabResult, changedFacts: Re
   if (!only) {
     // In a workshop, every grading also lights up the instructor's dashboard (best effort).
     const { reportToWorkshop } = await import('./workshop-link.js');
-    await reportToWorkshop(
-      o.paths.home,
-      result.lab,
-      result.steps.map((st) => ({
-        id: st.id,
-        status: st.passed ? 'passed' : st.conditions.some((c) => c.status === 'failed') ? 'failed' : 'unverifiable',
-        failing: st.conditions.filter((c) => c.status === 'failed').map((c) => c.name),
-      })),
-    );
+    const recorded = o.progress.read().steps;
+    await reportToWorkshop(o.paths.home, {
+      lab: result.lab,
+      current: result.steps.find((st) => !recorded[st.id]?.passedAt)?.id ?? null,
+      steps: result.steps.map((st) => {
+        const passedAt = recorded[st.id]?.passedAt;
+        const failing = st.conditions.filter((c) => c.status === 'failed').map((c) => c.name);
+        const status = st.passed ? (passedAt ? 'done' : 'passing') : failing.length ? (passedAt ? 'done-changed' : 'failing') : 'unverifiable';
+        return { id: st.id, status, ...(passedAt ? { passedAt } : {}), ...(failing.length ? { failing } : {}) };
+      }),
+    });
   }
   if (!only && result.passed) {
     await o.progress.update((p) => {

@@ -1,11 +1,20 @@
 /**
- * <home>/workshop.json: the workshop this machine joined (server, name, the learner's token), so
- * every grading can light up the instructor's dashboard and `stop` can say how to come back.
+ * <home>/workshop.json: the workshop this machine joined (server, name, the learner's token,
+ * and whether the labs run on the server or here), so every grading can light up the
+ * instructor's dashboard and `stop` can say how to come back.
+ *
+ * The runner reports after every grading with `reportToWorkshop(home, report)`: the whole state
+ * of the graded lab (progress-model.ts documents the payload, version 2):
+ *   { lab, current: the step the learner is on (null when the lab is complete),
+ *     steps: [{ id, status: todo|passing|failing|done|done-changed|unverifiable,
+ *               passedAt?, revealedAt?, failing?: names of the failing conditions }] }
  */
 import path from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
-import { reportProgress, type ReportedStep } from '../workshop/client.js';
+import { reportProgress, type LabReport } from '../workshop/client.js';
+
+export type { LabReport, ReportedStep, ReportedStatus } from '../workshop/client.js';
 
 export interface WorkshopLink {
   format: 1;
@@ -13,13 +22,23 @@ export interface WorkshopLink {
   name: string;
   learnerId: string;
   token: string;
-  accountId: string;
+  /** shared: the labs run in an account on the server; report-only: here, only progress goes there (absent: shared) */
+  mode?: 'shared' | 'report-only';
+  accountId?: string;
+  /** where progress goes when it is not `base` (a class dashboard several servers share) */
+  report?: { base: string; token: string };
 }
 
 export const workshopFile = (home: string) => path.join(home, 'workshop.json');
 
 const isLink = (v: unknown): v is WorkshopLink =>
-  isRecord(v) && v.format === 1 && typeof v.base === 'string' && typeof v.name === 'string' && typeof v.token === 'string';
+  isRecord(v) &&
+  v.format === 1 &&
+  typeof v.base === 'string' &&
+  typeof v.name === 'string' &&
+  typeof v.token === 'string' &&
+  (v.mode === undefined || v.mode === 'shared' || v.mode === 'report-only') &&
+  (v.report === undefined || (isRecord(v.report) && typeof v.report.base === 'string' && typeof v.report.token === 'string'));
 
 /** The joined workshop, if any. An unreadable file is kept aside and reported (CorruptFileError). */
 export function readWorkshopLink(home: string): WorkshopLink | undefined {
@@ -33,11 +52,7 @@ export function writeWorkshopLink(home: string, link: WorkshopLink): void {
 }
 
 /** Called after every grading: tell the dashboard, if this machine joined a workshop. Never throws. */
-export async function reportToWorkshop(
-  home: string,
-  lab: string,
-  steps: Array<{ id: string; status: ReportedStep['status']; failing?: string[] }>,
-): Promise<void> {
+export async function reportToWorkshop(home: string, report: LabReport): Promise<void> {
   let link: WorkshopLink | undefined;
   try {
     link = readWorkshopLink(home);
@@ -45,5 +60,6 @@ export async function reportToWorkshop(
     return; // kept aside; `iam-labs stop` or a new join reports it
   }
   if (!link) return;
-  await reportProgress(link.base, link.token, lab, steps);
+  const target = link.report ?? { base: link.base, token: link.token };
+  await reportProgress(target.base, target.token, report);
 }

@@ -1,16 +1,28 @@
-/** The learner's side of a workshop: join, and report check results to the dashboard. */
+/**
+ * The client side of the workshop API: joining, and reporting progress. The learner's runner
+ * (src/runner/workshop-link.ts), a class server that reports to a hub (hub.ts) and the load
+ * benchmark all use these.
+ */
 import { UserError } from '../core/errors.js';
+import { REPORT_VERSION, type LabReport } from './progress-model.js';
+
+export type { LabReport, ReportedStep, ReportedStatus } from './progress-model.js';
 
 export interface WorkshopJoin {
   learnerId: string;
   name: string;
   token: string;
-  accountId: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  endpoint: string;
-  region: string;
+  /** shared: an account on the server; report-only: the lab runs on the learner's machine */
+  mode: 'shared' | 'report-only';
   labs: string[];
+  /** shared mode: the learner's own account on the server */
+  accountId?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  endpoint?: string;
+  region?: string;
+  /** where to report progress when it is not this server (a class dashboard several servers share) */
+  report?: { base: string; token: string };
 }
 
 export class WorkshopUnreachableError extends UserError {}
@@ -26,17 +38,26 @@ export function parseWorkshopUrl(input: string): { base: string; code?: string }
   return { base: `${url.protocol}//${url.host}`, code: url.searchParams.get('code') ?? undefined };
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<Response> {
+export interface JsonAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  /** seconds, from Retry-After */
+  retryAfter?: number;
+}
+
+/** POST a JSON body; the answer's status and JSON body. Throws WorkshopUnreachableError when there is no answer. */
+export async function postJson(url: string, body: unknown, token?: string, timeoutMs = 10_000): Promise<JsonAnswer> {
   const attempt = () =>
     fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
+  let res: Response;
   try {
     // One retry: a kept-alive connection to a server that restarted fails once, then works.
-    return await attempt().catch(attempt);
+    res = await attempt().catch(attempt);
   } catch (e) {
     throw new WorkshopUnreachableError(
       `cannot reach the workshop server at ${new URL(url).origin} (${(e as Error).message}).`,
@@ -44,26 +65,51 @@ async function post(url: string, body: unknown, token?: string): Promise<Respons
       'Check the address with your instructor, and that you are on the same network.',
     );
   }
-}
-
-export async function joinWorkshop(base: string, name: string, code: string, token?: string): Promise<WorkshopJoin> {
-  const res = await post(`${base}/_workshop/api/join`, { name, code, token });
-  const body = (await res.json().catch(() => ({}))) as Partial<WorkshopJoin> & { error?: string };
-  if (!res.ok) throw new UserError(`the workshop server refused to join: ${body.error ?? res.statusText}`);
-  return body as WorkshopJoin;
-}
-
-export interface ReportedStep {
-  id: string;
-  status: 'passed' | 'failed' | 'unverifiable';
-  failing?: string[];
-}
-
-/** Best effort: a dashboard that is down must never break a learner's check. */
-export async function reportProgress(base: string, token: string, lab: string, steps: ReportedStep[]): Promise<boolean> {
+  const text = await res.text().catch(() => '');
+  let parsed: Record<string, unknown> = {};
   try {
-    const res = await post(`${base}/_workshop/api/progress`, { lab, steps }, token);
-    return res.ok;
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    /* not JSON: status says enough */
+  }
+  const retry = Number(res.headers.get('retry-after'));
+  return { status: res.status, body: parsed, ...(retry > 0 ? { retryAfter: retry } : {}) };
+}
+
+export interface JoinRequest {
+  name: string;
+  code: string;
+  /** the token of an earlier join from this machine: the same learner and account */
+  token?: string;
+  mode?: 'shared' | 'report-only';
+  /** a class server registering its learner at a hub names itself */
+  server?: string;
+}
+
+/** Join; a throttled join waits as the server asks (a few times), then says so. */
+export async function joinWorkshop(base: string, req: JoinRequest | string, code?: string, token?: string): Promise<WorkshopJoin> {
+  const body: JoinRequest = typeof req === 'string' ? { name: req, code: code ?? '', token } : req;
+  for (let attempt = 0; ; attempt++) {
+    const res = await postJson(`${base}/_workshop/api/join`, body);
+    if (res.status === 200) return res.body as unknown as WorkshopJoin;
+    if (res.status === 429 && attempt < 3 && (res.retryAfter ?? 1) <= 10) {
+      await new Promise((r) => setTimeout(r, (res.retryAfter ?? 1) * 1000));
+      continue;
+    }
+    throw new UserError(`the workshop server refused to join: ${String(res.body.error ?? `HTTP ${res.status}`)}`);
+  }
+}
+
+/** The report of one lab as the server reads it (version 2; progress-model.ts). */
+export function reportBody(report: LabReport): Record<string, unknown> {
+  return { v: REPORT_VERSION, ...report };
+}
+
+/** Best effort: a dashboard that is down must never break a learner's check. Resolves true when the server took it. */
+export async function reportProgress(base: string, token: string, report: LabReport): Promise<boolean> {
+  try {
+    const res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token);
+    return res.status === 204;
   } catch {
     return false;
   }

@@ -1,8 +1,57 @@
 /**
- * The instructor dashboard: one self-contained page (no network requests but to this server).
- * It holds no data itself: it asks for the instructor token, then loads /_workshop/api/class and
- * follows /_workshop/api/events. Symbols carry meaning as well as colour (✔ ✘ ⚠ ·).
+ * The instructor dashboard: one self-contained page (no request but to this server). It holds no
+ * data itself: it asks for the instructor token, loads /_workshop/api/class and follows
+ * /_workshop/api/events. Built to read at a glance for 10 learners and for hundreds: a summary
+ * per step first (done, on it, stuck, revealed, the commonest failing condition), then the
+ * learners, filtered and sorted (stuck first), a page at a time. Every state is a symbol and a
+ * word as well as a colour; everything is reachable with the keyboard.
  */
+import { DASHBOARD_SCRIPT } from './dashboard-script.js';
+
+const CSS = `
+:root { --ok:#1a7f37; --bad:#b42318; --warn:#8a5a00; --warn-bg:#fff4d6; --muted:#5f6872; --bg:#fff; --fg:#1f2328; --line:#d0d7de; --soft:#f4f6f8; --bar:#2f81f7; --focus:#0969da; }
+@media (prefers-color-scheme: dark) { :root { --bg:#0d1117; --fg:#e6edf3; --line:#30363d; --muted:#9198a1; --soft:#161b22; --ok:#3fb950; --bad:#ff7b72; --warn:#e3b341; --warn-bg:#2d2208; --bar:#388bfd; --focus:#58a6ff; } }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; margin: 0; background: var(--bg); color: var(--fg); }
+header { padding: 10px 20px; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: center; position: sticky; top: 0; background: var(--bg); z-index: 2; }
+header h1 { font-size: 18px; margin: 0; }
+.code { font: 700 24px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: 3px; }
+.counts { display: flex; gap: 6px; flex-wrap: wrap; }
+main { padding: 8px 20px 40px; max-width: 1500px; }
+h2 { font-size: 17px; margin: 22px 0 6px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+thead th { font-size: 13px; color: var(--muted); font-weight: 600; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.lab th { background: var(--soft); font-size: 13px; }
+.stepid { color: var(--muted); font: 12px ui-monospace, Menlo, Consolas, monospace; }
+.bar { display: inline-block; width: 90px; height: 8px; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; vertical-align: middle; margin-right: 6px; overflow: hidden; }
+.bar > span { display: block; height: 100%; background: var(--bar); }
+.flag { font-weight: 700; color: var(--warn); background: var(--warn-bg); border-radius: 4px; padding: 0 5px; white-space: nowrap; }
+tr.is-stuck > * { background: var(--warn-bg); }
+.ok { color: var(--ok); } .bad { color: var(--bad); } .muted { color: var(--muted); }
+.strip { font: 15px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; letter-spacing: 1px; white-space: nowrap; }
+.strip .lab + .lab { margin-left: 8px; padding-left: 8px; border-left: 1px solid var(--line); }
+.badge { font-size: 12px; border: 1px solid var(--line); border-radius: 10px; padding: 0 6px; color: var(--muted); white-space: nowrap; }
+.controls { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; margin: 6px 0 10px; }
+.controls label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); gap: 2px; }
+input, select, button { font: inherit; color: inherit; }
+input, select { padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
+button { padding: 3px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--soft); cursor: pointer; }
+button.link { border: 0; background: none; padding: 0; text-decoration: underline; color: inherit; }
+th button.sort { border: 0; background: none; padding: 0; font-weight: 600; color: inherit; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.legend { font-size: 13px; color: var(--muted); display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.legend b { font: 15px ui-monospace, Menlo, Consolas, monospace; color: var(--fg); }
+.pager { display: flex; gap: 10px; align-items: center; margin-top: 8px; }
+.empty { padding: 16px; border: 1px dashed var(--line); border-radius: 8px; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+footer { color: var(--muted); font-size: 13px; padding: 10px 20px; border-top: 1px solid var(--line); }
+form { margin: 40px auto; max-width: 440px; }
+form input { width: 100%; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; }
+`;
+
 export function dashboardHtml(): string {
   return `<!doctype html>
 <html lang="en">
@@ -10,34 +59,14 @@ export function dashboardHtml(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>iam-labs workshop</title>
-<style>
-  :root { --ok:#1a7f37; --bad:#cf222e; --warn:#9a6700; --muted:#6e7781; --bg:#fff; --fg:#1f2328; --line:#d0d7de; }
-  @media (prefers-color-scheme: dark) { :root { --bg:#0d1117; --fg:#e6edf3; --line:#30363d; --muted:#8d96a0; --ok:#3fb950; --bad:#f85149; --warn:#d29922; } }
-  body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: var(--bg); color: var(--fg); }
-  header { padding: 12px 20px; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 12px 24px; align-items: baseline; }
-  header h1 { font-size: 18px; margin: 0; }
-  .code { font: 600 22px ui-monospace, monospace; letter-spacing: 2px; }
-  main { padding: 12px 20px 40px; }
-  table { border-collapse: collapse; margin: 8px 0 24px; }
-  th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: center; white-space: nowrap; }
-  th.step { writing-mode: vertical-rl; transform: rotate(180deg); font-weight: 500; font-size: 12px; max-height: 220px; }
-  td.name { text-align: left; font-weight: 600; }
-  .passed { color: var(--ok); } .failed { color: var(--bad); } .stuck { color: var(--warn); font-weight: 700; } .none { color: var(--muted); }
-  .legend span { margin-right: 14px; }
-  .muted { color: var(--muted); }
-  .scroll { overflow-x: auto; }
-  form { margin: 40px auto; max-width: 420px; }
-  input { font: inherit; padding: 6px 8px; width: 100%; box-sizing: border-box; }
-  button { font: inherit; padding: 6px 14px; margin-top: 8px; }
-  ul.stuck li { margin: 2px 0; }
-  a { color: inherit; }
-</style>
+<style>${CSS}</style>
 </head>
 <body>
 <header>
   <h1>iam-labs workshop</h1>
-  <div>Join code: <span class="code" id="code">…</span></div>
-  <div class="muted" id="status">connecting…</div>
+  <div>Join code <span class="code" id="code">…</span></div>
+  <div class="counts" id="counts"></div>
+  <div class="muted" id="status" role="status" aria-live="polite">connecting…</div>
   <div id="exports" hidden><a id="csv" href="#">Export CSV</a> · <a id="json" href="#">Export JSON</a></div>
 </header>
 <main id="main">
@@ -45,95 +74,51 @@ export function dashboardHtml(): string {
     <label for="token">Instructor token (printed when <code>iam-labs workshop serve</code> started)</label>
     <input id="token" name="token" autocomplete="off" required>
     <button type="submit">Open dashboard</button>
-    <p class="failed" id="loginError" role="alert"></p>
+    <p class="bad" id="loginError" role="alert"></p>
   </form>
   <div id="board" hidden>
-    <p class="legend"><span class="passed">✔ passed</span><span class="failed">✘ failing</span><span class="stuck">⚠ stuck</span><span class="none">· not started</span></p>
-    <div class="scroll"><table id="grid" aria-label="progress per learner and step"></table></div>
-    <h2>Stuck for more than <span id="stuckMinutes"></span> minutes</h2>
-    <ul class="stuck" id="stuck"></ul>
-    <h2>Most common failing condition per step</h2>
-    <div class="scroll"><table id="common"></table></div>
+    <div id="empty" class="empty" hidden></div>
+    <section aria-labelledby="stepsTitle">
+      <h2 id="stepsTitle">Steps</h2>
+      <table id="steps">
+        <caption class="sr-only">For each step: learners done, on it now, stuck on it, who revealed its solution, and the condition failing most often for those on it</caption>
+        <thead><tr><th scope="col">Step</th><th scope="col" class="num">Done</th><th scope="col" class="num">On it now</th><th scope="col" class="num">Stuck</th><th scope="col" class="num">Solution revealed</th><th scope="col">Failing most often (learners on the step)</th></tr></thead>
+        <tbody></tbody>
+      </table>
+    </section>
+    <section aria-labelledby="learnersTitle">
+      <h2 id="learnersTitle">Learners</h2>
+      <div class="controls">
+        <label>Find a learner<input type="search" id="query" placeholder="name" autocomplete="off"></label>
+        <label>Show<select id="filter">
+          <option value="all">everyone</option>
+          <option value="stuck">stuck</option>
+          <option value="working">working on a step</option>
+          <option value="finished">finished every step</option>
+          <option value="idle">no check for 10 min or more</option>
+          <option value="new">not started</option>
+        </select></label>
+        <label>On step<select id="step"><option value="">any step</option></select></label>
+        <label>Sort by<select id="sort">
+          <option value="stuck">stuck first, longest on a step first</option>
+          <option value="name">name</option>
+          <option value="progress">steps done, fewest first</option>
+          <option value="where">place in the course</option>
+          <option value="seen">last check, oldest first</option>
+        </select></label>
+      </div>
+      <p class="legend" id="legend"><span><b>✔</b> done</span><span><b>✱</b> solution revealed</span><span><b>▶</b> on it now</span><span><b>✘</b> failing</span><span><b>?</b> not verifiable</span><span><b>·</b> not started</span><span><span class="flag">⚠ stuck</span> on the same step longer than <span id="stuckMinutes"></span> min</span></p>
+      <table id="learners">
+        <caption class="sr-only">Learners, with the step each is on, for how long, and their progress per lab</caption>
+        <thead><tr><th scope="col">Learner</th><th scope="col">On step</th><th scope="col">For</th><th scope="col" class="num">Done</th><th scope="col">Progress per lab</th><th scope="col">Last check</th></tr></thead>
+        <tbody></tbody>
+      </table>
+      <div class="pager"><button type="button" id="prev">Previous</button><span id="range" aria-live="polite"></span><button type="button" id="next">Next</button></div>
+    </section>
   </div>
 </main>
-<script>
-(function () {
-  var params = new URLSearchParams(location.search);
-  var token = params.get('token') || sessionStorage.getItem('iamLabsInstructorToken') || '';
-  if (params.get('token')) { history.replaceState(null, '', location.pathname); }
-  var data = null;
-  var $ = function (id) { return document.getElementById(id); };
-  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
-  function showLogin(msg) { $('login').hidden = false; $('board').hidden = true; $('loginError').textContent = msg || ''; $('status').textContent = 'instructor token needed'; }
-  $('login').addEventListener('submit', function (e) { e.preventDefault(); token = $('token').value.trim(); load(); });
-  function cell(l, step) {
-    var p = l.steps[step.id];
-    if (!p) return '<td class="none" title="not started">·</td>';
-    if (p.status === 'passed') return '<td class="passed" title="passed">✔</td>';
-    if (p.status === 'unverifiable') return '<td class="none" title="not verifiable on this backend">?</td>';
-    var mins = p.failingSince ? (Date.now() - Date.parse(p.failingSince)) / 60000 : 0;
-    var why = esc((p.failing || []).join('; ') || 'failing');
-    if (mins > data.stuckMinutes) return '<td class="stuck" title="stuck ' + Math.round(mins) + ' min: ' + why + '">⚠</td>';
-    return '<td class="failed" title="' + why + '">✘</td>';
-  }
-  function render() {
-    $('code').textContent = data.code;
-    $('stuckMinutes').textContent = data.stuckMinutes;
-    var steps = [];
-    data.labs.forEach(function (lab) { lab.steps.forEach(function (s) { steps.push(s); }); });
-    var head = '<tr><th>learner</th>' + steps.map(function (s) { return '<th class="step" title="' + esc(s.title) + '">' + esc(s.id) + '</th>'; }).join('') + '<th>done</th></tr>';
-    var rows = data.learners.map(function (l) {
-      var done = steps.filter(function (s) { return l.steps[s.id] && l.steps[s.id].status === 'passed'; }).length;
-      return '<tr data-learner="' + esc(l.name) + '"><td class="name">' + esc(l.name) + '</td>' + steps.map(function (s) { return cell(l, s); }).join('') + '<td>' + done + '/' + steps.length + '</td></tr>';
-    }).join('');
-    $('grid').innerHTML = head + (rows || '<tr><td colspan="' + (steps.length + 2) + '" class="muted">No one has joined yet. Learners run: iam-labs workshop join ' + esc(location.origin) + ' --code ' + esc(data.code) + ' --name "Their Name"</td></tr>');
-    var stuck = [];
-    data.learners.forEach(function (l) {
-      Object.keys(l.steps).forEach(function (id) {
-        var p = l.steps[id];
-        if (p.status === 'failed' && p.failingSince && (Date.now() - Date.parse(p.failingSince)) / 60000 > data.stuckMinutes) stuck.push('<li><b>' + esc(l.name) + '</b> on ' + esc(id) + ' since ' + new Date(p.failingSince).toLocaleTimeString() + ': ' + esc((p.failing || []).join('; ')) + '</li>');
-      });
-    });
-    $('stuck').innerHTML = stuck.join('') || '<li class="muted">nobody</li>';
-    var counts = {};
-    steps.forEach(function (s) { counts[s.id] = { passed: 0, failing: 0, reasons: {} }; });
-    data.learners.forEach(function (l) { steps.forEach(function (s) { var p = l.steps[s.id]; if (!p) return; var c = counts[s.id]; if (p.status === 'passed') c.passed++; if (p.status === 'failed') { c.failing++; (p.failing || []).forEach(function (f) { c.reasons[f] = (c.reasons[f] || 0) + 1; }); } }); });
-    $('common').innerHTML = '<tr><th>step</th><th>passed</th><th>failing</th><th>most common failing condition</th></tr>' + steps.map(function (s) {
-      var c = counts[s.id]; var top = Object.keys(c.reasons).sort(function (a, b) { return c.reasons[b] - c.reasons[a]; })[0];
-      return '<tr><td style="text-align:left">' + esc(s.id) + '</td><td>' + c.passed + '</td><td>' + c.failing + '</td><td style="text-align:left">' + (top ? esc(top) + ' (' + c.reasons[top] + ')' : '<span class="muted">—</span>') + '</td></tr>';
-    }).join('');
-  }
-  function exportLinks() {
-    ['csv', 'json'].forEach(function (k) { $(k).href = '/_workshop/api/export.' + k + '?token=' + encodeURIComponent(token); });
-    $('exports').hidden = false;
-  }
-  var source = null;
-  function follow() {
-    if (source) source.close();
-    source = new EventSource('/_workshop/api/events?token=' + encodeURIComponent(token));
-    source.addEventListener('hello', function () { $('status').textContent = 'live'; });
-    source.addEventListener('learner', function (e) {
-      var l = JSON.parse(e.data);
-      var i = data.learners.findIndex(function (x) { return x.id === l.id; });
-      if (i >= 0) data.learners[i] = l; else data.learners.push(l);
-      render();
-    });
-    source.onerror = function () { $('status').textContent = 'reconnecting…'; };
-  }
-  function load() {
-    if (!token) return showLogin();
-    fetch('/_workshop/api/class', { headers: { authorization: 'Bearer ' + token } }).then(function (r) {
-      if (r.status === 401) { sessionStorage.removeItem('iamLabsInstructorToken'); return showLogin(token ? 'That token is not this workshop’s instructor token.' : ''); }
-      return r.json().then(function (d) {
-        sessionStorage.setItem('iamLabsInstructorToken', token);
-        data = d; $('login').hidden = true; $('board').hidden = false; render(); exportLinks(); follow();
-      });
-    }).catch(function () { $('status').textContent = 'server unreachable'; });
-  }
-  setInterval(function () { if (data) render(); }, 30000);
-  load();
-})();
-</script>
+<footer id="footer"></footer>
+<script>${DASHBOARD_SCRIPT}</script>
 </body>
 </html>`;
 }

@@ -1,54 +1,146 @@
-/** What the instructor sees: the class's progress per step, who is stuck, the most common failing condition. */
+/**
+ * What the instructor sees: each learner's place in the course (the step they are on and since
+ * when), the steps done (they stay done) and revealed, and per step how many are done, on it,
+ * stuck, and the condition that fails most often. "Stuck" is one rule, here: a learner is stuck
+ * when they have been on the same step, not done, for longer than the threshold; every view
+ * carries the moment that happens (`stuckAt`), so the dashboard only compares it with its clock.
+ */
 import type { OutlineLab } from './outline.js';
-import type { WorkshopStore } from './store.js';
+import type { Learner, WorkshopStore } from './store.js';
 
-export function classSummary(store: WorkshopStore, outline: OutlineLab[], stuckMinutes: number, now = Date.now()) {
-  const learners = Object.values(store.data.learners).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
-  const steps = outline.flatMap((l) => l.steps);
-  const perStep = steps.map((s) => {
-    const failures = new Map<string, number>();
-    let passed = 0;
-    let failing = 0;
-    for (const l of learners) {
-      const p = l.steps[s.id];
-      if (!p) continue;
-      if (p.status === 'passed') passed++;
-      if (p.status === 'failed') {
-        failing++;
-        for (const f of p.failing) failures.set(f, (failures.get(f) ?? 0) + 1);
-      }
-    }
-    const common = [...failures.entries()].sort((a, b) => b[1] - a[1])[0];
-    return { id: s.id, title: s.title, lab: s.lab, passed, failing, commonFailure: common ? { condition: common[0], learners: common[1] } : null };
-  });
-  const stuck = learners.flatMap((l) =>
-    Object.entries(l.steps)
-      .filter(([, p]) => p.status === 'failed' && p.failingSince && now - Date.parse(p.failingSince) > stuckMinutes * 60_000)
-      .map(([step, p]) => ({ learner: l.name, learnerId: l.id, step, since: p.failingSince, failing: p.failing })),
-  );
+export function publicLearner(l: Learner, stuckMinutes: number) {
+  const p = l.progress;
+  const pos = p.position;
+  const onStep = pos?.step ? p.steps[pos.step] : undefined;
+  const stuckAt = pos?.step && !onStep?.passedAt ? new Date(Date.parse(pos.since) + stuckMinutes * 60_000).toISOString() : undefined;
   return {
-    code: store.data.code,
+    id: l.id,
+    name: l.name,
+    mode: l.mode,
+    ...(l.server ? { server: l.server } : {}),
+    ...(l.accountId ? { accountId: l.accountId } : {}),
+    joinedAt: l.joinedAt,
+    lastSeen: p.lastSeen ?? l.joinedAt,
+    position: pos ? { ...pos, ...(stuckAt ? { stuckAt } : {}) } : null,
+    steps: p.steps,
+  };
+}
+export type PublicLearner = ReturnType<typeof publicLearner>;
+
+const isStuck = (l: PublicLearner, now: number) => !!l.position?.stuckAt && Date.parse(l.position.stuckAt) <= now;
+
+interface StepRow {
+  id: string;
+  title: string;
+  lab: string;
+  done: number;
+  revealed: number;
+  onIt: number;
+  stuck: number;
+  failing: number;
+}
+
+/** Per step: how many learners are done, revealed it, are on it, stuck on it, failing it; the commonest failing condition of those on it. */
+export function stepSummary(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
+  const rows = new Map<string, StepRow & { failures: Map<string, number> }>();
+  for (const lab of outline) {
+    for (const s of lab.steps) rows.set(s.id, { id: s.id, title: s.title, lab: lab.id, done: 0, revealed: 0, onIt: 0, stuck: 0, failing: 0, failures: new Map() });
+  }
+  for (const l of learners) {
+    for (const [id, p] of Object.entries(l.steps)) {
+      const row = rows.get(id);
+      if (!row) continue;
+      if (p.passedAt) row.done++;
+      if (p.revealedAt) row.revealed++;
+      if (p.status === 'failing' && !p.passedAt) row.failing++;
+    }
+    const here = l.position?.step ? rows.get(l.position.step) : undefined;
+    if (!here) continue;
+    here.onIt++;
+    if (isStuck(l, now)) here.stuck++;
+    for (const f of l.steps[here.id]?.failing ?? []) here.failures.set(f, (here.failures.get(f) ?? 0) + 1);
+  }
+  return [...rows.values()].map(({ failures, ...row }) => {
+    const common = [...failures.entries()].sort((a, b) => b[1] - a[1])[0];
+    return { ...row, commonFailure: common ? { condition: common[0], learners: common[1] } : null };
+  });
+}
+
+/** The class at a glance: what the dashboard's live summary and the JSON export hold besides the learners. */
+export function classCounts(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
+  const total = outline.reduce((n, l) => n + l.steps.length, 0);
+  let stuck = 0;
+  let finished = 0;
+  let started = 0;
+  for (const l of learners) {
+    if (isStuck(l, now)) stuck++;
+    const done = outline.reduce((n, lab) => n + lab.steps.filter((s) => l.steps[s.id]?.passedAt).length, 0);
+    if (total && done === total) finished++;
+    if (l.position) started++;
+  }
+  return { learners: learners.length, started, stuck, finished };
+}
+
+export function classSummary(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()) {
+  const learners = [...store.all()].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt)).map((l) => publicLearner(l, stuckMinutes));
+  const stuck = learners
+    .filter((l) => isStuck(l, now))
+    .map((l) => ({ learnerId: l.id, name: l.name, lab: l.position!.lab, step: l.position!.step!, since: l.position!.since, failing: l.steps[l.position!.step!]?.failing ?? [] }))
+    .sort((a, b) => a.since.localeCompare(b.since));
+  return {
+    code: store.identity.code,
     labs: outline.map((l) => ({ id: l.id, title: l.title, steps: l.steps.map((s) => ({ id: s.id, title: s.title })) })),
     stuckMinutes,
-    learners: learners.map((l) => store.publicLearner(l)),
-    perStep,
+    learners,
+    perStep: stepSummary(learners, outline, now),
+    counts: classCounts(learners, outline, now),
     stuck,
     generatedAt: new Date(now).toISOString(),
   };
 }
 
-const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/** What the dashboards get every few seconds: the per-step summary and counts, computed here once for all of them. */
+export function liveSummary(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()) {
+  const learners = [...store.all()].map((l) => publicLearner(l, stuckMinutes));
+  return { perStep: stepSummary(learners, outline, now), counts: classCounts(learners, outline, now), generatedAt: new Date(now).toISOString() };
+}
+
+/**
+ * A spreadsheet opens a cell that starts with = + - @ (or a tab or carriage return) as a
+ * formula; learner-sent text must never run as one (=HYPERLINK(…) would leak data). Such cells
+ * are prefixed with an apostrophe, which spreadsheets show as text (OWASP's advice).
+ */
+export function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
 
 /** One row per learner and step: a spreadsheet-friendly export. */
-export function classCsv(store: WorkshopStore, outline: OutlineLab[]): string {
-  const rows = [['learner', 'account', 'lab', 'step', 'status', 'passed_at', 'failing_since', 'failing_conditions']];
-  for (const l of Object.values(store.data.learners)) {
+export function classCsv(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()): string {
+  const rows = [['learner', 'mode', 'server', 'account', 'lab', 'step', 'status', 'passed_at', 'revealed_at', 'on_it_since', 'stuck', 'failing_conditions']];
+  for (const learner of store.all()) {
+    const l = publicLearner(learner, stuckMinutes);
     for (const lab of outline) {
       for (const s of lab.steps) {
         const p = l.steps[s.id];
-        rows.push([l.name, l.accountId, lab.id, s.id, p?.status ?? 'not started', p?.passedAt ?? '', p?.failingSince ?? '', (p?.failing ?? []).join('; ')]);
+        const here = l.position?.step === s.id;
+        const status = p?.passedAt ? (p.status === 'failing' ? 'done (changed since)' : 'done') : p?.status === 'failing' ? 'failing' : p?.status === 'unverifiable' ? 'not verifiable' : 'not done';
+        rows.push([
+          l.name,
+          l.mode,
+          l.server ?? '',
+          l.accountId ?? '',
+          lab.id,
+          s.id,
+          status,
+          p?.passedAt ?? '',
+          p?.revealedAt ?? '',
+          here ? l.position!.since : '',
+          here && isStuck(l, now) ? 'yes' : '',
+          (p?.failing ?? []).join('; '),
+        ]);
       }
     }
   }
-  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,183 +1,158 @@
 /**
- * `iam-labs workshop serve`: one process, one port. Everything under /_workshop/ is the
- * workshop (join, progress, dashboard, exports, live events); everything else is the emulator,
- * where each learner has their own account whose root signs with its own secret.
- * (Bucket names cannot contain "_", so /_workshop/ never shadows an S3 path-style request.)
+ * `iam-labs workshop serve`: one port for the whole class. This process (the front) keeps the
+ * workshop's state (store.ts), serves the workshop's routes under /_workshop/ (join, progress,
+ * dashboard, exports, live events) and hands every other connection to the worker process that
+ * holds the learner's account (front.ts, workers.ts), one worker per core by default. With
+ * `reportOnly`, learners' labs run on their own machines and only progress comes here, so no
+ * worker is started. (Bucket names cannot contain "_", so /_workshop/ never shadows an S3
+ * path-style request.)
  */
 import http from 'node:http';
-import { createEmulator } from '../emulator/index.js';
-import { createRequestListener, listen, withClientErrorGuard, type RunningServer } from '../emulator/http-server.js';
-import type { Emulator } from '../emulator/types.js';
-import { dashboardHtml } from './dashboard.js';
-import { classCsv, classSummary } from './reports.js';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PortInUseError, withClientErrorGuard } from '../emulator/http-server.js';
+import { createApi, DEFAULT_THROTTLES, type ThrottleSettings } from './api.js';
+import { WorkshopError } from './errors.js';
+import { ClassEvents } from './events.js';
+import { createFront } from './front.js';
+import { errorResponse, readBody, writeResponse } from './http-io.js';
+import { HubLink, type HubOptions } from './hub.js';
 import { loadOutline, type OutlineLab } from './outline.js';
-import { WorkshopError, WorkshopStore, type Learner } from './store.js';
+import { liveSummary, publicLearner } from './reports.js';
+import { WorkshopStore } from './store.js';
+import { WorkerPool, type WorkerStats } from './workers.js';
 
 export interface WorkshopOptions {
   host?: string;
   port?: number;
   stateDir: string;
   labs?: string[];
-  /** a learner failing the same step for longer than this is shown as stuck */
+  /** a learner on the same step, not done, for longer than this is shown as stuck */
   stuckMinutes?: number;
+  /** worker processes holding the accounts (default: one per core) */
+  workers?: number;
+  /** learners' labs run on their own machines; only progress comes here */
+  reportOnly?: boolean;
+  /** the most learners who may join (default 1,000; 10,000 report-only) */
+  maxLearners?: number;
+  /** report to this class dashboard instead of keeping progress here (several servers, one dashboard) */
+  hub?: HubOptions;
+  throttles?: Partial<ThrottleSettings>;
+  /** where the server says what happens to it (a worker restarted) */
+  log?: (line: string) => void;
 }
 
-export interface RunningWorkshop extends RunningServer {
-  store: WorkshopStore;
-  emulator: Emulator;
-  outline: OutlineLab[];
+/** The server's own numbers, for the dashboard's footer. */
+export interface ServerStats {
+  learners: number;
+  dashboards: number;
+  workers: WorkerStats[];
+}
+
+export interface RunningWorkshop {
+  host: string;
+  port: number;
+  endpoint: string;
   dashboardUrl: string;
+  store: WorkshopStore;
+  outline: OutlineLab[];
+  workers?: WorkerPool;
+  /** what could not be read at start (kept aside): say it to the instructor */
+  problems: string[];
+  close(): Promise<void>;
 }
-
-const MAX_API_BODY = 256 * 1024;
 
 export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorkshop> {
   const outline = loadOutline(opts.labs);
-  const store = new WorkshopStore(opts.stateDir, outline.map((l) => l.id));
-  const emulator = createEmulator({
-    stateDir: `${opts.stateDir}/accounts`,
-    rootSecret: (accountId) => store.rootSecret(accountId),
-  });
-  const awsListener = createRequestListener(emulator);
-  const streams = new Set<http.ServerResponse>();
+  const reportOnly = !!opts.reportOnly;
   const stuckMinutes = opts.stuckMinutes ?? 10;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const store = new WorkshopStore(opts.stateDir, { course: loadOutline(undefined), maxLearners: opts.maxLearners ?? (reportOnly ? 10_000 : 1_000) });
+  const workerCount = reportOnly ? 0 : Math.max(1, opts.workers ?? os.availableParallelism());
 
-  const broadcast = (learner: Learner) => {
-    const payload = `event: learner\ndata: ${JSON.stringify(store.publicLearner(learner))}\n\n`;
-    for (const s of streams) s.write(payload);
-  };
+  let workers: WorkerPool | undefined;
+  const serverStats = (): ServerStats => ({ learners: store.size, dashboards: events.listeners, workers: workers?.stats() ?? [] });
+  const events: ClassEvents = new ClassEvents(
+    (id) => {
+      const l = store.learnerById(id);
+      return l && publicLearner(l, stuckMinutes);
+    },
+    () => ({ ...liveSummary(store, outline, stuckMinutes), server: serverStats() }),
+  );
+  const api = createApi({
+    store,
+    outline,
+    stuckMinutes,
+    reportOnly,
+    hub: opts.hub && new HubLink(opts.hub),
+    throttles: { ...DEFAULT_THROTTLES, ...opts.throttles },
+    changed: (l) => events.changed(l.id),
+    serverStats,
+    get workers() {
+      return workers;
+    },
+  });
 
-  const api = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
-    const route = `${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`;
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const instructor = () => {
-      if (!store.isInstructor(bearer ?? url.searchParams.get('token') ?? undefined)) {
-        throw new WorkshopError('This needs the instructor token printed when the workshop server started.', 401);
-      }
-    };
-    switch (route) {
-      case 'GET /_workshop':
-        return send(res, 200, dashboardHtml(), 'text/html; charset=utf-8');
-      case 'POST /_workshop/api/join': {
-        const body = await readJson(req);
-        const { learner, token } = store.join({ code: String(body.code ?? ''), name: String(body.name ?? ''), token: body.token ? String(body.token) : undefined });
-        broadcast(learner);
-        const host = req.headers.host ?? `${opts.host ?? '127.0.0.1'}`;
-        return sendJson(res, 200, {
-          learnerId: learner.id,
-          name: learner.name,
-          token,
-          accountId: learner.accountId,
-          accessKeyId: learner.accountId,
-          secretAccessKey: learner.rootSecret,
-          endpoint: `http://${host}`,
-          region: 'us-east-1',
-          labs: store.data.labs,
-        });
-      }
-      case 'POST /_workshop/api/progress': {
-        const learner = store.learnerByToken(bearer);
-        if (!learner) throw new WorkshopError('Unknown learner token: join the workshop again (iam-labs workshop join).', 401);
-        const body = await readJson(req);
-        if (typeof body.lab !== 'string' || !Array.isArray(body.steps)) throw new WorkshopError('Expected {lab, steps: [{id, status, failing}]}.', 400);
-        broadcast(store.report(learner, body.lab, body.steps as never));
-        res.writeHead(204).end();
-        return;
-      }
-      case 'GET /_workshop/api/me': {
-        const learner = store.learnerByToken(bearer);
-        if (!learner) throw new WorkshopError('Unknown learner token.', 401);
-        return sendJson(res, 200, store.publicLearner(learner));
-      }
-      case 'GET /_workshop/api/class':
-        instructor();
-        return sendJson(res, 200, classSummary(store, outline, stuckMinutes));
-      case 'GET /_workshop/api/export.json':
-        instructor();
-        res.setHeader('content-disposition', 'attachment; filename="workshop-progress.json"');
-        return sendJson(res, 200, classSummary(store, outline, stuckMinutes));
-      case 'GET /_workshop/api/export.csv':
-        instructor();
-        res.setHeader('content-disposition', 'attachment; filename="workshop-progress.csv"');
-        return send(res, 200, classCsv(store, outline), 'text/csv; charset=utf-8');
-      case 'GET /_workshop/api/events': {
-        instructor();
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-        res.write(`event: hello\ndata: {}\n\n`);
-        streams.add(res);
-        const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-        req.on('close', () => {
-          clearInterval(ping);
-          streams.delete(res);
-        });
-        return;
-      }
-      default:
-        throw new WorkshopError(`No such workshop endpoint: ${route}`, 404);
-    }
-  };
+  if (workerCount) {
+    const accounts = [...store.all()].filter((l) => l.accountId && l.rootSecret).map((l) => [l.accountId!, l.rootSecret!] as [string, string]);
+    workers = new WorkerPool({ count: workerCount, accountsDir: path.join(opts.stateDir, 'accounts'), accounts, serveWorkshop: (req) => api.handle(req), log });
+    await workers.ready();
+  }
 
-  const server = withClientErrorGuard(
-    http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://workshop.local');
-      if (!url.pathname.startsWith('/_workshop')) return awsListener(req, res);
-      api(req, res, url).catch((e: unknown) => {
-        if (res.headersSent) return res.end();
-        if (e instanceof WorkshopError) return sendJson(res, e.status, { error: e.message });
-        process.emitWarning(`workshop server error: ${(e as Error).stack ?? String(e)}`);
-        sendJson(res, 500, { error: 'Internal error in the workshop server; see its console.' });
-      });
+  const local = withClientErrorGuard(
+    http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const wire = { method: req.method ?? 'GET', rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, remoteAddress: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), secure: false };
+      if (wire.method === 'GET' && wire.rawPath.replace(/\/+$/, '') === '/_workshop/api/events') {
+        if (api.isInstructor(wire)) return events.follow(req, res);
+        return writeResponse(req, res, errorResponse(new WorkshopError('This needs the instructor token printed when the workshop server started.', 401)));
+      }
+      void readBody(req, api.bodyLimit(wire.method, wire.rawPath))
+        .then((body) => api.handle({ ...wire, body }), (e: WorkshopError) => errorResponse(e))
+        .then((out) => writeResponse(req, res, out))
+        .catch(() => writeResponse(req, res, errorResponse(new WorkshopError('The workshop server could not answer this request.', 500))));
     }),
   );
-  server.keepAliveTimeout = 65_000;
-  const running = await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 4567);
-  const close = running.close;
+  // The workshop's routes take small bodies: a client gets 10 s for its head, 15 s for the whole request.
+  local.headersTimeout = 10_000;
+  local.requestTimeout = 15_000;
+
+  const front = createFront({ local, workers });
+  let address: { host: string; port: number };
+  try {
+    address = await listen(front.server, opts.host ?? '127.0.0.1', opts.port ?? 4567);
+  } catch (e) {
+    await workers?.close();
+    await store.close();
+    throw e;
+  }
+  const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
+  const endpoint = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`;
   return {
-    ...running,
+    ...address,
+    endpoint,
+    dashboardUrl: `${endpoint}/_workshop/?token=${encodeURIComponent(store.identity.instructorToken)}`,
     store,
-    emulator,
     outline,
-    dashboardUrl: `${running.endpoint}/_workshop/?token=${encodeURIComponent(store.data.instructorToken)}`,
+    workers,
+    problems: store.problems,
     close: async () => {
-      for (const s of streams) s.end();
-      await close();
-      await emulator.state.close();
-      store.flush();
+      events.close();
+      // Not waited for: connections handed to workers end when the workers do.
+      front.server.close();
+      front.dropPending();
+      local.closeAllConnections();
+      await workers?.close();
+      await store.close();
     },
   };
 }
 
-function send(res: http.ServerResponse, status: number, body: string, type: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON.stringify(value), 'application/json');
-}
-
-function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+function listen(server: net.Server, host: string, port: number): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_API_BODY) {
-        reject(new WorkshopError('Request body too large.', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
-        resolve(v as Record<string, unknown>);
-      } catch {
-        reject(new WorkshopError('Expected a JSON object body.', 400));
-      }
-    });
-    req.on('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new PortInUseError(host, port) : e));
+    server.listen(port, host, () => resolve({ host, port: (server.address() as net.AddressInfo).port }));
   });
 }

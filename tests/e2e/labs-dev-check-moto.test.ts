@@ -61,6 +61,19 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
       'hygiene/access-analyzer: mistake: bucket fixed, analyzer never created',
       'hygiene/access-analyzer: mistake: analyzer under another name',
       'hygiene/access-analyzer: mistake: public read only narrowed by an IP condition',
+      // lab 06: moto has no metadata service, runs no function code and records no CloudTrail events
+      'workloads/metadata-credentials: unsolved fails',
+      'workloads/metadata-credentials: mistake: nothing done on the instance',
+      "workloads/metadata-credentials: mistake: keys from i-legacy's user data exported in the instance shell",
+      "workloads/metadata-credentials: mistake: the ci-builder profile's keys exported in the instance shell",
+      'workloads/metadata-credentials: mistake: keys exported in the shell of i-legacy instead',
+      'workloads/lambda-trust: unsolved fails, solution passes',
+      'workloads/lambda-trust: mistake: report.csv uploaded by hand instead of invoking',
+      'workloads/ecr-power-user: unsolved fails, solution passes',
+      'workloads/ecr-power-user: mistake: password asked for without --profile ci-builder',
+      'workloads/ecr-power-user: mistake: password asked for before the policy was attached, not again',
+      'workloads/retire-embedded-keys: mistake: key deleted before i-legacy had a profile',
+      'workloads/retire-embedded-keys: mistake: key deactivated before i-legacy had a profile',
     ]);
     const detail = (step: string) => unverifiable.find((f) => f.step === step)!.detail;
     expect(detail('users/access-key')).toContain("Samy's key has signed a request (aws sts get-caller-identity --profile samy)");
@@ -70,5 +83,8 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
     expect(detail('hygiene/stale-key')).toContain('This backend does not record when an access key was last used');
     expect(detail('hygiene/who-did-it')).toContain('This backend keeps no CloudTrail event history.');
     expect(detail('hygiene/access-analyzer')).toContain('This backend has no IAM Access Analyzer.');
+    expect(detail('workloads/metadata-credentials')).toContain('This backend keeps no CloudTrail event history');
+    expect(detail('workloads/lambda-trust')).toContain('This backend does not run function code');
+    expect(detail('workloads/ecr-power-user')).toContain('cannot show who asked ECR for a token');
   });
 });

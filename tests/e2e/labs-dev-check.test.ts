@@ -17,7 +17,7 @@ import { checkStep } from '../../src/runner/grading.js';
 import { labContext, startTestEmulator } from '../helpers/emulator.js';
 import { cli, ensureBuilt, realCourse } from './runner-helpers.js';
 
-/** Mask volatile values (key ids, dates, account ids, finding ids) so the snapshot is stable. */
+/** Mask volatile values (key ids, dates, account ids, finding ids, instance and association ids) so the snapshot is stable. */
 const normalize = (s: string) =>
   s
     .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<key-id>')
@@ -25,7 +25,9 @@ const normalize = (s: string) =>
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<date>')
     .replace(/\b\d{4}-\d\d-\d\d\b/g, '<day>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>')
-    .replace(/\b0{12}\b/g, '<account>');
+    .replace(/\b0{12}\b/g, '<account>')
+    .replace(/\bi-[0-9a-f]{17}\b/g, '<instance-id>')
+    .replace(/\biip-assoc-[0-9a-f]{17}\b/g, '<association-id>');
 
 describe('dev check of the real course on the embedded emulator', () => {
   let out: { backend: string; passed: boolean; findings: DevFinding[] };

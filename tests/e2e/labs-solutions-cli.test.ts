@@ -2,8 +2,9 @@
  * The chapters' reference solutions are real: for every lab, seed it, then run each step's
  * solution block (the ```sh after `<!-- solution -->`) with bash and the real AWS CLI (v1) against
  * the embedded emulator — with the lab's own config files, as `iam-labs shell` would, and the
- * built `iam-labs` on PATH (lab 05 makes MFA codes with `iam-labs totp`) — and the step's check
- * must pass. Before its solution, each step's check must fail.
+ * built `iam-labs` on PATH (lab 05 makes MFA codes with `iam-labs totp`; lab 06 opens instance
+ * shells, which find the lab's session) — and the step's check must pass. Before its solution,
+ * each step's check must fail. Lab 06 runs with both CLIs every time.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,9 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/core/course.js';
 import { statePaths, type StatePaths } from '../../src/core/paths.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
+import { EMBEDDED_CAPABILITIES } from '../../src/backends/embedded.js';
 import { labGraders } from '../../src/graders/index.js';
 import { labEnvVars, writeAwsShim } from '../../src/runner/aws-cli.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
+import { writeSession } from '../../src/runner/session.js';
 import { checkStep } from '../../src/runner/grading.js';
 import { feedbackText } from '../../src/runner/output.js';
 import { ensureFreshBuild } from '../helpers/build.js';
@@ -46,16 +49,23 @@ function solutions(labId: string): Map<string, string> {
  * Which CLIs run the solutions: v1 always; Debian's v2 (2.9, which ignores AWS_ENDPOINT_URL) through
  * the shim `iam-labs shell` puts first on PATH, when IAM_LABS_TEST_CLI_V2=1 (it doubles the time).
  */
-const CLIS = availableClis().filter((c) => c.name === 'v1' || process.env.IAM_LABS_TEST_CLI_V2 === '1');
+const CLIS = availableClis();
+const runsWith = (cli: { name: string }, labId: string) => cli.name === 'v1' || labId === '06-workloads' || process.env.IAM_LABS_TEST_CLI_V2 === '1';
 
 /** The script in the lab environment `iam-labs shell` gives (its variables, its aws shim first on PATH). */
 function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
   const cwd = paths.home;
   const shim = cli.needsEndpointFlag ? path.dirname(writeAwsShim(paths, fs.realpathSync(cli.bin))) : undefined;
+  // this CLI is `aws` on PATH (an instance shell wraps the first `aws` it finds)
+  const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-aws-'));
+  const real = cli.bin.includes('/') ? cli.bin : (process.env.PATH ?? '').split(':').map((d) => path.join(d, cli.bin)).find((p) => fs.existsSync(p))!;
+  fs.symlinkSync(fs.realpathSync(real), path.join(cliDir, 'aws'));
   const env = {
-    PATH: [shim, binDir, process.env.PATH ?? ''].filter(Boolean).join(':'),
+    PATH: [shim, cliDir, binDir, process.env.PATH ?? ''].filter(Boolean).join(':'),
     HOME: cwd,
-    IAM_LABS_HOME: path.join(cwd, 'iam-labs-state'),
+    // the session the test writes lives here: `iam-labs instance-shell` finds the emulator through it
+    IAM_LABS_HOME: paths.home,
+    NO_COLOR: '1',
     ...labEnvVars(paths, { endpoint: emu.endpoint, region: 'us-east-1' }),
   };
   return new Promise((resolve) => {
@@ -65,13 +75,14 @@ function bash(script: string, paths: StatePaths, cli: { bin: string; needsEndpoi
   });
 }
 
-describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).map((labId) => ({ cli, labId }))))('lab $labId, AWS CLI $cli.name: the chapter solutions', ({ cli, labId }) => {
+describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => runsWith(cli, labId)).map((labId) => ({ cli, labId }))))('lab $labId, AWS CLI $cli.name: the chapter solutions', ({ cli, labId }) => {
   it('every step fails before its solution and passes after it', async () => {
     await emu.emulator.state.reset();
     // the lab's own AWS files, written by the code `iam-labs start` uses: seeded profiles land there
     const paths = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`)));
     const files = new LabAwsFiles(paths, emu.endpoint, 'us-east-1');
     files.init(ROOT);
+    writeSession(paths.home, { format: 1, startedAt: new Date().toISOString(), backend: 'embedded', endpoint: emu.endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: EMBEDDED_CAPABILITIES, controlToken: emu.emulator.controlToken, pid: process.pid, reason: 'test', lab: labId });
     const { ctx, destroy } = labContext(emu.endpoint, { profiles: files });
     const lab = labGraders[labId];
     await lab.setup(ctx);

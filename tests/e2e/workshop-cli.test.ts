@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('iam-labs workshop join, start, check', () => {
   it('reports a learner’s real check to the dashboard and keeps accounts apart', async () => {
     const ada = learner();
-    const joined = await cli(ada, ['workshop', 'join', ws.endpoint, '--name', 'Ada', '--code', ws.store.data.code]);
+    const joined = await cli(ada, ['workshop', 'join', ws.endpoint, '--name', 'Ada', '--code', ws.store.identity.code]);
     expect(joined.stderr).toBe('');
     expect(joined.stdout).toMatch(/Joined the workshop .* as Ada/);
 
@@ -68,15 +68,17 @@ describe('iam-labs workshop join, start, check', () => {
     const result = JSON.parse(checked.stdout);
     expect(result.steps.find((s: { id: string }) => s.id === 'users/create-user').passed).toBe(true);
 
-    const cls: any = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.data.instructorToken}`)).json();
+    const cls: any = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json();
     const row = cls.learners.find((l: { name: string }) => l.name === 'Ada');
     expect(row.accountId).toBe(adaAccount);
-    expect(row.steps['users/create-user'].status).toBe('passed');
-    expect(row.steps['users/attach-managed-policy'].status).toBe('failed');
+    expect(row.steps['users/create-user']).toMatchObject({ status: 'passing', passedAt: expect.any(String) });
+    expect(row.steps['users/attach-managed-policy'].status).toBe('failing');
+    // The runner says where the learner is: the first step not done.
+    expect(row.position).toMatchObject({ lab: '01-users', step: 'users/attach-managed-policy' });
 
     // Bo joins: his lab is seeded in his own account; Ada's Samy is not there.
     const bo = learner();
-    await cli(bo, ['workshop', 'join', ws.endpoint, '--name', 'Bo', '--code', ws.store.data.code]);
+    await cli(bo, ['workshop', 'join', ws.endpoint, '--name', 'Bo', '--code', ws.store.identity.code]);
     expect((await cli(bo, ['start', '01', '--detach'])).code).toBe(0);
     const boUsers = await aws(bo, ['iam', 'list-users', '--query', 'Users[].UserName', '--output', 'text']);
     expect(boUsers.stdout).toContain('temp-contractor');
@@ -85,6 +87,6 @@ describe('iam-labs workshop join, start, check', () => {
     // Leaving keeps the instructor's server running.
     const left = await cli(ada, ['stop']);
     expect(left.stdout).toMatch(/left the workshop/);
-    expect((await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.data.instructorToken}`)).status).toBe(200);
+    expect((await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).status).toBe(200);
   });
 });

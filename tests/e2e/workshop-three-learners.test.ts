@@ -36,7 +36,7 @@ describe('three learners in one workshop', () => {
       delete lab.env.IAM_LABS_COURSE_DIR;
       delete lab.env.IAM_LABS_GRADERS;
       learners.push(lab);
-      const joined = await cli(lab, ['workshop', 'join', ws.endpoint, '--name', name, '--code', ws.store.data.code]);
+      const joined = await cli(lab, ['workshop', 'join', ws.endpoint, '--name', name, '--code', ws.store.identity.code]);
       expect(joined.code, joined.stderr).toBe(0);
       for (const labId of ['02', '04']) {
         const started = await cli(lab, ['start', labId, '--detach']);
@@ -47,10 +47,9 @@ describe('three learners in one workshop', () => {
     // Every learner's account holds its own buckets of the same names (lab 04's: starting it
     // replaced lab 02's seed).
     const accounts = new Set<string>();
-    for (const learner of ws.store.data.learners ? Object.values(ws.store.data.learners) : []) {
-      const l = learner as { accountId: string; rootSecret: string };
-      accounts.add(l.accountId);
-      const s3 = new S3Client({ endpoint: ws.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: l.accountId, secretAccessKey: l.rootSecret } });
+    for (const l of ws.store.all()) {
+      accounts.add(l.accountId!);
+      const s3 = new S3Client({ endpoint: ws.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: l.accountId!, secretAccessKey: l.rootSecret! } });
       const names = ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name);
       expect(names.sort()).toEqual(['acme-payroll', 'acme-reports']);
     }

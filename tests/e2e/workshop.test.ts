@@ -18,14 +18,14 @@ let ws: RunningWorkshop;
 let ada: WorkshopJoin;
 let bo: WorkshopJoin;
 
-const credsOf = (j: WorkshopJoin) => ({ accessKeyId: j.accessKeyId, secretAccessKey: j.secretAccessKey });
+const credsOf = (j: WorkshopJoin) => ({ accessKeyId: j.accessKeyId!, secretAccessKey: j.secretAccessKey! });
 
 beforeAll(async () => {
   process.env.IAM_LABS_COURSE_DIR = COURSE;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-ws-'));
   ws = await startWorkshop({ port: 0, stateDir: dir, stuckMinutes: 10 });
-  ada = await joinWorkshop(ws.endpoint, 'Ada', ws.store.data.code);
-  bo = await joinWorkshop(ws.endpoint, 'Bo', ws.store.data.code.toLowerCase());
+  ada = await joinWorkshop(ws.endpoint, 'Ada', ws.store.identity.code);
+  bo = await joinWorkshop(ws.endpoint, 'Bo', ws.store.identity.code.toLowerCase());
 });
 
 afterAll(async () => {
@@ -44,11 +44,11 @@ describe('joining', () => {
 
   it('refuses a wrong join code and a taken name', async () => {
     await expect(joinWorkshop(ws.endpoint, 'Cy', 'WRONG1')).rejects.toThrow(/join code/);
-    await expect(joinWorkshop(ws.endpoint, 'ada', ws.store.data.code)).rejects.toThrow(/already in this workshop/);
+    await expect(joinWorkshop(ws.endpoint, 'ada', ws.store.identity.code)).rejects.toThrow(/already in this workshop/);
   });
 
   it('lets a learner rejoin with their token and keeps the same account', async () => {
-    const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.data.code, ada.token);
+    const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.identity.code, ada.token);
     expect(again.accountId).toBe(ada.accountId);
   });
 });
@@ -66,7 +66,7 @@ describe('isolation', () => {
 
   it('one learner cannot sign as another learner’s account, nor as the LocalStack root key', async () => {
     const spoof = await awsCli(ws.endpoint, ['iam', 'list-users'], {
-      creds: { accessKeyId: bo.accountId, secretAccessKey: ada.secretAccessKey },
+      creds: { accessKeyId: bo.accountId!, secretAccessKey: ada.secretAccessKey! },
     });
     expect(spoof.code).not.toBe(0);
     expect(spoof.stderr).toMatch(/SignatureDoesNotMatch/);
@@ -82,7 +82,7 @@ describe('dashboard API', () => {
     expect((await fetch(`${ws.endpoint}/_workshop/api/class`)).status).toBe(401);
     expect((await fetch(`${ws.endpoint}/_workshop/api/class`, { headers: { authorization: `Bearer ${ada.token}` } })).status).toBe(401);
     expect((await fetch(`${ws.endpoint}/_workshop/api/export.csv?token=nope`)).status).toBe(401);
-    const ok = await fetch(`${ws.endpoint}/_workshop/api/class`, { headers: { authorization: `Bearer ${ws.store.data.instructorToken}` } });
+    const ok = await fetch(`${ws.endpoint}/_workshop/api/class`, { headers: { authorization: `Bearer ${ws.store.identity.instructorToken}` } });
     expect(ok.status).toBe(200);
   });
 
@@ -90,19 +90,23 @@ describe('dashboard API', () => {
     const bad = await fetch(`${ws.endpoint}/_workshop/api/progress`, {
       method: 'POST',
       headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' },
-      body: JSON.stringify({ lab: '01-basics', steps: [] }),
+      body: JSON.stringify({ v: 2, lab: '01-basics', steps: [] }),
     });
     expect(bad.status).toBe(401);
   });
 
   it('streams a learner’s progress live and summarizes the class', async () => {
     const controller = new AbortController();
-    const events = await fetch(`${ws.endpoint}/_workshop/api/events?token=${ws.store.data.instructorToken}`, { signal: controller.signal });
+    const events = await fetch(`${ws.endpoint}/_workshop/api/events?token=${ws.store.identity.instructorToken}`, { signal: controller.signal });
     const reader = events.body!.getReader();
-    await reportProgress(ws.endpoint, bo.token, '01-basics', [
-      { id: 'basics/make-user', status: 'failed', failing: ['user Ada exists'] },
-      { id: 'basics/make-group', status: 'failed', failing: ['group devs exists'] },
-    ]);
+    await reportProgress(ws.endpoint, bo.token, {
+      lab: '01-basics',
+      current: 'basics/make-user',
+      steps: [
+        { id: 'basics/make-user', status: 'failing', failing: ['user Ada exists'] },
+        { id: 'basics/make-group', status: 'failing', failing: ['group devs exists'] },
+      ],
+    });
     let seen = '';
     while (!seen.includes('event: learner')) {
       const { value } = await reader.read();
@@ -111,15 +115,15 @@ describe('dashboard API', () => {
     controller.abort();
     expect(seen).toContain('"name":"Bo"');
 
-    await reportProgress(ws.endpoint, ada.token, '01-basics', [{ id: 'basics/make-user', status: 'passed' }]);
-    const cls: any = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.data.instructorToken}`)).json();
+    await reportProgress(ws.endpoint, ada.token, { lab: '01-basics', current: 'basics/make-group', steps: [{ id: 'basics/make-user', status: 'passing' }] });
+    const cls: any = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json();
     const makeUser = cls.perStep.find((s: { id: string }) => s.id === 'basics/make-user');
-    expect(makeUser).toMatchObject({ passed: 1, failing: 1, commonFailure: { condition: 'user Ada exists', learners: 1 } });
+    expect(makeUser).toMatchObject({ done: 1, failing: 1, onIt: 1, commonFailure: { condition: 'user Ada exists', learners: 1 } });
     expect(JSON.stringify(cls)).not.toContain(ada.secretAccessKey);
 
-    const csv = await (await fetch(`${ws.endpoint}/_workshop/api/export.csv?token=${ws.store.data.instructorToken}`)).text();
-    expect(csv.split('\n')[0]).toBe('learner,account,lab,step,status,passed_at,failing_since,failing_conditions');
-    expect(csv).toContain(`Ada,${ada.accountId},01-basics,basics/make-user,passed`);
+    const csv = await (await fetch(`${ws.endpoint}/_workshop/api/export.csv?token=${ws.store.identity.instructorToken}`)).text();
+    expect(csv.split('\r\n')[0]).toBe('learner,mode,server,account,lab,step,status,passed_at,revealed_at,on_it_since,stuck,failing_conditions');
+    expect(csv).toContain(`Ada,shared,,${ada.accountId},01-basics,basics/make-user,done,`);
   });
 });
 
@@ -129,10 +133,10 @@ describe('durability', () => {
     const port = ws.port;
     await ws.close();
     ws = await startWorkshop({ port, stateDir: dir });
-    const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.data.code, ada.token);
+    const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.identity.code, ada.token);
     expect(again.accountId).toBe(ada.accountId);
     const users = await clients(ws.endpoint, credsOf(ada)).iam.send(new ListUsersCommand({}));
     expect((users.Users ?? []).map((u) => u.UserName)).toContain('survivor');
-    expect(ws.store.data.learners[ada.learnerId].steps['basics/make-user'].status).toBe('passed');
+    expect(ws.store.learnerById(ada.learnerId)!.progress.steps['basics/make-user']).toMatchObject({ status: 'passing', passedAt: expect.any(String) });
   });
 });

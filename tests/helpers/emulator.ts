@@ -21,8 +21,13 @@ export interface Creds {
 
 export const ROOT: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+/** Control tokens of the emulators this process started, by endpoint: a lab context needs its emulator's. */
+const controlTokens = new Map<string, string>();
+
 export async function startTestEmulator(config: Partial<EmulatorConfig> = {}): Promise<StartedEmulator> {
-  return startEmulator({ host: '127.0.0.1', port: 0, ...config });
+  const emu = await startEmulator({ host: '127.0.0.1', port: 0, ...config });
+  controlTokens.set(emu.endpoint, emu.emulator.controlToken);
+  return emu;
 }
 
 /** SDK clients for an endpoint, from the one client factory the CLI uses. */
@@ -35,7 +40,9 @@ export function clients(endpoint: string, creds: Creds = ROOT, region = 'us-east
  * clients, in-memory facts, and in-memory profiles unless a store is given.
  */
 export function labContext(endpoint: string, opts: { capabilities?: Capabilities; profiles?: ProfileStore } = {}): CreatedContext {
-  const target = { endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: opts.capabilities ?? EMBEDDED_CAPABILITIES };
+  // the control token, as a session holds it (lab 06 asks the control API for instance metadata addresses)
+  const controlToken = controlTokens.get(endpoint);
+  const target = { endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: opts.capabilities ?? EMBEDDED_CAPABILITIES, ...(controlToken ? { controlToken } : {}) };
   return createLabContext(target, new FactMap(), opts.profiles ?? new MemoryProfiles());
 }
 

@@ -14,6 +14,7 @@ import type { CommandIO } from '../../src/runner/io.js';
 import { renderMarkdown } from '../../src/runner/output.js';
 import { markdownLines } from '../../src/runner/screen/markdown.js';
 import { stripAnsi, visibleWidth } from '../../src/runner/screen/wrap.js';
+import { renderedWordsOf } from '../helpers/markdown-words.js';
 
 const CHAPTER = [
   'Samy is a member of the group **`contractors`** and runs `aws iam list-users`, **bold** and *em*.',
@@ -132,15 +133,7 @@ describe('every step of the course, at 40, 80 and 120 columns', () => {
       ...(s.solution ? [{ name: `${s.id} solution`, md: s.solution }] : []),
     ]),
   ]);
-  /** The words of the source, as they can appear once rendered (markers, backticks and link targets dropped). */
-  const wordsOf = (md: string) =>
-    new Set(
-      [md, md.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)')] // a link shows its text, then its address
-        .flatMap((m) => [m.replace(/\*\*|`|__/g, ' '), m.replace(/\*\*|`|__/g, '')])
-        .join(' ')
-        .split(/\s+/)
-        .flatMap((w) => [w, w.replace(/^[*_]+|[*_]+$/g, ''), w.replace(/^[*_(]+|[*_)]+$/g, ''), w.replace(/[.,;:)]+$/, '')]),
-    );
+  const wordsOf = renderedWordsOf;
 
   for (const width of [40, 80, 120]) {
     it(`${width} columns: no line wider, no word cut (except a token about as wide as the screen)`, () => {

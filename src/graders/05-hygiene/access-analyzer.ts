@@ -79,7 +79,7 @@ async function analyzerConditions(ctx: LabContext, bucketArn: string): Promise<C
             'no ACTIVE finding',
             active.map(describeFinding).join('; '),
             `Access Analyzer still sees a way into ${SHARE_BUCKET} from outside the account. A finding is resolved by changing the policy so the access is gone; archiving it only hides it.`,
-            `aws accessanalyzer list-findings --analyzer-arn ${found.arn} shows the principal and condition; remove that statement from the bucket policy (aws s3api put-bucket-policy).`,
+            `Run aws accessanalyzer list-findings --analyzer-arn ${found.arn} to see the Principal and Condition of the access it found, and remove that statement from the bucket policy (aws s3api put-bucket-policy): a Condition such as aws:SourceIp only narrows who outside the account gets in.`,
           )
         : passed(findingName, 'no ACTIVE finding', findings.length ? findings.map((f) => `${f.id} ${f.status}`).join(', ') : 'no finding'),
     );
@@ -109,7 +109,8 @@ export const accessAnalyzer = defineStep({
       identityPolicies: [{ name: 'their own account allows all of S3', source: HYPOTHETICAL_SOURCE, document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } }],
       label: `a user of another account (${OTHER_ACCOUNT})`,
     };
-    const publicHint = async () => `Remove the statement that names "Principal": "*" from the bucket policy and keep the one for ${SHARE_READER}: aws s3api get-bucket-policy --bucket ${SHARE_BUCKET}, edit, aws s3api put-bucket-policy. Archiving the finding does not change who can read.`;
+    const publicHint = async () =>
+      `Remove the statement whose Principal reaches outside the account ("*", or another account) from the bucket policy and keep the one for ${SHARE_READER}: aws s3api get-bucket-policy --bucket ${SHARE_BUCKET}, edit, aws s3api put-bucket-policy. Archiving the finding does not change who can read.`;
     out.push(await probeCondition(probes, `anyone on the internet cannot read ${SHARE_BUCKET}`, { principal: anyone, action: 's3:GetObject', resource: object, context: { 'aws:SourceIp': '198.51.100.23' } }, 'deny', publicHint));
     out.push(await probeCondition(probes, `users of other accounts cannot read ${SHARE_BUCKET}`, { principal: outsider, action: 's3:GetObject', resource: object }, 'deny', publicHint));
     out.push(
@@ -143,6 +144,7 @@ export const accessAnalyzer = defineStep({
   mistakes: [
     {
       name: 'bucket fixed, analyzer never created',
+      element: 'org-analyzer',
       apply: async (ctx) => {
         const { partition, accountId } = await accountInfo(ctx);
         await putSharePolicy(ctx, sharePolicy(partition, accountId, false));
@@ -151,6 +153,7 @@ export const accessAnalyzer = defineStep({
     },
     {
       name: 'bucket policy deleted instead of narrowed',
+      element: 'bucket policy',
       apply: async (ctx) => {
         await createAnalyzer(ctx, ANALYZER);
         await ctx.clients.s3.send(new DeleteBucketPolicyCommand({ Bucket: SHARE_BUCKET }));
@@ -159,6 +162,7 @@ export const accessAnalyzer = defineStep({
     },
     {
       name: 'finding archived, bucket still public',
+      element: 'Principal',
       apply: async (ctx) => {
         const arn = await createAnalyzer(ctx, ANALYZER);
         if (!arn) return;
@@ -172,6 +176,7 @@ export const accessAnalyzer = defineStep({
     },
     {
       name: 'analyzer under another name',
+      element: 'my-analyzer',
       apply: async (ctx) => {
         const { partition, accountId } = await accountInfo(ctx);
         await createAnalyzer(ctx, 'my-analyzer');
@@ -181,6 +186,7 @@ export const accessAnalyzer = defineStep({
     },
     {
       name: 'public read replaced by another account',
+      element: 'Principal',
       apply: async (ctx) => {
         const { partition, accountId } = await accountInfo(ctx);
         await createAnalyzer(ctx, ANALYZER);
@@ -192,6 +198,7 @@ export const accessAnalyzer = defineStep({
     },
     {
       name: 'public read only narrowed by an IP condition',
+      element: 'Condition',
       apply: async (ctx) => {
         const { partition, accountId } = await accountInfo(ctx);
         await createAnalyzer(ctx, ANALYZER);

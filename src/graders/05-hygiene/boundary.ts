@@ -73,7 +73,11 @@ export const permissionsBoundary = defineStep({
     const probes = new Probes(ctx);
     const john: PrincipalRef = { kind: 'user', name: JOHN };
     const { partition } = await accountInfo(ctx);
-    const boundaryHint = async () => (boundary ? `Look at ${boundary.split('/').pop()}: a boundary allows only what it lists, so it must list S3 and EC2 reads (s3:Get*, s3:List*, ec2:Describe*) and no IAM action.` : PUT);
+    // A managed policy changes through a new default version: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
+    const boundaryHint = async () =>
+      boundary
+        ? `Change ${boundary.split('/').pop()} so it lists only S3 and EC2 reads (s3:Get*, s3:List*, ec2:Describe*) and no IAM action: a boundary allows only what it lists. Save the change with aws iam create-policy-version --set-as-default.`
+        : PUT;
     const reads: Array<[string, ProbeRequest]> = [
       [`${JOHN} can still list S3 buckets`, { principal: john, action: 's3:ListAllMyBuckets', resource: '*' }],
       [`${JOHN} can still read S3 objects`, { principal: john, action: 's3:GetObject', resource: s3Arn(partition, 'acme-team-data/notes.txt'), resourcePolicy: 'none' }],
@@ -107,14 +111,16 @@ export const permissionsBoundary = defineStep({
     await setBoundary(ctx, DEV_BOUNDARY);
   },
   mistakes: [
-    { name: 'no boundary', apply: async () => {}, expectFeedback: /dev-john has no permissions boundary[\s\S]*put-user-permissions-boundary/ },
+    { name: 'no boundary', element: 'permissions boundary', apply: async () => {}, expectFeedback: /dev-john has no permissions boundary[\s\S]*put-user-permissions-boundary/ },
     {
       name: 'boundary allows iam:* too',
+      element: 'DevBoundary',
       apply: (ctx) => setBoundary(ctx, readOnly(['s3', 'ec2', 'iam'])),
       expectFeedback: /dev-john is denied every IAM action[\s\S]*iam:ListUsers allowed[\s\S]*Allowed when it should not be[\s\S]*no IAM action/,
     },
     {
       name: 'AdministratorAccess detached instead',
+      element: 'AdministratorAccess',
       apply: async (ctx) => {
         await setBoundary(ctx, DEV_BOUNDARY);
         await ctx.clients.iam.send(new DetachUserPolicyCommand({ UserName: JOHN, PolicyArn: await awsManagedArn(ctx, 'AdministratorAccess') }));
@@ -124,16 +130,19 @@ export const permissionsBoundary = defineStep({
     },
     {
       name: 'DevBoundary attached as a permissions policy, not set as boundary',
+      element: 'DevBoundary',
       apply: async (ctx) => attachToUser(ctx, JOHN, await createCustomerPolicy(ctx, BOUNDARY, DEV_BOUNDARY)),
       expectFeedback: /DevBoundary is attached to dev-john as a permissions policy[\s\S]*put-user-permissions-boundary/,
     },
     {
       name: 'boundary without EC2 reads',
+      element: 'DevBoundary',
       apply: (ctx) => setBoundary(ctx, readOnly(['s3'])),
       expectFeedback: /dev-john can still describe EC2 instances[\s\S]*ec2:Describe\*/,
     },
     {
       name: 'boundary under another name',
+      element: 'JohnBoundary',
       apply: (ctx) => setBoundary(ctx, DEV_BOUNDARY, 'JohnBoundary'),
       expectFeedback: /boundary is JohnBoundary, not DevBoundary/,
     },

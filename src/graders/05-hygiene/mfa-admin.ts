@@ -80,19 +80,22 @@ export const mfaAdmin = defineStep({
     await enableVirtualMfa(ctx, ALAN, ALAN);
   },
   mistakes: [
-    { name: 'no MFA device', apply: async () => {}, expectFeedback: /admin-alan has no MFA device[\s\S]*create-virtual-mfa-device --virtual-mfa-device-name admin-alan/ },
+    { name: 'no MFA device', element: 'MFA device', apply: async () => {}, expectFeedback: /admin-alan has no MFA device[\s\S]*create-virtual-mfa-device --virtual-mfa-device-name admin-alan/ },
     {
       name: 'device created but not enabled',
+      element: 'mfa/admin-alan',
       apply: async (ctx) => void (await ctx.clients.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: ALAN }))),
       expectFeedback: /mfa\/admin-alan exists but is not enabled for anyone[\s\S]*iam-labs totp alan-mfa\.txt[\s\S]*enable-mfa-device/,
     },
     {
       name: 'enabled for dev-john instead',
+      element: 'dev-john',
       apply: async (ctx) => void (await enableVirtualMfa(ctx, JOHN, JOHN)),
       expectFeedback: /MFA enabled for dev-john, not admin-alan[\s\S]*--user-name admin-alan/,
     },
     {
       name: 'enabled, then deactivated again',
+      element: 'mfa/admin-alan',
       apply: async (ctx) => {
         const { serial } = await enableVirtualMfa(ctx, ALAN, ALAN);
         await ctx.clients.iam.send(new DeactivateMFADeviceCommand({ UserName: ALAN, SerialNumber: serial }));

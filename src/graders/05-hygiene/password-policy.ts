@@ -87,7 +87,7 @@ export const passwordPolicy = defineStep({
         'passwords must mix upper and lower case, numbers and symbols',
         'RequireUppercaseCharacters, RequireLowercaseCharacters, RequireNumbers and RequireSymbols all true',
         missingTypes.length ? `not required: ${missingTypes.map(([, words]) => words).join(', ')}` : 'all four required',
-        `The policy does not require ${missingTypes.map(([, words]) => words).join(' or ')}, so a password without them is accepted.`,
+        `The policy does not require ${missingTypes.map(([, words]) => words).join(' or ')} (${listWords(missingTypes.map(([k]) => k))} ${missingTypes.length > 1 ? 'are' : 'is'} false), so a password without them is accepted.`,
         hint(missingTypes.length === 0, missingTypes.map(([, , flag]) => flag).join(' ')),
       ),
       fact(
@@ -113,29 +113,34 @@ export const passwordPolicy = defineStep({
     await ctx.clients.iam.send(new UpdateAccountPasswordPolicyCommand(STRONG_POLICY));
   },
   mistakes: [
-    { name: 'no password policy', apply: async () => {}, expectFeedback: /the account has a password policy[\s\S]*default rules apply[\s\S]*update-account-password-policy --minimum-password-length 14/ },
+    { name: 'no password policy', element: 'password policy', apply: async () => {}, expectFeedback: /the account has a password policy[\s\S]*default rules apply[\s\S]*update-account-password-policy --minimum-password-length 14/ },
     {
       name: 'length 12',
+      element: 'MinimumPasswordLength',
       apply: (ctx) => setPolicy(ctx, { MinimumPasswordLength: 12 }),
       expectFeedback: /passwords are at least 14 characters long[\s\S]*MinimumPasswordLength 12[\s\S]*update-account-password-policy sets the whole policy at once/,
     },
     {
       name: 'symbols not required',
+      element: 'RequireSymbols',
       apply: (ctx) => setPolicy(ctx, { RequireSymbols: undefined }),
       expectFeedback: /not required: symbols[\s\S]*does not require symbols/,
     },
     {
       name: 'passwords never expire',
+      element: 'MaxPasswordAge',
       apply: (ctx) => setPolicy(ctx, { MaxPasswordAge: undefined }),
       expectFeedback: /passwords never expire \(no MaxPasswordAge\)[\s\S]*stays valid forever/,
     },
     {
       name: 'only 5 passwords remembered',
+      element: 'PasswordReusePrevention',
       apply: (ctx) => setPolicy(ctx, { PasswordReusePrevention: 5 }),
       expectFeedback: /PasswordReusePrevention 5[\s\S]*Only the last 5 passwords are remembered/,
     },
     {
       name: 'set in two commands (the second resets the first)',
+      element: 'MinimumPasswordLength',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true }));
         await ctx.clients.iam.send(new UpdateAccountPasswordPolicyCommand({ MaxPasswordAge: 90, PasswordReusePrevention: 24 }));
@@ -144,6 +149,9 @@ export const passwordPolicy = defineStep({
     },
   ],
 });
+
+/** "A", "A and B", "A, B and C". */
+const listWords = (words: string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : (words[0] ?? ''));
 
 async function setPolicy(ctx: LabContext, change: Partial<UpdateAccountPasswordPolicyCommandInput>): Promise<void> {
   await ctx.clients.iam.send(new UpdateAccountPasswordPolicyCommand({ ...STRONG_POLICY, ...change }));

@@ -5,7 +5,7 @@
  * MFA sessions allowed, own MFA setup stays possible, and the Deny reaches every member.
  */
 import { AttachUserPolicyCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
-import { parsePolicy, statementsOf } from '../../policy/statements.js';
+import { asList, parsePolicy, statementCoversAction, statementsOf, type PolicyStatement } from '../../policy/statements.js';
 import { accountInfo, attachToGroup, createCustomerPolicy, iamArn } from '../aws.js';
 import { passed, probeCondition } from '../conditions.js';
 import { MissingPrincipal, Probes, type PrincipalRef, type ProbeRequest } from '../probes.js';
@@ -55,7 +55,8 @@ async function allProbes(probes: Probes, name: string, reqs: ProbeRequest[], wan
   return passed(name, want === 'allow' ? 'allowed' : 'denied', want === 'allow' ? 'allowed' : 'denied');
 }
 
-type Operator = { operator: string; statement: string };
+/** A Deny statement that tests aws:MultiFactorAuthPresent: its operator, the values it compares with, where it is. */
+type Operator = { operator: string; values: string[]; statement: string; st: PolicyStatement };
 
 /** Deny statements of admin-alan's policies that test aws:MultiFactorAuthPresent, with their operator (for hints). */
 async function mfaOperators(probes: Probes): Promise<Operator[]> {
@@ -72,8 +73,10 @@ async function mfaOperators(probes: Probes): Promise<Operator[]> {
     statementsOf(parsePolicy(p.document)).forEach((st, i) => {
       if (st.Effect !== 'Deny' || !st.Condition) return;
       for (const [operator, keys] of Object.entries(st.Condition)) {
-        if (Object.keys(keys ?? {}).some((k) => k.toLowerCase() === 'aws:multifactorauthpresent')) {
-          out.push({ operator, statement: `${p.name} (${p.source}), statement ${i + 1}${st.Sid ? ` "${st.Sid}"` : ''}` });
+        const key = Object.keys(keys ?? {}).find((k) => k.toLowerCase() === 'aws:multifactorauthpresent');
+        if (key) {
+          const values = asList(keys[key]).map((v) => v.toLowerCase());
+          out.push({ operator, values, statement: `${p.name} (${p.source}), statement ${i + 1}${st.Sid ? ` "${st.Sid}"` : ''}`, st });
         }
       }
     });
@@ -91,32 +94,38 @@ export const requireMfa = defineStep({
     const mfaArn = `arn:${partition}:iam::${accountId}:mfa/${ALAN}`;
     const operators = await mfaOperators(probes);
 
-    const longTermHint = async () => {
+    const invertedHint = `Check the value in the Deny's Condition: it must apply when aws:MultiFactorAuthPresent is "false" (or missing), not "true".`;
+    /** Why a request without MFA got through the learner's Deny (undefined: the probe's own fix says it). */
+    const longTermHint = (action: string) => async () => {
       const bool = operators.find((o) => o.operator.toLowerCase() === 'bool');
       // The key is absent for long-term credentials, so Bool does not match and the Deny does not
       // apply; BoolIfExists matches a missing key. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
       if (bool) return `${bool.statement} tests aws:MultiFactorAuthPresent with Bool. Requests signed with an access key carry no aws:MultiFactorAuthPresent key at all, so a Bool test on it does not match and the Deny lets them through. Use BoolIfExists, which also matches when the key is missing.`;
       if (!operators.length) return `Nothing denies ${ALAN} yet: add a Deny with "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}} to group ${ADMINS}.`;
+      if (!operators.some((o) => statementCoversAction(o.st, action))) {
+        return `Change the Action of ${operators[0].statement}: it does not cover ${action}, so without MFA every other service stays open. Deny every action except the MFA setup ones: "NotAction": [${MFA_SETUP_ACTIONS.map((a) => `"${a}"`).join(', ')}].`;
+      }
+      if (operators.every((o) => o.values.includes('true'))) return invertedHint;
       return undefined;
     };
     const setupHint = async () =>
-      `The Deny also blocks what ${ALAN} needs to set up MFA: he could never turn it on. Put the Deny on "NotAction": [${MFA_SETUP_ACTIONS.map((a) => `"${a}"`).join(', ')}] instead of every action.`;
+      `The Deny also blocks what ${ALAN} needs to set up MFA: he could never turn it on. Replace the Deny's Action with "NotAction": [${MFA_SETUP_ACTIONS.map((a) => `"${a}"`).join(', ')}], so it covers every action but those.`;
     const groupHint = async () => {
       const onUser = operators.find((o) => o.statement.includes(`on user ${ALAN}`) || o.statement.includes(`to user ${ALAN}`));
       const onGroup = operators.find((o) => o.statement.includes(`group ${ADMINS}`));
-      if (onGroup && !onUser) return longTermHint();
+      if (onGroup && !onUser) return longTermHint('iam:ListUsers')();
       return onUser
         ? `${onUser.statement} is on user ${ALAN}, not on group ${ADMINS}: the next administrator added to the group would not get it. Attach the policy to the group instead.`
         : `Attach the policy to group ${ADMINS}: aws iam attach-group-policy --group-name ${ADMINS} --policy-arn arn:aws:iam::<account-id>:policy/${REQUIRE_MFA}`;
     };
 
     const out: Condition[] = [
-      await probeCondition(probes, `${ALAN} with his access key (no MFA) cannot list users`, { principal: alan, action: 'iam:ListUsers', resource: '*' }, 'deny', longTermHint),
-      await probeCondition(probes, `${ALAN} without MFA cannot use other services either (s3:ListAllMyBuckets)`, { principal: alan, action: 's3:ListAllMyBuckets', resource: '*' }, 'deny', longTermHint),
-      await probeCondition(probes, `${ALAN} in a session without MFA (aws:MultiFactorAuthPresent=false) cannot list users`, { principal: alan, action: 'iam:ListUsers', resource: '*', context: NO_MFA_SESSION }, 'deny', longTermHint),
+      await probeCondition(probes, `${ALAN} with his access key (no MFA) cannot list users`, { principal: alan, action: 'iam:ListUsers', resource: '*' }, 'deny', longTermHint('iam:ListUsers')),
+      await probeCondition(probes, `${ALAN} without MFA cannot use other services either (s3:ListAllMyBuckets)`, { principal: alan, action: 's3:ListAllMyBuckets', resource: '*' }, 'deny', longTermHint('s3:ListAllMyBuckets')),
+      await probeCondition(probes, `${ALAN} in a session without MFA (aws:MultiFactorAuthPresent=false) cannot list users`, { principal: alan, action: 'iam:ListUsers', resource: '*', context: NO_MFA_SESSION }, 'deny', longTermHint('iam:ListUsers')),
       await probeCondition(probes, `${ALAN} signed in with MFA (aws:MultiFactorAuthPresent=true) can list users`, { principal: alan, action: 'iam:ListUsers', resource: '*', context: MFA_SESSION }, 'allow', async () => {
         const inverted = operators.find((o) => /^bool(ifexists)?$/i.test(o.operator));
-        return inverted ? `Check the value your condition compares with: the Deny must apply when aws:MultiFactorAuthPresent is "false" (or missing), not "true".` : undefined;
+        return inverted ? invertedHint : undefined;
       }),
       await allProbes(
         probes,
@@ -141,22 +150,26 @@ export const requireMfa = defineStep({
   mistakes: [
     {
       name: 'Deny with no exceptions (locks admin-alan out of MFA setup)',
+      element: 'Action',
       apply: async (ctx) => attachToGroup(ctx, ADMINS, await createCustomerPolicy(ctx, REQUIRE_MFA, denyUnlessMfa('BoolIfExists', 'false', undefined))),
       expectFeedback: /admin-alan can still set up his own MFA without MFA[\s\S]*iam:CreateVirtualMFADevice explicitly denied[\s\S]*could never turn it on[\s\S]*NotAction/,
     },
     {
       name: 'Bool instead of BoolIfExists (long-term keys slip through)',
+      element: 'BoolIfExists',
       apply: async (ctx) => attachToGroup(ctx, ADMINS, await createCustomerPolicy(ctx, REQUIRE_MFA, denyUnlessMfa('Bool', 'false', MFA_SETUP_ACTIONS))),
       expectFeedback: /admin-alan with his access key \(no MFA\) cannot list users[\s\S]*Allowed when it should not be[\s\S]*tests aws:MultiFactorAuthPresent with Bool[\s\S]*Use BoolIfExists/,
     },
     {
       name: 'attached to user admin-alan instead of the group',
+      element: 'group admins',
       apply: async (ctx) =>
         void (await ctx.clients.iam.send(new AttachUserPolicyCommand({ UserName: ALAN, PolicyArn: await createCustomerPolicy(ctx, REQUIRE_MFA, REQUIRE_MFA_POLICY) }))),
       expectFeedback: /any member of admins without MFA cannot list users[\s\S]*is on user admin-alan, not on group admins/,
     },
     {
       name: 'only IAM denied without MFA',
+      element: 'Action',
       apply: async (ctx) =>
         void (await ctx.clients.iam.send(
           new PutGroupPolicyCommand({
@@ -168,12 +181,13 @@ export const requireMfa = defineStep({
             }),
           }),
         )),
-      expectFeedback: /admin-alan without MFA cannot use other services either \(s3:ListAllMyBuckets\)[\s\S]*Allowed when it should not be: AdministratorAccess/,
+      expectFeedback: /admin-alan without MFA cannot use other services either \(s3:ListAllMyBuckets\)[\s\S]*Allowed when it should not be: AdministratorAccess[\s\S]*Change the Action of DenyIamWithoutMfa[\s\S]*does not cover s3:ListAllMyBuckets/,
     },
     {
       name: 'Deny when MFA is present (the value inverted)',
+      element: 'Condition',
       apply: async (ctx) => attachToGroup(ctx, ADMINS, await createCustomerPolicy(ctx, REQUIRE_MFA, denyUnlessMfa('BoolIfExists', 'true', MFA_SETUP_ACTIONS))),
-      expectFeedback: /signed in with MFA \(aws:MultiFactorAuthPresent=true\) can list users[\s\S]*explicitly denied[\s\S]*"false" \(or missing\), not "true"/,
+      expectFeedback: /in a session without MFA[\s\S]*Deny's Condition[\s\S]*"false" \(or missing\), not "true"[\s\S]*signed in with MFA \(aws:MultiFactorAuthPresent=true\) can list users[\s\S]*explicitly denied/,
     },
   ],
 });

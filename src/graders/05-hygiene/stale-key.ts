@@ -80,7 +80,7 @@ export const staleKey = defineStep({
           recent.length ? recent.map((k) => describeKey(k)).join('; ') : `no key of ${OLD_CI} has been used in the last ${STALE_DAYS} days`,
           recent.length
             ? `${recent[0].id} is the key the CI pipeline used yesterday: switching it off stops the builds. The stale key is the other one.`
-            : `The key CI used yesterday is gone. A new key would have to be put into the CI system first; this step only retires the unused one.`,
+            : `The key in use, the one CI used yesterday, is gone: a deleted access key cannot be restored, and a new key would have to be put into the CI system first. This step only retires the unused one.`,
           recent.length ? `Turn it back on: aws iam update-access-key --user-name ${OLD_CI} --access-key-id ${recent[0].id} --status Active` : 'iam-labs reset brings the lab back to its start.',
         ),
       );
@@ -105,12 +105,14 @@ export const staleKey = defineStep({
   mistakes: [
     {
       name: 'report generated, nothing changed',
+      element: 'Active',
       apply: async (ctx) => void (await ctx.clients.iam.send(new GenerateCredentialReportCommand({}))),
       // the stale key is named where the backend records last use (embedded); everywhere, both keys are still active
       expectFeedback: /old-ci has exactly one active key[\s\S]*Both keys are still Active[\s\S]*get-access-key-last-used, and deactivate it/,
     },
     {
       name: 'the key in use deactivated instead',
+      element: 'Inactive',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new GenerateCredentialReportCommand({}));
         const inUse = ((await keysOf(ctx, OLD_CI, true)) ?? []).find((k) => !isStale(k))!;
@@ -120,6 +122,7 @@ export const staleKey = defineStep({
     },
     {
       name: 'both keys deactivated',
+      element: 'Inactive',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new GenerateCredentialReportCommand({}));
         for (const k of (await keysOf(ctx, OLD_CI)) ?? []) await ctx.clients.iam.send(new UpdateAccessKeyCommand({ UserName: OLD_CI, AccessKeyId: k.id, Status: 'Inactive' }));
@@ -128,15 +131,17 @@ export const staleKey = defineStep({
     },
     {
       name: 'both keys deleted and a new one made',
+      element: 'key in use',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new GenerateCredentialReportCommand({}));
         for (const k of (await keysOf(ctx, OLD_CI)) ?? []) await ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: OLD_CI, AccessKeyId: k.id }));
         await ctx.clients.iam.send(new CreateAccessKeyCommand({ UserName: OLD_CI }));
       },
-      expectFeedback: /no key of old-ci has been used in the last 90 days[\s\S]*The key CI used yesterday is gone/,
+      expectFeedback: /no key of old-ci has been used in the last 90 days[\s\S]*The key in use, the one CI used yesterday, is gone/,
     },
     {
       name: 'the right key deactivated without generating the report',
+      element: 'credential report',
       apply: async (ctx) => {
         const stale = await staleKeyOf(ctx);
         await ctx.clients.iam.send(new UpdateAccessKeyCommand({ UserName: OLD_CI, AccessKeyId: stale!.id, Status: 'Inactive' }));

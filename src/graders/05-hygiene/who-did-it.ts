@@ -79,7 +79,7 @@ async function othersKeys(ctx: LabContext): Promise<Condition> {
     `the keys of ${ALAN}, ${JOHN}, ${HELPER} and ${OLD_CI} as they were`,
     changed.join('; ') || 'unchanged',
     'Only the culprit’s keys should be switched off. CloudTrail names who made each call: userIdentity.userName (Username in the list). The others did nothing wrong, and their keys may be in use.',
-    'Look again at who made the AttachUserPolicy call on helper-bot with AdministratorAccess, and turn the other keys back on: aws iam update-access-key --user-name <user> --access-key-id <id> --status Active',
+    `Check again who made the AttachUserPolicy call on ${HELPER} with AdministratorAccess, and turn the other keys back on: aws iam update-access-key --user-name <user> --access-key-id <id> --status Active`,
   );
 }
 
@@ -156,6 +156,7 @@ export const whoDidIt = defineStep({
   mistakes: [
     {
       name: 'only the policy detached',
+      element: 'mallory',
       apply: async (ctx) => {
         await culpritFromTrail(ctx);
         await ctx.clients.iam.send(new DetachUserPolicyCommand({ UserName: HELPER, PolicyArn: await awsManagedArn(ctx, 'AdministratorAccess') }));
@@ -164,6 +165,7 @@ export const whoDidIt = defineStep({
     },
     {
       name: "admin-alan's keys deactivated instead (he attached ReadOnlyAccess)",
+      element: 'admin-alan',
       apply: async (ctx) => {
         await culpritFromTrail(ctx);
         await ctx.clients.iam.send(new DetachUserPolicyCommand({ UserName: HELPER, PolicyArn: await awsManagedArn(ctx, 'AdministratorAccess') }));
@@ -173,6 +175,7 @@ export const whoDidIt = defineStep({
     },
     {
       name: "helper-bot's key deactivated instead of mallory's",
+      element: 'helper-bot',
       apply: async (ctx) => {
         await culpritFromTrail(ctx);
         await ctx.clients.iam.send(new DetachUserPolicyCommand({ UserName: HELPER, PolicyArn: await awsManagedArn(ctx, 'AdministratorAccess') }));
@@ -182,6 +185,7 @@ export const whoDidIt = defineStep({
     },
     {
       name: "mallory's keys deactivated, AdministratorAccess left on helper-bot",
+      element: 'AdministratorAccess',
       apply: async (ctx) => {
         await culpritFromTrail(ctx);
         await deactivateKeys(ctx, MALLORY);
@@ -190,6 +194,7 @@ export const whoDidIt = defineStep({
     },
     {
       name: 'helper-bot deleted',
+      element: 'helper-bot',
       apply: async (ctx) => {
         await culpritFromTrail(ctx);
         await deactivateKeys(ctx, MALLORY);
@@ -199,6 +204,7 @@ export const whoDidIt = defineStep({
     },
     {
       name: 'mallory deleted instead of deactivated',
+      element: 'mallory',
       apply: async (ctx) => {
         await culpritFromTrail(ctx);
         await ctx.clients.iam.send(new DetachUserPolicyCommand({ UserName: HELPER, PolicyArn: await awsManagedArn(ctx, 'AdministratorAccess') }));
@@ -209,6 +215,7 @@ export const whoDidIt = defineStep({
     },
     {
       name: 'fixed without looking at CloudTrail',
+      element: 'CloudTrail',
       apply: async (ctx) => {
         await ctx.clients.iam.send(new DetachUserPolicyCommand({ UserName: HELPER, PolicyArn: await awsManagedArn(ctx, 'AdministratorAccess') }));
         await deactivateKeys(ctx, MALLORY);

@@ -1,19 +1,24 @@
 /**
- * `iam-labs workshop join <url> --name <name>`: get an own account on the instructor's server
- * and make it this machine's lab session, so start/check/shell work as locally and checks are
- * reported to the dashboard. Running it again rejoins with the kept token (same account).
+ * `iam-labs workshop join <url> --name <name>`: join an instructor's workshop.
+ *
+ * Shared mode (the default): an own account on the instructor's server becomes this machine's
+ * lab session, so start/check/shell work as locally and checks are reported to the dashboard.
+ * Report-only (`--report-only`, or a server started with it): labs run on this machine's own
+ * emulator as usual, and only progress goes to the dashboard. Running it again rejoins with the
+ * kept token (same learner, same account).
  */
 import pc from 'picocolors';
 import { workshopBackendInfo } from '../../backends/workshop.js';
 import { CorruptFileError, UsageError } from '../../core/errors.js';
 import { stateHome } from '../../core/paths.js';
 import { joinWorkshop, parseWorkshopUrl } from '../../workshop/client.js';
-import { writeSession } from '../session.js';
+import { readSession, removeSession, writeSession } from '../session.js';
 import { readWorkshopLink, writeWorkshopLink, type WorkshopLink } from '../workshop-link.js';
 
 export interface WorkshopJoinOptions {
   name?: string;
   code?: string;
+  reportOnly?: boolean;
 }
 
 export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions, out: NodeJS.WritableStream = process.stdout, env = process.env): Promise<void> {
@@ -31,19 +36,47 @@ export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions
     out.write(`${pc.yellow('warning:')} ${e.message}\n`);
   }
   const sameServer = previous && previous.base === base && previous.name.toLowerCase() === opts.name.toLowerCase();
-  const joined = await joinWorkshop(base, opts.name, code, sameServer && previous ? previous.token : undefined);
-  const link: WorkshopLink = { format: 1, base, name: joined.name, learnerId: joined.learnerId, token: joined.token, accountId: joined.accountId };
-  writeWorkshopLink(home, link);
-  const credentials = { accessKeyId: joined.accessKeyId, secretAccessKey: joined.secretAccessKey };
-  writeSession(home, {
-    format: 1,
-    startedAt: new Date().toISOString(),
-    ...workshopBackendInfo({ base, credentials, accountId: joined.accountId, region: joined.region, name: joined.name }),
+  const joined = await joinWorkshop(base, {
+    name: opts.name,
+    code,
+    ...(sameServer && previous ? { token: previous.token } : {}),
+    ...(opts.reportOnly ? { mode: 'report-only' as const } : {}),
   });
+  const shared = joined.mode !== 'report-only' && !!joined.accountId && !!joined.secretAccessKey;
+  const link: WorkshopLink = {
+    format: 1,
+    base,
+    name: joined.name,
+    learnerId: joined.learnerId,
+    token: joined.token,
+    mode: shared ? 'shared' : 'report-only',
+    ...(joined.accountId ? { accountId: joined.accountId } : {}),
+    ...(joined.report ? { report: joined.report } : {}),
+  };
+  writeWorkshopLink(home, link);
+  const verb = sameServer ? 'Rejoined' : 'Joined';
+  if (shared) {
+    writeSession(home, {
+      format: 1,
+      startedAt: new Date().toISOString(),
+      ...workshopBackendInfo({
+        base,
+        credentials: { accessKeyId: joined.accessKeyId!, secretAccessKey: joined.secretAccessKey! },
+        accountId: joined.accountId!,
+        region: joined.region ?? 'us-east-1',
+        name: joined.name,
+      }),
+    });
+  } else {
+    // The labs run here now: a session on this server's accounts would send them there.
+    if (readSession(home)?.backend === 'workshop') removeSession(home);
+  }
   out.write(
     [
-      `${pc.green('✔')} ${sameServer ? 'Rejoined' : 'Joined'} the workshop at ${base} as ${pc.bold(joined.name)}.`,
-      `  Your own AWS account there: ${joined.accountId}. Labs: ${joined.labs.join(', ')}.`,
+      `${pc.green('✔')} ${verb} the workshop at ${base} as ${pc.bold(joined.name)}.`,
+      shared
+        ? `  Your own AWS account there: ${joined.accountId}. Labs: ${joined.labs.join(', ')}.`
+        : `  Your labs run on this machine; only your progress goes to the instructor's dashboard. Labs: ${joined.labs.join(', ')}.`,
       ``,
       `Next: iam-labs start ${joined.labs[0] ?? '01'}   (your checks show up on the instructor's dashboard)`,
       ``,

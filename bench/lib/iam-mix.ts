@@ -17,8 +17,8 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { Readable } from 'node:stream';
-import { createEmulator } from '../../src/emulator/index.js';
-import { InProcessHandler, type SdkHttpRequest, type SdkHttpResponse } from '../../src/emulator/sdk-handler.js';
+import type { SdkHttpResponse } from '../../src/emulator/sdk-handler.js';
+import { recordResponses, startFloorServer } from './floor-server.js';
 import { cpuMs } from './proc.js';
 import { msSince, median, round } from './stats.js';
 
@@ -44,23 +44,7 @@ export function iamClient(endpoint: string, requestHandler?: unknown): IAMClient
  * Subtracting it from a backend's time per call leaves the backend's (and the transport's) share.
  */
 export async function sdkClientCostMs(users: number, rounds: number): Promise<number> {
-  const recorded: Array<{ statusCode: number; headers: Record<string, string>; body: Buffer }> = [];
-  const live = new InProcessHandler(createEmulator());
-  const recorder = {
-    async handle(req: SdkHttpRequest): Promise<{ response: SdkHttpResponse }> {
-      const { response } = await live.handle(req);
-      const chunks: Buffer[] = [];
-      for await (const c of response.body) chunks.push(Buffer.from(c as Uint8Array));
-      const body = Buffer.concat(chunks);
-      recorded.push({ statusCode: response.statusCode, headers: response.headers, body });
-      return { response: { ...response, body: Readable.from([body]) } };
-    },
-    updateHttpClientConfig() {},
-    httpHandlerConfigs: () => ({}),
-  };
-  const rec = iamClient('http://127.0.0.1:4566', recorder);
-  await iamRound(rec, 'replay', users);
-  rec.destroy();
+  const recorded = await recordResponses((h) => iamClient('http://127.0.0.1:4566', h), (c) => iamRound(c, 'replay', users));
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
     let i = 0;
@@ -78,6 +62,45 @@ export async function sdkClientCostMs(users: number, rounds: number): Promise<nu
     times.push(res.ms / res.calls);
   }
   return median(times);
+}
+
+export interface FloorResult {
+  rounds: number;
+  callsPerRound: number;
+  emulatorMsPerCall: number;
+  floorMsPerCall: number;
+  /** emulator ÷ instant-answer server, time per call through one SDK client (1.0: no cost of its own) */
+  ratio: number;
+}
+
+/**
+ * The emulator against the instant-answer floor (floor-server.ts), in alternating rounds of the
+ * same mix through one SDK client each: the ratio of the medians of time per call.
+ */
+export async function compareWithFloor(emulatorEndpoint: string, rounds = 5, users = 20): Promise<FloorResult> {
+  const recorded = await recordResponses((h) => iamClient('http://127.0.0.1:4566', h), (c) => iamRound(c, 'floor', 1));
+  const floor = await startFloorServer(recorded);
+  const emu = iamClient(emulatorEndpoint);
+  const flo = iamClient(floor.endpoint);
+  try {
+    await iamRound(emu, 'fwarm', 3);
+    await iamRound(flo, 'fwarm', 3);
+    const e: number[] = [];
+    const f: number[] = [];
+    let callsPerRound = 0;
+    for (let r = 0; r < rounds; r++) {
+      const a = await iamRound(emu, `f${r}`, users);
+      const b = await iamRound(flo, `f${r}`, users);
+      callsPerRound = a.calls;
+      e.push(a.ms / a.calls);
+      f.push(b.ms / b.calls);
+    }
+    return { rounds, callsPerRound, emulatorMsPerCall: round(median(e), 3), floorMsPerCall: round(median(f), 3), ratio: round(median(e) / median(f)) };
+  } finally {
+    emu.destroy();
+    flo.destroy();
+    await floor.stop();
+  }
 }
 
 /** One round: `users` users each go through 11 calls. Returns calls per second. */

@@ -13,19 +13,10 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import { browserRequestReason } from './auth/browser.js';
 import { MAX_WAIT_MS } from './change-feed.js';
-import { imdsControl } from './imds/index.js';
+import { CONTROL_PREFIX, CONTROL_TOKEN_HEADER } from './control-token.js';
 import type { Emulator } from './types.js';
 
-export const CONTROL_PREFIX = '/_iam-labs/';
-/** The header the runner sends the control token in. */
-export const CONTROL_TOKEN_HEADER = 'x-iam-labs-control-token';
-
-/** The environment variable a spawned emulator finds its control token in. */
-export const CONTROL_TOKEN_ENV = 'IAM_LABS_CONTROL_TOKEN';
-
-export function newControlToken(): string {
-  return crypto.randomBytes(32).toString('hex');
-}
+export { CONTROL_PREFIX, CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, newControlToken } from './control-token.js';
 
 function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
   if (typeof given !== 'string') return false;
@@ -70,8 +61,11 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
     // one account (a lab's, when each lab has its own), or every account
     const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
     if (account !== undefined && !/^\d{12}$/.test(account)) return reply(400, { error: 'account must be a 12-digit account id' });
-    emulator.state.reset(account);
-    return reply(200, { status: 'reset', ...(account ? { account } : {}) });
+    emulator.state.reset(account).then(
+      () => reply(200, { status: 'reset', ...(account ? { account } : {}) }),
+      (e: unknown) => reply(500, { error: `the reset could not be written: ${(e as Error).message}` }),
+    );
+    return;
   }
   if (what.startsWith('accounts/') && req.method === 'GET') {
     // whether an account exists here (a lab's account survives a restart only with a state file)
@@ -95,7 +89,9 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
   if (what.startsWith('imds/') && req.method === 'GET') {
     // `iam-labs instance-shell`: the metadata service address of an instance (docs/backends.md)
     const account = new URLSearchParams(req.rawQuery).get('account') ?? undefined;
-    imdsControl(emulator, what.slice('imds/'.length), account).then(
+    // loaded on first use: the runner imports this module for its names, and must not load the
+    // metadata service (and EC2, CloudTrail behind it) to check a lab
+    import('./imds/index.js').then((m) => m.imdsControl(emulator, what.slice('imds/'.length), account)).then(
       (r) => reply(r.status, r.body),
       () => reply(500, { error: 'the metadata service could not be started' }),
     );

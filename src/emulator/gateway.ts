@@ -201,7 +201,10 @@ export async function handleRequest(emulator: Emulator, req: IncomingRequest, ad
       // Authentication recorded key or role last use; keep it durable (batched).
       emulator.state.touch(principal.accountId, { service, operation: 'LastUsed' });
     }
-    return await recordCall(ctx, () => module.handle(ctx));
+    const response = await recordCall(ctx, () => module.handle(ctx));
+    // Nothing is acknowledged before it is on disk (group commit: one fsync for the writes of a tick).
+    await emulator.state.settled();
+    return response;
   } catch (e) {
     const err = e instanceof AwsError ? e : internalError(e);
     return module.serializeError(err, { requestId, request: req });

@@ -67,5 +67,5 @@ export async function startEmulator(
 /** Stop what an emulator runs besides its server (metadata services, functions) and write pending state. */
 export async function closeEmulator(emulator: Emulator): Promise<void> {
   await stopWorkloadServices(emulator);
-  emulator.state.flushTouched();
+  await emulator.state.close();
 }

@@ -20,15 +20,15 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const fresh = () => {
-  emu.emulator.state.reset();
+const fresh = async () => {
+  await emu.emulator.state.reset();
   return labContext(emu.endpoint).ctx;
 };
 const step = (lab: string, id: string) => labGraders[lab].steps.find((s) => s.id === id)!;
 
 describe('typo feedback', () => {
   it('s3:GetObjects and an S3 ARN with an account in ReportsReader (AWS accepts both)', async () => {
-    const ctx = fresh();
+    const ctx = await fresh();
     await labGraders['04-policies'].setup(ctx);
     const doc = {
       Version: '2012-10-17',
@@ -50,7 +50,7 @@ describe('typo feedback', () => {
   });
 
   it('lamda.amazonaws.com in a trust policy: AWS refuses it, and the lint names the fix', async () => {
-    const ctx = fresh();
+    const ctx = await fresh();
     await labGraders['03-roles'].setup(ctx);
     const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lamda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
     await expectAwsError(ctx.clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ReportsFunctionRole', PolicyDocument: JSON.stringify(trust) })), {

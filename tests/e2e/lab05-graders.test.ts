@@ -36,7 +36,7 @@ const lookupsCondition = async (ctx: Parameters<typeof whoDidIt.check>[0]) =>
 
 describe('the seeded past', () => {
   it('CloudTrail: mallory attached AdministratorAccess to helper-bot 3 days ago with her own key; admin-alan attached ReadOnlyAccess 5 days ago', async () => {
-    emu.emulator.state.reset();
+    await emu.emulator.state.reset();
     const { ctx, destroy } = labContext(emu.endpoint);
     await lab05.setup(ctx);
     const events = (await trail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'AttachUserPolicy' }] }))).Events ?? [];
@@ -72,7 +72,7 @@ describe('the seeded past', () => {
 
 describe('"you looked the culprit up in CloudTrail"', () => {
   it("the graders' own lookups never count; the learner's does, and is remembered as a fact", async () => {
-    emu.emulator.state.reset();
+    await emu.emulator.state.reset();
     const facts = new FactMap();
     const { ctx, destroy } = createLabContext({ endpoint: emu.endpoint, credentials: ROOT, accountId: '000000000000', region: 'us-east-1', capabilities: EMBEDDED_CAPABILITIES }, facts);
     await lab05.setup(ctx);
@@ -104,7 +104,7 @@ describe('"you looked the culprit up in CloudTrail"', () => {
 
 describe('on a backend without the audit capabilities (as moto)', () => {
   it('CloudTrail, Access Analyzer, last use and user boundaries are not verifiable, and checks do not throw', async () => {
-    emu.emulator.state.reset();
+    await emu.emulator.state.reset();
     const { ctx, destroy } = labContext(emu.endpoint, { capabilities: MOTO_CAPABILITIES });
     await lab05.setup(ctx);
     const byStep = new Map<string, string[]>();

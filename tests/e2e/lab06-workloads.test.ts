@@ -31,7 +31,7 @@ interface Run {
 
 /** A lab home with a session on the test emulator, the lab's AWS files and lab 06 seeded. */
 async function seededLab(): Promise<{ home: string; destroy(): void }> {
-  emu.emulator.state.reset();
+  await emu.emulator.state.reset();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-lab06-'));
   const files = new LabAwsFiles(labPaths(home, '06-workloads'), emu.endpoint, 'us-east-1');
   files.init(ROOT_CREDS);

@@ -119,7 +119,7 @@ describe.each(Object.keys(labGraders))('lab %s beyond dev check', (labId) => {
   }, 60_000);
 
   it('teardown removes everything the lab seeded and the solutions created', async () => {
-    emu.emulator.state.reset();
+    await emu.emulator.state.reset();
     const { ctx, destroy } = labContext(emu.endpoint);
     await lab.setup(ctx);
     for (const step of lab.steps) {

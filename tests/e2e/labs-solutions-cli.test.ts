@@ -81,7 +81,7 @@ function bash(script: string, home: string, files: LabPaths, labId: string, cli:
 
 describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => runsWith(cli, labId)).map((labId) => ({ cli, labId }))))('lab $labId, AWS CLI $cli.name: the chapter solutions', ({ cli, labId }) => {
   it('every step fails before its solution and passes after it', async () => {
-    emu.emulator.state.reset();
+    await emu.emulator.state.reset();
     // the lab's own AWS files, written by the code `iam-labs start` uses: seeded profiles land there
     const home = fs.mkdtempSync(path.join(os.tmpdir(), `iam-labs-${labId}-`));
     const paths = labPaths(home, labId);

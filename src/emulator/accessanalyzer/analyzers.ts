@@ -47,7 +47,7 @@ export function analyzerShape(a: Analyzer) {
 
 /** Bring an analyzer's findings up to date, persisting (without a change event) when they moved. */
 export async function refresh(ctx: RequestContext, a: Analyzer): Promise<void> {
-  if (await reanalyze(ctx.account, a)) ctx.emulator.state.persist(ctx.account.accountId);
+  if (await reanalyze(ctx.account, a)) void ctx.emulator.state.persist(ctx.account.accountId);
 }
 
 export async function createAnalyzer(ctx: RequestContext, input: RestInput) {

@@ -150,6 +150,6 @@ export function flushTrail(emulator: Emulator): void {
   if (!p) return;
   clearTimeout(p.timer);
   pending.delete(emulator);
-  if (emulator.state.stateFile) emulator.state.persist();
-  else for (const id of p.ids) emulator.state.persist(id);
+  // written without waiting for the disk: a record of a read is not worth an fsync
+  void emulator.state.flushTouched();
 }

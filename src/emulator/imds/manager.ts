@@ -107,7 +107,7 @@ function startListener(emulator: Emulator, accountId: string, instanceId: string
             },
           })
         : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
-      if (out.changed) emulator.state.persist(accountId);
+      if (out.changed) void emulator.state.persist(accountId);
       const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
       res.writeHead(out.status, { ...out.headers, 'content-length': body.length, server: 'EC2ws' });
       res.end(req.method === 'HEAD' ? undefined : body);

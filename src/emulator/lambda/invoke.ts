@@ -95,7 +95,7 @@ export async function execute(ctx: RequestContext, fn: LambdaFunction, event: un
 async function run(ctx: RequestContext, fn: LambdaFunction, event: unknown): Promise<Execution> {
   const role = await assumableExecutionRole(ctx, fn.role);
   const creds = executionCredentials(ctx, fn, role.roleName);
-  ctx.emulator.state.persist(ctx.account.accountId);
+  void ctx.emulator.state.persist(ctx.account.accountId);
   const sandbox = sandboxFor(fn.codeSha256, fn.zipFile);
   const requestId = crypto.randomUUID();
   const logStream = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${crypto.randomBytes(16).toString('hex')}`;

@@ -34,3 +34,14 @@ export function reviveAccount(account: AccountState): AccountState {
   reviveStsState(account.sts);
   return account;
 }
+
+/** An account as loaded from a state file: every map a newer version added since, null-prototype maps. */
+export function loadedAccount(account: AccountState): AccountState {
+  const empty = emptyAccount(account.accountId);
+  return reviveAccount({
+    ...account,
+    iam: Object.assign(empty.iam, account.iam),
+    s3: Object.assign(empty.s3, account.s3),
+    sts: Object.assign(empty.sts, account.sts),
+  });
+}

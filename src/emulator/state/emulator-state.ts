@@ -2,16 +2,27 @@
  * All accounts of one emulator process, the access-key index across them, persistence and the
  * change events the runner's live checklist listens to.
  *
- * Persistence has two layouts: one file for everything (`--state FILE`, the single-learner
- * emulator) or one file per account in a directory (the workshop server, so a learner's write
- * rewrites only their own account).
+ * Persistence has two layouts: one state file for everything (`--state FILE`, the single-learner
+ * emulator) or one per account in a directory (the workshop server, so a learner's writes touch
+ * only their own files). Either way a state file is a snapshot continued by a journal
+ * (journal.ts): a write appends the parts of the accounts that changed (change-tracker.ts), so its
+ * cost does not grow with the account.
+ *
+ * Durability: a request that changed state is answered only once its changes are on disk
+ * (`settled()`, which the gateway awaits). Changes are written in batches: everything changed
+ * while a batch waits for its turn (the same tick, or while the previous batch's fsync runs) goes
+ * out with one write and one fsync per file (group commit). Small changes (last use of a key, a
+ * CloudTrail record of a read) are written within LAZY_FLUSH_MS without waiting for the disk.
  */
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emptyAccount, reviveAccount, type AccountState } from './account.js';
-import { CorruptStateError, readJsonState, removeStaleTempFiles, STATE_FORMAT, writeFileAtomic } from './persistence.js';
-import { accountProblem } from './schema.js';
+import { emptyAccount, type AccountState } from './account.js';
+import { AccountTracker, untracked } from './change-tracker.js';
+import { JournalFile } from './journal.js';
+import { encodeRecord, toJournalChange, type JournalChange } from './journal-records.js';
+import { CorruptStateError, removeStaleTempFiles, snapshotText, STATE_FORMAT } from './persistence.js';
+import { recoverStateFile } from './recovery.js';
 
 export const DEFAULT_ACCOUNT = '000000000000';
 
@@ -22,55 +33,33 @@ export interface ChangeEvent {
   at: string;
 }
 
-interface StateFile {
-  format: number;
-  accounts: Record<string, AccountState>;
+/** Changes nobody waits for (last-use timestamps, CloudTrail records of reads) are written at most this late. */
+const LAZY_FLUSH_MS = 250;
+
+interface Batch {
+  durable: boolean;
+  promise: Promise<void>;
+  resolve(): void;
+  reject(e: unknown): void;
 }
 
-interface AccountFile {
-  format: number;
-  account: AccountState;
-}
-
-/** true, or what is wrong (reported with the file kept aside). */
-function stateFileProblem(v: unknown): true | string {
-  const o = v as StateFile;
-  if (!o || typeof o !== 'object' || o.format !== STATE_FORMAT) return `not an emulator state file of format ${STATE_FORMAT}`;
-  if (!o.accounts || typeof o.accounts !== 'object' || Array.isArray(o.accounts)) return 'accounts is not an object';
-  for (const [id, account] of Object.entries(o.accounts)) {
-    const problem = accountProblem(account, `accounts.${JSON.stringify(id)}`);
-    if (problem) return problem;
-    if (account.accountId !== id) return `accounts.${JSON.stringify(id)} holds account ${account.accountId}`;
-  }
-  return true;
-}
-
-function accountFileProblem(v: unknown): true | string {
-  const o = v as AccountFile;
-  if (!o || typeof o !== 'object' || o.format !== STATE_FORMAT) return `not an account file of format ${STATE_FORMAT}`;
-  return accountProblem(o.account) ?? true;
-}
-
-/** A loaded account with every map a newer version may have added since the file was written. */
-function withDefaults(account: AccountState): AccountState {
-  const empty = emptyAccount(account.accountId);
-  return {
-    ...account,
-    iam: Object.assign(empty.iam, account.iam),
-    s3: Object.assign(empty.s3, account.s3),
-    sts: Object.assign(empty.sts, account.sts),
-  };
-}
-
-/** Last-use timestamps are flushed at most this often (they change on nearly every request). */
-const TOUCH_FLUSH_MS = 250;
+const settledAlready = Promise.resolve();
 
 export class EmulatorState extends EventEmitter {
-  readonly accounts = new Map<string, AccountState>();
   /** Problems met while loading (corrupt files kept aside), for the caller to report. */
   readonly loadProblems: CorruptStateError[] = [];
-  private touched = new Set<string>();
-  private touchTimer: NodeJS.Timeout | undefined;
+  /** what callers see: tracked accounts when state persists, plain ones in memory */
+  private readonly live = new Map<string, AccountState>();
+  private readonly raw = new Map<string, AccountState>();
+  private readonly trackers = new Map<string, AccountTracker>();
+  private readonly changed = new Set<string>();
+  private readonly files = new Map<string, JournalFile>();
+  /** files with appends not yet fsynced (written lazily) */
+  private readonly unsynced = new Set<JournalFile>();
+  private scheduled: Batch | undefined;
+  /** durable batches not yet on disk */
+  private readonly unsettled = new Set<Promise<void>>();
+  private lazyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly defaultAccountId: string = DEFAULT_ACCOUNT,
@@ -81,6 +70,14 @@ export class EmulatorState extends EventEmitter {
     this.setMaxListeners(100);
   }
 
+  private get persistent(): boolean {
+    return !!(this.stateFile || this.stateDir);
+  }
+
+  get accounts(): ReadonlyMap<string, AccountState> {
+    return this.live;
+  }
+
   /**
    * Load persisted state. A corrupt file is kept aside (never overwritten) and listed in
    * loadProblems for the caller to report; the emulator then starts without it.
@@ -88,108 +85,243 @@ export class EmulatorState extends EventEmitter {
   load(): void {
     if (this.stateFile) {
       removeStaleTempFiles(path.dirname(this.stateFile), path.basename(this.stateFile));
-      try {
-        const data = readJsonState<StateFile>(this.stateFile, stateFileProblem);
-        if (data) {
-          this.accounts.clear();
-          for (const [id, acct] of Object.entries(data.accounts)) this.accounts.set(id, reviveAccount(withDefaults(acct)));
-        }
-      } catch (e) {
-        if (e instanceof CorruptStateError) this.loadProblems.push(e);
-        else throw e;
-      }
+      this.loadFile(this.stateFile);
     }
     if (this.stateDir) {
       fs.mkdirSync(this.stateDir, { recursive: true });
       removeStaleTempFiles(this.stateDir);
+      const ids = new Set<string>();
       for (const name of fs.readdirSync(this.stateDir)) {
-        if (!/^\d{12}\.json$/.test(name)) continue;
-        try {
-          const data = readJsonState<AccountFile>(path.join(this.stateDir, name), accountFileProblem);
-          if (data) this.accounts.set(data.account.accountId, reviveAccount(withDefaults(data.account)));
-        } catch (e) {
-          if (e instanceof CorruptStateError) this.loadProblems.push(e);
-          else throw e;
-        }
+        const m = /^(\d{12})\.json(?:\.journal\.\d+)?$/.exec(name);
+        if (m) ids.add(m[1]);
       }
+      for (const id of [...ids].sort()) this.loadFile(this.accountFile(id));
     }
   }
 
+  private loadFile(file: string): void {
+    const r = recoverStateFile(file);
+    this.loadProblems.push(...r.problems);
+    const journal = this.fileAt(file);
+    journal.recovered(r.generation, r.journalBytes, r.snapshotBytes);
+    for (const account of r.accounts) this.install(account.accountId, account);
+    if (r.compactNow) journal.compactSync((g) => snapshotText(g, r.accounts));
+  }
+
+  private accountFile(accountId: string): string {
+    return path.join(this.stateDir!, `${accountId}.json`);
+  }
+
+  private fileAt(file: string): JournalFile {
+    let j = this.files.get(file);
+    if (!j) this.files.set(file, (j = new JournalFile(file)));
+    return j;
+  }
+
+  /** The journal an account's changes go to. */
+  private fileOf(accountId: string): JournalFile {
+    return this.fileAt(this.stateFile ?? this.accountFile(accountId));
+  }
+
+  /** Put `account` (raw) in place of whatever the id held; tracked when state persists. */
+  private install(accountId: string, account: AccountState | undefined): void {
+    if (!account) {
+      this.raw.delete(accountId);
+      this.live.delete(accountId);
+    } else if (!this.persistent) {
+      this.raw.set(accountId, account);
+      this.live.set(accountId, account);
+    } else {
+      this.raw.set(accountId, account);
+      this.live.set(accountId, this.trackerOf(accountId).track(account));
+    }
+  }
+
+  private trackerOf(accountId: string): AccountTracker {
+    let t = this.trackers.get(accountId);
+    if (!t) {
+      t = new AccountTracker(() => {
+        this.changed.add(accountId);
+        this.flushLater();
+      });
+      this.trackers.set(accountId, t);
+    }
+    return t;
+  }
+
   account(accountId: string = this.defaultAccountId): AccountState {
-    let a = this.accounts.get(accountId);
+    let a = this.live.get(accountId);
     if (!a) {
-      a = emptyAccount(accountId);
-      this.accounts.set(accountId, a);
+      this.install(accountId, emptyAccount(accountId));
+      if (this.persistent) this.trackerOf(accountId).note([]);
+      a = this.live.get(accountId)!;
     }
     return a;
   }
 
   /** Find which account holds an IAM access key or an STS session key. */
   findKey(accessKeyId: string): { account: AccountState; kind: 'iam' | 'sts' } | undefined {
-    for (const account of this.accounts.values()) {
+    for (const account of this.live.values()) {
       if (account.iam.accessKeys[accessKeyId]) return { account, kind: 'iam' };
       if (account.sts.sessions[accessKeyId]) return { account, kind: 'sts' };
     }
     return undefined;
   }
 
-  /** Reset one account (or all) to empty. */
-  reset(accountId?: string): void {
-    if (accountId) this.accounts.set(accountId, emptyAccount(accountId));
-    else this.accounts.clear();
-    this.persist(accountId);
+  /** Reset one account (or all) to empty; resolves once that is on disk. */
+  reset(accountId?: string): Promise<void> {
+    const ids = accountId ? [accountId] : [...this.live.keys()];
+    for (const id of ids) {
+      this.install(id, accountId ? emptyAccount(id) : undefined);
+      if (this.persistent) this.trackerOf(id).note([]);
+    }
     this.emit('change', {
       accountId: accountId ?? '*',
       service: 'emulator',
       operation: 'Reset',
       at: new Date().toISOString(),
     } satisfies ChangeEvent);
+    return this.persist();
   }
 
-  /** Record that a request changed state: persist it (before the response goes out) and tell listeners. */
+  /** A request changed state: it is written (durably, before the response goes out: settled()) and listeners are told. */
   commit(event: Omit<ChangeEvent, 'at'>): void {
-    this.persist(event.accountId);
+    void this.persist(event.accountId);
     this.emit('change', { ...event, at: new Date().toISOString() } satisfies ChangeEvent);
   }
 
   /**
-   * A small change (key or role last use) that should persist soon but need not cost a write on
-   * every request: flushed within TOUCH_FLUSH_MS, and on close().
+   * A small change (key or role last use) that should persist soon but need not cost a durable
+   * write on every request: written within LAZY_FLUSH_MS (and on close()).
    */
   touch(accountId: string, what: { service: string; operation: string }): void {
     this.emit('change', { accountId, ...what, at: new Date().toISOString() } satisfies ChangeEvent);
-    if (!this.stateFile && !this.stateDir) return;
-    this.touched.add(accountId);
-    if (this.touchTimer) return;
-    this.touchTimer = setTimeout(() => this.flushTouched(), TOUCH_FLUSH_MS);
-    this.touchTimer.unref();
+    this.flushLater();
   }
 
-  flushTouched(): void {
-    if (this.touchTimer) clearTimeout(this.touchTimer);
-    this.touchTimer = undefined;
-    const ids = [...this.touched];
-    this.touched.clear();
-    if (this.stateFile && ids.length) this.persist();
-    else for (const id of ids) this.persist(id);
+  /** Write what changed now, without waiting for the disk (an fsync comes with the next durable write or close). */
+  flushTouched(): Promise<void> {
+    return this.requestFlush(false);
   }
 
-  /** Write state now: the one account (directory mode) or everything (single file). */
-  persist(accountId?: string): void {
-    if (this.stateFile) {
-      writeFileAtomic(this.stateFile, JSON.stringify(this.toJSON()));
-    }
-    if (this.stateDir) {
-      const ids = accountId && accountId !== '*' ? [accountId] : [...this.accounts.keys()];
-      for (const id of ids) {
-        const account = this.accounts.get(id);
-        if (!account) continue;
-        writeFileAtomic(path.join(this.stateDir, `${id}.json`), JSON.stringify({ format: STATE_FORMAT, account }));
+  /**
+   * Write every change made so far, durably. The account id is accepted for callers that name
+   * the account they changed; every changed account is written anyway. Resolves once on disk.
+   */
+  persist(_accountId?: string): Promise<void> {
+    return this.requestFlush(true);
+  }
+
+  /** Resolves once every durable write asked for so far is on disk (rejects if one failed). */
+  settled(): Promise<void> {
+    if (this.unsettled.size === 0) return settledAlready;
+    if (this.unsettled.size === 1) return this.unsettled.values().next().value!;
+    return Promise.all(this.unsettled).then(() => undefined);
+  }
+
+  /** Write everything, wait for the disk, fold journals into their snapshots and close the files. */
+  async close(): Promise<void> {
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
+    if (!this.persistent) return;
+    await this.persist().catch(() => {});
+    for (const [file, journal] of this.files) {
+      await journal.close();
+      const accounts = this.rawAccountsOf(journal);
+      if (journal.journalBytes === 0 && (fs.existsSync(file) || accounts.length === 0)) continue;
+      try {
+        journal.compactSync((g) => snapshotText(g, accounts));
+      } catch (e) {
+        process.emitWarning(`iam-labs emulator: could not write ${file} on close: ${(e as Error).message}`);
       }
     }
   }
 
-  toJSON(): StateFile {
-    return { format: STATE_FORMAT, accounts: Object.fromEntries(this.accounts) };
+  /** Appends, fsyncs and compactions so far, over every file. */
+  get writeStats(): { appends: number; fsyncs: number; compactions: number } {
+    const s = { appends: 0, fsyncs: 0, compactions: 0 };
+    for (const j of this.files.values()) {
+      s.appends += j.stats.appends;
+      s.fsyncs += j.stats.fsyncs;
+      s.compactions += j.stats.compactions;
+    }
+    return s;
+  }
+
+  private flushLater(): void {
+    if (!this.persistent || this.lazyTimer) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined;
+      void this.requestFlush(false);
+    }, LAZY_FLUSH_MS);
+    this.lazyTimer.unref();
+  }
+
+  /** Join (or start) the batch that will write the next changes: in the next turn of the event loop. */
+  private requestFlush(durable: boolean): Promise<void> {
+    if (!this.persistent) return settledAlready;
+    let batch = this.scheduled;
+    if (!batch) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      // a failure is the business of whoever awaits it; nobody awaiting must not crash the process
+      promise.catch((e: unknown) => process.emitWarning(`iam-labs emulator: could not write the state: ${(e as Error).message}`));
+      batch = this.scheduled = { durable: false, promise, resolve, reject };
+      setImmediate(() => this.runFlush(batch!));
+    }
+    if (durable && !batch.durable) {
+      batch.durable = true;
+      const p = batch.promise;
+      this.unsettled.add(p);
+      const forget = () => this.unsettled.delete(p);
+      p.then(forget, forget);
+    }
+    return batch.promise;
+  }
+
+  private runFlush(batch: Batch): void {
+    this.scheduled = undefined;
+    const byFile = new Map<JournalFile, string[]>();
+    for (const id of this.changed) {
+      const file = this.fileOf(id);
+      const ids = byFile.get(file);
+      if (ids) ids.push(id);
+      else byFile.set(file, [id]);
+    }
+    this.changed.clear();
+    const writes: Promise<void>[] = [];
+    const synced = new Set<JournalFile>();
+    for (const [file, ids] of byFile) {
+      if (file.wantsCompaction) {
+        // the snapshot covers these changes: forget them
+        for (const id of ids) this.trackers.get(id)?.take(undefined);
+        writes.push(file.compact((g) => snapshotText(g, this.rawAccountsOf(file))));
+        synced.add(file);
+        continue;
+      }
+      const changes: JournalChange[] = [];
+      for (const id of ids) for (const c of this.trackers.get(id)?.take(this.raw.get(id)) ?? []) changes.push(toJournalChange(id, c));
+      if (!changes.length) continue;
+      writes.push(file.append(encodeRecord(changes), batch.durable));
+      if (batch.durable) synced.add(file);
+      else this.unsynced.add(file);
+    }
+    if (batch.durable) {
+      // lazily written files (and writes still in flight) reach the disk before this batch is acknowledged
+      for (const file of this.unsynced) if (!synced.has(file)) writes.push(file.sync());
+      this.unsynced.clear();
+    }
+    Promise.all(writes).then(batch.resolve, batch.reject);
+  }
+
+  private rawAccountsOf(file: JournalFile): AccountState[] {
+    if (this.stateFile) return [...this.raw.values()];
+    const a = this.raw.get(path.basename(file.file, '.json'));
+    return a ? [a] : [];
+  }
+
+  toJSON(): { format: number; accounts: Record<string, AccountState> } {
+    return { format: STATE_FORMAT, accounts: Object.fromEntries([...this.raw].map(([id, a]) => [id, untracked(a)])) };
   }
 }

@@ -8,6 +8,8 @@
  * object it makes no prototype either; a service's own state is also revived on first use
  * (`serviceState`), and created on first use in an account that predates it.
  */
+import { untracked } from './change-tracker.js';
+
 export type KeyedRecord<T> = Record<string, T>;
 
 export function emptyRecord<T>(): KeyedRecord<T> {
@@ -52,7 +54,9 @@ const revived = new WeakSet<object>();
 
 /**
  * The state object `field` of `holder`, created with `empty()` when missing and revived once
- * (JSON-loaded records made prototype-free) with `revive()`.
+ * (JSON-loaded records made prototype-free) with `revive()`. Creating it is a change (written with
+ * the account); reviving it is not (the same content, as loaded), so that goes past the change
+ * tracker.
  */
 export function serviceState<H extends object, K extends keyof H, S extends object>(
   holder: H,
@@ -60,17 +64,18 @@ export function serviceState<H extends object, K extends keyof H, S extends obje
   empty: () => S,
   revive: (loaded: S) => S,
 ): S {
-  let s = holder[field] as unknown as S | undefined;
+  const s = holder[field] as unknown as S | undefined;
   if (!s) {
-    s = empty();
-    revived.add(s);
-    (holder as Record<K, unknown>)[field] = s;
-    return s;
+    const created = empty();
+    revived.add(created);
+    (holder as Record<K, unknown>)[field] = created;
+    return holder[field] as unknown as S;
   }
-  if (!revived.has(s)) {
-    s = revive(s);
-    revived.add(s);
-    (holder as Record<K, unknown>)[field] = s;
+  if (!revived.has(untracked(s))) {
+    const fresh = revive(untracked(s));
+    revived.add(fresh);
+    (untracked(holder) as Record<K, unknown>)[field] = fresh;
+    return holder[field] as unknown as S;
   }
   return s;
 }

@@ -137,7 +137,7 @@ export async function assumeRole(ctx: RequestContext, p: QueryParams) {
     ...sessionTagsFor(ctx, requestedTags),
     issuedTo: caller.arn,
   });
-  if (roleAccount !== ctx.account.accountId) ctx.emulator.state.persist(roleAccount);
+  if (roleAccount !== ctx.account.accountId) void ctx.emulator.state.persist(roleAccount);
   return {
     Credentials: credentialsShape(session),
     AssumedRoleUser: {

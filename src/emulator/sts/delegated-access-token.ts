@@ -28,8 +28,8 @@ export function getDelegatedAccessToken(ctx: RequestContext, p: QueryParams) {
         ...(approverUser && owner.iam.users[nameKey(approverUser)] ? { userName: approverUser } : {}),
         issuedTo: ctx.principal.arn,
       });
-      if (owner.accountId !== ctx.account.accountId) ctx.emulator.state.persist(owner.accountId);
-      ctx.emulator.state.persist(account.accountId);
+      if (owner.accountId !== ctx.account.accountId) void ctx.emulator.state.persist(owner.accountId);
+      void ctx.emulator.state.persist(account.accountId);
       return { Credentials: credentialsShape(session), AssumedPrincipal: r.approverId };
     }
   }

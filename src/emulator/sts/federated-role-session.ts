@@ -66,7 +66,7 @@ export function issueRoleSession(
     federation: opts.federation,
     issuedTo: opts.federation.provider,
   });
-  if (roleAccount.accountId !== ctx.account.accountId) ctx.emulator.state.persist(roleAccount.accountId);
+  if (roleAccount.accountId !== ctx.account.accountId) void ctx.emulator.state.persist(roleAccount.accountId);
   return {
     credentials: credentialsShape(session),
     assumedRoleUser: {

@@ -49,7 +49,7 @@ function visibleRequestById(ctx: RequestContext, id: string): DelegationRequest 
   if (!r || (r.requestorId !== me && r.ownerAccountId !== undefined && r.ownerAccountId !== me)) {
     throw new NoSuchEntity(`Delegation request ${id} cannot be found.`);
   }
-  if (found.account.accountId !== ctx.account.accountId) ctx.emulator.state.persist(found.account.accountId);
+  if (found.account.accountId !== ctx.account.accountId) void ctx.emulator.state.persist(found.account.accountId);
   return r;
 }
 

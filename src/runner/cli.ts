@@ -14,7 +14,7 @@ export function buildProgram(): Command {
 
   program
     .command('emulator')
-    .description('run the embedded AWS emulator (IAM, STS, S3) in the foreground')
+    .description('run the embedded AWS emulator (IAM, STS, S3, EC2, Lambda, ECR, CloudTrail, Access Analyzer) in the foreground')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '4566')
     .option('--state <file>', 'keep the emulated accounts in this file across restarts')

@@ -45,7 +45,7 @@ describe.skipIf(!hasMoto)('moto backend', () => {
   });
 
   it('reset goes through /moto-api/reset and re-seeds', async () => {
-    const r = await cli(lab, ['reset']);
+    const r = await cli(lab, ['reset', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     const users = await cli(lab, ['shell', '-c', 'aws iam list-users --output json']);
     expect(users.code, users.stderr).toBe(0);

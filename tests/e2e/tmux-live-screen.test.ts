@@ -135,7 +135,7 @@ describe.skipIf(!!skip)('the live screen at 80×24 in tmux', () => {
       [120, 45],
     ]) {
       tm.tmux('resize-window', '-t', runner, '-x', String(width), '-y', String(height));
-      const screen = await tm.waitFor(runner, new RegExp(`^${'─'.repeat(width)}$`, 'm'), `the frame at ${width}×${height}`);
+      const screen = await tm.waitForSettled(runner, new RegExp(`^${'─'.repeat(width)}$`, 'm'), `the frame at ${width}×${height}`);
       keepScreen(`screen-${width}x${height}-reflowed`, screen);
       expectNoCutWord(screen, source, width);
       for (const row of screen.split('\n')) expect(visibleWidth(row), row).toBeLessThanOrEqual(width);

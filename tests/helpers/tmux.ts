@@ -219,6 +219,24 @@ export class TmuxServer {
   }
 
   /**
+   * waitFor, then until the screen stays the same for `quietMs`: after a resize tmux itself cuts
+   * the old rows to the new width at once (an 80-column rule becomes a 57-column one), before the
+   * program has drawn its new layout, so a match alone can be tmux's picture, not the program's.
+   */
+  async waitForSettled(target: string, re: RegExp, what: string, opts: WaitOptions & { quietMs?: number } = {}): Promise<string> {
+    const quiet = opts.quietMs ?? 600;
+    const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+    let screen = await this.waitFor(target, re, what, opts);
+    for (;;) {
+      await sleep(quiet);
+      const now = this.capture(target, { history: opts.history });
+      if (now === screen && re.test(now)) return now;
+      if (Date.now() > deadline) throw new Error(`tmux ${target}: ${what} never settled; the screen was:\n${now}`);
+      screen = now;
+    }
+  }
+
+  /**
    * Run a shell command in a pane as typed by the learner and wait until it finishes. Returns its
    * exit code and what the pane shows from the command line on (scrollback included).
    */

@@ -121,6 +121,46 @@ export function splitSolution(body: string): { task: string; solution?: string }
 
 const rel = (dir: string, file: string) => path.relative(path.dirname(dir), file) || file;
 
+/**
+ * What the course's Markdown files are now (names, sizes, modification times): an author may edit
+ * the course while a lab runs, and a parsed course is reused only while this stays the same.
+ */
+export function courseSignature(dir: string): string {
+  let sig = '';
+  for (const f of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    if (!f.endsWith('.md')) continue;
+    const st = fs.statSync(path.join(dir, f));
+    sig += `${f}:${st.size}:${st.mtimeMs};`;
+  }
+  return sig;
+}
+
+/**
+ * The course, from `cacheFile` when the course's files have not changed since it was written
+ * (parsing every chapter's front matter is most of a short command's time), else parsed and the
+ * cache written. The cache is derived data: one that cannot be read or does not match is simply
+ * replaced, and one that cannot be written costs only time.
+ */
+export function loadCourseCached(dir: string, cacheFile: string): Course {
+  const sig = `${COURSE_FORMAT}\0${path.resolve(dir)}\0${courseSignature(dir)}`;
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { sig?: unknown; course?: Course };
+    if (cached.sig === sig && cached.course) return cached.course;
+  } catch {
+    // no cache yet, or an unreadable one: parse the course below
+  }
+  const course = loadCourse(dir);
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ sig, course }), { mode: 0o600 });
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    // a read-only state folder: the next command parses the course again
+  }
+  return course;
+}
+
 export function loadCourse(dir: string): Course {
   const courseFile = path.join(dir, 'course.md');
   const shown = (f: string) => rel(dir, f);

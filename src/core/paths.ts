@@ -45,6 +45,8 @@ export function statePaths(home: string) {
     backend: path.join(home, 'backend.json'),
     /** the lab the learner started last: the default of commands that name none */
     currentLab: path.join(home, 'current-lab'),
+    /** the parsed course, reused while its files are unchanged (derived: replaced when stale or unreadable) */
+    courseCache: path.join(home, 'course-cache.json'),
     /** before per-lab sessions (format 1): read once to migrate, then removed */
     legacySession: path.join(home, 'session.json'),
     emulatorState: path.join(home, 'emulator-state.json'),

@@ -3,10 +3,11 @@
  * tests alike. Explicit endpoint, credentials and region: never the default provider chain,
  * never AWS_* from the environment, never ~/.aws (see sdk-env.ts for the rest of the isolation).
  */
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Credentials, LabClients } from './aws-types.js';
+import { inProcessHandlerFor } from './in-process-endpoints.js';
 
 /**
  * One retry policy for every client, on purpose: two attempts in the SDK's standard mode. The
@@ -22,6 +23,7 @@ export const SDK_RETRY = { maxAttempts: 2, retryMode: 'standard' } as const;
 export function sdkClientConfig(endpoint: string, credentials: Credentials, region: string) {
   // the SDK checks for exactly "true"; its notice about Node 20 is not the learner's business
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const requestHandler = inProcessHandlerFor(endpoint) as IAMClientConfig['requestHandler'];
   return {
     endpoint,
     region,
@@ -29,6 +31,8 @@ export function sdkClientConfig(endpoint: string, credentials: Credentials, regi
     ...SDK_RETRY,
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
+    // the emulator serving this endpoint runs in this process (the grading service): no socket
+    ...(requestHandler ? { requestHandler } : {}),
   };
 }
 export type SdkClientConfig = ReturnType<typeof sdkClientConfig>;

@@ -3,12 +3,10 @@
  * graders, SDK clients and step logic `check` and `start` use in their own process. Loaded on
  * the first request (or by the preload after start-up): it pulls in the graders and the AWS SDK.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { attachBackend } from '../backends/index.js';
 import type { BackendInfo } from '../backends/types.js';
 import type { LabClients } from '../core/aws-types.js';
-import { loadCourse, resolveLab, type Course } from '../core/course.js';
+import { courseSignature, loadCourse, resolveLab, type Course } from '../core/course.js';
 import { UserError } from '../core/errors.js';
 import { statePaths } from '../core/paths.js';
 import { destroyClients, makeClients } from '../core/sdk-clients.js';
@@ -22,17 +20,6 @@ import type { BackendRecord } from './session.js';
 /** Load the graders (and with them the AWS SDK) ahead of the first check. */
 export async function preloadGraders(env: Record<string, string | undefined> = process.env): Promise<void> {
   await loadGraders(env).catch(() => {});
-}
-
-/** Course Markdown files' sizes and times: an author may edit the course while a lab runs. */
-function courseSignature(dir: string): string {
-  let sig = '';
-  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
-    if (!f.endsWith('.md')) continue;
-    const st = fs.statSync(path.join(dir, f));
-    sig += `${f}:${st.size}:${st.mtimeMs};`;
-  }
-  return sig;
 }
 
 const courses = new Map<string, { sig: string; course: Course }>();

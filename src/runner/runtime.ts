@@ -12,7 +12,7 @@ import type { BackendHandle } from '../backends/types.js';
 import type { LabClients } from '../core/aws-types.js';
 import type { LabGrader } from '../graders/types.js';
 import { LabAwsFiles } from './aws-files.js';
-import { loadCourse, resolveLab, type Course, type Lab } from '../core/course.js';
+import { loadCourseCached, resolveLab, type Course, type Lab } from '../core/course.js';
 import { BackendUnavailableError, CourseFormatError, NoSessionError, UnknownLabError, UsageError, UserError } from '../core/errors.js';
 import { checkLab, type LabResult } from './grading.js';
 import { graderFor, loadGraders, type GraderRegistry } from './graders-registry.js';
@@ -24,7 +24,7 @@ import { decorateResult } from './lab-view.js';
 import type { ReportedStatus } from './workshop-link.js';
 
 export function openCourse(io: CommandIO): Course {
-  return loadCourse(courseDir(io.env));
+  return loadCourseCached(courseDir(io.env), statePaths(io.home).courseCache);
 }
 
 export interface CourseWithGraders {

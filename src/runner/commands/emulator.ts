@@ -6,6 +6,8 @@
 import pc from 'picocolors';
 import { CONTROL_TOKEN_ENV, PortInUseError, startEmulator } from '../../emulator/index.js';
 import { PortBusyError, UsageError } from '../../core/errors.js';
+import { serveEndpointInProcess } from '../../core/in-process-endpoints.js';
+import { InProcessHandler } from '../../emulator/sdk-handler.js';
 import { runUntilSignal } from '../until-signal.js';
 
 export interface EmulatorOptions {
@@ -52,6 +54,8 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
   }
   // The socket opens before the ready line, so a `start` that waits for that line finds it; the
   // graders load behind it.
+  // the grading service in this process reaches the emulator without a socket (in-process-endpoints.ts)
+  if (opts.gradingSocket) serveEndpointInProcess(running.endpoint, new InProcessHandler(running.emulator));
   const grading = opts.gradingSocket ? await startGrading(opts.gradingSocket, running.endpoint) : undefined;
   out.write(
     [

@@ -8,6 +8,7 @@ import type { BackendInfo } from '../backends/types.js';
 import { destroyClients, makeClients, sdkClientConfig, type SdkClientConfig } from '../core/sdk-clients.js';
 import type { Credentials, LabClients } from '../core/aws-types.js';
 import type { LabContext } from '../graders/types.js';
+import { memoizeReads } from './read-memo.js';
 
 export interface ProfileStore {
   get(name: string): Credentials | undefined;
@@ -70,6 +71,7 @@ export function createLabContext(
   profiles: ProfileStore = new MemoryProfiles(),
   rootClients?: LabClients,
   passed: ReadonlySet<string> = new Set(),
+  opts: { memoizeReads?: boolean } = {},
 ): CreatedContext {
   const made: LabClients[] = [];
   const build = (creds: Credentials) => {
@@ -91,7 +93,7 @@ export function createLabContext(
     return c;
   };
   const ctx: LabContext = {
-    clients: rootClients ?? build(info.credentials),
+    clients: opts.memoizeReads ? memoizedClients(rootClients ?? build(info.credentials)) : (rootClients ?? build(info.credentials)),
     clientsFor: build,
     serviceClient,
     ...(info.capabilities.instanceMetadata ? { instanceCredentials: (instanceId: string) => instanceRoleCredentials(info, instanceId) } : {}),
@@ -111,4 +113,9 @@ export function createLabContext(
       for (const byCreds of services.values()) for (const c of byCreds.values()) c.destroy();
     },
   };
+}
+
+/** The root clients of one grading, repeated reads answered once (read-memo.ts). */
+function memoizedClients(c: LabClients): LabClients {
+  return { iam: memoizeReads(c.iam), sts: memoizeReads(c.sts), s3: memoizeReads(c.s3) };
 }

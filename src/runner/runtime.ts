@@ -215,7 +215,8 @@ export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only
   const { createLabContext, FactMap } = await import('./lab-context.js');
   const facts = new FactMap({ ...before.facts });
   const passed = new Set(passedBefore);
-  const made = createLabContext(o.session, facts, o.files, rootClients, passed);
+  // one grading reads one moment of the account: repeated reads are answered once
+  const made = createLabContext(o.session, facts, o.files, rootClients, passed, { memoizeReads: true });
   let result: LabResult;
   try {
     result = await checkLab(lab, grader, made.ctx, { only, passedBefore, passed });

@@ -1,0 +1,56 @@
+import { GetUserCommand, IAMClient, ListUsersCommand, paginateListUsers, CreateUserCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator } from '../../src/emulator/index.js';
+import { InProcessHandler } from '../../src/emulator/sdk-handler.js';
+import { memoizeReads } from '../../src/runner/read-memo.js';
+
+/** Counts what reaches the emulator, so the memo's savings (and its forgetting) are visible. */
+let sent: string[];
+let iam: IAMClient;
+
+beforeAll(() => {
+  const emulator = createEmulator();
+  const inner = new InProcessHandler(emulator);
+  const counting = Object.assign(Object.create(inner) as InProcessHandler, {
+    handle: (req: { body?: unknown }, o?: object) => {
+      sent.push(/Action=(\w+)/.exec(String(req.body))?.[1] ?? '?');
+      return inner.handle(req as never, o);
+    },
+  });
+  iam = new IAMClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: counting });
+});
+afterAll(() => iam.destroy());
+
+describe('a grading answers a repeated read once', () => {
+  it('the same read twice reaches the emulator once; each caller gets its own copy', async () => {
+    sent = [];
+    const memo = memoizeReads(iam);
+    await memo.send(new CreateUserCommand({ UserName: 'Samy' }));
+    const a = await memo.send(new GetUserCommand({ UserName: 'Samy' }));
+    a.User!.UserName = 'changed by a grader';
+    const b = await memo.send(new GetUserCommand({ UserName: 'Samy' }));
+    expect(b.User!.UserName).toBe('Samy');
+    expect(b.User!.CreateDate).toBeInstanceOf(Date);
+    expect(sent).toEqual(['CreateUser', 'GetUser']);
+  });
+
+  it('another input is another read; a write forgets every read before it', async () => {
+    sent = [];
+    const memo = memoizeReads(iam);
+    await memo.send(new ListUsersCommand({}));
+    await memo.send(new ListUsersCommand({ PathPrefix: '/' }));
+    await memo.send(new ListUsersCommand({}));
+    await memo.send(new CreateUserCommand({ UserName: 'bob' }));
+    const after = await memo.send(new ListUsersCommand({}));
+    expect(after.Users!.map((u) => u.UserName)).toContain('bob');
+    expect(sent).toEqual(['ListUsers', 'ListUsers', 'CreateUser', 'ListUsers']);
+  });
+
+  it("the SDK's paginators work through it, and errors are the SDK's own", async () => {
+    const memo = memoizeReads(iam);
+    const names: string[] = [];
+    for await (const page of paginateListUsers({ client: memo }, {})) names.push(...(page.Users ?? []).map((u) => u.UserName!));
+    expect(names).toEqual(expect.arrayContaining(['Samy', 'bob']));
+    await expect(memo.send(new GetUserCommand({ UserName: 'nobody' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+});

@@ -159,13 +159,15 @@ export function labProgressLine(io: CommandIO, lab: Lab, p: ProgressData): strin
 
 export function courseOverview(io: CommandIO, course: Course, p: ProgressData): string {
   const next = course.labs.find((l) => !l.steps.every((s) => p.steps[s.id]?.passedAt));
-  return [
+  const text = [
     io.c.bold(course.title),
     course.welcome ? `\n${course.welcome}\n` : '',
     ...course.labs.map((l) => `${labProgressLine(io, l, p)}\n      ${io.c.dim(l.summary)}`),
     '',
     next ? `Next: ${io.c.cyan(`iam-labs start ${next.number}`)}   (iam-labs --help for everything else)` : course.finale || 'Every lab is complete.',
   ].join('\n');
+  // like every report: whole words at the terminal's width, a summary under its lab's indent
+  return wrapText(text, outputWidth(io));
 }
 
 export function hintText(step: Step, tier: number): string {

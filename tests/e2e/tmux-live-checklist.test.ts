@@ -7,18 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureFreshBuild,
-  keepScreen,
-  newLearnerHome,
-  processAlive,
-  readSessionFile,
-  stopLeftovers,
-  tmuxSkipReason,
-  TmuxServer,
-  type LearnerHome,
-} from '../helpers/tmux.js';
+import { describe, expect, it } from 'vitest';
+import { keepScreen, learnerInTmux, processAlive, readSessionFile, tmuxSkipReason, type LearnerHome, type TmuxServer } from '../helpers/tmux.js';
 
 const skip = tmuxSkipReason();
 
@@ -91,21 +81,10 @@ function expectNoRegradeFlood(trace: string, checks = 0): void {
 }
 
 describe.skipIf(!!skip)('live checklist of lab 04 in tmux', () => {
-  let tm: TmuxServer | undefined;
-  let learner: LearnerHome | undefined;
-
-  beforeAll(() => ensureFreshBuild(), 600_000);
-
-  afterEach(async () => {
-    if (learner) await stopLeftovers(learner);
-    tm?.kill();
-    learner?.remove();
-    tm = learner = undefined;
-  });
+  const session = learnerInTmux();
 
   it('start 04 in a terminal: the step turns ✔ after the fix, q quits', { timeout: 420_000 }, async () => {
-    learner = newLearnerHome();
-    tm = new TmuxServer(120, 40);
+    const { tm, learner } = session.open(120, 40);
     const traceFile = path.join(learner.home, 'live-trace.log');
     const runner = tm.window('runner', { ...learner.env, IAM_LABS_LIVE_TRACE: traceFile }, learner.home);
     const shell = tm.window('learner', learner.env, learner.home);
@@ -150,8 +129,7 @@ describe.skipIf(!!skip)('live checklist of lab 04 in tmux', () => {
   });
 
   it('start 04 --plain: linear text, no colour, no alternate screen; 9 quits', { timeout: 420_000 }, async () => {
-    learner = newLearnerHome();
-    tm = new TmuxServer(120, 40);
+    const { tm, learner } = session.open(120, 40);
     const traceFile = path.join(learner.home, 'live-trace.log');
     const runner = tm.window('runner', { ...learner.env, IAM_LABS_LIVE_TRACE: traceFile }, learner.home);
     const shell = tm.window('learner', learner.env, learner.home);

@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/core/course.js';
 import { courseDir } from '../../src/core/paths.js';
 import { markdownLines } from '../../src/runner/screen/markdown.js';
 import { stripAnsi, visibleWidth } from '../../src/runner/screen/wrap.js';
-import { ensureFreshBuild, keepScreen, newLearnerHome, stopLeftovers, tmuxSkipReason, TmuxServer, type LearnerHome } from '../helpers/tmux.js';
+import { keepScreen, learnerInTmux, tmuxSkipReason } from '../helpers/tmux.js';
 import { renderedWordsOf } from '../helpers/markdown-words.js';
 
 const skip = tmuxSkipReason();
@@ -48,22 +48,11 @@ function expectNoCutWord(screen: string, source: Set<string>, width: number): vo
 }
 
 describe.skipIf(!!skip)('the live screen at 80×24 in tmux', () => {
-  let tm: TmuxServer | undefined;
-  let learner: LearnerHome | undefined;
-
-  beforeAll(() => ensureFreshBuild(), 600_000);
-
-  afterEach(async () => {
-    if (learner) await stopLeftovers(learner);
-    tm?.kill();
-    learner?.remove();
-    tm = learner = undefined;
-  });
+  const session = learnerInTmux();
 
   it('reads the longest step to its last line, the introduction as step 0, jumps by number, re-flows on resize; a failure shows by itself', { timeout: 420_000 }, async () => {
     const { lab, step, number } = longest;
-    learner = newLearnerHome();
-    tm = new TmuxServer(80, 24);
+    const { tm, learner } = session.open(80, 24);
     const traceFile = path.join(learner.home, 'live-trace.log');
     const runner = tm.window('runner', { ...learner.env, IAM_LABS_LIVE_TRACE: traceFile }, learner.home);
     const shell = tm.window('learner', learner.env, learner.home, { width: 100, height: 30 });
@@ -177,8 +166,7 @@ describe.skipIf(!!skip)('the live screen at 80×24 in tmux', () => {
   });
 
   it('--plain: introduction, then every step with its details under it, the current page, numbered choices; a failure printed by itself', { timeout: 420_000 }, async () => {
-    learner = newLearnerHome();
-    tm = new TmuxServer(80, 24);
+    const { tm, learner } = session.open(80, 24);
     const runner = tm.window('runner', learner.env, learner.home);
     const shell = tm.window('learner', learner.env, learner.home, { width: 100, height: 30 });
     tm.type(runner, 'iam-labs start 04 --plain; echo "__start_exit=$?"');

@@ -5,39 +5,18 @@
  * AmazonS3FullAccess instead of ReadOnly — and the runner's screen must name each problem; then
  * the fixes, and the steps pass. The terminal is a usual 120×40.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureFreshBuild,
-  keepScreen,
-  newLearnerHome,
-  processAlive,
-  readSessionFile,
-  stopLeftovers,
-  tmuxSkipReason,
-  TmuxServer,
-  type LearnerHome,
-} from '../helpers/tmux.js';
+import { describe, expect, it } from 'vitest';
+import { keepScreen, processAlive, readSessionFile, tmuxSkipReason, learnerInTmux } from '../helpers/tmux.js';
 
 const skip = tmuxSkipReason();
 // the keys at the bottom of the live screen (its exact wording may grow)
 const KEYS_LINE = /←→ step {2}↑↓ scroll {2}h hint {2}c check[^\n]*q quit/;
 
 describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () => {
-  let tm: TmuxServer | undefined;
-  let learner: LearnerHome | undefined;
-
-  beforeAll(() => ensureFreshBuild(), 600_000);
-
-  afterEach(async () => {
-    if (learner) await stopLeftovers(learner);
-    tm?.kill();
-    learner?.remove();
-    tm = learner = undefined;
-  });
+  const session = learnerInTmux();
 
   it('samy (wrong case) and AmazonS3FullAccess (too broad) are named on screen, the fixes pass', { timeout: 600_000 }, async () => {
-    learner = newLearnerHome();
-    tm = new TmuxServer(120, 40);
+    const { tm, learner } = session.open(120, 40);
     const runner = tm.window('runner', learner.env, learner.home);
     const shell = tm.window('learner', learner.env, learner.home);
 
@@ -112,8 +91,7 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
   });
 
   it('start 01 --detach prints the chapter with bold code rendered; NO_COLOR: plain text, no escape codes', { timeout: 300_000 }, async () => {
-    learner = newLearnerHome();
-    tm = new TmuxServer(120, 40);
+    const { tm, learner } = session.open(120, 40);
     const term = tm.window('term', learner.env, learner.home);
 
     const colored = await tm.run(term, 'iam-labs start 01 --detach', { timeoutMs: 180_000 });

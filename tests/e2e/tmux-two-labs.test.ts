@@ -4,29 +4,18 @@
  * read-only screen; quitting one screen leaves the backend running for the other, which keeps
  * grading; `iam-labs stop` ends it.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFreshBuild, keepScreen, newLearnerHome, processAlive, readSessionFile, stopLeftovers, TmuxServer, tmuxSkipReason, type LearnerHome } from '../helpers/tmux.js';
+import { describe, expect, it } from 'vitest';
+import { keepScreen, learnerInTmux, processAlive, readSessionFile, tmuxSkipReason } from '../helpers/tmux.js';
 
 const skip = tmuxSkipReason();
 const SCREEN = /q quit/;
 const START_EXIT = /^__start_exit=(\d+)$/m;
 
 describe.skipIf(!!skip)('two labs open at once in tmux', () => {
-  let tm: TmuxServer | undefined;
-  let learner: LearnerHome | undefined;
-
-  beforeAll(() => ensureFreshBuild(), 600_000);
-
-  afterEach(async () => {
-    if (learner) await stopLeftovers(learner);
-    tm?.kill();
-    learner?.remove();
-    tm = learner = undefined;
-  });
+  const session = learnerInTmux();
 
   it('each screen follows its own account; a second screen of a lab is read-only; quitting one keeps the other running', { timeout: 420_000 }, async () => {
-    learner = newLearnerHome();
-    tm = new TmuxServer(100, 30);
+    const { tm, learner } = session.open(100, 30);
     const one = tm.window('lab01', learner.env, learner.home);
     const three = tm.window('lab03', learner.env, learner.home);
     const shell = tm.window('shell', learner.env, learner.home);

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeAll } from 'vitest';
 import { processAlive as isProcessAlive } from '../../src/backends/net.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -52,7 +53,8 @@ export function keepScreen(name: string, screen: string): void {
 
 // ── the built CLI: tests/helpers/build.ts ───────────────────────────────────
 
-export { ensureFreshBuild } from './build.js';
+import { ensureFreshBuild } from './build.js';
+export { ensureFreshBuild };
 
 // ── a learner's machine: a fresh home, IAM_LABS_HOME, `iam-labs` on PATH ────
 
@@ -265,4 +267,28 @@ export class TmuxServer {
     fs.rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, this.socket), { force: true });
     this.started = false;
   }
+}
+
+/**
+ * What every tmux test file sets up, registered in the calling describe: a fresh build once, and
+ * after each test whatever the learner left running stopped, tmux killed and the home removed.
+ * `open(columns, rows)` gives a test its new learner and tmux server.
+ */
+export function learnerInTmux(): { open(columns: number, rows: number): { tm: TmuxServer; learner: LearnerHome } } {
+  let tm: TmuxServer | undefined;
+  let learner: LearnerHome | undefined;
+  beforeAll(() => ensureFreshBuild(), 600_000);
+  afterEach(async () => {
+    if (learner) await stopLeftovers(learner);
+    tm?.kill();
+    learner?.remove();
+    tm = learner = undefined;
+  });
+  return {
+    open(columns, rows) {
+      learner = newLearnerHome();
+      tm = new TmuxServer(columns, rows);
+      return { tm, learner };
+    },
+  };
 }

@@ -8,24 +8,10 @@ import { BackendUnavailableError, SafetyError, UsageError } from '../core/errors
 import { callerIdentity } from './identity.js';
 import { isLoopbackHost } from './net.js';
 import { reachablePresence } from './presence.js';
-import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+import { BASELINE_CAPABILITIES, REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 /** Unknown server: claim nothing, so conditions needing a capability say "not verifiable". */
-export const ENDPOINT_CAPABILITIES: Capabilities = {
-  enforcesIam: false,
-  recordsAccessKeyLastUsed: false,
-  recordsRoleLastUsed: false,
-  bucketPolicies: true,
-  cloudTrail: false,
-  accessAnalyzer: false,
-  backdatedHistory: false,
-  userPermissionsBoundaries: false,
-  ec2Instances: false,
-  instanceMetadata: false,
-  lambda: false,
-  lambdaInvoke: false,
-  ecr: false,
-};
+export const ENDPOINT_CAPABILITIES: Capabilities = BASELINE_CAPABILITIES;
 
 export function isRealAws(host: string): boolean {
   return /(^|\.)amazonaws\.com(\.cn)?$/i.test(host) || /(^|\.)aws\.amazon\.com$/i.test(host);

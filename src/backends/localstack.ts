@@ -10,29 +10,16 @@ import { dockerCandidates, probeDocker, type DockerProbeResult } from './docker-
 import { callerIdentity } from './identity.js';
 import { httpRequest } from './net.js';
 import { reachablePresence } from './presence.js';
-import { REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+import { BASELINE_CAPABILITIES, REGION, ROOT_CREDENTIALS, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const DEFAULT_LOCALSTACK_IMAGE = 'localstack/localstack:4.14.0';
 export const CONTAINER_LABEL = 'dev.iam-labs.backend';
 /** LocalStack's exit code when an image needs a licence (auth token) it was not given */
 const LICENCE_EXIT = 55;
 
-export const LOCALSTACK_CAPABILITIES: Capabilities = {
-  enforcesIam: false,
-  recordsAccessKeyLastUsed: false,
-  recordsRoleLastUsed: false,
-  bucketPolicies: true,
-  cloudTrail: false,
-  accessAnalyzer: false,
-  backdatedHistory: false,
-  userPermissionsBoundaries: false,
-  // started with SERVICES=iam,sts,s3: none of the workload services
-  ec2Instances: false,
-  instanceMetadata: false,
-  lambda: false,
-  lambdaInvoke: false,
-  ecr: false,
-};
+// LocalStack Community enforces no IAM and records no last use; started with SERVICES=iam,sts,s3:
+// none of the workload services
+export const LOCALSTACK_CAPABILITIES: Capabilities = BASELINE_CAPABILITIES;
 
 export function noDockerMessage(probe: DockerProbeResult): BackendUnavailableError {
   const tried = probe.attempts.map((a) => `  ${a.where}: ${a.detail}`).join('\n');

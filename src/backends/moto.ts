@@ -15,19 +15,12 @@ import { callerIdentity } from './identity.js';
 import { CONTAINER_LABEL, dockerCall } from './localstack.js';
 import { freePort, httpRequest, killAndWait, processAlive, waitUntilAnswers } from './net.js';
 import { processPresence, reachablePresence } from './presence.js';
-import { REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
+import { BASELINE_CAPABILITIES, REGION, ROOT_CREDENTIALS, type BackendExtras, type BackendHandle, type BackendInfo, type StartOptions } from './types.js';
 
 export const MOTO_CAPABILITIES: Capabilities = {
-  enforcesIam: false,
-  recordsAccessKeyLastUsed: false,
-  recordsRoleLastUsed: false,
-  bucketPolicies: true,
   // moto 5.2.1 answers LookupEvents and every Access Analyzer call with a 500, ignores the
   // request-time header, and has no PutUserPermissionsBoundary (boundaries on roles only)
-  cloudTrail: false,
-  accessAnalyzer: false,
-  backdatedHistory: false,
-  userPermissionsBoundaries: false,
+  ...BASELINE_CAPABILITIES,
   // moto ignores PasswordResetRequired on CreateLoginProfile (and its UpdateLoginProfile fails)
   recordsPasswordResetRequired: false,
   // moto keeps instances, instance profile associations, functions and ECR repositories (proved by dev check
@@ -36,8 +29,6 @@ export const MOTO_CAPABILITIES: Capabilities = {
   ec2Instances: true,
   lambda: true,
   ecr: true,
-  instanceMetadata: false,
-  lambdaInvoke: false,
 };
 
 export const MOTO_LIMITS =

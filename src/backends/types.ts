@@ -136,6 +136,27 @@ export const REGION = 'us-east-1';
 export const ROOT_CREDENTIALS: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /**
+ * What any AWS-compatible server can be relied on for: bucket policies, and nothing else. A
+ * backend starts from this and claims only what it was shown to do, so a condition that needs
+ * more says "not verifiable" instead of passing or failing on a guess.
+ */
+export const BASELINE_CAPABILITIES: Capabilities = {
+  enforcesIam: false,
+  recordsAccessKeyLastUsed: false,
+  recordsRoleLastUsed: false,
+  bucketPolicies: true,
+  cloudTrail: false,
+  accessAnalyzer: false,
+  backdatedHistory: false,
+  userPermissionsBoundaries: false,
+  ec2Instances: false,
+  instanceMetadata: false,
+  lambda: false,
+  lambdaInvoke: false,
+  ecr: false,
+};
+
+/**
  * The root of an account on a backend that makes accounts: a 12-digit access key id is that
  * account's root (LocalStack's convention, which the embedded emulator follows), secret `test`.
  */

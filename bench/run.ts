@@ -6,7 +6,7 @@
  *   (c) RSS of that process after listing every AWS managed policy
  *   (d) authorization overhead per request (user with the course's policies, enforce on vs off; vs root)
  *   (e) S3 small-object throughput, emulator vs moto_server
- *   (f) `iam-labs --help`, `start --detach`, `check 01` (fresh) and `check 04` (solved)
+ *   (f) `iam-labs --help`, `start --detach`, `check 01` (fresh) and `check NN` of every lab (solved)
  *   (g) the write path: CreateUser with an empty account and with 1,500 users; a burst of writers
  *   (h) the IAM mix against an instant-answer server (the floor any server costs the SDK client)
  * Every CLI figure is also read above a bare `node -e 0` timed in the same run. Loopback only; bounded counts. Options: --quick (fewer rounds), --no-build (use dist as is).

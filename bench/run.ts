@@ -179,6 +179,7 @@ async function main(): Promise<void> {
       line('growth of wall p50 (full ÷ empty)', `${g.growth}×`);
       line('server CPU per write: empty / full', `${g.emptyServerCpuMs} / ${g.fullServerCpuMs} ms`);
       line('growth of server CPU per write (full ÷ empty)', `${g.cpuGrowth}×`, '≤ 1.2×', g.cpuGrowth <= 1.2);
+      line('compactions inside the windows: empty / full', `${g.emptyCompactions} / ${g.fullCompactions}`);
     } else {
       line('growth (p50 full ÷ p50 empty)', `${g.growth}×`, '≤ 1.2×', g.growth <= 1.2);
     }

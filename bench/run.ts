@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   });
 
   const g = await section('(g) the write path: CreateUser via SDK v3 on `iam-labs emulator --state FILE`, each write durable before its answer', () =>
-    measureWritePath(quick ? 100 : 200, 1500),
+    measureWritePath(quick ? 200 : 400, 1500),
   );
   if (g) {
     results.writePath = g;

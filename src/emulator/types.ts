@@ -58,6 +58,12 @@ export interface IncomingRequest {
   remoteAddress: string;
   /** true when the client connected over TLS */
   secure: boolean;
+  /**
+   * A request of the course's own grading (only the in-process handler can set it; no request
+   * from the network can): answered as any other, but it is nobody's act in the account, so it
+   * is neither recorded in CloudTrail nor counted as a key's or role's last use.
+   */
+  observer?: boolean;
 }
 
 export interface OutgoingResponse {

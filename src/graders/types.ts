@@ -20,7 +20,7 @@ export interface LabContext {
    * released with the context. Graders import the service's SDK package lazily, so labs that do
    * not need it never load it.
    */
-  serviceClient<C extends { destroy(): void }>(Client: new (config: SdkClientConfig) => C, creds?: Credentials): C;
+  serviceClient<C extends { destroy(): void }>(Client: new (config: SdkClientConfig) => C, creds?: Credentials, opts?: { userAgent?: string }): C;
   /**
    * Where the backend runs instance metadata services (capabilities.instanceMetadata): the role
    * credentials an instance's metadata service hands out, i.e. what the AWS CLI or an SDK on that

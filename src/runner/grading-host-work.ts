@@ -34,22 +34,28 @@ function courseOf(dir: string): Course {
   return course;
 }
 
-let root: { key: string; clients: LabClients } | undefined;
+type Use = 'seed' | 'grade';
+const roots = new Map<Use, { key: string; clients: LabClients }>();
 
-/** The root clients, kept across checks: a fresh client resolves its configuration on first use. */
-function rootClientsFor(info: BackendInfo): LabClients {
+/**
+ * The root clients, kept across checks: a fresh client resolves its configuration on first use.
+ * Seeding acts in the account (its calls are its history); grading only looks at it.
+ */
+function rootClientsFor(info: BackendInfo, use: Use): LabClients {
   const key = JSON.stringify([info.endpoint, info.region, info.credentials]);
+  let root = roots.get(use);
   if (root?.key !== key) {
     if (root) destroyClients(root.clients);
-    root = { key, clients: makeClients(info.endpoint, info.credentials, info.region) };
+    root = { key, clients: makeClients(info.endpoint, info.credentials, info.region, { observe: use === 'grade' }) };
+    roots.set(use, root);
   }
   return root.clients;
 }
 
 /** Release what the service keeps warm (on shutdown). */
 export function release(): void {
-  if (root) destroyClients(root.clients);
-  root = undefined;
+  for (const root of roots.values()) destroyClients(root.clients);
+  roots.clear();
 }
 
 /** A request names the session it grades: it must be this emulator's (its socket, endpoint and process). */
@@ -83,7 +89,7 @@ export async function seed(req: SeedRequest, own: GradingHostOptions): Promise<S
     const { facts } = await seedLab(open, lab, graderFor(lab, graders), graders, {
       solvedBefore: req.solvedBefore,
       previousLab: req.previousLab,
-      rootClients: rootClientsFor(open.session),
+      rootClients: rootClientsFor(open.session, 'seed'),
     });
     return { ok: true, facts };
   } catch (e) {
@@ -97,7 +103,7 @@ export async function grade(req: GradeRequest, own: GradingHostOptions): Promise
     const open = opened(req);
     const lab = resolveLab(courseOf(req.courseDir), req.lab);
     const graders = await gradersOf(req.gradersModule);
-    const result = await gradeLab(open, lab, graderFor(lab, graders), req.only, rootClientsFor(open.session));
+    const result = await gradeLab(open, lab, graderFor(lab, graders), req.only, rootClientsFor(open.session, 'grade'));
     return { ok: true, result: { ...result, gradedBy: 'grading-host' } };
   } catch (e) {
     return failure(e);

@@ -71,23 +71,24 @@ export function createLabContext(
   profiles: ProfileStore = new MemoryProfiles(),
   rootClients?: LabClients,
   passed: ReadonlySet<string> = new Set(),
-  opts: { memoizeReads?: boolean } = {},
+  /** `observe`: a grading, which looks at the account without acting in it (sdk-clients.ts) */
+  opts: { memoizeReads?: boolean; observe?: boolean } = {},
 ): CreatedContext {
   const made: LabClients[] = [];
   const build = (creds: Credentials) => {
-    const c = makeClients(info.endpoint, creds, info.region);
+    const c = makeClients(info.endpoint, creds, info.region, { observe: opts.observe });
     made.push(c);
     return c;
   };
   // other services' clients, one per client class and credentials
   const services = new Map<unknown, Map<string, { destroy(): void }>>();
-  const serviceClient = <C extends { destroy(): void }>(Client: new (config: SdkClientConfig) => C, creds: Credentials = info.credentials): C => {
+  const serviceClient = <C extends { destroy(): void }>(Client: new (config: SdkClientConfig) => C, creds: Credentials = info.credentials, use: { userAgent?: string } = {}): C => {
     const byCreds = services.get(Client) ?? new Map<string, { destroy(): void }>();
     services.set(Client, byCreds);
-    const key = `${creds.accessKeyId}\0${creds.sessionToken ?? ''}`;
+    const key = `${creds.accessKeyId}\0${creds.sessionToken ?? ''}\0${use.userAgent ?? ''}`;
     let c = byCreds.get(key) as C | undefined;
     if (!c) {
-      c = new Client(sdkClientConfig(info.endpoint, creds, info.region));
+      c = new Client(sdkClientConfig(info.endpoint, creds, info.region, { observe: opts.observe, userAgent: use.userAgent }));
       byCreds.set(key, c);
     }
     return c;

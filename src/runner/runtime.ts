@@ -216,7 +216,7 @@ export async function gradeLab(o: OpenSession, lab: Lab, grader: LabGrader, only
   const facts = new FactMap({ ...before.facts });
   const passed = new Set(passedBefore);
   // one grading reads one moment of the account: repeated reads are answered once
-  const made = createLabContext(o.session, facts, o.files, rootClients, passed, { memoizeReads: true });
+  const made = createLabContext(o.session, facts, o.files, rootClients, passed, { memoizeReads: true, observe: true });
   let result: LabResult;
   try {
     result = await checkLab(lab, grader, made.ctx, { only, passedBefore, passed });
@@ -282,18 +282,25 @@ const USER_ERRORS: Record<string, new (message: string, exitCode?: number, hint?
  * else here. When the service cannot answer, this process grades instead and says why on
  * stderr and in the result (`gradedHereBecause`): never silently.
  */
-export async function gradeSessionLab(o: OpenSession, lab: Lab, io: CommandIO, only?: string): Promise<LabResult> {
+/**
+ * Grade a lab on its backend. `present`, when given, is the still-running check that the backend
+ * is the one recorded (ensurePresent): a grading service is asked at the same time, since it
+ * grades only for the very process recorded (it checks its pid, socket and endpoint), and its
+ * answer counts only if that check passes; nothing is sent to the lab's endpoint before it has.
+ */
+export async function gradeSessionLab(o: OpenSession, lab: Lab, io: CommandIO, only?: string, present: Promise<void> = Promise.resolve()): Promise<LabResult> {
   const remote = o.handle.extras.remoteGrader;
   let because: string | undefined;
   if (remote) {
     const { gradeOnHost } = await import('./grading-client.js');
     // the service grades and records the verdicts (its warm process has the lock code loaded too)
-    const answer = await gradeOnHost(remote.socket, { ...hostRequestBase(o, io.env), lab: lab.id, ...(only ? { only } : {}) });
+    const [answer] = await Promise.all([gradeOnHost(remote.socket, { ...hostRequestBase(o, io.env), lab: lab.id, ...(only ? { only } : {}) }), present]);
     if (answer.ok) return answer.result;
     if (answer.userError) rethrow(answer.userError);
     because = `the emulator's grading service could not grade: ${answer.reason}`;
     io.err.write(`${io.c.yellow('note:')} ${because}; grading in this process instead.\n`);
   }
+  await present;
   const graders = await loadGraders(io.env);
   const result = await gradeLab(o, lab, graderFor(lab, graders), only);
   if (because) result.gradedHereBecause = because;

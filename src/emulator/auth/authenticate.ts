@@ -74,7 +74,7 @@ function resolve(emulator: Emulator, req: IncomingRequest, auth: SigV4Auth): Pri
     if (!signatureMatches(req, auth, key.secretAccessKey)) throw new SignatureDoesNotMatch(BAD_SIGNATURE);
     const user = account.iam.users[nameKey(key.userName)];
     if (!user) throw new InvalidClientTokenId(INVALID_TOKEN);
-    key.lastUsed = { date: new Date().toISOString(), serviceName: auth.service, region: auth.region };
+    if (!req.observer) key.lastUsed = { date: new Date().toISOString(), serviceName: auth.service, region: auth.region };
     return { kind: 'user', accountId: account.accountId, arn: user.arn, userId: user.userId, userName: user.userName, accessKeyId: id };
   }
 
@@ -87,7 +87,7 @@ function resolve(emulator: Emulator, req: IncomingRequest, auth: SigV4Auth): Pri
   if (session.kind === 'assumed-role') {
     const role = account.iam.roles[nameKey(session.roleName ?? '')];
     if (!role) throw new InvalidClientTokenId(INVALID_TOKEN);
-    role.roleLastUsed = { date: new Date().toISOString(), region: auth.region };
+    if (!req.observer) role.roleLastUsed = { date: new Date().toISOString(), region: auth.region };
     return {
       ...base,
       kind: 'assumed-role',

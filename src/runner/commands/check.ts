@@ -7,14 +7,12 @@
 import { startEndpoint } from '../../backends/endpoint.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { renderLabResult } from '../output.js';
 import { labPaths, statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { currentLabId, type BackendRecord, type Session } from '../session.js';
 import { ensurePresent, gradeSessionLab, labFiles, openCourse, openSession, requireBackend, type OpenSession, type Purpose } from '../runtime.js';
 import { resolveLab, type Course, type Lab } from '../../core/course.js';
 import { NoSessionError } from '../../core/errors.js';
-import { completionNotice } from '../completion.js';
 import { requireStep } from '../steps.js';
 
 export interface CheckCommandOptions {
@@ -37,6 +35,23 @@ export async function sessionForGrading(
   allowRemote: boolean | undefined,
   purpose: Purpose,
 ): Promise<{ open: OpenSession; course: Course; lab: Lab }> {
+  const opened = openForGrading(io, labArg, endpoint, allowRemote, purpose);
+  const { open, course, lab, present } = await opened;
+  await present;
+  return { open, course, lab };
+}
+
+/**
+ * sessionForGrading, with the check that the backend is the one recorded still running: `present`
+ * rejects when it is not (gradeSessionLab then sends it nothing).
+ */
+async function openForGrading(
+  io: CommandIO,
+  labArg: string | undefined,
+  endpoint: string | undefined,
+  allowRemote: boolean | undefined,
+  purpose: Purpose,
+): Promise<{ open: OpenSession; course: Course; lab: Lab; present: Promise<void> }> {
   if (!endpoint) {
     requireBackend(io, purpose);
     const course = openCourse(io);
@@ -44,8 +59,10 @@ export async function sessionForGrading(
     if (!id) throw new NoSessionError(`no lab is open on the running backend, so there is nothing to ${purpose}.`, 2, 'Name one (`iam-labs check 01`) or start one (`iam-labs start 01`).');
     const lab = resolveLab(course, id);
     const open = openSession(io, lab.id, purpose);
-    await ensurePresent(open);
-    return { open, course, lab };
+    const present = ensurePresent(open);
+    // awaited by the caller; until then a rejection is not "unhandled"
+    present.catch(() => {});
+    return { open, course, lab, present };
   }
   const course = openCourse(io);
   const id = labArg ?? currentLabId(io.home, io.env);
@@ -57,18 +74,22 @@ export async function sessionForGrading(
   const session: Session = { ...handle.info, format: 2, startedAt: new Date().toISOString(), lab: lab.id };
   const backend: BackendRecord = { ...handle.info, format: 2, startedAt: session.startedAt, state: 'running' };
   const open = { session, backend, handle, files: labFiles(io.home, session), progress: new ProgressStore(paths.progress), paths, labPaths: labPaths(io.home, lab.id) };
-  return { open, course, lab };
+  return { open, course, lab, present: Promise.resolve() };
 }
 
 export async function checkCommand(labArg: string | undefined, opts: CheckCommandOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
   // The session comes first: with no lab running nothing else is read and nothing is contacted.
-  const { open, course, lab } = await sessionForGrading(io, labArg, opts.endpoint, opts.allowRemote, 'check');
+  const { open, course, lab, present } = await openForGrading(io, labArg, opts.endpoint, opts.allowRemote, 'check');
   const only = opts.step ? requireStep(lab, opts.step).step.id : undefined;
   // A backend with a grading service (the detached emulator) grades with the graders and the AWS
-  // SDK it keeps loaded; the same graders run here otherwise.
-  const result = await gradeSessionLab(open, lab, io, only);
-  if (opts.json) writeln(io, JSON.stringify(result, null, 2));
+  // SDK it keeps loaded; the same graders run here otherwise. The report's code loads meanwhile.
+  const grading = gradeSessionLab(open, lab, io, only, present);
+  const report = opts.json ? undefined : Promise.all([import('../output.js'), import('../completion.js')]);
+  report?.catch(() => {});
+  const result = await grading;
+  if (!report) writeln(io, JSON.stringify(result, null, 2));
   else {
+    const [{ renderLabResult }, { completionNotice }] = await report;
     writeln(io, renderLabResult(io, result, { verbose: opts.verbose }));
     const done = completionNotice(io, course, result, open.progress.read());
     if (done) writeln(io, `\n${done}`);

@@ -55,7 +55,9 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
   // The socket opens before the ready line, so a `start` that waits for that line finds it; the
   // graders load behind it.
   // the grading service in this process reaches the emulator without a socket (in-process-endpoints.ts)
-  if (opts.gradingSocket) serveEndpointInProcess(running.endpoint, new InProcessHandler(running.emulator));
+  if (opts.gradingSocket) {
+    serveEndpointInProcess(running.endpoint, new InProcessHandler(running.emulator), new InProcessHandler(running.emulator, { observer: true }));
+  }
   const grading = opts.gradingSocket ? await startGrading(opts.gradingSocket, running.endpoint) : undefined;
   out.write(
     [

@@ -31,13 +31,14 @@ import * as esbuild from 'esbuild';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 
-export const ENTRY_POINTS = {
+const ENTRY_POINTS = {
   'runner/main': 'src/runner/main.ts',
   'runner/shell-guard': 'src/runner/shell-guard.ts',
   'workshop/worker': 'src/workshop/worker.ts',
 };
 
-// A name no source module uses, so the banner cannot clash with a module's own `require`.
+// The bundle's own code refers to the global `require` (esbuild's __require), so esbuild renames a
+// module's top-level `require` (src/policy's createRequire results) and this one cannot clash.
 const BANNER = "import { createRequire as __iamLabsCreateRequire } from 'node:module'; const require = __iamLabsCreateRequire(import.meta.url);";
 
 /**

@@ -6,9 +6,10 @@
  *   (c) RSS of that process after listing every AWS managed policy
  *   (d) authorization overhead per request (user with the course's policies, enforce on vs off; vs root)
  *   (e) S3 small-object throughput, emulator vs moto_server
- *   (f) `iam-labs --help`, `start --detach`, `check 01` (fresh) and `check 04` (solved)
+ *   (f) `iam-labs --help`, `start --detach`, `check 01` (fresh) and `check NN` of every lab (solved)
  *   (g) the write path: CreateUser with an empty account and with 1,500 users; a burst of writers
  *   (h) the IAM mix against an instant-answer server (the floor any server costs the SDK client)
+ *   (i) the live screen: from a change made through the SDK until `iam-labs start 01` shows its verdict
  * Every CLI figure is also read above a bare `node -e 0` timed in the same run. Loopback only; bounded counts. Options: --quick (fewer rounds), --no-build (use dist as is).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { motoAvailable, startMoto, type MotoServer } from '../tests/helpers/moto
 import { measureAuthz } from './lib/authz.js';
 import { measureEmulatorCli, nodeBaselineMs, ROOT_DIR, startEmulatorCli } from './lib/cli-timing.js';
 import { compareIamMix, compareWithFloor } from './lib/iam-mix.js';
+import { liveScreenSkipReason, measureLiveScreen } from './lib/live-screen.js';
 import { measureRunnerCli } from './lib/runner-cli.js';
 import { measureWritePath } from './lib/write-path.js';
 import { compareS3 } from './lib/s3-mix.js';
@@ -184,6 +186,19 @@ async function main(): Promise<void> {
     }
     line('ms per write: one writer / 16 at once (group commit)', `${g.sequentialMsPerWrite} / ${g.burstMsPerWrite} ms`);
     line('state on disk after the run', `${Math.round(g.stateBytes / 1024)} KiB`);
+  }
+
+  const liveSkip = liveScreenSkipReason();
+  if (liveSkip) notes.push(`(i) skipped: ${liveSkip}`);
+  const i = liveSkip
+    ? undefined
+    : await section('(i) the live screen: `iam-labs start 01` in a terminal, a change through SDK v3 (create / delete user Samy) until step 1 shows its new verdict', () =>
+        measureLiveScreen(quick ? 8 : 16),
+      );
+  if (i) {
+    results.liveScreen = i;
+    line(`change → verdict on screen, median / p95 (${i.samples})`, `${i.medianMs} / ${i.p95Ms} ms (max ${i.maxMs})`, `p95 ≤ ${i.targetMs} ms`, i.ok);
+    line('of which: feed / quiet time / grading / drawing', `${i.parts.feedMs} / ${i.parts.quietMs} / ${i.parts.gradingMs} / ${i.parts.drawMs} ms (medians)`);
   }
 
   results.nodeBaselineAtEndMs = nodeBaselineMs(quick ? 5 : 9);

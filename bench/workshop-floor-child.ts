@@ -5,6 +5,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { probeLoop } from './workshop-loop-probe.js';
+
+probeLoop();
 
 const server = http.createServer((req, res) => {
   if (req.url?.startsWith('/_workshop/api/events')) {

@@ -16,6 +16,7 @@
  *
  *   node --import tsx bench/workshop-load.ts                      # every scenario, ~3 minutes
  *   node --import tsx bench/workshop-load.ts --only shared-1000 --seconds 20
+ *   node --import tsx bench/workshop-load.ts --only report-only-5000 --cpu-prof /tmp/prof
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,9 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { joinWorkshop, reportBody, type LabReport, type WorkshopJoin } from '../src/workshop/client.js';
 import { LightQueryClient } from './lib/light-query-client.js';
 import { cpuMs } from './lib/proc.js';
+import type { LoopFigures } from './workshop-loop-probe.js';
 import { percentile, round } from './lib/stats.js';
 
 interface Scenario {
@@ -49,6 +52,8 @@ const argOf = (name: string): string | undefined => {
 };
 const SECONDS = Math.min(Number(argOf('seconds') ?? 20), 120);
 const ONLY = argOf('only');
+/** --cpu-prof DIR: the workshop server child writes a CPU profile there (open it in Chrome's DevTools) */
+const PROFILE_DIR = argOf('cpu-prof');
 
 interface Served {
   child: ChildProcess;
@@ -56,17 +61,26 @@ interface Served {
   code: string;
   token: string;
   pids: number[];
+  /** the child's event-loop figures since the last call (workshop-loop-probe.ts) */
+  loopWindow(): Promise<LoopFigures>;
 }
 
 async function serve(kind: 'workshop' | 'floor', mode: Scenario['mode'], stateDir: string): Promise<Served> {
   const script = path.join(import.meta.dirname, kind === 'workshop' ? 'workshop-server-child.ts' : 'workshop-floor-child.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, stateDir, mode], {
+  const profile = PROFILE_DIR && kind === 'workshop' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, stateDir, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
-  const first = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve) => lines.once('line', resolve));
   const info = JSON.parse(first) as { endpoint: string; code: string; token: string; workerPids?: number[] };
-  return { child, endpoint: info.endpoint, code: info.code, token: info.token, pids: [child.pid!, ...(info.workerPids ?? [])] };
+  const loopWindow = () =>
+    new Promise<LoopFigures>((resolve) => {
+      lines.once('line', (line) => resolve((JSON.parse(line) as { loop: LoopFigures }).loop));
+      child.kill('SIGUSR2');
+    });
+  return { child, endpoint: info.endpoint, code: info.code, token: info.token, pids: [child.pid!, ...(info.workerPids ?? [])], loopWindow };
 }
 
 const REPORT: LabReport = {
@@ -192,6 +206,9 @@ interface Figures {
   max: number;
   serverCpuPercent: number;
   loadGenCpuPercent: number;
+  /** how late the server's and the load generator's event loops ran (ms) */
+  serverLoop: LoopFigures;
+  loadGenLoop: { p99: number; max: number };
   dashboard?: { batches: number; bytes: number; classMs: number };
 }
 
@@ -208,6 +225,9 @@ async function run(sc: Scenario, kind: 'workshop' | 'floor'): Promise<Figures> {
     const dash = sc.mode === 'report-only' ? followDashboard(s) : undefined;
     const end = Date.now() + SECONDS * 1000;
     const cpu0 = s.pids.reduce((a, p) => a + (cpuMs(p) ?? 0) / 1000, 0);
+    await s.loopWindow(); // the server's event-loop figures start here
+    const selfLoop = monitorEventLoopDelay({ resolution: 10 });
+    selfLoop.enable();
     const self0 = process.cpuUsage();
     await Promise.all(
       learners.map(async (l, i) => {
@@ -228,6 +248,8 @@ async function run(sc: Scenario, kind: 'workshop' | 'floor'): Promise<Figures> {
     );
     const cpu = s.pids.reduce((a, p) => a + (cpuMs(p) ?? 0) / 1000, 0) - cpu0;
     const self = process.cpuUsage(self0);
+    selfLoop.disable();
+    const serverLoop = await s.loopWindow();
     let dashboard: Figures['dashboard'];
     if (dash) {
       const t0 = performance.now();
@@ -245,6 +267,8 @@ async function run(sc: Scenario, kind: 'workshop' | 'floor'): Promise<Figures> {
       max: round(Math.max(...latencies), 1),
       serverCpuPercent: round((cpu / SECONDS) * 100, 0),
       loadGenCpuPercent: round(((self.user + self.system) / 1e6 / SECONDS) * 100, 0),
+      serverLoop,
+      loadGenLoop: { p99: round(selfLoop.percentile(99) / 1e6, 1), max: round(selfLoop.max / 1e6, 1) },
       ...(dashboard ? { dashboard } : {}),
     };
   } finally {
@@ -273,6 +297,14 @@ for (const sc of SCENARIOS.filter((x) => !ONLY || x.name === ONLY)) {
       `${server.errors} errors; server ${server.serverCpuPercent}% CPU, load generator ${server.loadGenCpuPercent}%` +
       (server.dashboard ? `; dashboard got ${server.dashboard.batches} live batches, class page in ${server.dashboard.classMs} ms` : '') +
       ` — target p99 < ${TARGET_P99_MS} ms, 0 errors: ${met ? '[meets target]' : '[MISSES target]'}`,
+  );
+  console.log(
+    `  event-loop delay p99 / max: server ${server.serverLoop.p99} / ${server.serverLoop.max} ms (floor server ${floor.serverLoop.max} ms max), ` +
+      `load generator ${server.loadGenLoop.p99} / ${server.loadGenLoop.max} ms; longest server stalls: ${server.serverLoop.stalls.slice(0, 5).map((x) => `${x.ms} ms at ${(x.at / 1000).toFixed(1)} s`).join(', ') || 'none'}`,
+  );
+  const gc = server.serverLoop.gc;
+  console.log(
+    `  server GC: ${gc.count} collections, ${gc.totalMs} ms in all; ${gc.major} major, ${gc.majorMs} ms; longest pause ${gc.longestMs} ms; heap ${gc.heapMB} MB`,
   );
   if (server.firstErrors.length) console.log('  first errors:', server.firstErrors);
 }

@@ -1,7 +1,9 @@
 /** Child process for the workshop load benchmark: a workshop server on a free loopback port. */
 import { startWorkshop } from '../src/workshop/server.js';
+import { probeLoop } from './workshop-loop-probe.js';
 
 const [stateDir, mode = 'shared', workers = '0'] = process.argv.slice(2);
+probeLoop();
 const ws = await startWorkshop({
   host: '127.0.0.1',
   port: 0,

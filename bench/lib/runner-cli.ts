@@ -1,13 +1,22 @@
 /**
  * (f) The runner CLI as a learner runs it, spawned: `--help`, `start 01 --detach`, `check 01` on
- * the fresh lab, and `check 04` once `solve 04` has made every step pass (the issue's figure:
- * every step graded, permission probes included). Each `check` is read above the `node -e 0`
+ * the fresh lab, and `check NN` of every lab once `solve NN` has made every step pass (the issue's
+ * figure is "check of any lab": every step graded, permission probes included). Each `check` is read above the `node -e 0`
  * floor measured in the same run. Runs in a temporary IAM_LABS_HOME; the detached backend is
  * always stopped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { cliCommands, tempHome, timeCli } from './cli-timing.js';
+import { cliCommands, ROOT_DIR, tempHome, timeCli } from './cli-timing.js';
+
+/** The course's labs ("01", "02", …), from the labs/ folder. */
+function courseLabIds(): string[] {
+  return fs
+    .readdirSync(path.join(ROOT_DIR, 'labs'))
+    .map((d) => /^(\d\d)-/.exec(d)?.[1])
+    .filter((id): id is string => !!id)
+    .sort();
+}
 
 export interface CliFigure {
   label: string;
@@ -59,11 +68,14 @@ export function measureRunnerCli(floorMs: number, runs: number): { figures: CliF
     figures.push(figure('start 01 --detach until ready', timeCli(['start', '01', '--detach', '--plain'], 1, env), floorMs, [0]));
     // exit 1: a fresh lab has failing steps, still a full check
     figures.push(figure('check 01 (fresh lab, steps failing)', timeCli(['check', '01', '--json'], runs, env), floorMs, [0, 1], 100));
-    stopBackend(home, env);
-    timeCli(['start', '04', '--detach', '--plain'], 1, env);
-    const solved = timeCli(['solve', '04', '--plain'], 1, env);
-    if (solved.exitCodes[0] !== 0) throw new Error(`solve 04 exited ${solved.exitCodes[0]}: ${solved.lastOutput}`);
-    figures.push(figure('check 04 (every step passing)', timeCli(['check', '04', '--json'], runs, env), floorMs, [0], 100));
+    // every lab of the course, solved (every step passing: all its permission probes run), each
+    // in its own account on the one backend, as a learner working through the course has them
+    for (const id of courseLabIds()) {
+      timeCli(['start', id, '--detach', '--plain'], 1, env);
+      const solved = timeCli(['solve', id, '--plain'], 1, env);
+      if (solved.exitCodes[0] !== 0) throw new Error(`solve ${id} exited ${solved.exitCodes[0]}: ${solved.lastOutput}`);
+      figures.push(figure(`check ${id} (every step passing)`, timeCli(['check', id, '--json'], runs, env), floorMs, [0], 100));
+    }
   } finally {
     stopBackend(home, env);
     fs.rmSync(home, { recursive: true, force: true });

@@ -54,6 +54,8 @@ export interface ApiContext {
   changed(learner: Learner): void;
   /** numbers for the dashboard's footer (workers, connections) */
   serverStats(): unknown;
+  /** the live events' latest change: a class view taken now reflects it (events.ts) */
+  eventSeq(): number;
 }
 
 export interface Api {
@@ -159,7 +161,7 @@ export function createApi(ctx: ApiContext): Api {
           return jsonResponse(200, publicLearner(learner(req), ctx.stuckMinutes));
         case 'GET /_workshop/api/class':
           instructor(req);
-          return jsonResponse(200, { ...classSummary(store, ctx.outline, ctx.stuckMinutes), mode: ctx.reportOnly ? 'report-only' : 'shared', server: ctx.serverStats() });
+          return jsonResponse(200, { ...classSummary(store, ctx.outline, ctx.stuckMinutes), mode: ctx.reportOnly ? 'report-only' : 'shared', server: ctx.serverStats(), eventSeq: ctx.eventSeq() });
         case 'GET /_workshop/api/export.json':
           instructor(req);
           return jsonResponse(200, classSummary(store, ctx.outline, ctx.stuckMinutes), { 'content-disposition': 'attachment; filename="workshop-progress.json"' });

@@ -199,7 +199,8 @@ export const DASHBOARD_SCRIPT = String.raw`
 
   function follow() {
     if (source) source.close();
-    source = new EventSource('/_workshop/api/events?token=' + encodeURIComponent(token));
+    // From the change the class view reflects; after a drop the browser sends the last id it saw.
+    source = new EventSource('/_workshop/api/events?token=' + encodeURIComponent(token) + '&since=' + encodeURIComponent(data.eventSeq || 0));
     source.addEventListener('hello', function () { $('status').textContent = 'live'; });
     source.addEventListener('learners', function (e) { JSON.parse(e.data).forEach(function (l) { learners.set(l.id, l); }); soon(); });
     source.addEventListener('summary', function (e) { summary = JSON.parse(e.data); offset = Date.parse(summary.generatedAt) - Date.now(); soon(); });

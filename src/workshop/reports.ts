@@ -6,13 +6,19 @@
  * carries the moment that happens (`stuckAt`), so the dashboard only compares it with its clock.
  */
 import type { OutlineLab } from './outline.js';
+import type { LearnerProgress, StepRecord } from './progress-model.js';
 import type { Learner, WorkshopStore } from './store.js';
+
+/** When a learner on a step not done becomes stuck (ms since the epoch); undefined when they cannot be. */
+function stuckAtMs(p: LearnerProgress, stuckMinutes: number): number | undefined {
+  const pos = p.position;
+  return pos?.step && !p.steps[pos.step]?.passedAt ? Date.parse(pos.since) + stuckMinutes * 60_000 : undefined;
+}
 
 export function publicLearner(l: Learner, stuckMinutes: number) {
   const p = l.progress;
   const pos = p.position;
-  const onStep = pos?.step ? p.steps[pos.step] : undefined;
-  const stuckAt = pos?.step && !onStep?.passedAt ? new Date(Date.parse(pos.since) + stuckMinutes * 60_000).toISOString() : undefined;
+  const stuckAt = stuckAtMs(p, stuckMinutes);
   return {
     id: l.id,
     name: l.name,
@@ -21,7 +27,7 @@ export function publicLearner(l: Learner, stuckMinutes: number) {
     ...(l.accountId ? { accountId: l.accountId } : {}),
     joinedAt: l.joinedAt,
     lastSeen: p.lastSeen ?? l.joinedAt,
-    position: pos ? { ...pos, ...(stuckAt ? { stuckAt } : {}) } : null,
+    position: pos ? { ...pos, ...(stuckAt !== undefined ? { stuckAt: new Date(stuckAt).toISOString() } : {}) } : null,
     steps: p.steps,
   };
 }
@@ -40,45 +46,80 @@ interface StepRow {
   failing: number;
 }
 
-/** Per step: how many learners are done, revealed it, are on it, stuck on it, failing it; the commonest failing condition of those on it. */
-export function stepSummary(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
+/** What the class tally reads of a learner: their steps, the step they are on, when they become stuck there. */
+interface Tallied {
+  steps: Readonly<Record<string, StepRecord>>;
+  step: string | null | undefined;
+  stuckAt: number | undefined;
+}
+
+/**
+ * Per step: how many learners are done, revealed it, are on it, stuck on it, failing it, and the
+ * commonest failing condition of those on it; and the class's counts. One pass over the class
+ * that allocates nothing per learner: the live summary runs it over thousands of learners every
+ * few seconds, on the event loop that answers their reports.
+ */
+function tally(learners: Iterable<Tallied>, outline: readonly OutlineLab[], now: number) {
   const rows = new Map<string, StepRow & { failures: Map<string, number> }>();
   for (const lab of outline) {
     for (const s of lab.steps) rows.set(s.id, { id: s.id, title: s.title, lab: lab.id, done: 0, revealed: 0, onIt: 0, stuck: 0, failing: 0, failures: new Map() });
   }
+  const total = rows.size;
+  const counts = { learners: 0, started: 0, stuck: 0, finished: 0 };
   for (const l of learners) {
-    for (const [id, p] of Object.entries(l.steps)) {
+    counts.learners++;
+    let done = 0;
+    for (const id in l.steps) {
       const row = rows.get(id);
       if (!row) continue;
-      if (p.passedAt) row.done++;
+      const p = l.steps[id];
+      if (p.passedAt) {
+        row.done++;
+        done++;
+      }
       if (p.revealedAt) row.revealed++;
       if (p.status === 'failing' && !p.passedAt) row.failing++;
     }
-    const here = l.position?.step ? rows.get(l.position.step) : undefined;
+    if (total && done === total) counts.finished++;
+    if (l.step !== undefined) counts.started++;
+    const stuck = l.stuckAt !== undefined && l.stuckAt <= now;
+    if (stuck) counts.stuck++;
+    const here = l.step ? rows.get(l.step) : undefined;
     if (!here) continue;
     here.onIt++;
-    if (isStuck(l, now)) here.stuck++;
+    if (stuck) here.stuck++;
     for (const f of l.steps[here.id]?.failing ?? []) here.failures.set(f, (here.failures.get(f) ?? 0) + 1);
   }
-  return [...rows.values()].map(({ failures, ...row }) => {
+  const perStep = [...rows.values()].map(({ failures, ...row }) => {
     const common = [...failures.entries()].sort((a, b) => b[1] - a[1])[0];
     return { ...row, commonFailure: common ? { condition: common[0], learners: common[1] } : null };
   });
+  return { perStep, counts };
+}
+
+function* publicTallied(learners: readonly PublicLearner[]): Generator<Tallied> {
+  for (const l of learners) yield { steps: l.steps, step: l.position ? l.position.step : undefined, stuckAt: l.position?.stuckAt ? Date.parse(l.position.stuckAt) : undefined };
+}
+
+function* storeTallied(learners: Iterable<Learner>, stuckMinutes: number): Generator<Tallied> {
+  // One object reused for every learner: the tally reads it before asking for the next.
+  const t: Tallied = { steps: {}, step: undefined, stuckAt: undefined };
+  for (const l of learners) {
+    t.steps = l.progress.steps;
+    t.step = l.progress.position ? l.progress.position.step : undefined;
+    t.stuckAt = stuckAtMs(l.progress, stuckMinutes);
+    yield t;
+  }
+}
+
+/** Per step: how many learners are done, revealed it, are on it, stuck on it, failing it; the commonest failing condition of those on it. */
+export function stepSummary(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
+  return tally(publicTallied(learners), outline, now).perStep;
 }
 
 /** The class at a glance: what the dashboard's live summary and the JSON export hold besides the learners. */
 export function classCounts(learners: readonly PublicLearner[], outline: readonly OutlineLab[], now = Date.now()) {
-  const total = outline.reduce((n, l) => n + l.steps.length, 0);
-  let stuck = 0;
-  let finished = 0;
-  let started = 0;
-  for (const l of learners) {
-    if (isStuck(l, now)) stuck++;
-    const done = outline.reduce((n, lab) => n + lab.steps.filter((s) => l.steps[s.id]?.passedAt).length, 0);
-    if (total && done === total) finished++;
-    if (l.position) started++;
-  }
-  return { learners: learners.length, started, stuck, finished };
+  return tally(publicTallied(learners), outline, now).counts;
 }
 
 export function classSummary(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()) {
@@ -87,13 +128,14 @@ export function classSummary(store: WorkshopStore, outline: readonly OutlineLab[
     .filter((l) => isStuck(l, now))
     .map((l) => ({ learnerId: l.id, name: l.name, lab: l.position!.lab, step: l.position!.step!, since: l.position!.since, failing: l.steps[l.position!.step!]?.failing ?? [] }))
     .sort((a, b) => a.since.localeCompare(b.since));
+  const { perStep, counts } = tally(publicTallied(learners), outline, now);
   return {
     code: store.identity.code,
     labs: outline.map((l) => ({ id: l.id, title: l.title, steps: l.steps.map((s) => ({ id: s.id, title: s.title })) })),
     stuckMinutes,
     learners,
-    perStep: stepSummary(learners, outline, now),
-    counts: classCounts(learners, outline, now),
+    perStep,
+    counts,
     stuck,
     generatedAt: new Date(now).toISOString(),
   };
@@ -101,8 +143,7 @@ export function classSummary(store: WorkshopStore, outline: readonly OutlineLab[
 
 /** What the dashboards get every few seconds: the per-step summary and counts, computed here once for all of them. */
 export function liveSummary(store: WorkshopStore, outline: readonly OutlineLab[], stuckMinutes: number, now = Date.now()) {
-  const learners = [...store.all()].map((l) => publicLearner(l, stuckMinutes));
-  return { perStep: stepSummary(learners, outline, now), counts: classCounts(learners, outline, now), generatedAt: new Date(now).toISOString() };
+  return { ...tally(storeTallied(store.all(), stuckMinutes), outline, now), generatedAt: new Date(now).toISOString() };
 }
 
 /**

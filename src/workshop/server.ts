@@ -14,7 +14,7 @@ import path from 'node:path';
 import { PortInUseError, withClientErrorGuard } from '../emulator/http-server.js';
 import { createApi, DEFAULT_THROTTLES, type ThrottleSettings } from './api.js';
 import { WorkshopError } from './errors.js';
-import { ClassEvents } from './events.js';
+import { ClassEvents, followFrom } from './events.js';
 import { createFront } from './front.js';
 import { errorResponse, readBody, writeResponse } from './http-io.js';
 import { HubLink, type HubOptions } from './hub.js';
@@ -79,6 +79,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
       return l && publicLearner(l, stuckMinutes);
     },
     () => ({ ...liveSummary(store, outline, stuckMinutes), server: serverStats() }),
+    () => [...store.all()].map((l) => l.id),
   );
   const api = createApi({
     store,
@@ -89,6 +90,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
     throttles: { ...DEFAULT_THROTTLES, ...opts.throttles },
     changed: (l) => events.changed(l.id),
     serverStats,
+    eventSeq: () => events.seq,
     get workers() {
       return workers;
     },
@@ -106,7 +108,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
       const q = url.indexOf('?');
       const wire = { method: req.method ?? 'GET', rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, remoteAddress: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), secure: false };
       if (wire.method === 'GET' && wire.rawPath.replace(/\/+$/, '') === '/_workshop/api/events') {
-        if (api.isInstructor(wire)) return events.follow(req, res);
+        if (api.isInstructor(wire)) return events.follow(req, res, followFrom(req.headers, wire.rawQuery));
         return writeResponse(req, res, errorResponse(new WorkshopError('This needs the instructor token printed when the workshop server started.', 401)));
       }
       void readBody(req, api.bodyLimit(wire.method, wire.rawPath))

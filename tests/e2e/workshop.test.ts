@@ -125,6 +125,34 @@ describe('dashboard API', () => {
     expect(csv.split('\r\n')[0]).toBe('learner,mode,server,account,lab,step,status,passed_at,revealed_at,on_it_since,stuck,failing_conditions');
     expect(csv).toContain(`Ada,shared,,${ada.accountId},01-basics,basics/make-user,done,`);
   });
+
+  it('a dashboard follows from the class view it loaded: what changed since, and not the whole class again', async () => {
+    const token = ws.store.identity.instructorToken;
+    const readUntil = async (reader: ReadableStreamDefaultReader<Uint8Array>, marker: string) => {
+      let seen = '';
+      while (!seen.includes(marker)) seen += Buffer.from((await reader.read()).value!).toString('utf8');
+      return seen;
+    };
+    const cls: any = await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${token}`)).json();
+    expect(cls.eventSeq).toEqual(expect.any(Number));
+    // Bo moves on while nobody follows; then a dashboard that loaded the class before follows.
+    await reportProgress(ws.endpoint, bo.token, { lab: '01-basics', current: 'basics/make-group', steps: [{ id: 'basics/make-user', status: 'passing' }] });
+    const controller = new AbortController();
+    const caughtUp = await fetch(`${ws.endpoint}/_workshop/api/events?token=${token}&since=${cls.eventSeq}`, { signal: controller.signal });
+    const batch = await readUntil(caughtUp.body!.getReader(), 'event: summary');
+    controller.abort();
+    const learners = JSON.parse(/event: learners\nid: (\d+)\ndata: (.*)\n/.exec(batch)![2]);
+    expect(learners.map((l: { name: string }) => l.name)).toEqual(['Bo']);
+    expect(learners[0].position).toMatchObject({ step: 'basics/make-group' });
+    // A browser reconnecting with the last id it saw gets nothing it already has.
+    const id = /id: (\d+)/.exec(batch)![1];
+    const again = new AbortController();
+    const reconnected = await fetch(`${ws.endpoint}/_workshop/api/events?token=${token}`, { signal: again.signal, headers: { 'last-event-id': id } });
+    await reportProgress(ws.endpoint, ada.token, { lab: '01-basics', current: null, steps: [{ id: 'basics/make-user', status: 'done' }, { id: 'basics/make-group', status: 'passing' }] });
+    const next = await readUntil(reconnected.body!.getReader(), 'event: summary');
+    again.abort();
+    expect(JSON.parse(/event: learners\nid: \d+\ndata: (.*)\n/.exec(next)![1]).map((l: { name: string }) => l.name)).toEqual(['Ada']);
+  });
 });
 
 describe('durability', () => {

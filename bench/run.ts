@@ -49,7 +49,7 @@ async function section<T>(title: string, fn: () => Promise<T>): Promise<T | unde
 function build(): void {
   if (process.argv.includes('--no-build')) return;
   // The spawned CLI runs dist/: rebuild so it measures the current sources.
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT_DIR, encoding: 'utf8' });
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT_DIR, encoding: 'utf8' });
   if (r.status !== 0) {
     const msg = 'npm run build reported errors; the CLI figures use whatever dist/ holds';
     console.log(`  note: ${msg}\n${(r.stdout ?? '').split('\n').slice(0, 5).join('\n')}`);

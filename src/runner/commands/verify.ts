@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import { UsageError } from '../../core/errors.js';
-import { publicKeyFromPem } from '../../core/signed-record.js';
-import { verifyRecord, type CompletionRecord } from '../completion-record.js';
+import { verifyRecord, type CompletionRecord } from '../../core/completion-format.js';
+import { publicKeyFromText } from '../../core/signed-record.js';
 import { plural } from '../output.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { MEANING } from './certificate.js';
@@ -34,8 +34,8 @@ export async function verifyCommand(file: string, opts: VerifyOptions, io: Comma
   }
   let key: string | undefined;
   if (opts.key) {
-    key = publicKeyFromPem(readText(opts.key, 'the key'));
-    if (!key) throw new UsageError(`${opts.key} does not hold a public key (PEM).`);
+    key = publicKeyFromText(readText(opts.key, 'the key'));
+    if (!key) throw new UsageError(`${opts.key} does not hold an Ed25519 public key (PEM, as \`iam-labs workshop public-key\` writes it).`);
   }
   const v = verifyRecord(raw, key);
   const ok = v.intact && (!opts.key || !!v.countersigned);

@@ -64,6 +64,8 @@ export async function workshopServeCommand(opts: WorkshopServeOptions, out: Node
       `  dashboard          ${ws.dashboardUrl}`,
       `  instructor token   ${ws.store.identity.instructorToken}   (keep it to yourself: it opens the dashboard)`,
       `  state              ${path.resolve(opts.state)}`,
+      `  countersign key    ${ws.countersignKey.fingerprint}   public key: ${ws.countersignKey.files.publicKey}`,
+      `                     (give that file to whoever checks records: iam-labs verify <record> --key <file>)`,
       opts.reportOnly
         ? `  mode               report-only: labs run on each learner's machine; only progress comes here`
         : `  accounts           on ${ws.workers?.count ?? 1} worker process${ws.workers?.count === 1 ? '' : 'es'}`,

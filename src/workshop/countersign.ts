@@ -8,8 +8,8 @@
  * POST /_workshop/api/countersign { record } (the learner's bearer token) is answered with
  * { countersignature } only when the record is intact (its learner's signature matches), names
  * the caller as its workshop learner, and every step it claims as passed is one this server's
- * progress journal shows passed for that learner, with every solution the server saw revealed
- * before passing listed as revealed. What that proves, and what it does not (the server counts
+ * progress journal shows passed for that learner (reported by their runner while joined), with
+ * every solution the server saw revealed before passing listed as revealed. What that proves, and what it does not (the server counts
  * what the learner's runner reported; it does not grade again), is in docs/instructors.md.
  */
 import fs from 'node:fs';
@@ -119,7 +119,7 @@ export function claimProblem(record: CompletionRecord, learner: Learner, course:
   }
   if (unknown.length) return `The record claims steps this course does not have: ${some(unknown)}.`;
   if (unseen.length) {
-    return `This server never saw ${unseen.length} of the ${claimed} steps the record claims pass for you (${some(unseen)}). Only steps checked while joined count: run iam-labs check on those labs, then write the record again.`;
+    return `This server never saw ${unseen.length} of the ${claimed} steps the record claims pass for you (${some(unseen)}). Only steps checked while joined count: check those labs while joined, then write the record again.`;
   }
   if (unrevealed.length) return `The record does not list the solutions you revealed before passing (${some(unrevealed)}), as this server saw them.`;
   return undefined;

@@ -42,7 +42,7 @@ export async function certificateCommand(opts: CertificateOptions, io: CommandIO
   if (link) {
     const c = await countersignAtWorkshop(io.home, record);
     if (c.countersignature) record.countersignatures = [c.countersignature];
-    else notes.push(`Not countersigned: ${c.reason}.`);
+    else notes.push(`Not countersigned: ${c.reason?.replace(/\.+$/, '')}.`);
   }
   const out = path.resolve(opts.out ?? 'iam-labs-completion.json');
   fs.writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
@@ -61,5 +61,6 @@ export const MEANING = [
   'installation of iam-labs wrote (nothing added, removed or changed since). It does not prove who did',
   'the labs, or that they did them alone: anyone can install iam-labs and make a record. Solutions',
   'revealed with `iam-labs solve` are listed in it. A workshop server’s countersignature, checked',
-  'with `iam-labs verify <file> --key <server.pub>`, proves that the class server holding that key signed it.',
+  'with `iam-labs verify <file> --key <server.pub>`, proves that the class server holding that key signed it,',
+  'which it does only once the learner’s iam-labs reported to it every step the record claims as passed.',
 ].join('\n');

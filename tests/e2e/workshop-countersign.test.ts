@@ -85,6 +85,9 @@ describe('workshop countersignature', () => {
     expect(cert.stdout).toContain(`countersigned by the workshop server ${ws.endpoint} (${ws.countersignKey.fingerprint})`);
     expect(cert.stdout).not.toMatch(/Not countersigned/);
 
+    const unchecked = await cli(ada, ['verify', adaRecord]);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stdout).toContain(`It carries a workshop server's countersignature (key ${ws.countersignKey.fingerprint}), not checked: add --key`);
     const ok = await cli(ada, ['verify', adaRecord, '--key', pub]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/✔ Countersigned by the iam-labs workshop server created \d{4}-\d\d-\d\d \(learner "Ada"\) with the key in .*server\.pub \(SHA256:/);

@@ -50,6 +50,10 @@ export async function verifyCommand(file: string, opts: VerifyOptions, io: Comma
   const r = raw as CompletionRecord;
   writeln(io, `${io.c.green('✔ Intact:')} signed by the iam-labs installation with key ${v.fingerprint}, unchanged since.`);
   writeln(io, `  ${r.learner?.name ?? '(no name given)'} — ${r.course.title}: ${plural(r.totals.labs, 'lab')}, ${plural(r.totals.steps, 'step')}${r.totals.revealedSteps ? ` (${r.totals.revealedSteps} with the solution revealed)` : ''}, completed ${r.completedAt?.slice(0, 10) ?? '?'}.`);
+  const countersigners = (Array.isArray(r.countersignatures) ? r.countersignatures : []).filter((c) => c && typeof c.fingerprint === 'string');
+  if (!opts.key && countersigners.length) {
+    writeln(io, `  It carries a workshop server's countersignature (key ${countersigners.map((c) => c.fingerprint).join(', ')}), not checked: add --key <that server's public key> to check it.`);
+  }
   if (opts.key) {
     if (v.countersigned) writeln(io, `${io.c.green('✔ Countersigned')} by ${v.countersigned.by} with the key in ${opts.key} (${v.countersigned.fingerprint}) on ${v.countersigned.signedAt.slice(0, 10)}.`);
     else writeln(io, `${io.c.red('✘ Not countersigned with that key:')} ${v.countersignProblem}.`);

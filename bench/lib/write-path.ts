@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, DeleteUserCommand } from '@aws-sdk/client-iam';
 import { startEmulatorCli } from './cli-timing.js';
 import { iamClient } from './iam-mix.js';
 import { LightQueryClient } from './light-query-client.js';
@@ -30,12 +30,45 @@ export interface WritePathResult {
   fullServerCpuMs?: number;
   /** full ÷ empty server CPU per write */
   cpuGrowth?: number;
+  /**
+   * Compactions (new snapshot generations) inside each timed window: a compaction rewrites the
+   * whole snapshot, once per snapshot's worth of journal, so a window that holds one reads higher.
+   */
+  emptyCompactions: number;
+  fullCompactions: number;
   burstWriters: number;
   /** wall time per write, `burstWriters` writers at once (group commit) */
   burstMsPerWrite: number;
   /** wall time per write, one writer */
   sequentialMsPerWrite: number;
   stateBytes: number;
+}
+
+/** The snapshot generation the journal files next to `stateFile` have reached. */
+function generation(stateFile: string): number {
+  const prefix = `${path.basename(stateFile)}.journal.`;
+  const gens = fs
+    .readdirSync(path.dirname(stateFile))
+    .filter((n) => n.startsWith(prefix))
+    .map((n) => Number(n.slice(prefix.length)))
+    .filter(Number.isInteger);
+  return gens.length ? Math.max(...gens) : 0;
+}
+
+/**
+ * Warm the server up (its code compiled, the first compactions done) and leave the account as
+ * empty as it found it: each warm-up user is deleted again.
+ */
+async function warmUp(endpoint: string, n: number): Promise<void> {
+  const client = iamClient(endpoint);
+  try {
+    for (let i = 0; i < n; i++) {
+      await client.send(new CreateUserCommand({ UserName: `warm-${i}` }));
+      await client.send(new DeleteUserCommand({ UserName: `warm-${i}` }));
+    }
+  } finally {
+    client.destroy();
+  }
 }
 
 async function timeCreates(endpoint: string, prefix: string, n: number): Promise<number[]> {
@@ -88,14 +121,18 @@ export async function measureWritePath(samples = 200, filledTo = 1500): Promise<
   const stateFile = path.join(dir, 'state.json');
   const cli = await startEmulatorCli(['--state', stateFile]);
   try {
-    await timeCreates(cli.endpoint, 'warm', 20);
+    await warmUp(cli.endpoint, 100);
+    const g0 = generation(stateFile);
     const c0 = cpuMs(cli.pid);
     const empty = await timeCreates(cli.endpoint, 'empty', samples);
     const c1 = cpuMs(cli.pid);
-    await fill(cli.endpoint, 0, filledTo - samples - 20);
+    const g1 = generation(stateFile);
+    await fill(cli.endpoint, 0, filledTo - samples);
+    const g2 = generation(stateFile);
     const c2 = cpuMs(cli.pid);
     const full = await timeCreates(cli.endpoint, 'full', samples);
     const c3 = cpuMs(cli.pid);
+    const g3 = generation(stateFile);
     const cpu =
       c0 !== undefined && c1 !== undefined && c2 !== undefined && c3 !== undefined
         ? { emptyServerCpuMs: round((c1 - c0) / samples, 3), fullServerCpuMs: round((c3 - c2) / samples, 3), cpuGrowth: round((c3 - c2) / Math.max(c1 - c0, 0.001)) }
@@ -113,6 +150,8 @@ export async function measureWritePath(samples = 200, filledTo = 1500): Promise<
       fullP99Ms: p(full, 99),
       growth: round(percentile(full, 50) / percentile(empty, 50)),
       ...cpu,
+      emptyCompactions: g1 - g0,
+      fullCompactions: g3 - g2,
       burstWriters: 16,
       burstMsPerWrite: round(burstMsPerWrite, 3),
       sequentialMsPerWrite: round(sequentialMsPerWrite, 3),

@@ -38,7 +38,7 @@ export class ChangeFeed {
     state.on('change', (e: ChangeEvent) => {
       this.journal.push({ seq: ++this.seq, accountId: e.accountId, service: e.service, operation: e.operation });
       if (this.journal.length > KEPT) this.journal.shift();
-      for (const wake of [...this.waiters]) wake();
+      if (this.waiters.size) for (const wake of [...this.waiters]) wake();
     });
   }
 

@@ -13,7 +13,7 @@ import { authenticate } from './auth/authenticate.js';
 import { browserRefusalMessage, browserRequestReason } from './auth/browser.js';
 import { anonymousPrincipal, type Principal } from './auth/principal.js';
 import { checkRequestTime } from './auth/request-time.js';
-import { parseSigV4, type SigV4Auth } from './auth/sigv4.js';
+import { parseSigV4, sha256Hex, type SigV4Auth } from './auth/sigv4.js';
 import { authorizeRequest } from './authz/index.js';
 import {
   AccessDenied,
@@ -233,7 +233,7 @@ function sourceIp(req: IncomingRequest, auth: SigV4Auth | undefined): string {
 function checkDeclaredPayload(req: IncomingRequest): void {
   const declared = header(req.headers, 'x-amz-content-sha256');
   if (!declared || !/^[0-9a-f]{64}$/i.test(declared)) return;
-  if (crypto.createHash('sha256').update(req.body).digest('hex') !== declared.toLowerCase()) {
+  if (sha256Hex(req.body) !== declared.toLowerCase()) {
     throw new SignatureDoesNotMatch(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );

@@ -133,9 +133,11 @@ function readBody(req: http.IncomingMessage, admission: Admission, idleMs: numbe
  */
 function send(req: http.IncomingMessage, res: http.ServerResponse, out: OutgoingResponse, close: boolean): void {
   if (res.headersSent || res.destroyed) return;
-  const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
+  // A string body goes out as it is: node writes it in one piece with the headers, without a
+  // Buffer of its own first.
+  const body = out.body;
   const headers: Record<string, string | number> = { ...out.headers };
-  if (headers['content-length'] === undefined) headers['content-length'] = body.length;
+  if (headers['content-length'] === undefined) headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   try {
     res.writeHead(out.status, headers);
   } catch (e) {

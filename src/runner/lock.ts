@@ -17,8 +17,10 @@ const RETRIES: LockOptions['retries'] = { retries: 80, factor: 1.2, minTimeout: 
 
 /** Run `fn` holding the lock on `file` (which need not exist yet). */
 export async function withLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
-  // loaded on first use: commands that never write progress do not pay for it
-  const { lock } = await import('proper-lockfile');
+  // loaded on first use: commands that never write progress do not pay for it. A CommonJS
+  // package: its module.exports is the default export under Node and in the bundle alike
+  // (scripts/bundle.mjs), where named exports of a lazily loaded CommonJS chunk do not exist.
+  const { lock } = (await import('proper-lockfile')).default;
   let release: () => Promise<void>;
   try {
     release = await lock(file, { stale: STALE_MS, retries: RETRIES, realpath: false });

@@ -281,26 +281,24 @@ const USER_ERRORS: Record<string, new (message: string, exitCode?: number, hint?
  * detached emulator keeps the graders and the AWS SDK loaded, so this process loads neither),
  * else here. When the service cannot answer, this process grades instead and says why on
  * stderr and in the result (`gradedHereBecause`): never silently.
+ *
+ * `present`, when given, checks that the backend is the one recorded (ensurePresent). A grading service grades only for the very process recorded (it compares its
+ * pid, socket and endpoint with the session's), so its answer is that proof and `present` is not
+ * needed; when it cannot answer, `present` runs before anything is sent to the lab's endpoint.
  */
-/**
- * Grade a lab on its backend. `present`, when given, is the still-running check that the backend
- * is the one recorded (ensurePresent): a grading service is asked at the same time, since it
- * grades only for the very process recorded (it checks its pid, socket and endpoint), and its
- * answer counts only if that check passes; nothing is sent to the lab's endpoint before it has.
- */
-export async function gradeSessionLab(o: OpenSession, lab: Lab, io: CommandIO, only?: string, present: Promise<void> = Promise.resolve()): Promise<LabResult> {
+export async function gradeSessionLab(o: OpenSession, lab: Lab, io: CommandIO, only?: string, present: () => Promise<void> = async () => {}): Promise<LabResult> {
   const remote = o.handle.extras.remoteGrader;
   let because: string | undefined;
   if (remote) {
     const { gradeOnHost } = await import('./grading-client.js');
     // the service grades and records the verdicts (its warm process has the lock code loaded too)
-    const [answer] = await Promise.all([gradeOnHost(remote.socket, { ...hostRequestBase(o, io.env), lab: lab.id, ...(only ? { only } : {}) }), present]);
+    const answer = await gradeOnHost(remote.socket, { ...hostRequestBase(o, io.env), lab: lab.id, ...(only ? { only } : {}) });
     if (answer.ok) return answer.result;
+    await present();
     if (answer.userError) rethrow(answer.userError);
     because = `the emulator's grading service could not grade: ${answer.reason}`;
     io.err.write(`${io.c.yellow('note:')} ${because}; grading in this process instead.\n`);
-  }
-  await present;
+  } else await present();
   const graders = await loadGraders(io.env);
   const result = await gradeLab(o, lab, graderFor(lab, graders), only);
   if (because) result.gradedHereBecause = because;

@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packageRoot } from '../core/paths.js';
 import { asBuffer, NOBODY, Rpc, type ToFront, type ToWorker, type WireRequest, type WireResponse } from './ipc.js';
 import { shardOf } from './request-head.js';
 
@@ -36,9 +37,11 @@ interface Slot {
   stats: WorkerStats;
 }
 
-// In the built CLI the worker is dist/workshop/worker.js; from the sources (tests, benchmarks) it runs through tsx.
+// In the built CLI the worker is dist/workshop/worker.js, an entry point of the bundle
+// (scripts/bundle.mjs), while this code sits in a shared chunk: so the path is taken from the
+// package root, not from this file. From the sources (tests, benchmarks) it runs through tsx.
 const fromSources = import.meta.url.endsWith('.ts');
-const WORKER_FILE = fileURLToPath(new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url));
+const WORKER_FILE = fromSources ? path.join(packageRoot(), 'src', 'workshop', 'worker.ts') : path.join(packageRoot(), 'dist', 'workshop', 'worker.js');
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emptyAccount, type AccountState } from '../../src/emulator/state/account.js';
+import { cloudTrailState, type TrailEvent } from '../../src/emulator/cloudtrail/models.js';
+import { addEvent, MAX_EVENTS_PER_ACCOUNT } from '../../src/emulator/cloudtrail/retention.js';
 import { AccountTracker, untracked } from '../../src/emulator/state/change-tracker.js';
 import { applyChange, encodeRecord, readJournalText, toJournalChange, type JournalChange } from '../../src/emulator/state/journal-records.js';
 import { parseStateJson } from '../../src/emulator/state/records.js';
@@ -143,6 +145,31 @@ describe('change tracking', () => {
       p.flush();
       expect(p.replayed(), `seed ${seed}`).toEqual(clone(p.raw));
     }
+  });
+
+  it('CloudTrail history at its cap: the oldest reads go first, and each call journals only its splices', () => {
+    const p = pair();
+    const events = cloudTrailState(p.account).events;
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const event = (i: number, readOnly: boolean): TrailEvent =>
+      ({ eventTime: new Date(start + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), eventName: readOnly ? 'GetUser' : 'CreateUser', readOnly, eventID: `e${i}` }) as TrailEvent;
+    const now = start + 10 * 86_400_000;
+    // a history of writes with two reads in it, then writes past the cap
+    for (let i = 0; i < MAX_EVENTS_PER_ACCOUNT; i++) addEvent(events, event(i, i === 10 || i === 500), now);
+    p.flush();
+    for (let i = MAX_EVENTS_PER_ACCOUNT; i < MAX_EVENTS_PER_ACCOUNT + 3; i++) {
+      addEvent(events, event(i, false), now);
+      p.flush();
+      expect(p.journal[p.journal.length - 1].length).toBeLessThan(600);
+    }
+    const ids = untracked(events).map((e) => e.eventID);
+    expect(ids).toHaveLength(MAX_EVENTS_PER_ACCOUNT);
+    // the two reads went first, then the oldest write
+    expect(ids.slice(0, 3)).toEqual(['e1', 'e2', 'e3']);
+    expect(ids).not.toContain('e10');
+    expect(ids).not.toContain('e500');
+    expect(ids[ids.length - 1]).toBe(`e${MAX_EVENTS_PER_ACCOUNT + 2}`);
+    expect(p.replayed()).toEqual(clone(p.raw));
   });
 });
 

@@ -128,8 +128,12 @@ function decodeComponent(s: string): string {
   }
 }
 
+/** A path made only of characters that encoding leaves alone (so its double encoding is itself). */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 function canonicalPath(rawPath: string, service: string): string {
   if (service === 's3') return rawPath || '/';
+  if (PLAIN_PATH.test(rawPath)) return rawPath || '/';
   // Other services: each segment is normalized and encoded once more (double encoding).
   return (
     rawPath
@@ -149,7 +153,18 @@ export function payloadHash(req: SignableRequest, auth: SigV4Auth): string {
   const declared = headerValue(req.headers, 'x-amz-content-sha256');
   if (declared) return declared;
   if (auth.presigned && auth.service === 's3') return new URLSearchParams(req.rawQuery).get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
-  return crypto.createHash('sha256').update(req.body).digest('hex');
+  return sha256Hex(req.body);
+}
+
+// crypto.hash came with Node 20.12; the engines field allows any Node 20.
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
+/**
+ * SHA-256 as hex. Every signed request hashes its canonical request (and IAM and STS their body):
+ * crypto.hash (Node 20.12 and later) does it in one call, without a Hash object each time.
+ */
+export function sha256Hex(data: string | Buffer): string {
+  return oneShotHash ? oneShotHash('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 export function canonicalRequest(req: SignableRequest, auth: SigV4Auth): string {
@@ -188,7 +203,7 @@ export function signingKey(secret: string, date: string, region: string, service
 export function expectedSignature(req: SignableRequest, auth: SigV4Auth, secret: string): string {
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const creq = canonicalRequest(req, auth);
-  const sts = ['AWS4-HMAC-SHA256', auth.amzDate, scope, crypto.createHash('sha256').update(creq).digest('hex')].join('\n');
+  const sts = ['AWS4-HMAC-SHA256', auth.amzDate, scope, sha256Hex(creq)].join('\n');
   return hmac(signingKey(secret, auth.date, auth.region, auth.service), sts).toString('hex');
 }
 

@@ -40,7 +40,7 @@ export function queryParameters(raw: Record<string, string>): Record<string, unk
   const lists = new Map<string, Map<number, unknown>>();
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'Action' || k === 'Version') continue;
-    const m = /^(\w+)\.member\.(\d+)(?:\.(\w+))?$/.exec(k);
+    const m = k.includes('.') ? /^(\w+)\.member\.(\d+)(?:\.(\w+))?$/.exec(k) : null;
     if (m) {
       const list = lists.get(m[1]) ?? new Map<number, unknown>();
       lists.set(m[1], list);

@@ -49,7 +49,7 @@ export function withCallNotes(service: 'iam' | 'sts', table: QueryOperationTable
 export function queryNote(ctx: RequestContext): CallNote | undefined {
   const reads = readOnlyOps.get(ctx.service);
   if (!reads) return undefined;
-  const p = QueryParams.parse(ctx.request.body.toString('utf8'), new URLSearchParams(ctx.request.rawQuery));
+  const p = QueryParams.of(ctx.request);
   if (!p.action) return undefined;
   return { eventName: p.action, readOnly: reads.has(p.action), requestParameters: queryParameters(p.raw) };
 }

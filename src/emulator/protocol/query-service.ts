@@ -37,7 +37,7 @@ export class QueryService implements ServiceModule {
   ) {}
 
   async handle(ctx: RequestContext): Promise<OutgoingResponse> {
-    const params = QueryParams.parse(ctx.request.body.toString('utf8'), new URLSearchParams(ctx.request.rawQuery));
+    const params = QueryParams.of(ctx.request);
     const opName = params.action;
     if (opName === undefined) throw new MissingAction('Missing Action');
     // AWS finds an operation by action and API version: any other version (or none) has none.

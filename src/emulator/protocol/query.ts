@@ -11,6 +11,8 @@ export const NAMESPACES: Record<string, string> = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
 };
 
+const parsedRequests = new WeakMap<object, QueryParams>();
+
 /**
  * Decoded form parameters of one Query request, with typed accessors. Keyed without a prototype:
  * a parameter named `__proto__` or `constructor` is just a parameter. When a name repeats, the
@@ -27,6 +29,19 @@ export class QueryParams {
     if (query) add(query);
     add(new URLSearchParams(body));
     return new QueryParams(raw);
+  }
+
+  /**
+   * The parameters of `req` (its form body, after the query string's), parsed once per request:
+   * the service module and the CloudTrail recorder both read them, and neither changes them.
+   */
+  static of(req: { body: Buffer; rawQuery: string }): QueryParams {
+    let p = parsedRequests.get(req);
+    if (!p) {
+      p = QueryParams.parse(req.body.toString('utf8'), req.rawQuery ? new URLSearchParams(req.rawQuery) : null);
+      parsedRequests.set(req, p);
+    }
+    return p;
   }
 
   get action(): string | undefined {

@@ -1,6 +1,10 @@
 /** Minimal XML writer for AWS responses: escaping, and value → element conversion. */
 
+const XML_SPECIAL = /[&<>"']/;
+
 export function escapeXml(s: string): string {
+  // most values (names, ids, ARNs, dates) have nothing to escape: skip the five passes
+  if (!XML_SPECIAL.test(s)) return s;
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -46,7 +50,9 @@ export function content(value: XmlValue, opts: XmlOptions = { listItem: 'member'
   if (typeof value === 'string') return escapeXml(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map((v) => toXml('member', v, opts)).join('');
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => toXml(k, v, opts))
-    .join('');
+  let out = '';
+  for (const k in value as Record<string, unknown>) {
+    if (Object.hasOwn(value as object, k)) out += toXml(k, (value as Record<string, unknown>)[k], opts);
+  }
+  return out;
 }

@@ -37,13 +37,13 @@ export async function sessionForGrading(
 ): Promise<{ open: OpenSession; course: Course; lab: Lab }> {
   const opened = openForGrading(io, labArg, endpoint, allowRemote, purpose);
   const { open, course, lab, present } = await opened;
-  await present;
+  await present();
   return { open, course, lab };
 }
 
 /**
- * sessionForGrading, with the check that the backend is the one recorded still running: `present`
- * rejects when it is not (gradeSessionLab then sends it nothing).
+ * sessionForGrading, with the check that the backend is the one recorded left to the caller:
+ * `present()` rejects when it is not (gradeSessionLab then sends it nothing).
  */
 async function openForGrading(
   io: CommandIO,
@@ -51,7 +51,7 @@ async function openForGrading(
   endpoint: string | undefined,
   allowRemote: boolean | undefined,
   purpose: Purpose,
-): Promise<{ open: OpenSession; course: Course; lab: Lab; present: Promise<void> }> {
+): Promise<{ open: OpenSession; course: Course; lab: Lab; present: () => Promise<void> }> {
   if (!endpoint) {
     requireBackend(io, purpose);
     const course = openCourse(io);
@@ -59,10 +59,7 @@ async function openForGrading(
     if (!id) throw new NoSessionError(`no lab is open on the running backend, so there is nothing to ${purpose}.`, 2, 'Name one (`iam-labs check 01`) or start one (`iam-labs start 01`).');
     const lab = resolveLab(course, id);
     const open = openSession(io, lab.id, purpose);
-    const present = ensurePresent(open);
-    // awaited by the caller; until then a rejection is not "unhandled"
-    present.catch(() => {});
-    return { open, course, lab, present };
+    return { open, course, lab, present: () => ensurePresent(open) };
   }
   const course = openCourse(io);
   const id = labArg ?? currentLabId(io.home, io.env);
@@ -74,7 +71,7 @@ async function openForGrading(
   const session: Session = { ...handle.info, format: 2, startedAt: new Date().toISOString(), lab: lab.id };
   const backend: BackendRecord = { ...handle.info, format: 2, startedAt: session.startedAt, state: 'running' };
   const open = { session, backend, handle, files: labFiles(io.home, session), progress: new ProgressStore(paths.progress), paths, labPaths: labPaths(io.home, lab.id) };
-  return { open, course, lab, present: Promise.resolve() };
+  return { open, course, lab, present: () => Promise.resolve() };
 }
 
 export async function checkCommand(labArg: string | undefined, opts: CheckCommandOptions, io: CommandIO = defaultIO(opts)): Promise<number> {

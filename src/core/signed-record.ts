@@ -2,8 +2,7 @@
  * Records signed with Ed25519 (node:crypto, no dependency): a canonical JSON form (keys sorted at
  * every level, no whitespace) so a record signs the same however it is pretty-printed, and keys
  * named by a fingerprint people can compare (SHA256 of the public key's DER, base64). Used by the
- * course completion record (runner/completion-record.ts) and by anyone who countersigns one (a
- * workshop server).
+ * course completion record (completion-format.ts), which a workshop server countersigns.
  */
 import crypto from 'node:crypto';
 
@@ -43,10 +42,20 @@ export function verifyCanonical(value: unknown, signature: string, publicKeyB64:
   }
 }
 
-/** A public key from a PEM file's text (an instructor's key) as base64 DER, or undefined. */
-export function publicKeyFromPem(pem: string): string | undefined {
+/**
+ * The Ed25519 public key in a key file's text, as base64 DER, or undefined: a PEM public key
+ * (what `iam-labs workshop public-key` writes), or the bare base64 DER a record or the workshop's
+ * /_workshop/api/public-key carries.
+ */
+export function publicKeyFromText(text: string): string | undefined {
+  const trimmed = text.trim();
   try {
-    return publicKeyBase64(crypto.createPublicKey(pem));
+    const key = trimmed.startsWith('-----BEGIN')
+      ? crypto.createPublicKey(trimmed)
+      : /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)
+        ? crypto.createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' })
+        : undefined;
+    return key?.asymmetricKeyType === 'ed25519' ? publicKeyBase64(key) : undefined;
   } catch {
     return undefined;
   }

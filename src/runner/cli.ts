@@ -221,6 +221,16 @@ export function buildProgram(): Command {
     .option('--report-only', 'run the labs on this machine and only report progress to the workshop')
     .action(async (url, opts) => (await import('./commands/workshop-join.js')).workshopJoinCommand(url, opts));
 
+  workshop
+    .command('public-key')
+    .description('the public key a workshop server countersigns completion records with (PEM), for `iam-labs verify --key`')
+    .argument('[url]', 'a running server to ask (default: read it from --state)')
+    .option('--state <dir>', 'the server\'s state folder', 'iam-labs-workshop')
+    .option('--out <file>', 'write it to this file instead of printing it')
+    .option('--json', 'machine-readable output')
+    .option('--plain', 'plain text (no color)')
+    .action(async (url, opts) => exit(await (await import('./commands/workshop-public-key.js')).workshopPublicKeyCommand(url, opts)));
+
   const dev = program.command('dev').description('tools for course authors');
   dev
     .command('check')

@@ -15,7 +15,7 @@ import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
 import { reportProgress, type LabReport } from '../workshop/client.js';
 
 export type { LabReport, ReportedStep, ReportedStatus } from '../workshop/client.js';
-import type { Countersignature } from './completion-record.js';
+import type { Countersignature } from '../core/completion-format.js';
 
 export interface WorkshopLink {
   format: 1;

@@ -5,6 +5,7 @@
  * function serves both; only the live event stream (server.ts) needs a connection of its own.
  */
 import crypto from 'node:crypto';
+import { COUNTERSIGN_BODY_BYTES, type Countersigner } from './countersign.js';
 import { dashboardHtml } from './dashboard.js';
 import { WorkshopError } from './errors.js';
 import { errorResponse, jsonResponse, parseJsonObject } from './http-io.js';
@@ -17,8 +18,12 @@ import type { HubLink } from './hub.js';
 import type { OutlineLab } from './outline.js';
 import type { WorkerPool } from './workers.js';
 
-/** Bodies of the routes that take one: a join is small, a report is one lab. */
-const JOIN_BODY_BYTES = 4 * 1024;
+/** Bodies of the routes that take one: a join is small, a report is one lab, a record is the course. */
+const BODY_LIMITS = new Map([
+  ['POST /_workshop/api/join', 4 * 1024],
+  ['POST /_workshop/api/progress', MAX_REPORT_BYTES],
+  ['POST /_workshop/api/countersign', COUNTERSIGN_BODY_BYTES],
+]);
 
 export interface ThrottleSettings {
   /** wrong join codes, per client address and for everyone */
@@ -27,6 +32,8 @@ export interface ThrottleSettings {
   joins: { each: BucketSpec; everyone: BucketSpec };
   /** progress reports, per learner */
   reports: BucketSpec;
+  /** completion records to countersign, per learner */
+  countersigns: BucketSpec;
 }
 
 export const DEFAULT_THROTTLES: ThrottleSettings = {
@@ -37,6 +44,8 @@ export const DEFAULT_THROTTLES: ThrottleSettings = {
   joins: { each: { burst: 200, ratePerSecond: 20 }, everyone: { burst: 500, ratePerSecond: 50 } },
   // A learner's runner reports after each check (the live checklist: about one a second at most).
   reports: { burst: 30, ratePerSecond: 10 },
+  // A learner writes a record once or twice; checking one costs a signature check over ~6 KB.
+  countersigns: { burst: 5, ratePerSecond: 0.2 },
 };
 
 export interface ApiContext {
@@ -56,6 +65,8 @@ export interface ApiContext {
   serverStats(): unknown;
   /** the live events' latest change: a class view taken now reflects it (events.ts) */
   eventSeq(): number;
+  /** the server's key: countersigns learners' completion records */
+  countersigner: Countersigner;
 }
 
 export interface Api {
@@ -72,7 +83,9 @@ export function createApi(ctx: ApiContext): Api {
   const { store } = ctx;
   const failures = new Throttle(ctx.throttles.failures.each, ctx.throttles.failures.everyone);
   const joins = new Throttle(ctx.throttles.joins.each, ctx.throttles.joins.everyone);
-  const reports = new Throttle(ctx.throttles.reports, { burst: Number.MAX_SAFE_INTEGER, ratePerSecond: Number.MAX_SAFE_INTEGER });
+  const unbounded = { burst: Number.MAX_SAFE_INTEGER, ratePerSecond: Number.MAX_SAFE_INTEGER };
+  const reports = new Throttle(ctx.throttles.reports, unbounded);
+  const countersigns = new Throttle(ctx.throttles.countersigns, unbounded);
 
   const isInstructor = (req: Pick<WireRequest, 'headers' | 'rawQuery'>) =>
     store.isInstructor(bearerOf(req) ?? new URLSearchParams(req.rawQuery).get('token') ?? undefined);
@@ -148,6 +161,17 @@ export function createApi(ctx: ApiContext): Api {
     return { status: 204, headers: {}, body: '' };
   }
 
+  function countersign(req: WireRequest): WireResponse {
+    const l = learner(req);
+    // A request a worker forwarded was read under its own, larger limit.
+    if (req.body.length > COUNTERSIGN_BODY_BYTES) throw new WorkshopError(`Request body too large: this endpoint takes at most ${COUNTERSIGN_BODY_BYTES / 1024} KB.`, 413);
+    countersigns.check(l.id, 'countersign requests from this learner');
+    countersigns.spend(l.id);
+    const body = parseJsonObject(req.body);
+    if (!body.record || typeof body.record !== 'object') throw new WorkshopError('Expected {"record": <the completion record>}.', 400);
+    return jsonResponse(200, { countersignature: ctx.countersigner.countersign(l, body.record) });
+  }
+
   async function handle(req: WireRequest): Promise<WireResponse> {
     try {
       switch (route(req.method, req.rawPath)) {
@@ -157,6 +181,10 @@ export function createApi(ctx: ApiContext): Api {
           return await join(req);
         case 'POST /_workshop/api/progress':
           return await progress(req);
+        case 'POST /_workshop/api/countersign':
+          return countersign(req);
+        case 'GET /_workshop/api/public-key':
+          return jsonResponse(200, ctx.countersigner.info);
         case 'GET /_workshop/api/me':
           return jsonResponse(200, publicLearner(learner(req), ctx.stuckMinutes));
         case 'GET /_workshop/api/class':
@@ -188,7 +216,7 @@ export function createApi(ctx: ApiContext): Api {
   return {
     handle,
     isInstructor,
-    bodyLimit: (method, path) => (route(method, path) === 'POST /_workshop/api/join' ? JOIN_BODY_BYTES : route(method, path) === 'POST /_workshop/api/progress' ? MAX_REPORT_BYTES : 0),
+    bodyLimit: (method, path) => BODY_LIMITS.get(route(method, path)) ?? 0,
   };
 }
 

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PortInUseError, withClientErrorGuard } from '../emulator/http-server.js';
 import { createApi, DEFAULT_THROTTLES, type ThrottleSettings } from './api.js';
+import { Countersigner, type PublicKeyInfo } from './countersign.js';
 import { WorkshopError } from './errors.js';
 import { ClassEvents, followFrom } from './events.js';
 import { createFront } from './front.js';
@@ -60,6 +61,8 @@ export interface RunningWorkshop {
   workers?: WorkerPool;
   /** what could not be read at start (kept aside): say it to the instructor */
   problems: string[];
+  /** the key that countersigns completion records: its public half, and where both halves are */
+  countersignKey: PublicKeyInfo & { files: { privateKey: string; publicKey: string } };
   close(): Promise<void>;
 }
 
@@ -68,7 +71,15 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
   const reportOnly = !!opts.reportOnly;
   const stuckMinutes = opts.stuckMinutes ?? 10;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const store = new WorkshopStore(opts.stateDir, { course: loadOutline(undefined), maxLearners: opts.maxLearners ?? (reportOnly ? 10_000 : 1_000) });
+  const course = loadOutline(undefined);
+  const store = new WorkshopStore(opts.stateDir, { course, maxLearners: opts.maxLearners ?? (reportOnly ? 10_000 : 1_000) });
+  let countersigner: Countersigner;
+  try {
+    countersigner = new Countersigner(opts.stateDir, `the iam-labs workshop server created ${store.identity.createdAt.slice(0, 10)}`, course);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const workerCount = reportOnly ? 0 : Math.max(1, opts.workers ?? os.availableParallelism());
 
   let workers: WorkerPool | undefined;
@@ -91,6 +102,7 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
     changed: (l) => events.changed(l.id),
     serverStats,
     eventSeq: () => events.seq,
+    countersigner,
     get workers() {
       return workers;
     },
@@ -139,7 +151,8 @@ export async function startWorkshop(opts: WorkshopOptions): Promise<RunningWorks
     store,
     outline,
     workers,
-    problems: store.problems,
+    problems: [...store.problems, ...countersigner.problems],
+    countersignKey: { ...countersigner.info, files: countersigner.files },
     close: async () => {
       events.close();
       // Not waited for: connections handed to workers end when the workers do.

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { statePaths } from '../../core/paths.js';
-import { completionPayload, installationKey, signRecord } from '../completion-record.js';
+import { signRecord } from '../../core/completion-format.js';
+import { completionPayload, installationKey } from '../completion-record.js';
 import { courseSummary, renderSummary } from '../completion.js';
 import { plural } from '../output.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
@@ -34,12 +35,14 @@ export async function certificateCommand(opts: CertificateOptions, io: CommandIO
   const link = readWorkshopLink(io.home);
   const name = opts.name ?? link?.name;
   const payload = completionPayload(course, p, summary, name ? { name } : {}, link ? { server: link.base, learnerId: link.learnerId } : undefined);
-  const record = signRecord(payload, installationKey(paths.signingKey));
-  let note = '';
+  const key = installationKey(paths.signingKey);
+  const record = signRecord(payload, key.key);
+  const notes: string[] = [];
+  if (key.damaged) notes.push(`The installation key ${paths.signingKey} could not be used (${key.damaged.reason}); it was kept as ${key.damaged.keptAs} and a new key was made.`);
   if (link) {
     const c = await countersignAtWorkshop(io.home, record);
     if (c.countersignature) record.countersignatures = [c.countersignature];
-    else note = `Not countersigned: ${c.reason}.`;
+    else notes.push(`Not countersigned: ${c.reason?.replace(/\.+$/, '')}.`);
   }
   const out = path.resolve(opts.out ?? 'iam-labs-completion.json');
   fs.writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
@@ -47,7 +50,7 @@ export async function certificateCommand(opts: CertificateOptions, io: CommandIO
   writeln(io, '');
   writeln(io, `${io.c.green('✔')} Wrote ${out}`);
   writeln(io, `  signed with this installation's key ${record.signature.fingerprint}${record.countersignatures ? `, countersigned by the workshop server ${link?.base} (${record.countersignatures[0].fingerprint})` : ''}`);
-  if (note) writeln(io, `  ${note}`);
+  for (const note of notes) writeln(io, `  ${note}`);
   writeln(io, '');
   writeln(io, MEANING);
   return 0;
@@ -58,5 +61,6 @@ export const MEANING = [
   'installation of iam-labs wrote (nothing added, removed or changed since). It does not prove who did',
   'the labs, or that they did them alone: anyone can install iam-labs and make a record. Solutions',
   'revealed with `iam-labs solve` are listed in it. A workshop server’s countersignature, checked',
-  'with `iam-labs verify <file> --key <server.pub>`, proves that the class server holding that key signed it.',
+  'with `iam-labs verify <file> --key <server.pub>`, proves that the class server holding that key signed it,',
+  'which it does only once the learner’s iam-labs reported to it every step the record claims as passed.',
 ].join('\n');

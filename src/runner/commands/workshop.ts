@@ -64,10 +64,12 @@ export async function workshopServeCommand(opts: WorkshopServeOptions, out: Node
       `  dashboard          ${ws.dashboardUrl}`,
       `  instructor token   ${ws.store.identity.instructorToken}   (keep it to yourself: it opens the dashboard)`,
       `  state              ${path.resolve(opts.state)}`,
+      `  countersign key    ${ws.countersignKey.fingerprint}   public key: ${ws.countersignKey.files.publicKey}`,
+      `                     (give that file to whoever checks records: iam-labs verify <record> --key <file>)`,
       opts.reportOnly
         ? `  mode               report-only: labs run on each learner's machine; only progress comes here`
         : `  accounts           on ${ws.workers?.count ?? 1} worker process${ws.workers?.count === 1 ? '' : 'es'}`,
-      hub ? `  class dashboard    ${hub.base} (this server's learners report there, as "${hub.serverName}")` : '',
+      ...(hub ? [`  class dashboard    ${hub.base} (this server's learners report there, as "${hub.serverName}")`] : []),
       opts.host === '127.0.0.1' ? `\n  Listening on 127.0.0.1 only. For a class on your network, add --host 0.0.0.0.` : '',
       ``,
       `Press Ctrl-C to stop (progress and accounts are kept in the state directory).`,

@@ -10,9 +10,10 @@
  *   wrapper, src/runner/aws-cli.ts) and dist/workshop/worker.js (forked by src/workshop/workers.ts).
  * - ESM with code splitting: a dynamic `import()` in the sources stays a separate chunk
  *   (dist/chunks/), loaded only when that code runs, as before.
- * - npm packages are bundled too, except those that stay themselves on disk: iam-simulate and
- *   iam-policy (src/policy loads them through createRequire, and reaches into iam-simulate's
- *   files by path) and testcontainers (only the LocalStack backend loads it; native optional
+ * - npm packages are bundled too, except those that stay themselves on disk: iam-simulate
+ *   (src/policy loads it through createRequire, on first use, and reaches into its files by
+ *   path; what it requires, iam-policy's CommonJS build among them, loads from node_modules with
+ *   it) and testcontainers (only the LocalStack backend loads it; native optional
  *   parts). iam-data is bundled with its data folder located from the package (iamDataRoot).
  *   createRequire(import.meta.url) still resolves from dist/chunks/ to the node_modules folder,
  *   and our code that finds data files walks up from its own file to package.json, which holds
@@ -143,7 +144,7 @@ async function main() {
     target: 'node20',
     // ESM builds of packages that ship both (fewer CommonJS wrappers)
     mainFields: ['module', 'main'],
-    external: ['@cloud-copilot/iam-simulate', '@cloud-copilot/iam-policy', 'testcontainers', '@testcontainers/*'],
+    external: ['@cloud-copilot/iam-simulate', 'testcontainers', '@testcontainers/*'],
     banner: { js: BANNER },
     plugins: [deferPackages, iamDataRoot],
     legalComments: 'none',

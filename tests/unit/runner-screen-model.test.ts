@@ -82,6 +82,27 @@ describe('where the screen is', () => {
     expect(m.showsFailures(s2())).toBe(true);
     expect(m.showsFailures(m.view.steps[3])).toBe(false);
   });
+
+  it('work done while the introduction is shown is for the first step not done: its failures show when the learner goes there', () => {
+    const m = new ScreenModel(LAB, view('todo', 'todo', 'todo', 'todo'));
+    expect(m.current).toBe(0);
+    m.apply(view('failing', 'failing', 'failing', 'failing'), true);
+    expect(m.showsFailures(m.view.steps[0])).toBe(true);
+    // the steps nobody worked on stay quiet
+    expect(m.showsFailures(m.view.steps[1])).toBe(false);
+    expect(m.showsFailures(m.view.steps[3])).toBe(false);
+  });
+
+  it('a step whose failures moved while another step was shown shows them; one whose failures stayed does not', () => {
+    const m = new ScreenModel(LAB, view('done', 'failing', 'failing', 'failing'));
+    expect(m.current).toBe(2);
+    const moved = view('done', 'failing', 'failing', 'failing');
+    moved.steps[2].conditions = [cond('c3', false), cond('other', true)];
+    m.apply(moved, false);
+    expect(m.showsFailures(m.view.steps[2])).toBe(true);
+    expect(m.showsFailures(m.view.steps[3])).toBe(false);
+    expect(m.showsFailures(m.view.steps[1])).toBe(false); // shown, but nothing changed and no check ran
+  });
 });
 
 describe('hints and solutions', () => {

@@ -47,6 +47,17 @@ export function diffViews(before: LabView, after: LabView): Note[] {
   return notes;
 }
 
+/** The steps graded in both views that fail now with other failures than before. */
+function movedFailures(before: LabView, after: LabView): string[] {
+  const failing = (s: StepView) => s.conditions.filter((c) => c.status === 'failed').map((c) => c.name).join('\n');
+  return after.steps
+    .filter((s) => {
+      const was = before.steps.find((b) => b.id === s.id);
+      return s.status === 'failing' && was?.conditions.length && s.conditions.length && failing(was) !== failing(s);
+    })
+    .map((s) => s.id);
+}
+
 /** Where a screen opens: the introduction before any step is done, else the first step not done. */
 export function startingStep(view: LabView): number {
   if (!view.steps.some(isDone)) return 0;
@@ -106,12 +117,16 @@ export class ScreenModel {
 
   /**
    * Take a new grading. `watching`: the account changed or the learner asked for a check, so the
-   * failures of the shown step are now worth showing. Moves on when the shown step passed.
+   * failures of the shown step (on the introduction: of the first step not done) are now worth
+   * showing, as are those of any step whose failures moved. Moves on when the shown step passed.
    */
   apply(view: LabView, watching: boolean): Note[] {
     const notes = diffViews(this.view, view);
+    // A step whose failures moved is being worked on, whichever step is shown.
+    for (const id of movedFailures(this.view, view)) this.watched.add(id);
     this.view = view;
-    const shown = this.step;
+    // On the introduction, the work is for the first step not done yet.
+    const shown = this.step ?? view.steps.find((s) => !isDone(s));
     if (watching && shown) this.watched.add(shown.id);
     const passedHere = notes.some((n) => n.kind === 'passed' && n.step === this.current);
     if (passedHere) {

@@ -3,11 +3,11 @@
  * and a base64 SAML response (AssumeRoleWithSAML). Namespaces are dropped: element names are read
  * by their local name, as the SAML 2.0 schema defines them.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { lazyParser } from '../protocol/xml-parser.js';
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
+const parser = lazyParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
@@ -35,7 +35,7 @@ const attr = (n: Node | undefined, name: string): string | undefined => {
 
 function parse(xml: string): Node | undefined {
   try {
-    const doc = parser.parse(xml, true) as Node;
+    const doc = parser().parse(xml, true) as Node;
     return doc && typeof doc === 'object' ? doc : undefined;
   } catch {
     return undefined;

@@ -4,7 +4,7 @@
  * Delete, CompleteMultipartUpload).
  */
 import crypto from 'node:crypto';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { fastXmlParser, lazyParser } from '../protocol/xml-parser.js';
 import { type AwsError, MalformedXML } from '../errors.js';
 import { escapeXml, toXml, type XmlValue } from '../protocol/xml.js';
 import type { OutgoingResponse } from '../types.js';
@@ -72,7 +72,7 @@ export function malformedXml(): AwsError {
  * and character references are decoded here with their range checked, so `&#x110000;` is
  * MalformedXML rather than a RangeError.
  */
-const parser = new XMLParser({
+const parser = lazyParser({
   preserveOrder: true,
   ignoreAttributes: true,
   removeNSPrefix: true,
@@ -125,10 +125,10 @@ function toNode(entry: OrderedNode): XmlNode | undefined {
 
 /** Parse a request body; anything that is not one well-formed element is MalformedXML, as in S3. */
 export function parseXml(text: string): XmlNode {
-  if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw malformedXml();
+  if (/<!DOCTYPE/i.test(text) || fastXmlParser().XMLValidator.validate(text) !== true) throw malformedXml();
   let parsed: OrderedNode[];
   try {
-    parsed = parser.parse(text) as OrderedNode[];
+    parsed = parser().parse(text) as OrderedNode[];
   } catch {
     throw malformedXml();
   }

@@ -10,66 +10,43 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { payloadOf, signRecord, type CompletionRecord } from '../../src/core/completion-format.js';
 import { loadCourse } from '../../src/core/course.js';
-import { startWorkshop, type RunningWorkshop } from '../../src/workshop/server.js';
-import { cli, ensureBuilt, realCourse, ROOT, type Lab } from './runner-helpers.js';
+import { startWorkshop } from '../../src/workshop/server.js';
+import { cli, ROOT, type Lab } from './runner-helpers.js';
+import { workshopClass } from './workshop-class.js';
 
 const course = loadCourse(path.join(ROOT, 'labs'));
 const totalSteps = course.labs.reduce((n, l) => n + l.steps.length, 0);
 
-let dir: string;
-let ws: RunningWorkshop;
-const learners: Lab[] = [];
+const cls = workshopClass({ reportOnly: true });
 let adaRecord: string;
-
-function learner(): Lab {
-  const lab = realCourse();
-  learners.push(lab);
-  return lab;
-}
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .*\.js:\d+/);
 
-async function join(lab: Lab, name: string): Promise<void> {
-  const r = await cli(lab, ['workshop', 'join', ws.endpoint, '--name', name, '--code', ws.store.identity.code, '--report-only']);
-  expect(r.code, r.stderr).toBe(0);
-}
+const join = (lab: Lab, name: string) => cls.join(lab, name, '--report-only');
 
 function postCountersign(body: string, token?: string): Promise<Response> {
-  return fetch(`${ws.endpoint}/_workshop/api/countersign`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  return fetch(`${cls.ws.endpoint}/_workshop/api/countersign`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
 }
 
 const tokenOf = (lab: Lab) => (JSON.parse(fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'workshop.json'), 'utf8')) as { token: string }).token;
 
-beforeAll(async () => {
-  ensureBuilt();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-wscs-'));
-  ws = await startWorkshop({ port: 0, stateDir: dir, reportOnly: true });
-});
-
-afterAll(async () => {
-  for (const lab of learners) await cli(lab, ['stop']);
-  await ws?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  for (const lab of learners) fs.rmSync(lab.home, { recursive: true, force: true });
-});
-
 describe('workshop countersignature', () => {
   it('countersigns the record of a learner who did the course while joined; verify --key accepts it and refuses an edited copy', async () => {
     // The key: private half 0600 in the state folder, public half served and written by the CLI.
-    expect(fs.statSync(path.join(dir, 'countersign-key.pem')).mode & 0o777).toBe(0o600);
-    const served = (await (await fetch(`${ws.endpoint}/_workshop/api/public-key`)).json()) as { pem: string; fingerprint: string };
-    expect(served.fingerprint).toBe(ws.countersignKey.fingerprint);
-    expect(served.pem).toBe(fs.readFileSync(path.join(dir, 'countersign-key.pub'), 'utf8'));
+    expect(fs.statSync(path.join(cls.dir, 'countersign-key.pem')).mode & 0o777).toBe(0o600);
+    const served = (await (await fetch(`${cls.ws.endpoint}/_workshop/api/public-key`)).json()) as { pem: string; fingerprint: string };
+    expect(served.fingerprint).toBe(cls.ws.countersignKey.fingerprint);
+    expect(served.pem).toBe(fs.readFileSync(path.join(cls.dir, 'countersign-key.pub'), 'utf8'));
 
-    const ada = learner();
+    const ada = cls.learner();
     const pub = path.join(ada.home, 'server.pub');
-    const written = await cli(ada, ['workshop', 'public-key', '--state', dir, '--out', pub]);
+    const written = await cli(ada, ['workshop', 'public-key', '--state', cls.dir, '--out', pub]);
     expect(written.code, written.stderr).toBe(0);
-    expect(written.stdout).toContain(ws.countersignKey.fingerprint);
-    const fromUrl = await cli(ada, ['workshop', 'public-key', ws.endpoint]);
+    expect(written.stdout).toContain(cls.ws.countersignKey.fingerprint);
+    const fromUrl = await cli(ada, ['workshop', 'public-key', cls.ws.endpoint]);
     expect(fromUrl.stdout).toBe(fs.readFileSync(pub, 'utf8'));
 
     await join(ada, 'Ada');
@@ -82,18 +59,18 @@ describe('workshop countersignature', () => {
     adaRecord = path.join(ada.home, 'record.json');
     const cert = await cli(ada, ['certificate', '--out', adaRecord, '--name', 'Ada Lovelace']);
     expect(cert.code, cert.stdout + cert.stderr).toBe(0);
-    expect(cert.stdout).toContain(`countersigned by the workshop server ${ws.endpoint} (${ws.countersignKey.fingerprint})`);
+    expect(cert.stdout).toContain(`countersigned by the workshop server ${cls.ws.endpoint} (${cls.ws.countersignKey.fingerprint})`);
     expect(cert.stdout).not.toMatch(/Not countersigned/);
 
     const unchecked = await cli(ada, ['verify', adaRecord]);
     expect(unchecked.code).toBe(0);
-    expect(unchecked.stdout).toContain(`It carries a workshop server's countersignature (key ${ws.countersignKey.fingerprint}), not checked: add --key`);
+    expect(unchecked.stdout).toContain(`It carries a workshop server's countersignature (key ${cls.ws.countersignKey.fingerprint}), not checked: add --key`);
     const ok = await cli(ada, ['verify', adaRecord, '--key', pub]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/✔ Countersigned by the iam-labs workshop server created \d{4}-\d\d-\d\d \(learner "Ada"\) with the key in .*server\.pub \(SHA256:/);
     const json = JSON.parse((await cli(ada, ['verify', adaRecord, '--key', pub, '--json'])).stdout) as { valid: boolean; countersigned: { fingerprint: string } };
     expect(json.valid).toBe(true);
-    expect(json.countersigned.fingerprint).toBe(ws.countersignKey.fingerprint);
+    expect(json.countersigned.fingerprint).toBe(cls.ws.countersignKey.fingerprint);
 
     // Edited after signing: a step's revealed solution removed (both signatures fail, the learner's first).
     const record = JSON.parse(fs.readFileSync(adaRecord, 'utf8')) as { labs: Array<{ steps: Array<{ revealedAt?: string }> }>; countersignatures: Array<{ by: string }> };
@@ -124,10 +101,10 @@ describe('workshop countersignature', () => {
   }, 240_000);
 
   it('refuses a record claiming steps the server never saw pass, and another learner’s record', async () => {
-    const bo = learner();
+    const bo = cls.learner();
     await join(bo, 'Bo');
     // Bo copies Ada's progress (every step passed): the server never heard of any of it from him.
-    const adaHome = learners[0].env.IAM_LABS_HOME;
+    const adaHome = cls.learners[0].env.IAM_LABS_HOME;
     fs.copyFileSync(path.join(adaHome, 'progress.json'), path.join(bo.env.IAM_LABS_HOME, 'progress.json'));
     // and his installation key file is damaged: kept aside, a new one made, and said
     const keyFile = path.join(bo.env.IAM_LABS_HOME, 'identity', 'ed25519-key.pem');
@@ -145,7 +122,7 @@ describe('workshop countersignature', () => {
     expect(cert.stdout).toMatch(/The installation key .*ed25519-key\.pem could not be used \(it holds no private key in PEM form\); it was kept as .*ed25519-key\.pem\.corrupt-/);
     expect(fs.readdirSync(path.dirname(keyFile)).some((n) => n.startsWith('ed25519-key.pem.corrupt-'))).toBe(true);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).countersignatures).toBeUndefined();
-    const verified = await cli(bo, ['verify', out, '--key', path.join(dir, 'countersign-key.pub')]);
+    const verified = await cli(bo, ['verify', out, '--key', path.join(cls.dir, 'countersign-key.pub')]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toMatch(/✘ Not countersigned with that key: no countersignature was made with that key/);
 
@@ -156,7 +133,7 @@ describe('workshop countersignature', () => {
     expect(await notYours.json()).toEqual({ error: 'The record was written for another learner of this workshop (its workshop learner id is not yours).', code: 'NotYourRecord' });
     // Ada re-signs her record (her own key can sign anything) without the solutions she revealed,
     // then with a step the course does not have: the server's journal says otherwise.
-    const ada = learners[0];
+    const ada = cls.learners[0];
     const adaKey = crypto.createPrivateKey(fs.readFileSync(path.join(ada.env.IAM_LABS_HOME, 'identity', 'ed25519-key.pem'), 'utf8'));
     const payload = payloadOf(JSON.parse(fs.readFileSync(adaRecord, 'utf8')) as CompletionRecord);
     const hidden = structuredClone(payload);

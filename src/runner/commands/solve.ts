@@ -36,10 +36,18 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
       return 0;
     }
   }
-  // shown (and applied) before passing: the record says so, for the learner and an instructor
-  await open.progress.recordRevealed(lab.id, steps.map((s) => s.id));
   let last: LabResult | undefined;
   for (const s of steps) {
+    // A step that passes when its turn comes keeps the learner's own work: its solution is not
+    // applied again (it may not apply twice: a second access key breaks the rotation after it).
+    const before = await gradeSessionLab(open, lab, io, s.id);
+    if (before.steps.some((x) => x.id === s.id && x.passed)) {
+      writeln(io, `${io.c.green('✔')} ${s.id} already passes: your work is kept`);
+      last = before;
+      continue;
+    }
+    // shown (and applied) before passing: the record says so, for the learner and an instructor
+    await open.progress.recordRevealed(lab.id, [s.id]);
     const p = open.progress.read();
     const facts = new FactMap({ ...p.facts });
     const made = createLabContext(open.session, facts, open.files, undefined, passedSteps(p, lab.steps.map((x) => x.id)));

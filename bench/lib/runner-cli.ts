@@ -7,16 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadCourse } from '../../src/core/course.js';
 import { cliCommands, ROOT_DIR, tempHome, timeCli } from './cli-timing.js';
 
-/** The course's labs ("01", "02", …), from the labs/ folder. */
-function courseLabIds(): string[] {
-  return fs
-    .readdirSync(path.join(ROOT_DIR, 'labs'))
-    .map((d) => /^(\d\d)-/.exec(d)?.[1])
-    .filter((id): id is string => !!id)
-    .sort();
-}
+/** The course's labs ("01", "02", …). */
+const courseLabIds = (): string[] => loadCourse(path.join(ROOT_DIR, 'labs')).labs.map((l) => l.number);
 
 export interface CliFigure {
   label: string;

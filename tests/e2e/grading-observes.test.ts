@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseIni } from '../../src/runner/aws-files.js';
 import { cleanup, cli, ensureBuilt, realCourse, session, type Lab } from './runner-helpers.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
@@ -21,10 +22,8 @@ afterAll(async () => {
 
 /** The lab's root profile, as the lab's AWS files hold it. */
 function rootCredentials(l: Lab): { accessKeyId: string; secretAccessKey: string } {
-  const text = fs.readFileSync(path.join(l.env.IAM_LABS_HOME, 'labs', '01-users', 'aws', 'credentials'), 'utf8');
-  const section = text.split(/^\[/m).find((s) => s.startsWith('default]'))!;
-  const value = (k: string) => new RegExp(`^${k}\\s*=\\s*(\\S+)`, 'm').exec(section)![1];
-  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
+  const root = parseIni(fs.readFileSync(path.join(l.env.IAM_LABS_HOME, 'labs', '01-users', 'aws', 'credentials'), 'utf8')).get('default')!;
+  return { accessKeyId: root.get('aws_access_key_id')!, secretAccessKey: root.get('aws_secret_access_key')! };
 }
 
 describe('grading observes the account', () => {

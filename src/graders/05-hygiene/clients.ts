@@ -9,7 +9,6 @@
 import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Credentials, LabClients } from '../../core/aws-types.js';
-import { SDK_RETRY } from '../../core/sdk-clients.js';
 import type { LabContext } from '../types.js';
 import { GRADER_AGENT } from './names.js';
 
@@ -19,31 +18,13 @@ export interface AuditClients {
 }
 
 /**
- * Run `fn` with audit clients made for it, and close their sockets afterwards. `as: 'learner'`
- * leaves the grader's mark out of the User-Agent: for reference solutions, which do what a
- * learner does.
+ * Run `fn` with the context's audit clients (made like its other clients, released with it).
+ * `as: 'learner'` leaves the grader's mark out of the User-Agent: for reference solutions, which
+ * do what a learner does.
  */
 export async function withAuditClients<T>(ctx: LabContext, fn: (c: AuditClients) => Promise<T>, opts: { as?: 'grader' | 'learner' } = {}): Promise<T> {
-  if (opts.as !== 'learner') {
-    // the context's clients: made like every grading client (a grading only looks at the account), released with it
-    const mark = { userAgent: GRADER_AGENT };
-    return fn({ cloudtrail: ctx.serviceClient(CloudTrailClient, undefined, mark), accessanalyzer: ctx.serviceClient(AccessAnalyzerClient, undefined, mark) });
-  }
-  const common = {
-    endpoint: ctx.endpoint,
-    region: ctx.region,
-    credentials: ctx.clients.iam.config.credentials,
-    ...SDK_RETRY,
-    useFipsEndpoint: false,
-    useDualstackEndpoint: false,
-  };
-  const c = { cloudtrail: new CloudTrailClient(common), accessanalyzer: new AccessAnalyzerClient(common) };
-  try {
-    return await fn(c);
-  } finally {
-    c.cloudtrail.destroy();
-    c.accessanalyzer.destroy();
-  }
+  const mark = opts.as === 'learner' ? {} : { userAgent: GRADER_AGENT };
+  return fn({ cloudtrail: ctx.serviceClient(CloudTrailClient, undefined, mark), accessanalyzer: ctx.serviceClient(AccessAnalyzerClient, undefined, mark) });
 }
 
 export const REQUEST_TIME_HEADER = 'x-iam-labs-request-time';

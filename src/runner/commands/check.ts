@@ -35,8 +35,7 @@ export async function sessionForGrading(
   allowRemote: boolean | undefined,
   purpose: Purpose,
 ): Promise<{ open: OpenSession; course: Course; lab: Lab }> {
-  const opened = openForGrading(io, labArg, endpoint, allowRemote, purpose);
-  const { open, course, lab, present } = await opened;
+  const { open, course, lab, present } = await openForGrading(io, labArg, endpoint, allowRemote, purpose);
   await present();
   return { open, course, lab };
 }

@@ -78,7 +78,11 @@ export function createRequestListener(emulator: Emulator): http.RequestListener 
     const head = headOf(req);
     if (head.rawPath.startsWith(CONTROL_PREFIX)) return controlRequest(emulator, head, res);
     const admission = admit(emulator, head);
-    const refuse = (err: Parameters<typeof errorResponse>[1]) => send(req, res, errorResponse(admission, err, head), true);
+    const refuse = (err: Parameters<typeof errorResponse>[1]) =>
+      void errorResponse(admission, err, head).then(
+        (out) => send(req, res, out, true),
+        () => send(req, res, { status: 500, headers: {}, body: '' }, true),
+      );
     if (admission.error) return refuse(admission.error);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > admission.bodyLimit) return refuse(bodyTooLarge(admission, declared));

@@ -1,9 +1,10 @@
 /**
- * The workload services (EC2, Lambda, ECR, CloudTrail, Access Analyzer) are not loaded when the
- * emulator starts: each loads on its first request (src/emulator/service-modules.ts). Each
- * emulator here is a fresh `iam-labs emulator` process (the built CLI, as a learner runs it), so
- * the requests below are truly the first each service gets: answered, or refused in the
- * service's own protocol, exactly as a loaded service answers.
+ * `iam-labs emulator` prints its ready line once its socket listens; the request pipeline loads
+ * right after (src/emulator/listen-first.ts), and the workload services (EC2, Lambda, ECR,
+ * CloudTrail, Access Analyzer) each on their first request (src/emulator/service-modules.ts).
+ * Each emulator here is a fresh process (the built CLI, as a learner runs it), so the requests
+ * below are truly the first it gets: sent the moment the ready line appears, they are answered,
+ * or refused in the service's own protocol, exactly as a loaded emulator answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -12,9 +13,12 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectAwsError } from '../helpers/aws-errors.js';
 import { ensureFreshBuild, ROOT } from '../helpers/build.js';
+import { clients } from '../helpers/emulator.js';
 import { serviceClients } from '../helpers/services.js';
 
 const running: ChildProcess[] = [];
@@ -39,6 +43,26 @@ async function freshEmulator(): Promise<string> {
 
 afterEach(() => {
   for (const child of running.splice(0)) child.kill('SIGTERM');
+});
+
+describe('requests sent at the ready line, before the pipeline has loaded', () => {
+  it('are answered: the control API, STS, and an S3 upload that waits for 100 Continue', async () => {
+    const endpoint = await freshEmulator();
+    const { sts, s3 } = clients(endpoint);
+    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    const [health, caller, unsigned] = await Promise.all([
+      fetch(`${endpoint}/_iam-labs/health`).then(async (r) => ({ status: r.status, body: await r.json() })),
+      sts.send(new GetCallerIdentityCommand({})),
+      fetch(`${endpoint}/?Action=GetCallerIdentity&Version=2011-06-15`).then(async (r) => ({ status: r.status, text: await r.text() })),
+    ]);
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok', service: 'iam-labs-emulator' });
+    expect(caller.Arn).toBe('arn:aws:iam::000000000000:root');
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.text).toContain('<Code>MissingAuthenticationToken</Code>');
+    // the SDK sends Expect: 100-continue for a body this large
+    await expectAwsError(s3.send(new PutObjectCommand({ Bucket: 'first-bucket', Key: 'k', Body: body })), { code: 'NoSuchBucket', message: 'The specified bucket does not exist', status: 404 });
+  }, 60_000);
 });
 
 describe('the first request to each workload service on a fresh emulator', () => {

@@ -21,7 +21,6 @@ import { accountFilePaths, courseDir, labPaths, statePaths, type AwsFilePaths, t
 import { passedSteps, ProgressStore } from './progress.js';
 import { accountHolder, accountSession, currentLabId, labSession, readBackend, readLabRecord, type BackendRecord, type LabRecord, type Session } from './session.js';
 import { decorateResult } from './lab-view.js';
-import type { ReportedStatus } from './workshop-link.js';
 
 export function openCourse(io: CommandIO): Course {
   return loadCourseCached(courseDir(io.env), statePaths(io.home).courseCache);
@@ -239,32 +238,9 @@ async function recordGrading(o: OpenSession, lab: Lab, result: LabResult, change
   const after = o.progress.read();
   const decorated = decorateResult(lab, result, before, after);
   decorated.completedNow = completedLab;
-  // In a workshop, every grading also lights up the instructor's dashboard (best effort), in the
-  // dashboard's words: done stays done, and a done step that fails now is done-changed.
-  const { reportToWorkshop } = await import('./workshop-link.js');
-  const current = lab.steps.find((s) => !after.steps[s.id]?.passedAt)?.id ?? null;
-  await reportToWorkshop(o.paths.home, {
-    lab: lab.id,
-    current,
-    steps: lab.steps.map((s) => {
-      const p = after.steps[s.id];
-      const now = decorated.steps.find((x) => x.id === s.id && x.conditions.length);
-      const failing = now ? now.conditions.filter((c) => c.status === 'failed').map((c) => c.name) : (p?.last?.failing ?? []);
-      const passesNow = now ? now.passed : p?.last?.passed;
-      const status: ReportedStatus = p?.passedAt
-        ? passesNow === false && failing.length ? 'done-changed' : 'done'
-        : passesNow === undefined ? 'todo'
-        : passesNow ? 'passing'
-        : failing.length ? 'failing' : 'unverifiable';
-      return {
-        id: s.id,
-        status,
-        ...(failing.length ? { failing } : {}),
-        ...(p?.passedAt ? { passedAt: p.passedAt } : {}),
-        ...(p?.revealedAt ? { revealedAt: p.revealedAt } : {}),
-      };
-    }),
-  });
+  // In a workshop, every grading also lights up the instructor's dashboard (best effort).
+  const { labReport, reportToWorkshop } = await import('./workshop-link.js');
+  await reportToWorkshop(o.paths.home, labReport(lab, after));
   return decorated;
 }
 

@@ -12,10 +12,12 @@
 import path from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
-import { reportProgress, type LabReport } from '../workshop/client.js';
+import { reportProgress, type LabReport, type ReportedStatus } from '../workshop/client.js';
+import type { Countersignature } from '../core/completion-format.js';
+import type { Lab } from '../core/course.js';
+import type { ProgressData } from './progress.js';
 
 export type { LabReport, ReportedStep, ReportedStatus } from '../workshop/client.js';
-import type { Countersignature } from '../core/completion-format.js';
 
 export interface WorkshopLink {
   format: 1;
@@ -28,6 +30,11 @@ export interface WorkshopLink {
   accountId?: string;
   /** where progress goes when it is not `base` (a class dashboard several servers share) */
   report?: { base: string; token: string };
+  /**
+   * When the learner left the workshop's server with `stop` (shared mode): nothing is reported
+   * until `workshop join` again. The token stays, so rejoining is the same learner.
+   */
+  leftAt?: string;
 }
 
 export const workshopFile = (home: string) => path.join(home, 'workshop.json');
@@ -39,7 +46,8 @@ const isLink = (v: unknown): v is WorkshopLink =>
   typeof v.name === 'string' &&
   typeof v.token === 'string' &&
   (v.mode === undefined || v.mode === 'shared' || v.mode === 'report-only') &&
-  (v.report === undefined || (isRecord(v.report) && typeof v.report.base === 'string' && typeof v.report.token === 'string'));
+  (v.report === undefined || (isRecord(v.report) && typeof v.report.base === 'string' && typeof v.report.token === 'string')) &&
+  (v.leftAt === undefined || typeof v.leftAt === 'string');
 
 /** The joined workshop, if any. An unreadable file is kept aside and reported (CorruptFileError). */
 export function readWorkshopLink(home: string): WorkshopLink | undefined {
@@ -52,14 +60,49 @@ export function writeWorkshopLink(home: string, link: WorkshopLink): void {
   writeJsonFile(workshopFile(home), link);
 }
 
-/** Called after every grading: tell the dashboard, if this machine joined a workshop. Never throws. */
-export async function reportToWorkshop(home: string, report: LabReport): Promise<void> {
+/**
+ * A lab's state for the dashboard, from the learner's progress (which every grading has just
+ * updated), in the dashboard's words: done stays done, and a done step that fails now is
+ * done-changed.
+ */
+export function labReport(lab: Lab, progress: ProgressData): LabReport {
+  return {
+    lab: lab.id,
+    current: lab.steps.find((s) => !progress.steps[s.id]?.passedAt)?.id ?? null,
+    steps: lab.steps.map((s) => {
+      const p = progress.steps[s.id];
+      const failing = p?.last?.failing ?? [];
+      const passesNow = p?.last?.passed;
+      const status: ReportedStatus = p?.passedAt
+        ? passesNow === false && failing.length ? 'done-changed' : 'done'
+        : passesNow === undefined ? 'todo'
+        : passesNow ? 'passing'
+        : failing.length ? 'failing' : 'unverifiable';
+      return {
+        id: s.id,
+        status,
+        ...(failing.length ? { failing } : {}),
+        ...(p?.passedAt ? { passedAt: p.passedAt } : {}),
+        ...(p?.revealedAt ? { revealedAt: p.revealedAt } : {}),
+      };
+    }),
+  };
+}
+
+/** The joined workshop progress goes to, unless there is none, it cannot be read, or the learner left it. */
+function reportingLink(home: string): WorkshopLink | undefined {
   let link: WorkshopLink | undefined;
   try {
     link = readWorkshopLink(home);
   } catch {
-    return; // kept aside; `iam-labs stop` or a new join reports it
+    return undefined; // kept aside; `iam-labs stop` or a new join reports it
   }
+  return link && !link.leftAt ? link : undefined;
+}
+
+/** Called after every grading: tell the dashboard, if this machine joined a workshop. Never throws. */
+export async function reportToWorkshop(home: string, report: LabReport): Promise<void> {
+  const link = reportingLink(home);
   if (!link) return;
   const target = link.report ?? { base: link.base, token: link.token };
   await reportProgress(target.base, target.token, report);

@@ -87,7 +87,24 @@ describe('iam-labs workshop join, start, check', () => {
     // Leaving keeps the instructor's server running.
     const left = await cli(ada, ['stop']);
     expect(left.stdout).toMatch(/left the workshop/);
+    expect(left.stdout).toContain('Your checks are no longer reported to the class.');
     expect((await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).status).toBe(200);
+
+    // Left means left: lab 01 started again runs here, and its checks are not reported (the
+    // dashboard still shows the last state seen while joined); joining again reports again.
+    const adaRow = async () => ((await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json()) as any).learners.find((l: { name: string }) => l.name === 'Ada');
+    expect((await cli(ada, ['start', '01', '--detach'])).code).toBe(0);
+    expect(fs.readFileSync(path.join(ada.env.IAM_LABS_HOME, 'backend.json'), 'utf8')).toMatch(/"backend": ?"embedded"/);
+    await cli(ada, ['solve', '01', '--yes', '--step', 'users/attach-managed-policy']);
+    expect((await cli(ada, ['check', '01'])).code).toBe(1);
+    expect((await adaRow()).steps['users/attach-managed-policy'].status).toBe('failing');
+    await cli(ada, ['stop']);
+    const back = await cli(ada, ['workshop', 'join', ws.endpoint, '--name', 'Ada', '--code', ws.store.identity.code]);
+    expect(back.stdout).toMatch(/Rejoined the workshop/);
+    expect((await cli(ada, ['start', '01', '--detach'])).code).toBe(0);
+    await cli(ada, ['check', '01']);
+    // progress is the learner's: the step done on this machine is reported done once joined again
+    expect((await adaRow()).steps['users/attach-managed-policy']).toMatchObject({ status: 'passing', passedAt: expect.any(String), revealedAt: expect.any(String) });
   });
 
   it('after workshop join, shell works before any start: the learner’s own account, not a missing profile', async () => {

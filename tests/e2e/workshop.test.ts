@@ -155,6 +155,27 @@ describe('dashboard API', () => {
   });
 });
 
+describe('a burst of reports', () => {
+  it('a report the throttle refuses is sent again after the wait the server asks, so the dashboard keeps the last state', async () => {
+    const tight = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-ws-burst-'));
+    const small = await startWorkshop({ port: 0, stateDir: tight, reportOnly: true, throttles: { reports: { burst: 2, ratePerSecond: 1 } } });
+    try {
+      const cy = await joinWorkshop(small.endpoint, { name: 'Cy', code: small.store.identity.code, mode: 'report-only' });
+      const report = (status: 'failing' | 'done') => ({ lab: '01-basics', current: null, steps: [{ id: 'basics/make-user', status, ...(status === 'done' ? { passedAt: new Date().toISOString() } : { failing: ['user Ada exists'] }) }] });
+      expect(await reportProgress(small.endpoint, cy.token, report('failing'))).toBe(true);
+      expect(await reportProgress(small.endpoint, cy.token, report('failing'))).toBe(true);
+      // the bucket is empty: this one meets a 429 with Retry-After: 1, waits, and is taken
+      const started = Date.now();
+      expect(await reportProgress(small.endpoint, cy.token, report('done'))).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(small.store.learnerById(cy.learnerId)!.progress.steps['basics/make-user']).toMatchObject({ passedAt: expect.any(String) });
+    } finally {
+      await small.close();
+      fs.rmSync(tight, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('durability', () => {
   it('keeps accounts, learners and progress across a restart', async () => {
     await clients(ws.endpoint, credsOf(ada)).iam.send(new CreateUserCommand({ UserName: 'survivor' }));

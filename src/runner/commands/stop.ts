@@ -19,9 +19,15 @@ export async function stopCommand(opts: { plain?: boolean }, io: CommandIO = def
     writeln(io, `${io.c.green('✔')} stopped the ${record.backend} backend that was still starting (pid ${record.pid ?? '?'}).`);
   } else if (!handle.extras.stopsServer) {
     // Someone else's server (a workshop, an endpoint): leaving must not stop it or change the account.
-    const { readWorkshopLink } = await import('../workshop-link.js');
+    const { readWorkshopLink, writeWorkshopLink } = await import('../workshop-link.js');
     const link = readWorkshopLink(io.home);
-    const rejoin = link && link.base === record.endpoint ? `\n  To come back: iam-labs workshop join ${link.base} --name "${link.name}" --code <code>` : '';
+    let rejoin = '';
+    if (link && link.base === record.endpoint) {
+      // Left means left: labs started after this run elsewhere (the embedded emulator), and their
+      // checks are not the class's business until the learner joins again (same token, same learner).
+      writeWorkshopLink(io.home, { ...link, leftAt: new Date().toISOString() });
+      rejoin = `\n  Your checks are no longer reported to the class. To come back: iam-labs workshop join ${link.base} --name "${link.name}" --code <code>`;
+    }
     writeln(io, `${io.c.green('✔')} left the ${handle.describe()}: it keeps running, and account ${record.accountId} keeps what you did there.${rejoin}`);
   } else if (handle.extras.keepsState) {
     writeln(io, `${io.c.green('✔')} stopped the ${handle.describe()}. Your labs are kept, each in its account: \`${again}\` continues where you left off.`);

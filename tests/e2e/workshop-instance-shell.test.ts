@@ -20,6 +20,7 @@ const TTL = 'x-aws-ec2-metadata-token-ttl-seconds';
 
 describe('instance-shell on a shared workshop server', () => {
   let ada: Lab;
+  let bo: Lab;
   let appServer = '';
 
   it("a learner does lab 06 step 2 by hand through the real AWS CLI, and check 06 sees it", async () => {
@@ -82,7 +83,7 @@ describe('instance-shell on a shared workshop server', () => {
     expect(proxied.status).toBe(403);
 
     // Bo's token: Ada's instance is unknown to him, as a made-up one is
-    const bo = cls.learner();
+    bo = cls.learner();
     await cls.join(bo, 'Bo');
     const boAuth = { authorization: `Bearer ${tokenOf(bo)}` };
     const stolen = await fetch(`${base}/latest/meta-data/iam/security-credentials/AppServerRole`, { headers: boAuth });
@@ -126,6 +127,20 @@ describe('instance-shell on a shared workshop server', () => {
     const step = JSON.parse(checked.stdout).steps.find((s: { id: string }) => s.id === 'workloads/lambda-trust');
     expect(step.passed).toBe(true);
     expect(step.conditions.find((c: { name: string }) => c.name === 'an invoke of report-builder wrote report.csv to acme-app-data').status).toBe('unverifiable');
+  });
+});
+
+describe('the reference solution of step 2 on a workshop backend', () => {
+  it('reads the role credentials through the server (LabContext.instanceCredentials), and the step passes', async () => {
+    const bo = cls.learners[1];
+    expect((await cli(bo, ['start', '06', '--detach'])).code).toBe(0);
+    for (const step of ['workloads/instance-role', 'workloads/metadata-credentials']) {
+      const solved = await cli(bo, ['solve', '06', '--step', step, '--yes']);
+      expect(solved.code, solved.stderr).toBe(0);
+    }
+    const checked = await cli(bo, ['check', '06', '--json']);
+    const steps = JSON.parse(checked.stdout).steps as Array<{ id: string; passed: boolean }>;
+    expect(steps.filter((s) => s.passed).map((s) => s.id)).toEqual(['workloads/instance-role', 'workloads/metadata-credentials']);
   });
 });
 

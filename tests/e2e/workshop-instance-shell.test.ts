@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TokenStore } from '../../src/emulator/imds/responder.js';
 import { BIN, cli, type Lab } from './runner-helpers.js';
 import { workshopClass } from './workshop-class.js';
 
@@ -78,6 +79,14 @@ describe('instance-shell on a shared workshop server', () => {
     const wrongToken = await fetch(`${base}/latest/meta-data/instance-id`, { headers: { ...auth, 'x-aws-ec2-metadata-token': 'nope' } });
     expect(wrongToken.status).toBe(401);
     expect(await wrongToken.text()).toContain('<title>401 - Unauthorized</title>');
+    // IMDSv1 answers until the instance requires tokens
+    expect((await fetch(`${base}/latest/meta-data/instance-id`, { headers: auth })).status).toBe(200);
+    const required = await cli(ada, ['shell', '-c', `aws ec2 modify-instance-metadata-options --instance-id ${appServer} --http-tokens required > /dev/null`]);
+    expect(required.code, required.stderr).toBe(0);
+    const v1 = await fetch(`${base}/latest/meta-data/instance-id`, { headers: auth });
+    expect([v1.status, await v1.text()]).toEqual([401, expect.stringContaining('<title>401 - Unauthorized</title>')]);
+    const v2 = await fetch(`${base}/latest/meta-data/instance-id`, { headers: { ...auth, 'x-aws-ec2-metadata-token': token } });
+    expect(v2.status).toBe(200);
     // a token request that went through a proxy (the client's X-Forwarded-For, carried by the runner's proxy)
     const proxied = await fetch(`${base}/latest/api/token`, { method: 'PUT', headers: { ...auth, [TTL]: '60', 'x-iam-labs-imds-forwarded-for': '10.0.0.9' } });
     expect(proxied.status).toBe(403);
@@ -127,6 +136,18 @@ describe('instance-shell on a shared workshop server', () => {
     const step = JSON.parse(checked.stdout).steps.find((s: { id: string }) => s.id === 'workloads/lambda-trust');
     expect(step.passed).toBe(true);
     expect(step.conditions.find((c: { name: string }) => c.name === 'an invoke of report-builder wrote report.csv to acme-app-data').status).toBe('unverifiable');
+  });
+});
+
+describe('an instance metadata service reachable through the server', () => {
+  it('keeps at most 1,000 live session tokens: the oldest is forgotten first', () => {
+    const tokens = new TokenStore();
+    const first = tokens.issue(60);
+    const second = tokens.issue(60);
+    for (let i = 0; i < 998; i++) tokens.issue(60);
+    expect(tokens.check(first)).toBeGreaterThan(0);
+    const last = tokens.issue(60);
+    expect([tokens.check(first), tokens.check(second), tokens.check(last)]).toEqual([undefined, expect.any(Number), expect.any(Number)]);
   });
 });
 

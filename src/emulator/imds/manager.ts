@@ -103,7 +103,12 @@ export function serveInstanceMetadata(emulator: Emulator, accountId: string, ins
   const l = listeners(emulator);
   const k = key(accountId, instanceId);
   let tokens = l.tokens.get(k);
-  if (!tokens) l.tokens.set(k, (tokens = new TokenStore()));
+  if (!tokens) {
+    tokens = new TokenStore();
+    // only a live instance's service keeps tokens: requests for made-up ids must not grow the map
+    const found = findInstance(emulator, instanceId, accountId);
+    if (found && found.instance.state !== 'terminated' && found.instance.state !== 'shutting-down') l.tokens.set(k, tokens);
+  }
   const out = respond(account, instanceId, tokens, req);
   if (out.changed) void emulator.state.persist(accountId);
   return out;

@@ -24,6 +24,7 @@
  *
  * Usage: node scripts/bundle.mjs [--metafile FILE]  (the metafile lists the modules in each output)
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +131,24 @@ const iamDataRoot = {
   },
 };
 
+/**
+ * What this build is made of: a hash of the package's version and every source file. A detached
+ * emulator started by another build (before an update) compares it with the CLI's and does not
+ * grade with its older graders (src/core/build-id.ts).
+ */
+function sourceHash() {
+  const hash = crypto.createHash('sha256').update(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(path.relative(root, file)).update(fs.readFileSync(file));
+    }
+  };
+  walk(path.join(root, 'src'));
+  return hash.digest('hex').slice(0, 16);
+}
+
 async function main() {
   const metaArg = process.argv.indexOf('--metafile');
   const result = await esbuild.build({
@@ -146,6 +165,7 @@ async function main() {
     mainFields: ['module', 'main'],
     external: ['@cloud-copilot/iam-simulate', 'testcontainers', '@testcontainers/*'],
     banner: { js: BANNER },
+    define: { __IAM_LABS_BUILD__: JSON.stringify(sourceHash()) },
     plugins: [deferPackages, iamDataRoot],
     legalComments: 'none',
     logLevel: 'warning',

@@ -9,7 +9,7 @@ import { accountOfArn, roleArnOfSession } from '../policy/index.js';
 import type { Decision } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
 import { accountInfo, findUser } from './aws.js';
-import { explainOutcome, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
+import { explainOutcome, isAccountHandOver, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
 import { Probes, type PrincipalRef, type ProbeOutcome } from './probes.js';
 import type { LabContext } from './types.js';
 
@@ -99,15 +99,18 @@ function markedStatements(outcome: ProbeOutcome): Map<string, { deciding: number
     return m;
   };
   for (const d of outcome.result.deciding) get(d.policy).deciding.push(d.index);
-  for (const n of outcome.result.nearMisses) get(n.policy).near.push(n.index);
+  // A statement trusting a whole account did apply: it hands the decision to that account's own
+  // policies (the Why line says so), so it is not marked as one that did not apply.
+  for (const n of outcome.result.nearMisses) if (!isAccountHandOver(n)) get(n.policy).near.push(n.index);
   // Our own reading of the documents, so marks appear even when the engine names none.
   const { action, resource } = outcome.request;
   for (const p of outcome.policies) {
     statementsOf(parsePolicy(p.document)).forEach((st, i) => {
-      if (!statementCoversAction(st, action)) return;
+      // Whether a Condition matched only the engine knows (it lists the statements it missed)
+      if (!statementCoversAction(st, action) || st.Condition) return;
       const m = get(p.name);
       const n = i + 1;
-      const applies = statementCoversResource(st, resource) && !st.Condition;
+      const applies = statementCoversResource(st, resource);
       const decidingEffect = outcome.result.decision === 'ExplicitlyDenied' ? 'Deny' : 'Allow';
       const decides = applies && st.Effect === decidingEffect && outcome.result.decision !== 'ImplicitlyDenied';
       if (decides && !m.deciding.includes(n)) m.deciding.push(n);

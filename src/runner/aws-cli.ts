@@ -119,34 +119,46 @@ export function shellGuardScript(): string {
 
 const sq = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
+/** Write `file` (executable) when its text differs; executable before it is in place, so a shell running it at that moment never finds it half-made. */
+function writeShim(file: string, text: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return;
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o755 });
+  fs.chmodSync(tmp, 0o755);
+  fs.renameSync(tmp, file);
+}
+
 /**
- * Write <home>/bin/aws, the lab's `aws`: it checks the lab's backend (shell-guard.ts) and runs
- * the CLI named by IAM_LABS_REAL_AWS (the one the lab shell announced) with the lab's endpoint.
- * One file for every lab: the lab and state folder come from the shell's environment.
+ * Write the lab shell's two commands into <home>/bin, first on its PATH:
+ * - `aws`: it checks the lab's backend (shell-guard.ts) and runs the CLI named by
+ *   IAM_LABS_REAL_AWS (the one the lab shell announced) with the lab's endpoint. One file for
+ *   every lab: the lab and state folder come from the shell's environment.
+ * - `iam-labs`: this very installation, so the chapters' `iam-labs why …` and `iam-labs check`
+ *   work in the lab shell of a learner who ran `npx iam-labs` (nothing on PATH then).
+ * Returns the aws wrapper's path.
  */
-export function writeAwsShim(paths: Pick<StatePaths, 'shimDir'>): string {
+export function writeLabShims(paths: Pick<StatePaths, 'shimDir'>): string {
   fs.mkdirSync(paths.shimDir, { recursive: true });
-  const shim = path.join(paths.shimDir, 'aws');
-  const text = [
-    '#!/bin/sh',
-    "# iam-labs: the lab's aws. Before each call it checks that the lab's backend is still the one",
-    '# recorded (not stopped, not another program on its port), then runs the AWS CLI the lab shell',
-    "# announced with the lab's endpoint. Outside a lab shell (or eval \"$(iam-labs env)\") this is not on PATH.",
-    'if [ -z "$IAM_LABS_REAL_AWS" ]; then echo "iam-labs: this aws wrapper works in a lab shell (iam-labs shell)." >&2; exit 2; fi',
-    'case "$1" in --version|help|configure) exec "$IAM_LABS_REAL_AWS" "$@" ;; esac',
-    `endpoint=$(${sq(process.execPath)} ${sq(shellGuardScript())}) || exit $?`,
-    'exec "$IAM_LABS_REAL_AWS" --endpoint-url "$endpoint" "$@"',
-    '',
-  ].join('\n');
-  const current = fs.existsSync(shim) ? fs.readFileSync(shim, 'utf8') : '';
-  if (current !== text) {
-    // executable before it is in place: a shell running `aws` at that moment never finds it half-made
-    const tmp = `${shim}.${process.pid}.${Date.now()}.tmp`;
-    fs.writeFileSync(tmp, text, { mode: 0o755 });
-    fs.chmodSync(tmp, 0o755);
-    fs.renameSync(tmp, shim);
-  }
-  return shim;
+  const aws = path.join(paths.shimDir, 'aws');
+  writeShim(
+    aws,
+    [
+      '#!/bin/sh',
+      "# iam-labs: the lab's aws. Before each call it checks that the lab's backend is still the one",
+      '# recorded (not stopped, not another program on its port), then runs the AWS CLI the lab shell',
+      "# announced with the lab's endpoint. Outside a lab shell (or eval \"$(iam-labs env)\") this is not on PATH.",
+      'if [ -z "$IAM_LABS_REAL_AWS" ]; then echo "iam-labs: this aws wrapper works in a lab shell (iam-labs shell)." >&2; exit 2; fi',
+      'case "$1" in --version|help|configure) exec "$IAM_LABS_REAL_AWS" "$@" ;; esac',
+      `endpoint=$(${sq(process.execPath)} ${sq(shellGuardScript())}) || exit $?`,
+      'exec "$IAM_LABS_REAL_AWS" --endpoint-url "$endpoint" "$@"',
+      '',
+    ].join('\n'),
+  );
+  writeShim(
+    path.join(paths.shimDir, 'iam-labs'),
+    ['#!/bin/sh', '# iam-labs: the installation that opened this lab shell.', `exec ${sq(process.execPath)} ${sq(path.join(packageRoot(), 'bin', 'iam-labs.js'))} "$@"`, ''].join('\n'),
+  );
+  return aws;
 }
 
 /** Run the AWS CLI in the lab environment (doctor). */

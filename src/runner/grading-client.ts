@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import { BUILD_ID } from '../core/build-id.js';
 import type { GradeRequest, GradeResponse, HostRequest, SeedRequest, SeedResponse } from './grading-protocol.js';
 
 /** Longer than any grading takes; a service that says nothing for this long is stuck. */
@@ -18,11 +19,11 @@ export interface NoAnswer {
 }
 
 export function gradeOnHost(socket: string, req: GradeRequest): Promise<GradeResponse | NoAnswer> {
-  return ask<GradeResponse>(socket, { op: 'grade', ...req });
+  return ask<GradeResponse>(socket, { op: 'grade', ...req, build: BUILD_ID });
 }
 
 export function seedOnHost(socket: string, req: SeedRequest): Promise<SeedResponse | NoAnswer> {
-  return ask<SeedResponse>(socket, { op: 'seed', ...req });
+  return ask<SeedResponse>(socket, { op: 'seed', ...req, build: BUILD_ID });
 }
 
 function ask<T>(socket: string, req: HostRequest): Promise<T | NoAnswer> {

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import { buildMismatch } from '../core/build-id.js';
 import type { GradeResponse, GradingHostOptions, HostRequest, SeedResponse } from './grading-protocol.js';
 
 let work: Promise<typeof import('./grading-host-work.js')> | undefined;
@@ -42,6 +43,8 @@ export async function startGradingHost(opts: GradingHostOptions): Promise<{ clos
       } catch {
         return reply({ ok: false, reason: 'not JSON' });
       }
+      const otherBuild = buildMismatch(body.build);
+      if (otherBuild) return reply({ ok: false, reason: otherBuild });
       loadWork()
         .then((w) => (body.op === 'grade' ? w.grade(body, opts) : body.op === 'seed' ? w.seed(body, opts) : { ok: false as const, reason: 'unknown request' }))
         .then(reply, (e: unknown) => reply({ ok: false, reason: String(e) }));

@@ -59,5 +59,5 @@ export type GradeResponse =
   | { ok: true; result: LabResult }
   | { ok: false; userError?: GradeUserError; reason: string };
 
-/** One request on the socket: one JSON line each way. */
-export type HostRequest = (GradeRequest & { op: 'grade' }) | (SeedRequest & { op: 'seed' });
+/** One request on the socket: one JSON line each way. `build`: the CLI's build (core/build-id.ts). */
+export type HostRequest = ((GradeRequest & { op: 'grade' }) | (SeedRequest & { op: 'seed' })) & { build?: string };

@@ -16,7 +16,7 @@ import { labPaths, statePaths, type LabPaths } from '../../src/core/paths.js';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { EMBEDDED_CAPABILITIES } from '../../src/backends/embedded.js';
 import { labGraders } from '../../src/graders/index.js';
-import { labEnvVars, writeAwsShim } from '../../src/runner/aws-cli.js';
+import { labEnvVars, writeLabShims } from '../../src/runner/aws-cli.js';
 import { ensureFreshBuild } from '../helpers/build.js';
 import { LabAwsFiles } from '../../src/runner/aws-files.js';
 import { writeBackend, writeLabRecord } from '../../src/runner/session.js';
@@ -61,7 +61,7 @@ const runsWith = (cli: { name: string }, labId: string) => cli.name === 'v1' || 
 function bash(script: string, home: string, files: LabPaths, labId: string, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
   const cwd = home;
   const real = cli.bin.includes('/') ? cli.bin : (process.env.PATH ?? '').split(':').map((d) => path.join(d, cli.bin)).find((p) => fs.existsSync(p))!;
-  const shim = cli.needsEndpointFlag ? path.dirname(writeAwsShim(statePaths(home))) : undefined;
+  const shim = cli.needsEndpointFlag ? path.dirname(writeLabShims(statePaths(home))) : undefined;
   const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-aws-'));
   fs.symlinkSync(fs.realpathSync(real), path.join(cliDir, 'aws'));
   const env = {

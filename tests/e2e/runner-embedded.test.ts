@@ -131,6 +131,22 @@ describe('a lab on the embedded backend, detached', () => {
     expect(JSON.parse((await cli(lab, ['check', '--json'])).stdout).gradedBy).toBe('grading-host');
   });
 
+  it('a grading service started by another build of iam-labs does not grade, and says how to use this one', async () => {
+    // What an emulator left running across an update answers a CLI of the new build: one JSON line.
+    const socket = path.join(lab.env.IAM_LABS_HOME, 'grading.sock');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const conn = net.connect(socket, () => conn.write(`${JSON.stringify({ op: 'grade', build: '0123456789abcdef', home: lab.env.IAM_LABS_HOME, courseDir: lab.env.IAM_LABS_COURSE_DIR, lab: '01-toy', session: session(lab) })}\n`));
+      let buf = '';
+      conn.setEncoding('utf8');
+      conn.on('data', (d: string) => (buf += d));
+      conn.on('end', () => resolve(buf));
+      conn.on('error', reject);
+    });
+    expect(JSON.parse(answer)).toEqual({ ok: false, reason: expect.stringMatching(/^it runs another build of iam-labs \([0-9a-f]{8}, started before iam-labs was updated or rebuilt; this one is 01234567\)\. Run iam-labs stop, then start the lab again, to use this one$/) });
+    // the CLI of the same build is served as before
+    expect(JSON.parse((await cli(lab, ['check', '--json'])).stdout).gradedBy).toBe('grading-host');
+  });
+
   it('the real aws CLI in `iam-labs shell` reaches the lab; a wrong-case user is named as such', async () => {
     const who = await cli(lab, ['shell', '-c', 'aws sts get-caller-identity --output json']);
     expect(who.code, who.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { misplacedFor } from '../attachments.js';
 import { probeCondition } from '../conditions.js';
 import { Probes } from '../probes.js';
 import { defineStep, type LabContext } from '../types.js';
-import { CONTRACTOR, SAMY, samyExists } from './setup.js';
+import { CONTRACTOR, remakeSamyAsLowercase, SAMY, samyExists, samyMissing } from './setup.js';
 
 const createUserCalled = (UserName: string) => async (ctx: LabContext) => void (await ctx.clients.iam.send(new CreateUserCommand({ UserName })));
 
@@ -63,6 +63,8 @@ const putSamyInline = (doc: object) => async (ctx: LabContext) =>
 export const attachManagedPolicy = defineStep({
   id: 'users/attach-managed-policy',
   async check(ctx) {
+    const missing = await samyMissing(ctx);
+    if (missing) return [missing];
     const probes = new Probes(ctx);
     const { partition } = await accountInfo(ctx);
     // "any bucket": the managed policy allows every bucket, which is what this step asks for
@@ -83,6 +85,16 @@ export const attachManagedPolicy = defineStep({
     await attachToUser(ctx, SAMY, await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'));
   },
   mistakes: [
+    {
+      // IAM finds samy when asked for Samy: the policy must not count for the user the step names
+      name: 'the policy attached to samy (step 1 made in the wrong case)',
+      element: 'samy',
+      apply: async (ctx) => {
+        await remakeSamyAsLowercase(ctx);
+        await attachToUser(ctx, 'samy', await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'));
+      },
+      expectFeedback: /user samy \(different case\)/,
+    },
     { name: 'nothing attached', element: 'no policies', apply: async () => {}, expectFeedback: /Implicitly denied: no policy of user Samy allows s3:GetObject[\s\S]*Samy has no policies yet/ },
     {
       name: 'AmazonS3FullAccess attached (too broad)',

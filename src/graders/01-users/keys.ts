@@ -8,7 +8,7 @@ import { createKeyAsProfile, listKeys } from '../aws.js';
 import { fact, failed, unverifiable } from '../conditions.js';
 import { forgetPass, passRecord, rememberPass } from '../facts.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { ACCESS_KEY_STEP, SAMY, SAMY_PROFILE, samyKeys } from './setup.js';
+import { ACCESS_KEY_STEP, remakeSamyAsLowercase, SAMY, SAMY_PROFILE, samyKeys } from './setup.js';
 
 type Key = Awaited<ReturnType<typeof listKeys>>[number];
 
@@ -96,6 +96,15 @@ export const accessKey = defineStep({
     await ctx.clientsFor(creds).sts.send(new GetCallerIdentityCommand({}));
   },
   mistakes: [
+    {
+      name: 'the key made for samy (step 1 made in the wrong case)',
+      element: 'samy',
+      apply: async (ctx) => {
+        await remakeSamyAsLowercase(ctx);
+        await signedWith(ctx, await createKeyAsProfile(ctx, 'samy', SAMY_PROFILE));
+      },
+      expectFeedback: /user samy \(different case\)/,
+    },
     { name: 'no key', element: 'access key', apply: async () => {}, expectFeedback: /Samy has no access key yet/ },
     {
       name: 'two keys',

@@ -70,8 +70,26 @@ export async function samyExists(ctx: LabContext): Promise<Condition> {
   return existsCondition('user', SAMY, await findUser(ctx, SAMY), `Create it: aws iam create-user --user-name ${SAMY}`);
 }
 
-/** Samy's access keys, or (when Samy does not exist) the condition that says so. */
+/**
+ * Undefined when user Samy exists under exactly that name, else step 1's failing condition. IAM
+ * finds a user by any case of its name (GetUser Samy answers with samy), so without this a later
+ * step would judge samy's keys or policies and speak of them as Samy's.
+ */
+export async function samyMissing(ctx: LabContext): Promise<Condition | undefined> {
+  const exists = await samyExists(ctx);
+  return exists.status === 'passed' ? undefined : exists;
+}
+
+/** A mistake of step 1 carried on: Samy made again as `samy` (what the later steps must not take for Samy). */
+export async function remakeSamyAsLowercase(ctx: LabContext): Promise<void> {
+  await deleteUserCompletely(ctx, SAMY);
+  await ensureUser(ctx, 'samy');
+}
+
+/** Samy's access keys, or (when Samy does not exist, by that exact name) the condition that says so. */
 export async function samyKeys(ctx: LabContext): Promise<Awaited<ReturnType<typeof listKeys>> | Condition> {
+  const missing = await samyMissing(ctx);
+  if (missing) return missing;
   try {
     return await listKeys(ctx, SAMY);
   } catch (e) {

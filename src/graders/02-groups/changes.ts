@@ -8,7 +8,7 @@ import { fact, failed, passed, probeCondition } from '../conditions.js';
 import { forgetPass, passRecord } from '../facts.js';
 import { Probes } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { ADD_MEMBERS, FULL_ACCESS, GROUP, members, objectArn, samePersonCondition } from './setup.js';
+import { ADD_MEMBERS, FULL_ACCESS, GROUP, members, objectArn, OFFBOARD_MEMBER, samePersonCondition } from './setup.js';
 
 /** A deleted user cannot be brought back: the lab can. */
 const RESET_HINT = 'Run iam-labs reset to start the lab again (a deleted user cannot be brought back), and this time change where the permissions come from, not the person.';
@@ -110,7 +110,7 @@ export const moveToGroup = defineStep({
 const BOB_NEVER = 'bob was in developers (groups/add-members passed)';
 
 export const offboardMember = defineStep({
-  id: 'groups/offboard-member',
+  id: OFFBOARD_MEMBER,
   async check(ctx) {
     const bob = await findUser(ctx, 'bob');
     if (bob.kind !== 'exact') {

@@ -26,6 +26,7 @@ export const GROUP = 'developers';
 export const BUCKET = 'team-artifacts';
 export const USERS = ['alice', 'bob', 'carol'];
 export const ADD_MEMBERS = 'groups/add-members';
+export const OFFBOARD_MEMBER = 'groups/offboard-member';
 export const FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonS3FullAccess';
 
 /** Remove what this lab seeds or asks the learner to create. */

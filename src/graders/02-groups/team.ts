@@ -1,12 +1,12 @@
 /** Lab 02, steps 1–3: the group, its policy, its members. */
 import { CreateGroupCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
 import { accountInfo, addToGroup, attachToGroup, attachToUser, awsManagedArn, ensureGroup, findGroup, isNotFound, listAttachedGroup, listAttachedUser, listGroupInline, s3Arn } from '../aws.js';
-import { fact, probeCondition } from '../conditions.js';
+import { fact, passed, probeCondition } from '../conditions.js';
 import { rememberPass } from '../facts.js';
 import { existsCondition } from '../names.js';
 import { Probes } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { ADD_MEMBERS, BUCKET, FULL_ACCESS, GROUP, members, objectArn, USERS, userId } from './setup.js';
+import { ADD_MEMBERS, BUCKET, FULL_ACCESS, GROUP, members, objectArn, OFFBOARD_MEMBER, USERS, userId } from './setup.js';
 
 const createGroupCalled = (GroupName: string, Path?: string) => async (ctx: LabContext) => void (await ctx.clients.iam.send(new CreateGroupCommand({ GroupName, Path })));
 
@@ -104,7 +104,11 @@ export const addMembers = defineStep({
   async check(ctx) {
     const list = (await members(ctx)) ?? [];
     const out: Condition[] = ['alice', 'bob'].map((u) =>
-      fact(
+      // Step 5 takes bob out of the team on purpose: once it has passed, bob's absence is that
+      // step's work, not this one undone (a completed lab would otherwise say "add bob" again).
+      u === 'bob' && !list.includes(u) && ctx.passed.has(OFFBOARD_MEMBER)
+        ? passed(`bob was a member of ${GROUP}`, `bob in ${GROUP} until ${OFFBOARD_MEMBER}`, `taken out by ${OFFBOARD_MEMBER}, as that step asks`)
+        : fact(
         list.includes(u),
         `${u} is a member of ${GROUP}`,
         `${u} in ${GROUP}`,

@@ -4,7 +4,7 @@
  * including AWS_ENDPOINT_URL_<SERVICE>, CA bundles, metadata settings…), then sets the lab's own
  * AWS files, endpoint and region, and puts the lab's aws wrapper first on PATH.
  */
-import { awsCliInfo, labEnvVars, UNSET_VARS, writeAwsShim } from '../aws-cli.js';
+import { awsCliInfo, labEnvVars, UNSET_VARS, writeLabShims } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { accountFilePaths, labPaths, statePaths } from '../../core/paths.js';
 import { openCourse, openSession } from '../runtime.js';
@@ -28,7 +28,7 @@ export async function envCommand(labArg: string | undefined, opts: { plain?: boo
   for (const [k, v] of Object.entries(vars)) writeln(io, `export ${k}=${q(v)}`);
   const cli = await awsCliInfo(io.env, paths);
   if (cli) {
-    writeAwsShim(paths);
+    writeLabShims(paths);
     writeln(io, `# aws-cli ${cli.version} (${cli.path}) runs through the lab's aws wrapper, which checks the lab's backend before each call`);
     writeln(io, `export IAM_LABS_REAL_AWS=${q(cli.path)}`);
     writeln(io, `export PATH=${q(paths.shimDir)}:"$PATH"`);

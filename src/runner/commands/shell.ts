@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { awsCliInfo, labEnvVars, noProxyFor, UNSET_VARS, writeAwsShim, type AwsCliInfo } from '../aws-cli.js';
+import { awsCliInfo, labEnvVars, noProxyFor, UNSET_VARS, writeLabShims, type AwsCliInfo } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { accountFilePaths, labPaths, statePaths, type StatePaths } from '../../core/paths.js';
 import { withoutAwsSettings } from '../../core/sdk-env.js';
@@ -28,7 +28,7 @@ export async function shellEnvironment(io: CommandIO, paths: StatePaths, vars: R
   Object.assign(env, { NO_PROXY: noProxyFor(io.env), no_proxy: noProxyFor(io.env), IAM_LABS_HOME: paths.home }, vars);
   const cli = await awsCliInfo(io.env, paths);
   if (cli) {
-    writeAwsShim(paths);
+    writeLabShims(paths);
     env.IAM_LABS_REAL_AWS = cli.path;
     env.PATH = `${paths.shimDir}${path.delimiter}${env.PATH ?? ''}`;
   }

@@ -24,7 +24,7 @@ export type InstanceMetadataAddress = InstanceMetadataEndpoint;
 /** The session's control token is needed: the control API answers nobody else (a web page cannot learn it). */
 type Target = Pick<BackendInfo, 'endpoint' | 'accountId' | 'capabilities' | 'controlToken'> & Partial<Pick<BackendInfo, 'backend' | 'workshopToken'>>;
 
-/** The backend cannot run instance metadata services (moto, LocalStack, an endpoint, a workshop server). */
+/** The backend cannot run instance metadata services (moto, LocalStack, an endpoint), or cannot reach them from here. */
 export class NoInstanceMetadataError extends UsageError {}
 /** The emulator has no running instance with this id in the lab's account. */
 export class InstanceNotRunningError extends UsageError {}

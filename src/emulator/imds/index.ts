@@ -9,7 +9,17 @@ import type { Emulator } from '../types.js';
 import { instanceSessionFacts } from './credentials.js';
 import { closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
 
-export { closeAllListeners, instanceMetadataEndpoint, UnknownInstanceError, type InstanceMetadataEndpoint } from './manager.js';
+export {
+  closeAllListeners,
+  hostAllowed,
+  instanceMetadataEndpoint,
+  instanceMetadataInfo,
+  serveInstanceMetadata,
+  UnknownInstanceError,
+  type InstanceMetadataEndpoint,
+  type InstanceMetadataInfo,
+} from './manager.js';
+export type { ImdsRequest, ImdsResponse } from './responder.js';
 
 onInstanceTerminated(closeInstanceListener);
 addSessionFactsProvider(instanceSessionFacts);

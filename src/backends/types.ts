@@ -33,6 +33,11 @@ export interface BackendInfo {
   /** embedded emulator: the token its control API (reset, decision log) requires (see control-api.ts) */
   controlToken?: string;
   /**
+   * workshop server: the learner's token for the server's own routes, here the metadata services
+   * of the learner's instances (core/workshop-imds-route.ts)
+   */
+  workshopToken?: string;
+  /**
    * What tells this running backend from any other that might answer on the same address: the
    * embedded emulator's random instance id (it reports it on GET /_iam-labs/health), moto's pid
    * and start time, LocalStack's container id, an endpoint's URL.

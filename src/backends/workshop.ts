@@ -17,6 +17,8 @@ export interface JoinedWorkshop {
   region: string;
   /** the name the learner joined with */
   name: string;
+  /** the learner's token for the server's own routes */
+  token: string;
 }
 
 export function workshopBackendInfo(w: JoinedWorkshop): BackendInfo {
@@ -27,9 +29,11 @@ export function workshopBackendInfo(w: JoinedWorkshop): BackendInfo {
     accountId: w.accountId,
     region: w.region,
     // The workshop server is the embedded emulator: it can show what the embedded backend can, except
-    // what runs on the instructor's machine for the learner: instance metadata services (loopback
-    // listeners there, and its control API is off) and function code (a shared server runs none).
-    capabilities: { ...EMBEDDED_CAPABILITIES, instanceMetadata: false, lambdaInvoke: false },
+    // function code (a shared server runs none). Instance metadata services are loopback listeners
+    // on the instructor's machine; the learner's runner reaches them through the server's route for
+    // the learner's own instances, with the learner's token (instance-metadata-proxy.ts).
+    capabilities: { ...EMBEDDED_CAPABILITIES, instanceMetadata: true, lambdaInvoke: false },
+    workshopToken: w.token,
     instanceId: `workshop:${w.base}`,
     // the learner's one account on the instructor's server: it keeps what the learner did
     storeId: `workshop:${w.base}:${w.accountId}`,

@@ -5,6 +5,7 @@
  * shown, so every failed probe ends with something to do.
  */
 import { describeResource } from '../policy/explain.js';
+import { asList } from '../policy/statements.js';
 import type { NearMiss } from '../policy/types.js';
 import { closestAllowMisses, HYPOTHETICAL_SOURCE, missRank, statementLabel, type Expectation } from './explain.js';
 import type { ProbeOutcome } from './probes.js';
@@ -40,8 +41,17 @@ function allowFix(outcome: ProbeOutcome): string {
   const miss = closestAllowMisses(outcome).find((m) => missRank(m) < 2) ?? typo;
   if (miss) {
     switch (miss.element) {
-      case 'Resource':
-        return `Change the Resource of ${where(miss)} to ${resourceToWrite(resource)}: ${action} acts on ${describeResource(resource)}.`;
+      case 'Resource': {
+        const want = resourceToWrite(resource);
+        // Other actions in the statement may need the Resource it has (s3:GetObject next to
+        // s3:ListBucket): replacing it would fix this probe and break theirs.
+        const st = statementOf(outcome, miss)?.st;
+        const others = st?.Action === undefined ? [] : asList(st.Action).filter((a) => a.toLowerCase() !== action.toLowerCase());
+        if (others.length) {
+          return `Give ${action} its own statement with the Resource ${want} (or add ${want} to the Resource of ${where(miss)}, keeping what is there for ${others.join(', ')}): ${action} acts on ${describeResource(resource)}.`;
+        }
+        return `Change the Resource of ${where(miss)} to ${want}: ${action} acts on ${describeResource(resource)}.`;
+      }
       case 'NotResource':
         return `Take ${resource} out of the NotResource of ${where(miss)}.`;
       case 'Principal':

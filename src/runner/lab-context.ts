@@ -51,7 +51,7 @@ export class MemoryProfiles implements ProfileStore {
 }
 
 /** Where a context points: a backend's endpoint, root credentials, account and capabilities. */
-export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities' | 'controlToken'>;
+export type ContextTarget = Pick<BackendInfo, 'endpoint' | 'credentials' | 'accountId' | 'region' | 'capabilities' | 'controlToken'> & Partial<Pick<BackendInfo, 'backend' | 'workshopToken'>>;
 
 export interface CreatedContext {
   ctx: LabContext;

@@ -9,6 +9,7 @@ import { COUNTERSIGN_BODY_BYTES, type Countersigner } from './countersign.js';
 import { dashboardHtml } from './dashboard.js';
 import { WorkshopError } from './errors.js';
 import { errorResponse, jsonResponse, parseJsonObject } from './http-io.js';
+import { INSTANCE_METADATA_BODY_BYTES, isInstanceMetadataRoute, serveInstanceMetadataRoute } from './imds-route.js';
 import type { WireRequest, WireResponse } from './ipc.js';
 import { MAX_REPORT_BYTES, parseReport } from './progress-model.js';
 import { classCsv, classSummary, publicLearner } from './reports.js';
@@ -34,6 +35,8 @@ export interface ThrottleSettings {
   reports: BucketSpec;
   /** completion records to countersign, per learner */
   countersigns: BucketSpec;
+  /** requests to the metadata services of the learner's instances, per learner */
+  instanceMetadata: BucketSpec;
 }
 
 export const DEFAULT_THROTTLES: ThrottleSettings = {
@@ -46,6 +49,9 @@ export const DEFAULT_THROTTLES: ThrottleSettings = {
   reports: { burst: 30, ratePerSecond: 10 },
   // A learner writes a record once or twice; checking one costs a signature check over ~6 KB.
   countersigns: { burst: 5, ratePerSecond: 0.2 },
+  // An AWS CLI command in an instance shell asks the metadata service 3 or 4 times (token, role,
+  // credentials); a learner's loop of commands or curls stays well under this.
+  instanceMetadata: { burst: 60, ratePerSecond: 20 },
 };
 
 export interface ApiContext {
@@ -86,6 +92,7 @@ export function createApi(ctx: ApiContext): Api {
   const unbounded = { burst: Number.MAX_SAFE_INTEGER, ratePerSecond: Number.MAX_SAFE_INTEGER };
   const reports = new Throttle(ctx.throttles.reports, unbounded);
   const countersigns = new Throttle(ctx.throttles.countersigns, unbounded);
+  const metadataRequests = new Throttle(ctx.throttles.instanceMetadata, unbounded);
 
   const isInstructor = (req: Pick<WireRequest, 'headers' | 'rawQuery'>) =>
     store.isInstructor(bearerOf(req) ?? new URLSearchParams(req.rawQuery).get('token') ?? undefined);
@@ -172,8 +179,16 @@ export function createApi(ctx: ApiContext): Api {
     return jsonResponse(200, { countersignature: ctx.countersigner.countersign(l, body.record) });
   }
 
+  function instanceMetadata(req: WireRequest): Promise<WireResponse> {
+    const l = learner(req);
+    metadataRequests.check(l.id, 'instance metadata requests from this learner');
+    metadataRequests.spend(l.id);
+    return serveInstanceMetadataRoute(req, l, ctx.workers);
+  }
+
   async function handle(req: WireRequest): Promise<WireResponse> {
     try {
+      if (isInstanceMetadataRoute(req.rawPath)) return await instanceMetadata(req);
       switch (route(req.method, req.rawPath)) {
         case 'GET /_workshop':
           return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS }, body: dashboardHtml() };
@@ -216,7 +231,7 @@ export function createApi(ctx: ApiContext): Api {
   return {
     handle,
     isInstructor,
-    bodyLimit: (method, path) => BODY_LIMITS.get(route(method, path)) ?? 0,
+    bodyLimit: (method, path) => (isInstanceMetadataRoute(path) ? INSTANCE_METADATA_BODY_BYTES : (BODY_LIMITS.get(route(method, path)) ?? 0)),
   };
 }
 

@@ -17,6 +17,8 @@ export type ToWorker =
   /** serve this request here: the account is this worker's, or it holds the key */
   | { t: 'aws'; rid: number; req: WireRequest }
   | { t: 'has-key'; rid: number; key: string }
+  /** the metadata service of an instance in this worker's account: answer `req`, or (without it) describe the instance */
+  | { t: 'imds'; rid: number; accountId: string; instanceId: string; req?: ImdsWireRequest }
   | { t: 'answer'; rid: number; value: unknown; error?: string }
   | { t: 'close'; rid: number };
 
@@ -26,6 +28,14 @@ export type ToFront =
   | { t: 'forward'; rid: number; kind: 'workshop' | 'aws'; req: WireRequest; account?: string; key?: string }
   | { t: 'answer'; rid: number; value: unknown; error?: string }
   | { t: 'stats'; accounts: number; requests: number; busy: number };
+
+/** A request to an instance's metadata service: only what the service reads. */
+export interface ImdsWireRequest {
+  method: string;
+  /** the IMDS path and query, as sent (/latest/meta-data/…) */
+  path: string;
+  headers: Record<string, string>;
+}
 
 /** What `forward` of a request for an unknown key answers: serve it as nobody's. */
 export const NOBODY = { nobody: true } as const;

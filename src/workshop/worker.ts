@@ -14,8 +14,9 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { closeEmulator, createEmulator, handleRequest, type Emulator } from '../emulator/index.js';
 import { createDispatchingServer, createRequestListener, discardRest } from '../emulator/http-server.js';
+import { instanceMetadataInfo, serveInstanceMetadata, UnknownInstanceError } from '../emulator/imds/index.js';
 import { preloadPolicyEngine } from '../policy/index.js';
-import { asBuffer, NOBODY, Rpc, type ToFront, type ToWorker, type WireRequest, type WireResponse } from './ipc.js';
+import { asBuffer, NOBODY, Rpc, type ImdsWireRequest, type ToFront, type ToWorker, type WireRequest, type WireResponse } from './ipc.js';
 import { isAccountKey, shardOf, signingKeyId, WORKSHOP_PREFIX } from './request-head.js';
 
 /** The largest body a request that must be forwarded may have (forwarding is the rare path). */
@@ -132,6 +133,26 @@ async function serveHere(req: WireRequest): Promise<WireResponse> {
   return handleRequest(target?.emulator ?? nobody, wire);
 }
 
+/**
+ * The metadata service of an instance in one of this worker's accounts (the front routes the
+ * learner's request here): the same answers, session tokens and role sessions as the loopback
+ * listener of a local emulator. Another account's instance is not looked for: it is unknown here.
+ */
+function instanceMetadataHere(accountId: string, instanceId: string, req?: ImdsWireRequest): unknown {
+  if (!secrets.has(accountId)) return undefined;
+  const { emulator } = account(accountId);
+  if (!req) {
+    try {
+      return instanceMetadataInfo(emulator, instanceId, accountId);
+    } catch (e) {
+      if (e instanceof UnknownInstanceError) return undefined;
+      throw e;
+    }
+  }
+  const out = serveInstanceMetadata(emulator, accountId, instanceId, { method: req.method, path: req.path, header: (n) => req.headers[n] });
+  return { status: out.status, headers: out.headers, body: out.body } satisfies WireResponse;
+}
+
 process.on('message', (m: ToWorker, handle?: Socket) => {
   switch (m.t) {
     case 'init':
@@ -155,6 +176,13 @@ process.on('message', (m: ToWorker, handle?: Socket) => {
         (value) => send({ t: 'answer', rid: m.rid, value }),
         (e: Error) => send({ t: 'answer', rid: m.rid, value: undefined, error: e.message }),
       );
+      return;
+    case 'imds':
+      try {
+        send({ t: 'answer', rid: m.rid, value: instanceMetadataHere(m.accountId, m.instanceId, m.req) });
+      } catch (e) {
+        send({ t: 'answer', rid: m.rid, value: undefined, error: (e as Error).message });
+      }
       return;
     case 'has-key':
       send({ t: 'answer', rid: m.rid, value: !!keyOwner(m.key) });

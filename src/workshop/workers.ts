@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { packageRoot } from '../core/paths.js';
-import { asBuffer, NOBODY, Rpc, type ToFront, type ToWorker, type WireRequest, type WireResponse } from './ipc.js';
+import { asBuffer, NOBODY, Rpc, type ImdsWireRequest, type ToFront, type ToWorker, type WireRequest, type WireResponse } from './ipc.js';
 import { shardOf } from './request-head.js';
 
 export interface WorkerStats {
@@ -157,6 +157,16 @@ export class WorkerPool {
     const slot = this.slots[shardOf(id, this.count)];
     await slot.ready;
     await slot.rpc.call({ t: 'account', id, secret });
+  }
+
+  /**
+   * Ask the worker that holds `accountId` about one of its instances: the metadata service's
+   * answer to `req`, or without it the instance's description (undefined: no such running instance).
+   */
+  async instanceMetadata(accountId: string, instanceId: string, req?: ImdsWireRequest): Promise<unknown> {
+    const slot = this.slots[shardOf(accountId, this.count)];
+    await slot.ready;
+    return slot.rpc.call({ t: 'imds', accountId, instanceId, ...(req ? { req } : {}) });
   }
 
   stats(): WorkerStats[] {

@@ -8,7 +8,17 @@ import type { Emulator } from '../types.js';
 import { onEmulatorClose } from '../workload-hooks.js';
 import { closeAllListeners, closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
 
-export { closeAllListeners, instanceMetadataEndpoint, UnknownInstanceError, type InstanceMetadataEndpoint } from './manager.js';
+export {
+  closeAllListeners,
+  hostAllowed,
+  instanceMetadataEndpoint,
+  instanceMetadataInfo,
+  serveInstanceMetadata,
+  UnknownInstanceError,
+  type InstanceMetadataEndpoint,
+  type InstanceMetadataInfo,
+} from './manager.js';
+export type { ImdsRequest, ImdsResponse } from './responder.js';
 
 onInstanceTerminated(closeInstanceListener);
 // (the session facts of calls made with an instance's credentials are registered by service-modules.ts)

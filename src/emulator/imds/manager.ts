@@ -12,7 +12,7 @@ import { instanceRole } from '../ec2/profiles.js';
 import type { AccountState } from '../state/account.js';
 import { getRecord } from '../state/records.js';
 import type { Emulator } from '../types.js';
-import { respond, TokenStore } from './responder.js';
+import { respond, TokenStore, type ImdsRequest, type ImdsResponse } from './responder.js';
 
 interface Listener {
   accountId: string;
@@ -23,6 +23,8 @@ interface Listener {
 
 interface Listeners {
   byInstance: Map<string, Listener>;
+  /** IMDSv2 session tokens per instance, shared by its loopback listener and the workshop's route */
+  tokens: Map<string, TokenStore>;
   starting: Map<string, Promise<Listener>>;
   unsubscribe: () => void;
 }
@@ -30,12 +32,19 @@ interface Listeners {
 const registry = new WeakMap<Emulator, Listeners>();
 const key = (accountId: string, instanceId: string) => `${accountId}/${instanceId}`;
 
-/** What the runner needs to open a shell "on" an instance. */
-export interface InstanceMetadataEndpoint {
+/** What the runner says of an instance's metadata service: the instance and its role. */
+export interface InstanceMetadataInfo {
   instanceId: string;
   accountId: string;
   region: string;
   state: string;
+  httpTokens: 'optional' | 'required';
+  instanceProfileArn?: string;
+  roleName?: string;
+}
+
+/** What the runner needs to open a shell "on" an instance. */
+export interface InstanceMetadataEndpoint extends InstanceMetadataInfo {
   /** http://127.0.0.1:<port>: the address to print and to curl (`<endpoint>/latest/meta-data/`) */
   endpoint: string;
   /**
@@ -44,9 +53,6 @@ export interface InstanceMetadataEndpoint {
    * SDK v3 accept either form).
    */
   metadataServiceEndpoint: string;
-  httpTokens: 'optional' | 'required';
-  instanceProfileArn?: string;
-  roleName?: string;
 }
 
 export class UnknownInstanceError extends Error {
@@ -67,7 +73,7 @@ function findInstance(emulator: Emulator, instanceId: string, accountId?: string
 }
 
 /** DNS rebinding guard: a page that points its own name at 127.0.0.1 still sends its own Host. */
-function hostAllowed(host: string | undefined, port: number): boolean {
+export function hostAllowed(host: string | undefined, port: number): boolean {
   if (!host) return false;
   const h = host.toLowerCase();
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, '169.254.169.254', '169.254.169.254:80'].includes(h);
@@ -80,14 +86,35 @@ function listeners(emulator: Emulator): Listeners {
       if (e.operation === 'Reset') void closeOrphans(emulator);
     };
     emulator.state.on('change', onChange);
-    l = { byInstance: new Map(), starting: new Map(), unsubscribe: () => emulator.state.off('change', onChange) };
+    l = { byInstance: new Map(), tokens: new Map(), starting: new Map(), unsubscribe: () => emulator.state.off('change', onChange) };
     registry.set(emulator, l);
   }
   return l;
 }
 
+/**
+ * Answer one request to the metadata service of `instanceId` in `accountId`, as its loopback
+ * listener does; the workshop server's route for a learner's own instances (worker.ts) calls it
+ * too, so both share the instance's session tokens and record the same role sessions.
+ */
+export function serveInstanceMetadata(emulator: Emulator, accountId: string, instanceId: string, req: ImdsRequest): ImdsResponse {
+  const account = emulator.state.accounts.get(accountId);
+  if (!account) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
+  const l = listeners(emulator);
+  const k = key(accountId, instanceId);
+  let tokens = l.tokens.get(k);
+  if (!tokens) {
+    tokens = new TokenStore();
+    // only a live instance's service keeps tokens: requests for made-up ids must not grow the map
+    const found = findInstance(emulator, instanceId, accountId);
+    if (found && found.instance.state !== 'terminated' && found.instance.state !== 'shutting-down') l.tokens.set(k, tokens);
+  }
+  const out = respond(account, instanceId, tokens, req);
+  if (out.changed) void emulator.state.persist(accountId);
+  return out;
+}
+
 function startListener(emulator: Emulator, accountId: string, instanceId: string): Promise<Listener> {
-  const tokens = new TokenStore();
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -96,18 +123,14 @@ function startListener(emulator: Emulator, accountId: string, instanceId: string
         res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
         return;
       }
-      const account = emulator.state.accounts.get(accountId);
-      const out = account
-        ? respond(account, instanceId, tokens, {
-            method: req.method ?? 'GET',
-            path: req.url ?? '/',
-            header: (n) => {
-              const v = req.headers[n];
-              return Array.isArray(v) ? v[0] : v;
-            },
-          })
-        : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
-      if (out.changed) void emulator.state.persist(accountId);
+      const out = serveInstanceMetadata(emulator, accountId, instanceId, {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        header: (n) => {
+          const v = req.headers[n];
+          return Array.isArray(v) ? v[0] : v;
+        },
+      });
       const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
       res.writeHead(out.status, { ...out.headers, 'content-length': body.length, server: 'EC2ws' });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -124,18 +147,33 @@ function startListener(emulator: Emulator, accountId: string, instanceId: string
   });
 }
 
-/** The metadata service address of an instance (starting its listener), or UnknownInstanceError. */
-export async function instanceMetadataEndpoint(emulator: Emulator, instanceId: string, accountId?: string): Promise<InstanceMetadataEndpoint> {
+/** The instance and its role, for a running instance; UnknownInstanceError otherwise. */
+export function instanceMetadataInfo(emulator: Emulator, instanceId: string, accountId?: string): InstanceMetadataInfo {
   const found = findInstance(emulator, instanceId, accountId);
   if (!found || found.instance.state === 'terminated' || found.instance.state === 'shutting-down') throw new UnknownInstanceError(instanceId);
   const { account, instance } = found;
+  const role = instanceRole(account, instanceId);
+  return {
+    instanceId,
+    accountId: account.accountId,
+    region: instance.region,
+    state: instance.state === 'pending' ? 'running' : instance.state,
+    httpTokens: instance.metadataOptions.httpTokens,
+    ...(role ? { instanceProfileArn: role.profile.arn } : {}),
+    ...(role?.role ? { roleName: role.role.roleName } : {}),
+  };
+}
+
+/** The metadata service address of an instance (starting its listener), or UnknownInstanceError. */
+export async function instanceMetadataEndpoint(emulator: Emulator, instanceId: string, accountId?: string): Promise<InstanceMetadataEndpoint> {
+  const info = instanceMetadataInfo(emulator, instanceId, accountId);
   const l = listeners(emulator);
-  const k = key(account.accountId, instanceId);
+  const k = key(info.accountId, instanceId);
   let listener = l.byInstance.get(k);
   if (!listener) {
     let starting = l.starting.get(k);
     if (!starting) {
-      starting = startListener(emulator, account.accountId, instanceId);
+      starting = startListener(emulator, info.accountId, instanceId);
       l.starting.set(k, starting);
     }
     try {
@@ -145,21 +183,12 @@ export async function instanceMetadataEndpoint(emulator: Emulator, instanceId: s
     }
     l.byInstance.set(k, listener);
   }
-  const role = instanceRole(account, instanceId);
-  return {
-    instanceId,
-    accountId: account.accountId,
-    region: instance.region,
-    state: instance.state === 'pending' ? 'running' : instance.state,
-    endpoint: `http://127.0.0.1:${listener.port}`,
-    metadataServiceEndpoint: `http://127.0.0.1:${listener.port}/`,
-    httpTokens: instance.metadataOptions.httpTokens,
-    ...(role ? { instanceProfileArn: role.profile.arn } : {}),
-    ...(role?.role ? { roleName: role.role.roleName } : {}),
-  };
+  return { ...info, endpoint: `http://127.0.0.1:${listener.port}`, metadataServiceEndpoint: `http://127.0.0.1:${listener.port}/` };
 }
 
 function closeListener(l: Listeners, k: string): Promise<void> {
+  // a terminated instance's (or a reset account's) sessions end with it
+  l.tokens.delete(k);
   const listener = l.byInstance.get(k);
   if (!listener) return Promise.resolve();
   l.byInstance.delete(k);
@@ -177,8 +206,9 @@ export function closeInstanceListener(emulator: Emulator, accountId: string, ins
 async function closeOrphans(emulator: Emulator): Promise<void> {
   const l = registry.get(emulator);
   if (!l) return;
-  for (const [k, listener] of [...l.byInstance]) {
-    const found = findInstance(emulator, listener.instanceId, listener.accountId);
+  for (const k of new Set([...l.byInstance.keys(), ...l.tokens.keys()])) {
+    const [accountId, instanceId] = k.split('/');
+    const found = findInstance(emulator, instanceId, accountId);
     if (!found || found.instance.state === 'terminated') await closeListener(l, k);
   }
 }

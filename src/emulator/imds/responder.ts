@@ -42,13 +42,20 @@ const notFound = () => htmlError(404, 'Not Found');
 const text = (body: string): ImdsResponse => ({ status: 200, headers: TEXT, body });
 const json = (value: object): ImdsResponse => ({ status: 200, headers: TEXT, body: JSON.stringify(value, null, 2) });
 
-/** IMDSv2 session tokens of one instance's metadata service (in memory: a restart ends every session, as a reboot does). */
+/** Live session tokens one instance's metadata service keeps; past this, the oldest is forgotten. */
+const MAX_TOKENS = 1000;
+
+/**
+ * IMDSv2 session tokens of one instance's metadata service (in memory: a restart ends every
+ * session, as a reboot does). Bounded, since a workshop server's learners reach it from afar.
+ */
 export class TokenStore {
   private readonly tokens = new Map<string, number>();
 
   issue(ttlSeconds: number): string {
     const now = Date.now();
     for (const [t, exp] of this.tokens) if (exp <= now) this.tokens.delete(t);
+    if (this.tokens.size >= MAX_TOKENS) this.tokens.delete(this.tokens.keys().next().value as string);
     const token = crypto.randomBytes(42).toString('base64');
     this.tokens.set(token, now + ttlSeconds * 1000);
     return token;

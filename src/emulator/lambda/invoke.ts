@@ -220,7 +220,7 @@ export async function invoke(ctx: RequestContext, input: RestInput) {
 }
 
 const SHARED_SERVER_REFUSAL =
-  "This iam-labs server is shared by a class, so it does not run function code. Invoke functions in your own lab (iam-labs start 06), where the emulator runs on your machine.";
+  'This iam-labs server is shared by a class, so it does not run function code. To invoke functions, run the lab on your own machine, where the emulator runs their code: join the workshop again with --report-only, then iam-labs start 06.';
 
 /** Stop every running function (emulator closing). */
 export function killRunningFunctions(emulator: Emulator): void {

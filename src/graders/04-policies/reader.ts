@@ -92,6 +92,17 @@ export const fixBucketArn = defineStep({
       expectFeedback: /s3:ListBucket acts on the bucket arn:aws:s3:::acme-reports, but the Resource of the only statement that allows it \(ReportsReader, statement 1 "ReadReports"\) lists arn:aws:s3:::acme-reports\/\*, which names objects, not the bucket/,
     },
     {
+      // the fix a learner tries first: a new version, but both actions still on the objects
+      name: 'v2 with both actions on acme-reports/* (one statement)',
+      element: 'Resource',
+      apply: async (ctx) => {
+        const a = await arns(ctx);
+        await newReaderVersion(ctx, readerDoc([{ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: a.reportsObjects }]));
+      },
+      // replacing the Resource would fix ListBucket and break GetObject: the hint must not say so
+      expectFeedback: /hint: +Give s3:ListBucket its own statement with the Resource arn:aws:s3:::acme-reports \(or add arn:aws:s3:::acme-reports to the Resource of ReportsReader, statement 1, keeping what is there for s3:GetObject\)/,
+    },
+    {
       name: 'Resource: "*"',
       element: 'Resource',
       apply: async (ctx) => newReaderVersion(ctx, readerDoc([{ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: '*' }])),

@@ -3,13 +3,15 @@
  * exist there: no AWS_* keys or profiles, no lab credentials file, a private HOME (so no ~/.aws or
  * ~/.boto either). The AWS CLI and the SDKs find credentials the way they do on EC2, through the
  * instance's metadata service (AWS_EC2_METADATA_SERVICE_ENDPOINT: its loopback listener, asked
- * of the running emulator each time, since the port changes when the emulator restarts). An
+ * of the running emulator each time, since the port changes when the emulator restarts; on a
+ * workshop backend, a loopback listener of this process that forwards to the workshop server,
+ * open for as long as the shell). An
  * instance without an instance profile therefore gets "Unable to locate credentials", as on AWS.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
-import { instanceMetadataAddress, NoInstanceMetadataError, type InstanceMetadataAddress } from '../../backends/instance-metadata.js';
+import { NoInstanceMetadataError, openInstanceMetadata, type InstanceMetadataAddress } from '../../backends/instance-metadata.js';
 import { instanceShellExecEnv } from '../../core/aws-types.js';
 import { UsageError } from '../../core/errors.js';
 import { sdkClientConfig } from '../../core/sdk-clients.js';
@@ -93,7 +95,7 @@ function instanceFolders(instancesDir: string, instanceId: string, region: strin
   return { home, config, credentials };
 }
 
-function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress, cliVersion: string | undefined): void {
+function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress, cliVersion: string | undefined, workshop: string | undefined): void {
   const { c } = io;
   writeln(io, c.bold(`Shell on instance ${label(instance)}`) + ': no access keys here, and your ~/.aws is not used.');
   if (imds.roleName) {
@@ -104,6 +106,7 @@ function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress
     writeln(io, `${c.yellow('This instance has no instance profile')} (or its profile holds no role): nothing here can find`);
     writeln(io, `AWS credentials. Its instance metadata service is at ${imds.endpoint} ($IMDS).`);
   }
+  if (workshop) writeln(io, c.dim(`(The instance runs on the workshop server ${workshop}: this shell's address forwards to its metadata service there.)`));
   writeln(io, c.dim('(On a real EC2 instance, the metadata service is at http://169.254.169.254.)'));
   writeln(io, 'Try:');
   writeln(io, `  curl ${imds.endpoint}/latest/meta-data/iam/security-credentials/`);
@@ -121,6 +124,13 @@ function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress
 export async function instanceShellCommand(wanted: string, opts: InstanceShellOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
   const open = openSession(io, undefined, 'shell');
   const { session, paths } = open;
+  if (!session.capabilities.instanceMetadata && session.backend === 'workshop') {
+    throw new NoInstanceMetadataError(
+      'this machine joined the workshop before iam-labs could open instance shells there.',
+      2,
+      'Join again (same name and code): iam-labs workshop join <url> --name "Your Name" --code <code>.',
+    );
+  }
   if (!session.capabilities.instanceMetadata) {
     throw new NoInstanceMetadataError(
       `instance-shell is not available on this backend (${session.backend}): it runs no metadata service for EC2 instances, so nothing on an instance could get role credentials.`,
@@ -132,27 +142,32 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
   await ensurePresent(open);
   const instance = await resolveInstance(session, wanted);
   const instanceId = instance.InstanceId ?? wanted;
-  const imds = await instanceMetadataAddress(session, instanceId);
-  const prompt = `[${nameOf(instance) ?? instanceId}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;
-  const folders = instanceFolders(paths.instancesDir, instanceId, imds.region, prompt);
-  const { env, cli } = await shellEnvironment(io, paths, {
-    ...endpointEnvVars({ endpoint: session.endpoint, region: imds.region }),
-    AWS_CONFIG_FILE: folders.config,
-    AWS_SHARED_CREDENTIALS_FILE: folders.credentials,
-    // the trailing slash matters: AWS CLI v2 before 2.13 appends "latest/api/token" to it as is
-    AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.metadataServiceEndpoint,
-    // botocore waits 1 s, once, for the metadata service: too little when the emulator is busy
-    // grading (its listener shares the emulator's process), and the learner would read "Unable to
-    // locate credentials" on an instance that has a role
-    AWS_METADATA_SERVICE_TIMEOUT: '5',
-    AWS_METADATA_SERVICE_NUM_ATTEMPTS: '3',
-    AWS_EXECUTION_ENV: instanceShellExecEnv(instanceId),
-    HOME: folders.home,
-    IMDS: imds.endpoint,
-    IAM_LABS_SHELL: '1',
-    IAM_LABS_INSTANCE: instanceId,
-    PS1: `${prompt} $ `,
-  });
-  if (!opts.command) banner(io, instance, imds, cli?.version);
-  return runShell(io, env, { command: opts.command, cwd: folders.home });
+  const opened = await openInstanceMetadata(session, instanceId);
+  try {
+    const imds = opened.address;
+    const prompt = `[${nameOf(instance) ?? instanceId}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;
+    const folders = instanceFolders(paths.instancesDir, instanceId, imds.region, prompt);
+    const { env, cli } = await shellEnvironment(io, paths, {
+      ...endpointEnvVars({ endpoint: session.endpoint, region: imds.region }),
+      AWS_CONFIG_FILE: folders.config,
+      AWS_SHARED_CREDENTIALS_FILE: folders.credentials,
+      // the trailing slash matters: AWS CLI v2 before 2.13 appends "latest/api/token" to it as is
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.metadataServiceEndpoint,
+      // botocore waits 1 s, once, for the metadata service: too little when the emulator is busy
+      // grading (its listener shares the emulator's process), and the learner would read "Unable to
+      // locate credentials" on an instance that has a role
+      AWS_METADATA_SERVICE_TIMEOUT: '5',
+      AWS_METADATA_SERVICE_NUM_ATTEMPTS: '3',
+      AWS_EXECUTION_ENV: instanceShellExecEnv(instanceId),
+      HOME: folders.home,
+      IMDS: imds.endpoint,
+      IAM_LABS_SHELL: '1',
+      IAM_LABS_INSTANCE: instanceId,
+      PS1: `${prompt} $ `,
+    });
+    if (!opts.command) banner(io, instance, imds, cli?.version, session.backend === 'workshop' ? session.endpoint : undefined);
+    return await runShell(io, env, { command: opts.command, cwd: folders.home });
+  } finally {
+    await opened.close();
+  }
 }

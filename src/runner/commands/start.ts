@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { abandonStartingBackend, ensureBackend } from '../backend-lifecycle.js';
+import { learnerNote } from '../shared-server-notes.js';
 import { goAhead } from '../confirm.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { processAlive } from '../../backends/net.js';
@@ -75,6 +76,8 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     const account = makes ? ` in its own account, ${open.session.accountId}` : ` in account ${open.session.accountId}`;
     if (plan.kind === 'continue') writeln(io, `Continuing lab ${lab.number}${account}, where you left it (\`iam-labs reset\` starts it over).`);
     else writeln(io, `Lab ${lab.number} runs${account}.`);
+    const sharedNote = backend.backend === 'workshop' ? learnerNote(lab, backend.capabilities) : undefined;
+    if (sharedNote) writeln(io, `${io.c.dim('note:')} ${sharedNote}`);
     writeln(io, '');
     // The chapter's own top heading (if any) gives way to ours, which carries the lab number.
     const intro = lab.intro.replace(/^\s*# [^\n]*\n+/, '');

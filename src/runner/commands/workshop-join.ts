@@ -70,7 +70,7 @@ export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions
       format: 2,
       startedAt: new Date().toISOString(),
       state: 'running',
-      ...workshopBackendInfo({ base, credentials, accountId: joined.accountId!, region: joined.region ?? 'us-east-1', name: joined.name }),
+      ...workshopBackendInfo({ base, credentials, accountId: joined.accountId!, region: joined.region ?? 'us-east-1', name: joined.name, token: joined.token }),
     };
     writeBackend(home, backend);
     // `iam-labs shell` works right away, on the learner's account, before any lab is started

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { PortInUseError } from '../../emulator/http-server.js';
 import { PortBusyError, UsageError, UserError } from '../../core/errors.js';
 import { parseWorkshopUrl } from '../../workshop/client.js';
+import { instructorNote } from '../shared-server-notes.js';
 import { runUntilSignal } from '../until-signal.js';
 
 export interface WorkshopServeOptions {
@@ -50,6 +51,7 @@ export async function workshopServeCommand(opts: WorkshopServeOptions, out: Node
     throw e;
   }
   for (const p of ws.problems) out.write(`${pc.yellow('warning:')} ${p}\n`);
+  const labNote = opts.reportOnly ? undefined : instructorNote(ws.outline);
   const code = ws.store.identity.code;
   const learners = ws.store.size;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '<this machine’s address>' : opts.host;
@@ -70,6 +72,7 @@ export async function workshopServeCommand(opts: WorkshopServeOptions, out: Node
         ? `  mode               report-only: labs run on each learner's machine; only progress comes here`
         : `  accounts           on ${ws.workers?.count ?? 1} worker process${ws.workers?.count === 1 ? '' : 'es'}`,
       ...(hub ? [`  class dashboard    ${hub.base} (this server's learners report there, as "${hub.serverName}")`] : []),
+      ...(labNote ? ['', `${pc.dim('note:')} ${labNote.replace(/\n/g, '\n      ')}`] : []),
       opts.host === '127.0.0.1' ? `\n  Listening on 127.0.0.1 only. For a class on your network, add --host 0.0.0.0.` : '',
       ``,
       `Press Ctrl-C to stop (progress and accounts are kept in the state directory).`,

@@ -30,20 +30,30 @@ import { iamOperations } from './iam/operations.js';
 import { QueryService } from './protocol/query-service.js';
 import { s3BodyLimit } from './s3/routing.js';
 import { s3Service } from './s3/service.js';
-import { recordCall, withCallNotes, workloadServices } from './service-modules.js';
+import { isWorkloadService, loadWorkloadService, recordCall, withCallNotes, workloadBodyLimit } from './service-modules.js';
 import { stsOperations } from './sts/operations.js';
 import type { Emulator, IncomingRequest, OutgoingResponse, RequestContext, ServiceModule } from './types.js';
 
 /**
  * Service (the SigV4 signing name) → module; every call is recorded in CloudTrail's event
- * history (recordCall). A Map: a scope naming `__proto__` finds nothing.
+ * history (recordCall). A Map: a scope naming `__proto__` finds nothing. The workload services
+ * (service-modules.ts) join it as their code loads, on their first request.
  */
 const services = new Map<string, ServiceModule>([
   ['iam', new QueryService('iam', withCallNotes('iam', iamOperations))],
   ['sts', new QueryService('sts', withCallNotes('sts', stsOperations))],
   ['s3', s3Service],
-  ...Object.entries(workloadServices),
 ]);
+
+/** The module that answers for `service` (IAM's for a name no service has), its code loaded first if need be. */
+async function moduleFor(service: string): Promise<ServiceModule> {
+  const loaded = services.get(service);
+  if (loaded) return loaded;
+  const module = await loadWorkloadService(service);
+  if (!module) return services.get('iam')!;
+  services.set(service, module);
+  return module;
+}
 
 /** Header a lab may set to stand in for the client's address (to teach aws:SourceIp from one machine). */
 export const SOURCE_IP_HEADER = 'x-iam-labs-source-ip';
@@ -113,7 +123,7 @@ export function admit(emulator: Emulator, req: RequestHead, requestId: string = 
       }
       throw parseError;
     }
-    if (!services.has(service)) {
+    if (!services.has(service) && !isWorkloadService(service)) {
       throw new UnknownService(
         `The service '${service.slice(0, 64)}' is not emulated here: iam-labs' embedded emulator serves IAM, STS, S3, EC2, Lambda, ECR, CloudTrail and IAM Access Analyzer. Use --backend localstack for other services.`,
       );
@@ -127,7 +137,7 @@ export function admit(emulator: Emulator, req: RequestHead, requestId: string = 
     if (service === 's3' && !auth.presigned && !declared) {
       throw new InvalidRequest('Missing required header for this request: x-amz-content-sha256');
     }
-    const serviceLimit = services.get(service)?.maxBodyBytes ?? QUERY_BODY_LIMIT;
+    const serviceLimit = workloadBodyLimit(service) ?? QUERY_BODY_LIMIT;
     if (declared || (auth.presigned && service === 's3')) {
       // The signature covers the declared hash, not the body: check it before reading a byte.
       admission.principal = authenticate(emulator, { ...req, body: Buffer.alloc(0) }, auth);
@@ -154,8 +164,8 @@ export function bodyTooLarge(admission: Admission, size?: number): AwsError {
 }
 
 /** The protocol's error response for a request that never reached its service module. */
-export function errorResponse(admission: Admission, err: AwsError, req: RequestHead): OutgoingResponse {
-  const module = services.get(admission.service) ?? services.get('iam')!;
+export async function errorResponse(admission: Admission, err: AwsError, req: RequestHead): Promise<OutgoingResponse> {
+  const module = services.get(admission.service) ?? (await moduleFor(admission.service));
   return module.serializeError(err, { requestId: admission.requestId, request: { ...req, body: Buffer.alloc(0) } });
 }
 
@@ -163,7 +173,8 @@ export function errorResponse(admission: Admission, err: AwsError, req: RequestH
 export async function handleRequest(emulator: Emulator, req: IncomingRequest, admitted?: Admission): Promise<OutgoingResponse> {
   const admission = admitted ?? admit(emulator, req);
   const { requestId } = admission;
-  let module = services.get(admission.service) ?? services.get('iam')!;
+  // (a workload service's code loads here, on its first request)
+  let module = services.get(admission.service) ?? (await moduleFor(admission.service));
   try {
     if (admission.error) throw admission.error;
     if (req.body.length > admission.bodyLimit) throw bodyTooLarge(admission, req.body.length);

@@ -111,11 +111,6 @@ export interface RequestContext {
 
 /** A service module: turns an authenticated request into a response in its own protocol. */
 export interface ServiceModule {
-  /**
-   * The largest body an authenticated request to this service may send (default: the Query
-   * services' 1 MiB). Read before the body: a larger one is refused unread.
-   */
-  maxBodyBytes?: number;
   /** Handle one request. Errors thrown are AwsError and are serialized by `serializeError`. */
   handle(ctx: RequestContext): Promise<OutgoingResponse>;
   serializeError(err: import('./errors.js').AwsError, ctx: Pick<RequestContext, 'requestId' | 'request'>): OutgoingResponse;

@@ -10,8 +10,9 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ROOT, type Creds } from './emulator.js';
 
-export function serviceClients(endpoint: string, creds: Creds = ROOT, region = 'us-east-1') {
-  const common = { endpoint, region, credentials: creds, maxAttempts: 1 };
+/** `extra`: more client settings (e.g. systemClockOffset, to sign as a client whose clock is wrong). */
+export function serviceClients(endpoint: string, creds: Creds = ROOT, region = 'us-east-1', extra: { systemClockOffset?: number } = {}) {
+  const common = { endpoint, region, credentials: creds, maxAttempts: 1, ...extra };
   return {
     cloudtrail: new CloudTrailClient(common),
     accessanalyzer: new AccessAnalyzerClient(common),

@@ -3,11 +3,10 @@
  * address in-process (instanceMetadataEndpoint) or, for an emulator in another process, with
  * GET /_iam-labs/imds/<instance-id> on the emulator's port (imdsControl).
  */
-import { addSessionFactsProvider } from '../cloudtrail/record.js';
 import { onInstanceTerminated } from '../ec2/hooks.js';
 import type { Emulator } from '../types.js';
-import { instanceSessionFacts } from './credentials.js';
-import { closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
+import { onEmulatorClose } from '../workload-hooks.js';
+import { closeAllListeners, closeInstanceListener, instanceMetadataEndpoint, UnknownInstanceError } from './manager.js';
 
 export {
   closeAllListeners,
@@ -22,7 +21,8 @@ export {
 export type { ImdsRequest, ImdsResponse } from './responder.js';
 
 onInstanceTerminated(closeInstanceListener);
-addSessionFactsProvider(instanceSessionFacts);
+// (the session facts of calls made with an instance's credentials are registered by service-modules.ts)
+onEmulatorClose(closeAllListeners);
 
 /** The control API's answer for `imds/<instance-id>[?account=<id>]`. */
 export async function imdsControl(emulator: Emulator, instanceId: string, accountId?: string): Promise<{ status: number; body: object }> {

@@ -14,10 +14,11 @@ import { issueSession } from '../sts/credentials.js';
 import type { StsSession } from '../sts/models.js';
 import { RestResult, type RestInput } from '../protocol/rest-json-service.js';
 import type { Emulator, RequestContext } from '../types.js';
+import { onEmulatorClose } from '../workload-hooks.js';
 import { InvalidParameterValue, InvalidRequestContent, RequestTooLarge, ServiceError } from './errors.js';
 import { requireFunction } from './functions.js';
 import type { LambdaFunction } from './models.js';
-import { sandboxFor } from './sandbox.js';
+import { removeSandboxes, sandboxFor } from './sandbox.js';
 import { assumableExecutionRole } from './trust.js';
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
@@ -226,3 +227,8 @@ export function killRunningFunctions(emulator: Emulator): void {
   for (const c of running.get(emulator) ?? []) c.kill('SIGKILL');
   running.delete(emulator);
 }
+
+onEmulatorClose((emulator) => {
+  killRunningFunctions(emulator);
+  removeSandboxes();
+});

@@ -11,9 +11,7 @@ export const lambdaService = new RestJsonService({
   errorStyle: 'lambda',
   timestamps: 'epoch-seconds',
   deniedStatus: 403,
-  // A .zip sent inline (base64 in JSON): Lambda takes requests up to 70,167,211 bytes and answers
-  // larger ones itself (package.ts); the gateway refuses only what is beyond even that.
-  maxBodyBytes: 72 * 1024 * 1024,
+  // (its body limit is read before this code loads: service-modules.ts)
   // CloudTrail: the function's settings, never its code or the values of its environment variables
   requestParameters: (_op, input) => {
     const { Code: _code, ZipFile: _zip, Environment: env, ...rest } = input.body as Record<string, unknown>;

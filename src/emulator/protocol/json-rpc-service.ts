@@ -13,8 +13,6 @@ export interface JsonRpcServiceConfig {
   targetPrefix: string;
   version: JsonVersion;
   operations: Record<string, ServiceOperation<JsonInput>>;
-  /** the largest request body this service takes (the gateway refuses larger ones unread); default 1 MiB */
-  maxBodyBytes?: number;
   /** the input as CloudTrail records it (default: as sent) */
   requestParameters?: (operation: string, input: JsonInput) => unknown;
   /** the result as CloudTrail records it (default: none) */
@@ -23,10 +21,6 @@ export interface JsonRpcServiceConfig {
 
 export class JsonRpcService implements ServiceModule {
   constructor(private readonly config: JsonRpcServiceConfig) {}
-
-  get maxBodyBytes(): number | undefined {
-    return this.config.maxBodyBytes;
-  }
 
   async handle(ctx: RequestContext): Promise<OutgoingResponse> {
     const c = this.config;

@@ -35,8 +35,6 @@ export interface RestJsonServiceConfig {
   timestamps: TimestampFormat;
   /** the HTTP status this service gives AccessDeniedException and authentication failures */
   deniedStatus: number;
-  /** the largest request body this service takes (the gateway refuses larger ones unread); default 1 MiB */
-  maxBodyBytes?: number;
   requestParameters?: (operation: string, input: RestInput) => unknown;
   responseElements?: (operation: string, result: unknown) => unknown;
 }
@@ -46,10 +44,6 @@ export class RestJsonService implements ServiceModule {
 
   constructor(private readonly config: RestJsonServiceConfig) {
     this.router = new RestRouter(config.routes);
-  }
-
-  get maxBodyBytes(): number | undefined {
-    return this.config.maxBodyBytes;
   }
 
   async handle(ctx: RequestContext): Promise<OutgoingResponse> {

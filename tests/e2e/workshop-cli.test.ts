@@ -87,13 +87,16 @@ describe('iam-labs workshop join, start, check', () => {
     // Leaving keeps the instructor's server running.
     const left = await cli(ada, ['stop']);
     expect(left.stdout).toMatch(/left the workshop/);
+    expect(started.stdout).toContain('iam-labs stop     leave this server (your account there is kept)');
     expect(left.stdout).toContain('Your checks are no longer reported to the class.');
     expect((await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).status).toBe(200);
 
     // Left means left: lab 01 started again runs here, and its checks are not reported (the
     // dashboard still shows the last state seen while joined); joining again reports again.
     const adaRow = async () => ((await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json()) as any).learners.find((l: { name: string }) => l.name === 'Ada');
-    expect((await cli(ada, ['start', '01', '--detach'])).code).toBe(0);
+    const local = await cli(ada, ['start', '01', '--detach']);
+    expect(local.code).toBe(0);
+    expect(local.stdout).toContain(`note: you left the workshop at ${ws.endpoint}: this lab runs on this machine, and its checks are not reported to the class until you join again.`);
     expect(fs.readFileSync(path.join(ada.env.IAM_LABS_HOME, 'backend.json'), 'utf8')).toMatch(/"backend": ?"embedded"/);
     await cli(ada, ['solve', '01', '--yes', '--step', 'users/attach-managed-policy']);
     expect((await cli(ada, ['check', '01'])).code).toBe(1);

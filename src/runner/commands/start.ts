@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { abandonStartingBackend, ensureBackend } from '../backend-lifecycle.js';
 import { learnerNote } from '../shared-server-notes.js';
+import { readWorkshopLink, type WorkshopLink } from '../workshop-link.js';
 import { goAhead } from '../confirm.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { processAlive } from '../../backends/net.js';
@@ -78,6 +79,8 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     else writeln(io, `Lab ${lab.number} runs${account}.`);
     const sharedNote = backend.backend === 'workshop' ? learnerNote(lab, backend.capabilities) : undefined;
     if (sharedNote) writeln(io, `${io.c.dim('note:')} ${sharedNote}`);
+    const left = backend.backend === 'workshop' ? undefined : leftWorkshop(io.home);
+    if (left) writeln(io, `${io.c.dim('note:')} you left the workshop at ${left.base}: this lab runs on this machine, and its checks are not reported to the class until you join again.`);
     writeln(io, '');
     // The chapter's own top heading (if any) gives way to ours, which carries the lab number.
     const intro = lab.intro.replace(/^\s*# [^\n]*\n+/, '');
@@ -92,7 +95,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       writeln(io, renderLabResult(io, first));
       const done = completionNotice(io, course, first);
       if (done) writeln(io, `\n${done}`);
-      writeln(io, DETACHED_HELP(backend.endpoint, lab.number));
+      writeln(io, DETACHED_HELP(backend.endpoint, lab.number, !!handle.extras.stopsServer));
       return 0;
     }
     const options = liveScreenOptions({
@@ -106,7 +109,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     });
     if (screen?.readOnly) writeln(io, `Lab ${lab.number} is already open in another terminal (pid ${screen.holder}): this screen only shows it.`);
     const code = await runLiveScreen(options);
-    writeln(io, LEFT(lab.number));
+    writeln(io, LEFT(lab.number, !!handle.extras.stopsServer));
     return code;
   } finally {
     releaseGuard();
@@ -194,17 +197,30 @@ function claimScreen(home: string, labId: string): ScreenClaim {
   return { readOnly: false, release: () => fs.rmSync(file, { force: true }) };
 }
 
-const DETACHED_HELP = (endpoint: string, labNo: string) =>
+/** The workshop this machine joined and then left with `stop`, if so (an unreadable link says nothing here: join and check report it). */
+function leftWorkshop(home: string): WorkshopLink | undefined {
+  try {
+    const link = readWorkshopLink(home);
+    return link?.leftAt ? link : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `iam-labs stop` does here: stop a backend this machine runs, or leave someone else's server (a workshop). */
+const stopWords = (stopsServer: boolean) => (stopsServer ? 'stop the backend (your work is kept)' : 'leave this server (your account there is kept)');
+
+const DETACHED_HELP = (endpoint: string, labNo: string, stopsServer: boolean) =>
   [
     '',
     `The lab keeps running in the background at ${endpoint}.`,
     `  iam-labs shell ${labNo}     a shell where \`aws\` talks to this lab (or: eval "$(iam-labs env ${labNo})")`,
     `  iam-labs check ${labNo}     grade your work       iam-labs hint     a hint for the current step`,
-    `  iam-labs start ${labNo}     the live checklist    iam-labs stop     stop the backend (your work is kept)`,
+    `  iam-labs start ${labNo}     the live checklist    iam-labs stop     ${stopWords(stopsServer)}`,
   ].join('\n');
 
-const LEFT = (labNo: string) =>
-  `The backend keeps running in the background, for your other labs and shells: \`iam-labs start ${labNo}\` reopens this lab, \`iam-labs stop\` stops the backend.`;
+const LEFT = (labNo: string, stopsServer: boolean) =>
+  `The backend keeps running in the background, for your other labs and shells: \`iam-labs start ${labNo}\` reopens this lab, \`iam-labs stop\` ${stopsServer ? 'stops the backend' : 'leaves this server'}.`;
 
 const REAL_AWS_WARNING = (account: string) =>
   `WARNING: this lab runs on REAL AWS account ${account}. It creates users, roles, policies and buckets there; ` +

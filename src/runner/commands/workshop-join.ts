@@ -87,7 +87,7 @@ export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions
         ? `  Your own AWS account there: ${joined.accountId}. Labs: ${joined.labs.join(', ')}.`
         : `  Your labs run on this machine; only your progress goes to the instructor's dashboard. Labs: ${joined.labs.join(', ')}.`,
       ``,
-      `Next: iam-labs start ${joined.labs[0] ?? '01'}   (your checks show up on the instructor's dashboard)`,
+      `Next: iam-labs start ${joined.labs[0]?.slice(0, 2) ?? '01'}   (your checks show up on the instructor's dashboard)`,
       ``,
     ].join('\n'),
   );

@@ -123,6 +123,9 @@ export function createApi(ctx: ApiContext): Api {
       record = returning;
       // A learner who first joined report-only may now want an account here.
       if (wanted === 'shared' && !returning.accountId) record = await withAccount({ ...stripProgress(returning), mode: 'shared' });
+      // A shared learner now running labs on their machine (or back): the dashboard says where
+      // they work; their account here is kept either way.
+      else if (returning.mode !== wanted) record = await store.saveLearner({ ...stripProgress(returning), mode: wanted });
       else store.learnerById(returning.id)!.progress.lastSeen = new Date().toISOString();
     } else {
       joins.check(client, 'new learners joining');

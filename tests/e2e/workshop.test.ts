@@ -51,6 +51,20 @@ describe('joining', () => {
     const again = await joinWorkshop(ws.endpoint, 'Ada', ws.store.identity.code, ada.token);
     expect(again.accountId).toBe(ada.accountId);
   });
+
+  it('a shared learner who rejoins report-only is shown so, keeps the account, and can come back to it', async () => {
+    const modeOf = async () => {
+      const cls = (await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; mode: string; accountId?: string }> };
+      return cls.learners.find((l) => l.name === 'Ada');
+    };
+    const away = await joinWorkshop(ws.endpoint, { name: 'Ada', code: ws.store.identity.code, token: ada.token, mode: 'report-only' });
+    expect(away).toMatchObject({ mode: 'report-only', learnerId: ada.learnerId });
+    expect(away.accountId).toBeUndefined();
+    expect(await modeOf()).toMatchObject({ mode: 'report-only', accountId: ada.accountId });
+    const back = await joinWorkshop(ws.endpoint, 'Ada', ws.store.identity.code, ada.token);
+    expect(back).toMatchObject({ mode: 'shared', accountId: ada.accountId });
+    expect(await modeOf()).toMatchObject({ mode: 'shared', accountId: ada.accountId });
+  });
 });
 
 describe('isolation', () => {

@@ -6,7 +6,7 @@
  * problem, and no temporary file is left behind. The journal is compacted every few kilobytes
  * (IAM_LABS_JOURNAL_COMPACT_BYTES), so kills also land during compactions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,10 +14,10 @@ import { CreateUserCommand, GetUserCommand, ListUsersCommand, TagUserCommand } f
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../e2e/runner-helpers.js';
+import { startBuiltEmulator } from '../helpers/built-emulator.js';
 import { clients } from '../helpers/emulator.js';
 import { rng, SEED } from './harness.js';
 
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'iam-labs.js');
 const ROUNDS = 24;
 let dir: string;
 let child: ChildProcess | undefined;
@@ -32,31 +32,16 @@ afterAll(() => {
 });
 
 /** Start the emulator on a free port; resolve with its endpoint and what it printed to stderr. */
-function start(stateFile: string): Promise<{ endpoint: string; stderr: () => string }> {
-  return new Promise((resolve, reject) => {
-    child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--state', stateFile, '--quiet'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        NO_COLOR: '1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        IAM_LABS_JOURNAL_COMPACT_BYTES: '8192',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no endpoint within 15 s: ${out}${err}`)), 15_000);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ endpoint: m[1], stderr: () => err });
-      }
-    });
-  });
+async function start(stateFile: string): Promise<{ endpoint: string; stderr: () => string }> {
+  const started = await startBuiltEmulator(['--state', stateFile], {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    NO_COLOR: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    IAM_LABS_JOURNAL_COMPACT_BYTES: '8192',
+  }, 15_000);
+  child = started.child;
+  return started;
 }
 
 async function listUsers(c: ReturnType<typeof clients>): Promise<Set<string>> {

@@ -5,7 +5,7 @@
  * Each is driven here through `iam-labs emulator` as a learner runs it, so a bundle that breaks
  * one of them fails (the in-process tests would not see it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -14,7 +14,8 @@ import { CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { ensureFreshBuild, ROOT } from '../helpers/build.js';
+import { ROOT } from '../helpers/build.js';
+import { startBuiltEmulator } from '../helpers/built-emulator.js';
 import { clients } from '../helpers/emulator.js';
 import { serviceClients } from '../helpers/services.js';
 import { ACCOUNT, createRole, trustPolicy } from './sts-helpers.js';
@@ -23,20 +24,7 @@ let child: ChildProcess;
 let endpoint: string;
 
 beforeAll(async () => {
-  ensureFreshBuild();
-  child = spawn(process.execPath, [path.join(ROOT, 'bin', 'iam-labs.js'), 'emulator', '--port', '0', '--quiet'], {
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the emulator exited with ${code} before it was ready: ${out}`)));
-  });
+  ({ child, endpoint } = await startBuiltEmulator());
 }, 120_000);
 
 afterAll(() => {

@@ -6,8 +6,7 @@
  * below are truly the first it gets: sent the moment the ready line appears, they are answered,
  * or refused in the service's own protocol, exactly as a loaded emulator answers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -17,28 +16,16 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectAwsError } from '../helpers/aws-errors.js';
-import { ensureFreshBuild, ROOT } from '../helpers/build.js';
+import { startBuiltEmulator } from '../helpers/built-emulator.js';
 import { clients } from '../helpers/emulator.js';
 import { serviceClients } from '../helpers/services.js';
 
 const running: ChildProcess[] = [];
 
 async function freshEmulator(): Promise<string> {
-  ensureFreshBuild();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'iam-labs.js'), 'emulator', '--port', '0', '--quiet'], {
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, endpoint } = await startBuiltEmulator();
   running.push(child);
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the emulator exited with ${code} before it was ready: ${out}`)));
-  });
+  return endpoint;
 }
 
 afterEach(() => {

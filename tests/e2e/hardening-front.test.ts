@@ -7,13 +7,9 @@ import net from 'node:net';
 import { CreateUserCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, createEmulator, startEmulator, type StartedEmulator } from '../../src/emulator/index.js';
-import { ensureBuilt } from './runner-helpers.js';
-
-const ROOT = path.join(import.meta.dirname, '..', '..');
+import { startBuiltEmulator } from '../helpers/built-emulator.js';
 import { clients, startTestEmulator } from '../helpers/emulator.js';
 import { presignedUrl, signedFetch } from '../helpers/signed-fetch.js';
 import { createUserWithKey, policy, rejection, withHeader } from './sts-helpers.js';
@@ -107,22 +103,9 @@ describe('a web page cannot reach the lab', () => {
   });
 
   it('takes the token the runner hands to the emulator process it spawns (its environment)', async () => {
-    ensureBuilt();
     const token = 'f'.repeat(64);
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'iam-labs.js'), 'emulator', '--port', '0', '--quiet'], {
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NO_COLOR: '1', [CONTROL_TOKEN_ENV]: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, endpoint } = await startBuiltEmulator([], { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NO_COLOR: '1', [CONTROL_TOKEN_ENV]: token });
     try {
-      const endpoint = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d) => {
-          out += d;
-          const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        child.once('exit', () => reject(new Error(`the emulator exited: ${out}`)));
-      });
       const reset = (headers: Record<string, string>) => fetch(`${endpoint}/_iam-labs/reset`, { method: 'POST', headers });
       expect((await reset({})).status).toBe(403);
       expect((await reset({ [CONTROL_TOKEN_HEADER]: 'e'.repeat(64) })).status).toBe(403);

@@ -28,8 +28,11 @@ export interface WorkshopLink {
   /** shared: the labs run in an account on the server; report-only: here, only progress goes there (absent: shared) */
   mode?: 'shared' | 'report-only';
   accountId?: string;
-  /** where progress goes when it is not `base` (a class dashboard several servers share) */
-  report?: { base: string; token: string };
+  /**
+   * where progress goes when it is not `base` (a class dashboard several servers share), and the
+   * learner's id there: that dashboard, which saw the progress, is the one that countersigns
+   */
+  report?: { base: string; token: string; learnerId?: string };
   /**
    * When the learner left the workshop's server with `stop` (shared mode): nothing is reported
    * until `workshop join` again. The token stays, so rejoining is the same learner.
@@ -46,7 +49,8 @@ const isLink = (v: unknown): v is WorkshopLink =>
   typeof v.name === 'string' &&
   typeof v.token === 'string' &&
   (v.mode === undefined || v.mode === 'shared' || v.mode === 'report-only') &&
-  (v.report === undefined || (isRecord(v.report) && typeof v.report.base === 'string' && typeof v.report.token === 'string')) &&
+  (v.report === undefined ||
+    (isRecord(v.report) && typeof v.report.base === 'string' && typeof v.report.token === 'string' && (v.report.learnerId === undefined || typeof v.report.learnerId === 'string'))) &&
   (v.leftAt === undefined || typeof v.leftAt === 'string');
 
 /** The joined workshop, if any. An unreadable file is kept aside and reported (CorruptFileError). */
@@ -109,6 +113,15 @@ export async function reportToWorkshop(home: string, report: LabReport): Promise
 }
 
 /**
+ * The server that saw the learner's progress, so the one that can vouch for it: the class
+ * dashboard several servers report to (hub), or the joined server itself. A join from before
+ * hubs said the learner's id there has only the joined server (which then says it cannot).
+ */
+export function vouchingServer(link: WorkshopLink): { base: string; token: string; learnerId: string } {
+  return link.report?.learnerId ? { base: link.report.base, token: link.report.token, learnerId: link.report.learnerId } : { base: link.base, token: link.token, learnerId: link.learnerId };
+}
+
+/**
  * Ask the joined workshop's server to countersign a completion record with the instructor's key:
  * POST /_workshop/api/countersign { record } (learner's bearer token) → { countersignature }. The
  * server decides what it checks first (the steps it saw pass for this learner). Returns the
@@ -122,18 +135,19 @@ export async function countersignAtWorkshop(home: string, record: unknown): Prom
     return { reason: (e as Error).message };
   }
   if (!link) return { reason: 'you have not joined a workshop' };
+  const at = vouchingServer(link);
   try {
-    const res = await fetch(`${link.base}/_workshop/api/countersign`, {
+    const res = await fetch(`${at.base}/_workshop/api/countersign`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${at.token}` },
       body: JSON.stringify({ record }),
       signal: AbortSignal.timeout(10_000),
     });
-    if (res.status === 404) return { reason: `the workshop server at ${link.base} does not countersign records` };
+    if (res.status === 404) return { reason: `the workshop server at ${at.base} does not countersign records` };
     const body = (await res.json().catch(() => ({}))) as { countersignature?: Countersignature; error?: string };
     if (!res.ok || !body.countersignature) return { reason: `the workshop server did not countersign: ${body.error ?? `HTTP ${res.status}`}` };
     return { countersignature: body.countersignature };
   } catch (e) {
-    return { reason: `the workshop server at ${link.base} did not answer (${(e as Error).message})` };
+    return { reason: `the workshop server at ${at.base} did not answer (${(e as Error).message})` };
   }
 }

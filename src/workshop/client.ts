@@ -21,8 +21,8 @@ export interface WorkshopJoin {
   secretAccessKey?: string;
   endpoint?: string;
   region?: string;
-  /** where to report progress when it is not this server (a class dashboard several servers share) */
-  report?: { base: string; token: string };
+  /** where to report progress when it is not this server (a class dashboard several servers share), and the learner's id there */
+  report?: { base: string; token: string; learnerId?: string };
 }
 
 export class WorkshopUnreachableError extends UserError {}

@@ -19,8 +19,8 @@ export interface HubOptions {
 export class HubLink {
   constructor(readonly opts: HubOptions) {}
 
-  /** Register a new learner at the hub; their report target (base and token). */
-  async register(name: string): Promise<{ base: string; token: string }> {
+  /** Register a new learner at the hub; their report target (base and token, and who they are there: the hub countersigns). */
+  async register(name: string): Promise<{ base: string; token: string; learnerId?: string }> {
     let res;
     try {
       res = await postJson(`${this.opts.base}/_workshop/api/join`, { name, code: this.opts.code, mode: 'report-only', server: this.opts.serverName });
@@ -28,7 +28,9 @@ export class HubLink {
       if (e instanceof WorkshopUnreachableError) throw new WorkshopError(`The class dashboard at ${this.opts.base} does not answer, so nobody can join right now. Tell your instructor.`, 502, 'HubUnavailable');
       throw e;
     }
-    if (res.status === 200 && typeof res.body.token === 'string') return { base: this.opts.base, token: res.body.token };
+    if (res.status === 200 && typeof res.body.token === 'string') {
+      return { base: this.opts.base, token: res.body.token, ...(typeof res.body.learnerId === 'string' ? { learnerId: res.body.learnerId } : {}) };
+    }
     const why = String(res.body.error ?? `HTTP ${res.status}`);
     if (res.status === 409 || res.status === 400) throw new WorkshopError(why, res.status, String(res.body.code ?? 'Conflict'));
     if (res.status === 429) throw new WorkshopError(why, 429, 'ThrottlingException', res.retryAfter ?? 1);

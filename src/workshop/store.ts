@@ -48,8 +48,8 @@ export interface LearnerRecord {
   joinedAt: string;
   /** the class server this learner works on, when this server is a hub several report to */
   server?: string;
-  /** where the learner's runner reports progress when it is not this server (a hub) */
-  report?: { base: string; token: string };
+  /** where the learner's runner reports progress when it is not this server (a hub), and the learner's id there */
+  report?: { base: string; token: string; learnerId?: string };
 }
 
 export interface Learner extends LearnerRecord {

@@ -15,7 +15,7 @@ import { plural } from '../output.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { ProgressStore } from '../progress.js';
 import { openCourse } from '../runtime.js';
-import { countersignAtWorkshop, readWorkshopLink } from '../workshop-link.js';
+import { countersignAtWorkshop, readWorkshopLink, vouchingServer } from '../workshop-link.js';
 
 export interface CertificateOptions {
   out?: string;
@@ -34,7 +34,8 @@ export async function certificateCommand(opts: CertificateOptions, io: CommandIO
   }
   const link = readWorkshopLink(io.home);
   const name = opts.name ?? link?.name;
-  const payload = completionPayload(course, p, summary, name ? { name } : {}, link ? { server: link.base, learnerId: link.learnerId } : undefined);
+  const vouching = link && vouchingServer(link);
+  const payload = completionPayload(course, p, summary, name ? { name } : {}, vouching ? { server: vouching.base, learnerId: vouching.learnerId } : undefined);
   const key = installationKey(paths.signingKey);
   const record = signRecord(payload, key.key);
   const notes: string[] = [];
@@ -49,7 +50,7 @@ export async function certificateCommand(opts: CertificateOptions, io: CommandIO
   writeln(io, renderSummary(io, summary).split('\n\nKeep a signed record')[0]);
   writeln(io, '');
   writeln(io, `${io.c.green('✔')} Wrote ${out}`);
-  writeln(io, `  signed with this installation's key ${record.signature.fingerprint}${record.countersignatures ? `, countersigned by the workshop server ${link?.base} (${record.countersignatures[0].fingerprint})` : ''}`);
+  writeln(io, `  signed with this installation's key ${record.signature.fingerprint}${record.countersignatures ? `, countersigned by the workshop server ${vouching?.base} (${record.countersignatures[0].fingerprint})` : ''}`);
   for (const note of notes) writeln(io, `  ${note}`);
   writeln(io, '');
   writeln(io, MEANING);

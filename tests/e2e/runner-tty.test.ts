@@ -12,7 +12,10 @@ const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 if (!hasTmux) console.log('runner-tty: skipped — tmux is not installed');
 
 const sessions: string[] = [];
-const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server (its own socket, no user config): the learner's own tmux sessions, or a
+// `tmux kill-server` typed elsewhere, neither see nor end these.
+const SOCKET = `iam-labs-tty-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 const screen = (name: string) => tmux('capture-pane', '-p', '-t', name).stdout;
 
 async function waitForScreen(name: string, re: RegExp, what: string): Promise<string> {
@@ -43,6 +46,7 @@ describe.skipIf(!hasTmux)('live checklist in a terminal', () => {
   beforeAll(() => ensureBuilt(), 180_000);
   afterAll(async () => {
     for (const s of sessions) tmux('kill-session', '-t', s);
+    tmux('kill-server');
     for (const l of labs) await cleanup(l);
   });
 

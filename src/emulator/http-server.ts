@@ -6,22 +6,55 @@
  * that sends `Expect: 100-continue` (the CLI and SDKs do for uploads) is refused before it sends
  * the body at all. Garbage on the socket is answered with 400, never a crash.
  */
-import type http from 'node:http';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, controlRequest } from './control-api.js';
 import { RequestTimeout } from './errors.js';
 import { admit, bodyTooLarge, errorResponse, handleRequest, type Admission, type RequestHead } from './gateway.js';
-import { awaitsContinue, createDispatchingServer } from './http-listen.js';
 import type { Emulator, OutgoingResponse } from './types.js';
 
 export { CONTROL_PREFIX } from './control-api.js';
-export { createDispatchingServer, listen, PortInUseError, withClientErrorGuard, type RunningServer } from './http-listen.js';
+
+export interface RunningServer {
+  server: http.Server;
+  host: string;
+  port: number;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`Port ${port} on ${host} is already in use.`);
+    this.name = 'PortInUseError';
+  }
+}
 
 /** A body that stops arriving for this long is abandoned (S3's RequestTimeout). */
 export const BODY_IDLE_TIMEOUT_MS = 20_000;
 
+/** Requests whose client waits for `100 Continue` before sending the body. */
+const awaitingContinue = new WeakSet<http.IncomingMessage>();
+
 export function createHttpServer(emulator: Emulator): http.Server {
   const listener = createRequestListener(emulator);
   return createDispatchingServer(() => listener);
+}
+
+/**
+ * A server whose every request goes to the listener `pick` chooses for it (a workshop worker
+ * keeps one emulator per learner's account and picks by the request's signing key).
+ */
+export function createDispatchingServer(pick: (req: http.IncomingMessage) => http.RequestListener): http.Server {
+  const server = withClientErrorGuard(http.createServer((req, res) => pick(req)(req, res)));
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    awaitingContinue.add(req);
+    pick(req)(req, res);
+  });
+  return server;
 }
 
 function headOf(req: http.IncomingMessage): RequestHead {
@@ -53,7 +86,7 @@ export function createRequestListener(emulator: Emulator): http.RequestListener 
     if (admission.error) return refuse(admission.error);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > admission.bodyLimit) return refuse(bodyTooLarge(admission, declared));
-    if (awaitsContinue(req)) res.writeContinue();
+    if (awaitingContinue.has(req)) res.writeContinue();
     readBody(req, admission, emulator.config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS).then(
       (body) => {
         if (body === 'too-large') return refuse(bodyTooLarge(admission));
@@ -146,7 +179,47 @@ export function discardRest(req: http.IncomingMessage): void {
   req.resume();
 }
 
+export function withClientErrorGuard(server: http.Server): http.Server {
+  // Malformed HTTP (garbage bytes, bad headers): answer 400 if we still can, never crash.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.keepAliveTimeout = 65_000;
+  // A client must send its headers promptly, and its whole request within two minutes.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
+  return server;
+}
+
 function normalizeIp(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
+export function listen(server: http.Server, host: string, port: number): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(e.code === 'EADDRINUSE' ? new PortInUseError(host, port) : e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const addr = server.address() as AddressInfo;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      resolve({
+        server,
+        host,
+        port: addr.port,
+        endpoint: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${addr.port}`,
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}

@@ -1,17 +1,48 @@
 /** Public surface of the embedded emulator: create one, serve it over HTTP, stop it. */
+import crypto from 'node:crypto';
 import { preloadPolicyEngine } from '../policy/index.js';
-import { createEmulator, type StartedEmulator } from './create.js';
-import { createHttpServer, listen } from './http-server.js';
+import { ChangeFeed } from './change-feed.js';
+import { DecisionLog } from './authz/decision-log.js';
+import { newControlToken } from './control-api.js';
+import { createHttpServer, listen, type RunningServer } from './http-server.js';
 import { stopWorkloadServices } from './service-modules.js';
+import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
 import type { Emulator, EmulatorConfig } from './types.js';
 
 export type { Emulator, EmulatorConfig } from './types.js';
-export { createEmulator, type StartedEmulator } from './create.js';
 export { handleRequest } from './gateway.js';
 export { PortInUseError } from './http-server.js';
 export { CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER } from './control-api.js';
 export { CorruptStateError } from './state/persistence.js';
 export { DEFAULT_ACCOUNT } from './state/emulator-state.js';
+
+export function createEmulator(config: Partial<EmulatorConfig> = {}): Emulator {
+  const full: EmulatorConfig = {
+    defaultAccountId: config.defaultAccountId ?? DEFAULT_ACCOUNT,
+    enforce: config.enforce ?? true,
+    stateFile: config.stateFile,
+    maxBodyBytes: config.maxBodyBytes ?? 256 * 1024 * 1024,
+    stateDir: config.stateDir,
+    logDenial: config.logDenial,
+    rootSecret: config.rootSecret,
+    controlToken: config.controlToken,
+    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
+  };
+  const state = new EmulatorState(full.defaultAccountId, full.stateFile, full.stateDir);
+  state.load();
+  return {
+    state,
+    config: full,
+    decisions: new DecisionLog(),
+    controlToken: full.controlToken ?? newControlToken(),
+    instanceId: crypto.randomUUID(),
+    changes: new ChangeFeed(state),
+  };
+}
+
+export interface StartedEmulator extends RunningServer {
+  emulator: Emulator;
+}
 
 export async function startEmulator(
   opts: Partial<EmulatorConfig> & { host?: string; port?: number } = {},

@@ -1,7 +1,7 @@
 /**
- * `iam-labs emulator` prints its ready line once its socket listens; the request pipeline loads
- * right after (src/emulator/listen-first.ts), and the workload services (EC2, Lambda, ECR,
- * CloudTrail, Access Analyzer) each on their first request (src/emulator/service-modules.ts).
+ * `iam-labs emulator` prints its ready line once its socket listens, and the workload services
+ * (EC2, Lambda, ECR, CloudTrail, Access Analyzer) load each on their first request
+ * (src/emulator/service-modules.ts).
  * Each emulator here is a fresh process (the built CLI, as a learner runs it), so the requests
  * below are truly the first it gets: sent the moment the ready line appears, they are answered,
  * or refused in the service's own protocol, exactly as a loaded emulator answers.

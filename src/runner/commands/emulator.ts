@@ -4,11 +4,10 @@
  * so each `iam-labs check` finds the graders and the AWS SDK already loaded.
  */
 import pc from 'picocolors';
+import { CONTROL_TOKEN_ENV, PortInUseError, startEmulator } from '../../emulator/index.js';
 import { PortBusyError, UsageError } from '../../core/errors.js';
 import { serveEndpointInProcess } from '../../core/in-process-endpoints.js';
-import { CONTROL_TOKEN_ENV } from '../../emulator/control-token.js';
-import { PortInUseError } from '../../emulator/http-listen.js';
-import { startEmulatorListeningFirst } from '../../emulator/listen-first.js';
+import { InProcessHandler } from '../../emulator/sdk-handler.js';
 import { runUntilSignal } from '../until-signal.js';
 
 export interface EmulatorOptions {
@@ -29,8 +28,7 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
   const started = Date.now();
   let running;
   try {
-    // the socket listens before the request pipeline has loaded; requests wait for it (listen-first.ts)
-    running = await startEmulatorListeningFirst({
+    running = await startEmulator({
       host: opts.host,
       port,
       stateFile: opts.state,
@@ -58,7 +56,6 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
   // graders load behind it.
   // the grading service in this process reaches the emulator without a socket (in-process-endpoints.ts)
   if (opts.gradingSocket) {
-    const { InProcessHandler } = await import('../../emulator/sdk-handler.js');
     serveEndpointInProcess(running.endpoint, new InProcessHandler(running.emulator), new InProcessHandler(running.emulator, { observer: true }));
   }
   const grading = opts.gradingSocket ? await startGrading(opts.gradingSocket, running.endpoint) : undefined;
@@ -82,13 +79,10 @@ export async function emulatorCommand(opts: EmulatorOptions, out: NodeJS.Writabl
     ].join('\n'),
   );
   if (grading) setTimeout(() => void grading.preload(), 20).unref();
-  const stopped = runUntilSignal('emulator', async () => {
+  await runUntilSignal('emulator', async () => {
     grading?.close();
     await running.close();
   }, out);
-  // A pipeline that cannot load is a broken install or a bug: it fails the command as a failed
-  // start would (the signal handlers are in place first, so a stop meanwhile still closes cleanly).
-  await Promise.race([running.pipeline.then(() => stopped), stopped]);
 }
 
 async function startGrading(socketPath: string, endpoint: string): Promise<{ close(): void; preload(): Promise<void> } | undefined> {

@@ -89,6 +89,8 @@ export function createLabContext(
     let c = byCreds.get(key) as C | undefined;
     if (!c) {
       c = new Client(sdkClientConfig(info.endpoint, creds, info.region, { observe: opts.observe, userAgent: use.userAgent }));
+      // a grading's EC2, CloudTrail or audit reads repeat across steps as the IAM ones do
+      if (opts.memoizeReads) c = memoizeReads(c as C & { send(command: unknown, ...rest: unknown[]): Promise<unknown> });
       byCreds.set(key, c);
     }
     return c;

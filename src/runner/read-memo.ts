@@ -1,13 +1,13 @@
 /**
  * One grading reads the same things many times: each step's probes load the same principal's
  * policies again (lab 04, solved: 29 of its 61 requests repeat one before them). Within one
- * grading, an SDK client wrapped here answers a repeated read (a Get…, List… or Head… command
+ * grading, an SDK client wrapped here answers a repeated read (a Get…, List…, Head… or Describe… command
  * with the same input) from the first answer, as a copy; any other command (a write) forgets
  * everything first. Only gradings use it: they read one moment of the account.
  */
 
-/** Reads that may be reused. Not object reads: their bodies are streams, read once. */
-const READ = /^(Get|List|Head)\w*Command$/;
+/** Reads that may be reused (EC2 and ECR read with Describe…). Not object reads: their bodies are streams, read once. */
+const READ = /^(Get|List|Head|Describe)\w*Command$/;
 const STREAMED = /^(GetObject|HeadObject)\w*Command$/;
 
 interface Sender {

@@ -1,4 +1,5 @@
 import { GetUserCommand, IAMClient, ListUsersCommand, paginateListUsers, CreateUserCommand } from '@aws-sdk/client-iam';
+import { DescribeInstancesCommand, EC2Client, paginateDescribeInstances, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/emulator/index.js';
 import { InProcessHandler } from '../../src/emulator/sdk-handler.js';
@@ -7,6 +8,7 @@ import { memoizeReads } from '../../src/runner/read-memo.js';
 /** Counts what reaches the emulator, so the memo's savings (and its forgetting) are visible. */
 let sent: string[];
 let iam: IAMClient;
+let ec2: EC2Client;
 
 beforeAll(() => {
   const emulator = createEmulator();
@@ -18,8 +20,12 @@ beforeAll(() => {
     },
   });
   iam = new IAMClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: counting });
+  ec2 = new EC2Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: counting });
 });
-afterAll(() => iam.destroy());
+afterAll(() => {
+  iam.destroy();
+  ec2.destroy();
+});
 
 describe('a grading answers a repeated read once', () => {
   it('the same read twice reaches the emulator once; each caller gets its own copy', async () => {
@@ -44,6 +50,17 @@ describe('a grading answers a repeated read once', () => {
     const after = await memo.send(new ListUsersCommand({}));
     expect(after.Users!.map((u) => u.UserName)).toContain('bob');
     expect(sent).toEqual(['ListUsers', 'ListUsers', 'CreateUser', 'ListUsers']);
+  });
+
+  it('EC2 reads (Describe…) are reads too: lab 06 pages its instances once per grading, not once per step', async () => {
+    sent = [];
+    const memo = memoizeReads(ec2);
+    for (let step = 0; step < 3; step++) for await (const page of paginateDescribeInstances({ client: memo }, {})) void page;
+    await memo.send(new DescribeInstancesCommand({}));
+    await memo.send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1 }));
+    const after = await memo.send(new DescribeInstancesCommand({}));
+    expect((after.Reservations ?? []).flatMap((r) => r.Instances ?? [])).toHaveLength(1);
+    expect(sent).toEqual(['DescribeInstances', 'RunInstances', 'DescribeInstances']);
   });
 
   it("the SDK's paginators work through it, and errors are the SDK's own", async () => {

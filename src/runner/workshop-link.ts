@@ -38,6 +38,13 @@ export interface WorkshopLink {
    * until `workshop join` again. The token stays, so rejoining is the same learner.
    */
   leftAt?: string;
+  /**
+   * The latest report of each lab the server did not take (it was down, it throttled twice, the
+   * network failed): sent again after the next report it takes, and before a countersignature
+   * is asked for. Without it, a lab's last report lost would leave the server never seeing that
+   * lab's last steps pass, and it would refuse to countersign the learner's record.
+   */
+  unsent?: Record<string, LabReport>;
 }
 
 export const workshopFile = (home: string) => path.join(home, 'workshop.json');
@@ -51,7 +58,11 @@ const isLink = (v: unknown): v is WorkshopLink =>
   (v.mode === undefined || v.mode === 'shared' || v.mode === 'report-only') &&
   (v.report === undefined ||
     (isRecord(v.report) && typeof v.report.base === 'string' && typeof v.report.token === 'string' && (v.report.learnerId === undefined || typeof v.report.learnerId === 'string'))) &&
-  (v.leftAt === undefined || typeof v.leftAt === 'string');
+  (v.leftAt === undefined || typeof v.leftAt === 'string') &&
+  (v.unsent === undefined || (isRecord(v.unsent) && Object.values(v.unsent).every(isReport)));
+
+// the server validates what it is sent: this only keeps a damaged file from being sent as reports
+const isReport = (v: unknown): v is LabReport => isRecord(v) && typeof v.lab === 'string' && Array.isArray(v.steps);
 
 /** The joined workshop, if any. An unreadable file is kept aside and reported (CorruptFileError). */
 export function readWorkshopLink(home: string): WorkshopLink | undefined {
@@ -104,12 +115,59 @@ function reportingLink(home: string): WorkshopLink | undefined {
   return link && !link.leftAt ? link : undefined;
 }
 
-/** Called after every grading: tell the dashboard, if this machine joined a workshop. Never throws. */
+/**
+ * Called after every grading: tell the dashboard, if this machine joined a workshop. A report the
+ * server does not take is kept in the link (`unsent`, replacing that lab's older one); once the
+ * server takes one again, the kept ones follow. Never throws.
+ */
 export async function reportToWorkshop(home: string, report: LabReport): Promise<void> {
   const link = reportingLink(home);
   if (!link) return;
-  const target = link.report ?? { base: link.base, token: link.token };
-  await reportProgress(target.base, target.token, report);
+  const target = reportTarget(link);
+  if (!(await reportProgress(target.base, target.token, report))) {
+    updateUnsent(home, link, { [report.lab]: report }, []);
+    return;
+  }
+  const kept = Object.keys(link.unsent ?? {}).length;
+  if (kept) await sendUnsent(home, link, [report.lab]);
+}
+
+/** Send the reports the server did not take before (`certificate` does, before asking for a countersignature). Never throws. */
+export async function sendUnsentReports(home: string): Promise<void> {
+  const link = reportingLink(home);
+  if (link?.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, []);
+}
+
+const reportTarget = (link: WorkshopLink) => link.report ?? { base: link.base, token: link.token };
+
+/** `superseded`: labs whose newer report the server has just taken (their kept one is dropped unsent). */
+async function sendUnsent(home: string, link: WorkshopLink, superseded: string[]): Promise<void> {
+  const target = reportTarget(link);
+  const sent = [...superseded];
+  for (const [lab, report] of Object.entries(link.unsent ?? {})) {
+    if (sent.includes(lab)) continue;
+    // one failure says the server is not taking reports now: keep the rest for the next time
+    if (!(await reportProgress(target.base, target.token, report))) break;
+    sent.push(lab);
+  }
+  updateUnsent(home, link, {}, sent);
+}
+
+/**
+ * Change the kept reports in the link as it is on disk now (another command may have written it
+ * meanwhile: a join elsewhere drops them, as they belong to the server left behind).
+ */
+function updateUnsent(home: string, readBefore: WorkshopLink, add: Record<string, LabReport>, remove: string[]): void {
+  const now = reportingLink(home);
+  if (!now || now.base !== readBefore.base || now.token !== readBefore.token) return;
+  const unsent = { ...now.unsent, ...add };
+  for (const lab of remove) delete unsent[lab];
+  const { unsent: _old, ...rest } = now;
+  try {
+    writeWorkshopLink(home, Object.keys(unsent).length ? { ...rest, unsent } : rest);
+  } catch {
+    // a read-only state folder: the reports are lost, as they were before they were kept
+  }
 }
 
 /**

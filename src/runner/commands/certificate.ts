@@ -15,7 +15,7 @@ import { plural } from '../output.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { ProgressStore } from '../progress.js';
 import { openCourse } from '../runtime.js';
-import { countersignAtWorkshop, readWorkshopLink, vouchingServer } from '../workshop-link.js';
+import { countersignAtWorkshop, readWorkshopLink, sendUnsentReports, vouchingServer } from '../workshop-link.js';
 
 export interface CertificateOptions {
   out?: string;
@@ -41,6 +41,8 @@ export async function certificateCommand(opts: CertificateOptions, io: CommandIO
   const notes: string[] = [];
   if (key.damaged) notes.push(`The installation key ${paths.signingKey} could not be used (${key.damaged.reason}); it was kept as ${key.damaged.keptAs} and a new key was made.`);
   if (link) {
+    // the server countersigns only what it saw pass: first what it did not take when it was sent
+    await sendUnsentReports(io.home);
     const c = await countersignAtWorkshop(io.home, record);
     if (c.countersignature) record.countersignatures = [c.countersignature];
     else notes.push(`Not countersigned: ${c.reason?.replace(/\.+$/, '')}.`);

@@ -55,6 +55,8 @@ export async function workshopJoinCommand(url: string, opts: WorkshopJoinOptions
     mode: shared ? 'shared' : 'report-only',
     ...(joined.accountId ? { accountId: joined.accountId } : {}),
     ...(joined.report ? { report: joined.report } : {}),
+    // the same learner on the same server: what it did not take is still to be sent
+    ...(sameServer && joined.token === previous?.token && previous.unsent ? { unsent: previous.unsent } : {}),
   };
   writeWorkshopLink(home, link);
   const verb = sameServer ? 'Rejoined' : 'Joined';

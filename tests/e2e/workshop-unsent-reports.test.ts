@@ -1,0 +1,61 @@
+/**
+ * A report the workshop server did not take (it was down) is kept on the learner's machine and
+ * sent after the next one it takes; otherwise the server would never see the lab's last steps
+ * pass, and would refuse to countersign the learner's record. Through the built CLI, real course.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkshop, type RunningWorkshop } from '../../src/workshop/server.js';
+import { cli, ensureBuilt, newLabHome, type Lab } from './runner-helpers.js';
+
+let dir: string;
+let ws: RunningWorkshop | undefined;
+let ada: Lab;
+
+const linkOf = (lab: Lab) => JSON.parse(fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'workshop.json'), 'utf8')) as { unsent?: Record<string, { steps: Array<{ id: string; status: string }> }> };
+
+beforeAll(async () => {
+  ensureBuilt();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-unsent-'));
+  ws = await startWorkshop({ port: 0, stateDir: dir, reportOnly: true });
+  ada = newLabHome();
+  delete ada.env.IAM_LABS_COURSE_DIR;
+  delete ada.env.IAM_LABS_GRADERS;
+});
+
+afterAll(async () => {
+  await cli(ada, ['stop']);
+  await ws?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('reports the workshop server did not take', () => {
+  it('are kept while it is down and sent after the next report it takes', async () => {
+    const server = ws!;
+    const joined = await cli(ada, ['workshop', 'join', server.endpoint, '--name', 'Ada', '--code', server.store.identity.code, '--report-only']);
+    expect(joined.code).toBe(0);
+    expect((await cli(ada, ['start', '01', '--detach'])).code).toBe(0);
+
+    const port = server.port;
+    await server.close();
+    ws = undefined;
+    const solved = await cli(ada, ['solve', '01', '--yes']);
+    expect(solved.code).toBe(0);
+    expect(solved.stderr).not.toMatch(/Error|at .*\.js/);
+    const kept = linkOf(ada).unsent?.['01-users'];
+    expect(kept?.steps.every((s) => s.status === 'done')).toBe(true);
+
+    ws = await startWorkshop({ port, stateDir: dir, reportOnly: true });
+    const learnerId = JSON.parse(fs.readFileSync(path.join(ada.env.IAM_LABS_HOME, 'workshop.json'), 'utf8')).learnerId as string;
+    expect(ws.store.learnerById(learnerId)!.progress.steps['users/delete-user']?.passedAt).toBeUndefined();
+
+    // another lab's check is taken, and lab 01's kept report follows it
+    expect((await cli(ada, ['start', '02', '--detach'])).code).toBe(0);
+    expect([0, 1]).toContain((await cli(ada, ['check', '02'])).code);
+    const steps = ws.store.learnerById(learnerId)!.progress.steps;
+    for (const id of kept!.steps.map((s) => s.id)) expect(steps[id], id).toMatchObject({ passedAt: expect.any(String) });
+    expect(linkOf(ada).unsent).toBeUndefined();
+  });
+});

@@ -9,9 +9,6 @@ import type { Decision, EvaluationResult, NearMiss } from '../policy/types.js';
 import type { GatheredPolicy, ProbeOutcome } from './probes.js';
 import { allStatements, clausePhrase, matchClauses, statementOf, type FoundStatement } from './statement-match.js';
 
-/** A "near miss" that is no miss: the statement trusts a whole account, which leaves the decision to that account's own policies. */
-export const isAccountHandOver = (m: Pick<NearMiss, 'element' | 'detail'>): boolean => m.element === 'Principal' && m.detail.startsWith('Principal names the whole account');
-
 export type Expectation = 'allow' | 'deny' | 'explicit-deny';
 
 export function decisionWords(d: Decision): string {
@@ -68,7 +65,7 @@ export function nearMissSentences(outcome: ProbeOutcome): string[] {
       return `${action} acts on ${describeResource(resource)}, but the ${m.element} of ${only} (${label}) ${clause}`;
     }
     // An account principal is not a miss of the Principal but a hand-over to identity policies.
-    if (isAccountHandOver(m)) return `${only} (${label}) is not enough on its own: ${m.detail}`;
+    if (m.handsOverToAccount) return `${only} (${label}) is not enough on its own: ${m.detail}`;
     return `${only} (${label}) did not apply: ${m.detail}`;
   });
 }

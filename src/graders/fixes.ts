@@ -55,7 +55,7 @@ function allowFix(outcome: ProbeOutcome): string {
       case 'NotResource':
         return `Take ${resource} out of the NotResource of ${where(miss)}.`;
       case 'Principal':
-        if (miss.detail.startsWith('Principal names the whole account')) {
+        if (miss.handsOverToAccount) {
           return `Name ${outcome.principalLabel} in the Principal of ${where(miss)} (its ARN), or give ${outcome.principalLabel} an identity policy that allows ${action} on ${resource}.`;
         }
         return `Add ${outcome.request.principal.arn} to the Principal of ${where(miss)}.`;

@@ -9,7 +9,7 @@ import { accountOfArn, roleArnOfSession } from '../policy/index.js';
 import type { Decision } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
 import { accountInfo, findUser } from './aws.js';
-import { explainOutcome, isAccountHandOver, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
+import { explainOutcome, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
 import { Probes, type PrincipalRef, type ProbeOutcome } from './probes.js';
 import type { LabContext } from './types.js';
 
@@ -101,7 +101,7 @@ function markedStatements(outcome: ProbeOutcome): Map<string, { deciding: number
   for (const d of outcome.result.deciding) get(d.policy).deciding.push(d.index);
   // A statement trusting a whole account did apply: it hands the decision to that account's own
   // policies (the Why line says so), so it is not marked as one that did not apply.
-  for (const n of outcome.result.nearMisses) if (!isAccountHandOver(n)) get(n.policy).near.push(n.index);
+  for (const n of outcome.result.nearMisses) if (!n.handsOverToAccount) get(n.policy).near.push(n.index);
   // Our own reading of the documents, so marks appear even when the engine names none.
   const { action, resource } = outcome.request;
   for (const p of outcome.policies) {

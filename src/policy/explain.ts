@@ -80,6 +80,7 @@ export function accountPrincipalMiss(ref: StatementRef, e: StatementExplain, req
   return {
     ...ref,
     element: 'Principal',
+    handsOverToAccount: true,
     detail: `Principal names the whole account (${accounts.join(', ') || 'the caller\'s account'}), which leaves the decision to the caller's own identity-based policies, and none of them allows ${request.action} on ${request.resource}`,
   };
 }

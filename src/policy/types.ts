@@ -81,6 +81,12 @@ export interface NearMiss extends StatementRef {
    * arn:aws:s3:::acme-reports/*, which names objects, not the bucket"
    */
   detail: string;
+  /**
+   * The statement's Principal names the caller's whole account: it applies, but it hands the
+   * decision to that account's own identity-based policies (none of which allowed the request).
+   * Not a miss of the statement's: the fix is in the caller's account, or a narrower Principal.
+   */
+  handsOverToAccount?: true;
 }
 
 export interface EvaluationResult {

@@ -9,6 +9,7 @@
  *     steps: [{ id, status: todo|passing|failing|done|done-changed|unverifiable,
  *               passedAt?, revealedAt?, failing?: names of the failing conditions }] }
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
@@ -71,6 +72,20 @@ export function readWorkshopLink(home: string): WorkshopLink | undefined {
   );
 }
 
+/**
+ * The joined workshop as a command that only reports to it sees it, with no side effect: absent
+ * or unreadable reads as none, and an unreadable file stays where it is, for the commands that
+ * read it with readWorkshopLink to keep aside and report (start, stop, join, certificate).
+ */
+export function peekWorkshopLink(home: string): WorkshopLink | undefined {
+  try {
+    const v: unknown = JSON.parse(fs.readFileSync(workshopFile(home), 'utf8'));
+    return isLink(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function writeWorkshopLink(home: string, link: WorkshopLink): void {
   writeJsonFile(workshopFile(home), link);
 }
@@ -106,12 +121,7 @@ export function labReport(lab: Lab, progress: ProgressData): LabReport {
 
 /** The joined workshop progress goes to, unless there is none, it cannot be read, or the learner left it. */
 function reportingLink(home: string): WorkshopLink | undefined {
-  let link: WorkshopLink | undefined;
-  try {
-    link = readWorkshopLink(home);
-  } catch {
-    return undefined; // kept aside; `iam-labs stop` or a new join reports it
-  }
+  const link = peekWorkshopLink(home);
   return link && !link.leftAt ? link : undefined;
 }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { abandonStartingBackend, ensureBackend } from '../backend-lifecycle.js';
 import { learnerNote } from '../shared-server-notes.js';
 import { readWorkshopLink, type WorkshopLink } from '../workshop-link.js';
+import { CorruptFileError } from '../../core/errors.js';
 import { goAhead } from '../confirm.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
 import { processAlive } from '../../backends/net.js';
@@ -79,7 +80,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     else writeln(io, `Lab ${lab.number} runs${account}.`);
     const sharedNote = backend.backend === 'workshop' ? learnerNote(lab, backend.capabilities) : undefined;
     if (sharedNote) writeln(io, `${io.c.dim('note:')} ${sharedNote}`);
-    const left = backend.backend === 'workshop' ? undefined : leftWorkshop(io.home);
+    const left = backend.backend === 'workshop' ? undefined : leftWorkshop(io);
     if (left) writeln(io, `${io.c.dim('note:')} you left the workshop at ${left.base}: this lab runs on this machine, and its checks are not reported to the class until you join again.`);
     writeln(io, '');
     // The chapter's own top heading (if any) gives way to ours, which carries the lab number.
@@ -197,12 +198,17 @@ function claimScreen(home: string, labId: string): ScreenClaim {
   return { readOnly: false, release: () => fs.rmSync(file, { force: true }) };
 }
 
-/** The workshop this machine joined and then left with `stop`, if so (an unreadable link says nothing here: join and check report it). */
-function leftWorkshop(home: string): WorkshopLink | undefined {
+/**
+ * The workshop this machine joined and then left with `stop`, if so. An unreadable workshop file
+ * is kept aside and said here (no check can be reported with it), and the lab starts anyway.
+ */
+function leftWorkshop(io: CommandIO): WorkshopLink | undefined {
   try {
-    const link = readWorkshopLink(home);
+    const link = readWorkshopLink(io.home);
     return link?.leftAt ? link : undefined;
-  } catch {
+  } catch (e) {
+    if (!(e instanceof CorruptFileError)) throw e;
+    io.err.write(`${io.c.yellow('warning:')} ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`);
     return undefined;
   }
 }

@@ -1,7 +1,10 @@
 /**
- * A report the workshop server did not take (it was down) is kept on the learner's machine and
- * sent after the next one it takes; otherwise the server would never see the lab's last steps
- * pass, and would refuse to countersign the learner's record. Through the built CLI, real course.
+ * The learner's workshop file (<home>/workshop.json) through the built CLI:
+ * - a report the workshop server did not take (it was down) is kept there and sent after the
+ *   next one it takes; otherwise the server would never see the lab's last steps pass, and would
+ *   refuse to countersign the learner's record (real course);
+ * - an unreadable file is never dropped silently: a check leaves it, start keeps it aside and
+ *   says so.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,5 +60,22 @@ describe('reports the workshop server did not take', () => {
     const steps = ws.store.learnerById(learnerId)!.progress.steps;
     for (const id of kept!.steps.map((s) => s.id)) expect(steps[id], id).toMatchObject({ passedAt: expect.any(String) });
     expect(linkOf(ada).unsent).toBeUndefined();
+  });
+
+  it('a check leaves an unreadable workshop file in place, and start keeps it aside and says so', async () => {
+    const bo = newLabHome();
+    try {
+      expect((await cli(bo, ['start', '01', '--detach'])).code).toBe(0);
+      const file = path.join(bo.env.IAM_LABS_HOME, 'workshop.json');
+      fs.writeFileSync(file, '{"format":1,');
+      expect([0, 1]).toContain((await cli(bo, ['check'])).code);
+      expect(fs.readFileSync(file, 'utf8')).toBe('{"format":1,');
+      const again = await cli(bo, ['start', '01', '--detach']);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/warning: the workshop file .*workshop\.json could not be read \(invalid JSON.*\); it was kept as .*corrupt-.*Join again/);
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      await cli(bo, ['stop']);
+    }
   });
 });

@@ -100,7 +100,7 @@ async function workshopInstance(target: Target, token: string, instanceId: strin
  * Make `instanceId`'s metadata service reachable on this machine: the emulator's own listener, or
  * on a workshop backend a loopback listener of this process that forwards to the server.
  */
-export async function openInstanceMetadata(target: Target, instanceId: string): Promise<OpenedInstanceMetadata> {
+export async function openInstanceMetadata(target: Target, instanceId: string, say?: (line: string) => void): Promise<OpenedInstanceMetadata> {
   if (target.backend !== 'workshop') return { address: await instanceMetadataAddress(target, instanceId), close: async () => {} };
   if (!target.capabilities.instanceMetadata || !target.workshopToken) {
     throw new NoInstanceMetadataError(
@@ -110,7 +110,7 @@ export async function openInstanceMetadata(target: Target, instanceId: string): 
     );
   }
   const info = await workshopInstance(target, target.workshopToken, instanceId);
-  const proxy = await startMetadataProxy(target.endpoint, target.workshopToken, instanceId);
+  const proxy = await startMetadataProxy(target.endpoint, target.workshopToken, instanceId, say);
   return { address: { ...info, endpoint: proxy.endpoint, metadataServiceEndpoint: `${proxy.endpoint}/` }, close: proxy.close };
 }
 

@@ -119,6 +119,17 @@ describe('instance-shell on a shared workshop server', () => {
     expect(big.status).toBe(413);
   });
 
+  it('a refusal of the workshop server (here its throttle) is said in the shell, once, not only as "Unable to locate credentials"', async () => {
+    // 100 metadata requests at once (the route takes a burst of 60 per learner), then the AWS CLI
+    const flood = `node -e 'Promise.all(Array.from({length: 100}, () => fetch(process.env.IMDS + "/latest/meta-data/").then((r) => r.status))).then((s) => console.log("429s:", s.filter((x) => x === 429).length))'`;
+    const shell = await cli(ada, ['instance-shell', appServer, '-c', `${flood}; aws sts get-caller-identity --query Arn --output text; true`]);
+    expect(shell.stdout).toMatch(/429s: [1-9]/);
+    const said = shell.stderr.match(/iam-labs: the workshop server refused a request to the metadata service of i-[0-9a-f]{17}: Rate exceeded: too many .*Try again in \d+ s\. \(HTTP 429\)/g) ?? [];
+    expect(said).toHaveLength(1);
+    // the route's bucket refills at 20 a second: the next tests find it full again
+    await new Promise((r) => setTimeout(r, 3500));
+  });
+
   it('lab 06 step 4 by hand: the function is made, its invoke refused with what to do, and the step passes on its other checks', async () => {
     const r = await cli(ada, [
       'shell',

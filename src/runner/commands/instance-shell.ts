@@ -142,7 +142,8 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
   await ensurePresent(open);
   const instance = await resolveInstance(session, wanted);
   const instanceId = instance.InstanceId ?? wanted;
-  const opened = await openInstanceMetadata(session, instanceId);
+  // a workshop server's refusal, said in the shell: the AWS CLI there would only say "Unable to locate credentials"
+  const opened = await openInstanceMetadata(session, instanceId, (line) => io.err.write(`\n${io.c.yellow('iam-labs:')} ${line}\n`));
   try {
     const imds = opened.address;
     const prompt = `[${nameOf(instance) ?? instanceId}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;

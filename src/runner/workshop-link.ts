@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
 import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
-import { reportProgress, type LabReport, type ReportedStatus } from '../workshop/client.js';
+import { sendProgressReport, type LabReport, type ReportedStatus } from '../workshop/client.js';
 import type { Countersignature } from '../core/completion-format.js';
 import type { Lab } from '../core/course.js';
 import type { ProgressData } from './progress.js';
@@ -134,33 +134,35 @@ export async function reportToWorkshop(home: string, report: LabReport): Promise
   const link = reportingLink(home);
   if (!link) return;
   const target = reportTarget(link);
-  if (!(await reportProgress(target.base, target.token, report))) {
-    updateUnsent(home, link, { [report.lab]: report }, []);
-    return;
-  }
-  const kept = Object.keys(link.unsent ?? {}).length;
-  if (kept) await sendUnsent(home, link, [report.lab]);
+  const sent = await sendProgressReport(target.base, target.token, report);
+  if (sent === 'later') updateUnsent(home, link, { [report.lab]: report }, []);
+  // taken, or refused for good: either way an older kept report of this lab is not worth sending
+  else if (link.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, [report.lab], sent === 'taken');
 }
 
 /** Send the reports the server did not take before (`certificate` does, before asking for a countersignature). Never throws. */
 export async function sendUnsentReports(home: string): Promise<void> {
   const link = reportingLink(home);
-  if (link?.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, []);
+  if (link?.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, [], true);
 }
 
 const reportTarget = (link: WorkshopLink) => link.report ?? { base: link.base, token: link.token };
 
-/** `superseded`: labs whose newer report the server has just taken (their kept one is dropped unsent). */
-async function sendUnsent(home: string, link: WorkshopLink, superseded: string[]): Promise<void> {
+/**
+ * `superseded`: labs whose newer report has just been sent (their kept one is dropped unsent);
+ * `send`: whether to send the others now (the server has just taken a report).
+ */
+async function sendUnsent(home: string, link: WorkshopLink, superseded: string[], send: boolean): Promise<void> {
   const target = reportTarget(link);
-  const sent = [...superseded];
+  const done = [...superseded];
   for (const [lab, report] of Object.entries(link.unsent ?? {})) {
-    if (sent.includes(lab)) continue;
-    // one failure says the server is not taking reports now: keep the rest for the next time
-    if (!(await reportProgress(target.base, target.token, report))) break;
-    sent.push(lab);
+    if (!send || done.includes(lab)) continue;
+    const sent = await sendProgressReport(target.base, target.token, report);
+    // the server is not taking reports now: keep the rest for the next time
+    if (sent === 'later') break;
+    done.push(lab);
   }
-  updateUnsent(home, link, {}, sent);
+  updateUnsent(home, link, {}, done);
 }
 
 /**

@@ -107,6 +107,15 @@ export function reportBody(report: LabReport): Record<string, unknown> {
 
 /** Best effort: a dashboard that is down must never break a learner's check. Resolves true when the server took it. */
 export async function reportProgress(base: string, token: string, report: LabReport): Promise<boolean> {
+  return (await sendProgressReport(base, token, report)) === 'taken';
+}
+
+/**
+ * Send one lab's report: `taken`; `later` when the server could not take it now (unreachable,
+ * throttled past a short wait, failing), so sending it again later may work; `refused` when it
+ * will not take this report at all (an unknown lab or token, a malformed report). Never throws.
+ */
+export async function sendProgressReport(base: string, token: string, report: LabReport): Promise<'taken' | 'later' | 'refused'> {
   try {
     let res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token);
     // A burst (`solve` grades twice a step) can meet the server's throttle: a short wait, as the
@@ -115,8 +124,9 @@ export async function reportProgress(base: string, token: string, report: LabRep
       await new Promise((r) => setTimeout(r, (res.retryAfter ?? 1) * 1000));
       res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token);
     }
-    return res.status === 204;
+    if (res.status === 204) return 'taken';
+    return res.status === 429 || res.status === 408 || res.status >= 500 ? 'later' : 'refused';
   } catch {
-    return false;
+    return 'later';
   }
 }

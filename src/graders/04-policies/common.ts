@@ -76,12 +76,13 @@ export async function appliesTo(ctx: LabContext, user: string, policy: string): 
   for (const g of groups) {
     if ((await listAttachedGroup(ctx.clients.iam, g)).some((a) => a.PolicyName === policy)) return passed(name, `${policy} attached to ${user}`, `attached to group ${g}, which ${user} is in`);
   }
-  const elsewhere = await misplacedFor(ctx, { kind: 'user', name: user }, await customerPolicyArn(ctx, policy));
+  const arn = await customerPolicyArn(ctx, policy);
+  const elsewhere = await misplacedFor(ctx, { kind: 'user', name: user }, arn);
   return failed(
     name,
     `${policy} attached to ${user} (or to a group ${user} is in)`,
     direct.length ? `attached to ${user}: ${direct.join(', ')}` : `no policies attached to ${user}`,
     `${elsewhere ?? `${policy} is not attached to ${user}.`} A managed policy does nothing until it is attached, so none of its statements apply to ${user}.`,
-    `Attach it: aws iam attach-user-policy --user-name ${user} --policy-arn arn:aws:iam::<account-id>:policy/${policy}`,
+    `Attach it: aws iam attach-user-policy --user-name ${user} --policy-arn ${arn}`,
   );
 }

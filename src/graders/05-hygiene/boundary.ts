@@ -19,7 +19,7 @@ const readOnly = (services: string[]) => ({
 /** The reference boundary: read S3 and EC2, nothing else. */
 export const DEV_BOUNDARY = readOnly(['s3', 'ec2']);
 
-const PUT = `aws iam put-user-permissions-boundary --user-name ${JOHN} --permissions-boundary arn:aws:iam::<account-id>:policy/${BOUNDARY}`;
+const putBoundary = (arn: string) => `aws iam put-user-permissions-boundary --user-name ${JOHN} --permissions-boundary ${arn}`;
 
 /** Create the boundary policy and set it on dev-john, where the backend has user boundaries (moto only makes the policy). */
 async function setBoundary(ctx: LabContext, doc: object, name = BOUNDARY): Promise<void> {
@@ -56,7 +56,7 @@ export const permissionsBoundary = defineStep({
             : attached.includes(BOUNDARY)
               ? `${BOUNDARY} is attached to ${JOHN} as a permissions policy. Attached, it only adds permissions; a boundary is set with put-user-permissions-boundary and limits them.`
               : `${JOHN} has no permissions boundary: his AdministratorAccess lets him do anything, including giving himself more.`,
-          boundary ? `Create ${BOUNDARY} and set it: ${PUT}` : PUT,
+          boundary ? `Create ${BOUNDARY} and set it: ${putBoundary(wantArn)}` : putBoundary(wantArn),
         ),
       );
     }
@@ -77,7 +77,7 @@ export const permissionsBoundary = defineStep({
     const boundaryHint = async () =>
       boundary
         ? `Change ${boundary.split('/').pop()} so it lists only S3 and EC2 reads (s3:Get*, s3:List*, ec2:Describe*) and no IAM action: a boundary allows only what it lists. Save the change with aws iam create-policy-version --set-as-default.`
-        : PUT;
+        : putBoundary(wantArn);
     const reads: Array<[string, ProbeRequest]> = [
       [`${JOHN} can still list S3 buckets`, { principal: john, action: 's3:ListAllMyBuckets', resource: '*' }],
       [`${JOHN} can still read S3 objects`, { principal: john, action: 's3:GetObject', resource: s3Arn(partition, 'acme-team-data/notes.txt'), resourcePolicy: 'none' }],

@@ -6,7 +6,7 @@
  */
 import { AttachUserPolicyCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
 import { asList, parsePolicy, statementCoversAction, statementsOf, type PolicyStatement } from '../../policy/statements.js';
-import { accountInfo, attachToGroup, createCustomerPolicy, iamArn } from '../aws.js';
+import { accountInfo, attachToGroup, createCustomerPolicy, customerPolicyArn, iamArn } from '../aws.js';
 import { passed, probeCondition } from '../conditions.js';
 import { MissingPrincipal, Probes, type PrincipalRef, type ProbeRequest } from '../probes.js';
 import { defineStep, type Condition } from '../types.js';
@@ -116,7 +116,7 @@ export const requireMfa = defineStep({
       if (onGroup && !onUser) return longTermHint('iam:ListUsers')();
       return onUser
         ? `${onUser.statement} is on user ${ALAN}, not on group ${ADMINS}: the next administrator added to the group would not get it. Attach the policy to the group instead.`
-        : `Attach the policy to group ${ADMINS}: aws iam attach-group-policy --group-name ${ADMINS} --policy-arn arn:aws:iam::<account-id>:policy/${REQUIRE_MFA}`;
+        : `Attach the policy to group ${ADMINS}: aws iam attach-group-policy --group-name ${ADMINS} --policy-arn ${await customerPolicyArn(ctx, REQUIRE_MFA)}`;
     };
 
     const out: Condition[] = [

@@ -64,7 +64,7 @@ async function functionRole(ctx: LabContext, trustsLambda: boolean): Promise<{ r
     return { role: r.Configuration?.Role ?? '' };
   } catch (e) {
     if (errorName(e) !== 'ResourceNotFoundException') throw e;
-    const create = `aws lambda create-function --function-name ${FUNCTION} --runtime ${RUNTIME} --handler index.handler --role arn:aws:iam::<account-id>:role/${REPORT_ROLE} --code S3Bucket=${BUCKET},S3Key=${PACKAGE_KEY}`;
+    const create = `aws lambda create-function --function-name ${FUNCTION} --runtime ${RUNTIME} --handler index.handler --role ${await iamArn(ctx, 'role', REPORT_ROLE)} --code S3Bucket=${BUCKET},S3Key=${PACKAGE_KEY}`;
     return failed(
       name,
       `a Lambda function named ${FUNCTION}`,

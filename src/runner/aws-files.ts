@@ -111,6 +111,9 @@ export class LabAwsFiles {
     const sec = conf.get(configSection(name)) ?? new Map<string, string>();
     sec.set('region', this.region);
     sec.set('output', 'json');
+    // AWS CLI v1 prints times as they travel by default: CloudTrail's EventTime, for one, as
+    // seconds since 1970. ISO 8601 is what v2 prints, and what the chapters show.
+    sec.set('cli_timestamp_format', 'iso8601');
     sec.set('endpoint_url', this.endpoint);
     conf.set(configSection(name), sec);
     fs.mkdirSync(this.paths.awsDir, { recursive: true, mode: 0o700 });

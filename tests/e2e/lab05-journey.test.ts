@@ -51,8 +51,10 @@ describe.each(CLIS)('lab 05 start to finish with AWS CLI $name', ({ dir }) => {
     expect(first.steps.map((s) => s.id)).toEqual(lab05.steps.map((s) => s.id));
     expect(first.steps.map((s) => s.passed)).toEqual([false, false, false, false, false, false, false]);
     // the seeded past is there: mallory's call three days ago, old-ci's key 200 days ago
-    const trail = await cli(lab, ['shell', '-c', 'aws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=mallory --query "Events[].EventName" --output text']);
+    const trail = await cli(lab, ['shell', '-c', 'aws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=mallory --query "Events[].[EventName, EventTime]" --output text']);
     expect(trail.stdout).toContain('AttachUserPolicy');
+    // times as the chapters show them, also from AWS CLI v1 (which would print seconds since 1970)
+    expect(trail.stdout).toMatch(/AttachUserPolicy\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
   }, 120_000);
 
   it('each step turns done after its commands, and stays done', async () => {

@@ -26,7 +26,7 @@ describe('lab AWS files', () => {
     files.init({ accessKeyId: 'test', secretAccessKey: 'test' });
     files.set('dev.john', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's/e+cret', sessionToken: 'tok+/en==' });
     expect(files.get('dev.john')).toEqual({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's/e+cret', sessionToken: 'tok+/en==' });
-    expect(fs.readFileSync(paths.awsConfig, 'utf8')).toContain('[profile dev.john]\nregion = us-east-1\noutput = json\nendpoint_url = http://127.0.0.1:4566\n');
+    expect(fs.readFileSync(paths.awsConfig, 'utf8')).toContain('[profile dev.john]\nregion = us-east-1\noutput = json\ncli_timestamp_format = iso8601\nendpoint_url = http://127.0.0.1:4566\n');
     files.remove('dev.john');
     expect(files.names()).toEqual(['default']);
   });

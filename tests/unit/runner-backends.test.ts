@@ -89,7 +89,7 @@ describe('lab AWS files', () => {
     expect(files.get('samy')).toEqual({ accessKeyId: 'AKIASAMY', secretAccessKey: 'x' });
     expect(files.get('intern')?.sessionToken).toBe('tok');
     const config = fs.readFileSync(paths.awsConfig, 'utf8');
-    expect(config).toMatch(/\[default\]\nregion = us-east-1\noutput = json\nendpoint_url = http:\/\/127\.0\.0\.1:4566/);
+    expect(config).toMatch(/\[default\]\nregion = us-east-1\noutput = json\ncli_timestamp_format = iso8601\nendpoint_url = http:\/\/127\.0\.0\.1:4566/);
     expect(config).toMatch(/\[profile analyst\][^[]*endpoint_url = http:\/\/127\.0\.0\.1:4566/);
     files.remove('analyst');
     expect(files.get('analyst')).toBeUndefined();

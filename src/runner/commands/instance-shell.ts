@@ -87,7 +87,7 @@ function instanceFolders(instancesDir: string, instanceId: string, region: strin
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const config = path.join(dir, 'config');
   const credentials = path.join(dir, 'credentials');
-  fs.writeFileSync(config, `[default]\nregion = ${region}\noutput = json\n`, { mode: 0o600 });
+  fs.writeFileSync(config, `[default]\nregion = ${region}\noutput = json\ncli_timestamp_format = iso8601\n`, { mode: 0o600 });
   fs.writeFileSync(credentials, '', { mode: 0o600 });
   // bash and zsh read these from the (private) HOME; sh takes PS1 from the environment
   fs.writeFileSync(path.join(home, '.bashrc'), `PS1='${prompt} \\W \\$ '\n`, { mode: 0o600 });

@@ -64,11 +64,18 @@ async function lookedUp(ctx: LabContext): Promise<boolean> {
 async function othersKeys(ctx: LabContext): Promise<Condition> {
   const name = 'nobody else’s access keys changed';
   const changed: string[] = [];
+  // the commands that turn a switched-off key back on, when that is the whole fix
+  const turnOn: string[] = [];
   for (const user of [ALAN, JOHN, HELPER]) {
     const keys = await keysOf(ctx, user);
     if (!keys) changed.push(`user ${user} is gone`);
     else if (!keys.length) changed.push(`${user} has no key any more`);
-    else for (const k of keys.filter((x) => x.status !== 'Active')) changed.push(`${user}'s key ${k.id} is ${k.status}`);
+    else {
+      for (const k of keys.filter((x) => x.status !== 'Active')) {
+        changed.push(`${user}'s key ${k.id} is ${k.status}`);
+        turnOn.push(`aws iam update-access-key --user-name ${user} --access-key-id ${k.id} --status Active`);
+      }
+    }
   }
   const lastUse = ctx.capabilities.recordsAccessKeyLastUsed && ctx.capabilities.backdatedHistory;
   const ci = (await keysOf(ctx, OLD_CI, lastUse)) ?? [];
@@ -79,7 +86,7 @@ async function othersKeys(ctx: LabContext): Promise<Condition> {
     `the keys of ${ALAN}, ${JOHN}, ${HELPER} and ${OLD_CI} as they were`,
     changed.join('; ') || 'unchanged',
     'Only the culprit’s keys should be switched off. CloudTrail names who made each call: userIdentity.userName (Username in the list). The others did nothing wrong, and their keys may be in use.',
-    `Check again who made the AttachUserPolicy call on ${HELPER} with AdministratorAccess, and turn the other keys back on: aws iam update-access-key --user-name <user> --access-key-id <id> --status Active`,
+    `Check again who made the AttachUserPolicy call on ${HELPER} with AdministratorAccess, and turn the other keys back on: ${turnOn.length ? turnOn.join('; ') : 'aws iam update-access-key --user-name <user> --access-key-id <id> --status Active'}`,
   );
 }
 

@@ -7,6 +7,7 @@
  * progress (hint tiers, revealed solutions) and reset through lab-lifecycle.ts, asking nothing
  * (the screen asked).
  */
+import { Writable } from 'node:stream';
 import type { Course, Lab } from '../core/course.js';
 import { UsageError } from '../core/errors.js';
 import type { GraderRegistry } from './graders-registry.js';
@@ -56,7 +57,8 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
     async regrade() {
       grading = true;
       try {
-        const result = await gradeSessionLab(open, lab, io);
+        // a note on stderr would tear the full screen: the screen says it (LabView.gradedHere)
+        const result = await gradeSessionLab(open, lab, { ...io, err: quiet });
         return labViewOf(lab, result, open.progress.read());
       } finally {
         grading = false;
@@ -135,5 +137,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
     },
   };
 }
+
+const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

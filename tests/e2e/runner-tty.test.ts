@@ -4,9 +4,11 @@
  * linear text with no escape sequences. Skipped, saying so, where tmux is not installed.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, cleanup, ensureBuilt, labClients, newLabHome, type Lab } from './runner-helpers.js';
+import { BIN, ROOT, cleanup, cli, ensureBuilt, labClients, newLabHome, type Lab } from './runner-helpers.js';
 
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 if (!hasTmux) console.log('runner-tty: skipped — tmux is not installed');
@@ -71,6 +73,26 @@ describe.skipIf(!hasTmux)('live checklist in a terminal', () => {
     tmux('send-keys', '-t', name, 'q');
     const left = await waitForScreen(name, /EXITED=0/, 'a clean exit');
     expect(left).toMatch(/Left the lab: 1 of 2 steps done/);
+  });
+
+  it('a grading the service could not do is said on the screen, not written over it', { timeout: 120_000 }, async () => {
+    const lab = newLabHome();
+    labs.push(lab);
+    expect((await cli(lab, ['start', '01', '--detach'])).code).toBe(0);
+    // the grading service goes away (as when iam-labs was updated under a running lab)
+    const socket = path.join(lab.env.IAM_LABS_HOME, 'grading.sock');
+    fs.renameSync(socket, `${socket}.away`);
+    const name = `iam-labs-tty-here-${process.pid}`;
+    startInTmux(lab, name, ['start', '01']);
+    // (the note wraps: its second line is indented under the first)
+    await waitForScreen(name, /Note: the emulator's grading service could not grade: its socket [^;]* does not exist; this\s+screen checks the lab in its own process meanwhile\./, 'the note in the screen');
+    await createUser(lab, 'Alpha');
+    const after = await waitForScreen(name, /1\. ✔ done\s+Create the user Alpha/, 'step 1 turning green');
+    // nothing was written over the screen: its title line is still its first
+    expect(after.split('\n')[0]).toMatch(/^01 · /);
+    expect(after).not.toMatch(/note: the emulator's grading service/);
+    tmux('send-keys', '-t', name, 'q');
+    await waitForScreen(name, /EXITED=0/, 'a clean exit');
   });
 
   it('--plain: the same in linear text, numbered choices', { timeout: 120_000 }, async () => {

@@ -26,7 +26,8 @@ export type Note =
   | { kind: 'passed'; step: number; title: string }
   | { kind: 'changed'; step: number; title: string; what: string }
   | { kind: 'again'; step: number; title: string }
-  | { kind: 'complete' };
+  | { kind: 'complete' }
+  | { kind: 'graded-here'; why: string };
 
 /** The first condition that does not pass, in words ("instance profile X exists"). */
 export function firstProblem(conditions: ConditionResult[]): string {
@@ -44,6 +45,7 @@ export function diffViews(before: LabView, after: LabView): Note[] {
     else if (was === 'done-changed' && (s.status === 'done' || s.status === 'passing')) notes.push({ kind: 'again', step, title: s.title });
   });
   if (after.complete && !before.complete) notes.push({ kind: 'complete' });
+  if (after.gradedHere && after.gradedHere !== before.gradedHere) notes.push({ kind: 'graded-here', why: after.gradedHere });
   return notes;
 }
 

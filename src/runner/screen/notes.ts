@@ -49,6 +49,8 @@ export function noteText(course: Course, lab: Lab, n: Note): string {
       return `Step ${n.step} (“${n.title}”) passes again.`;
     case 'complete':
       return completeText(course, lab);
+    case 'graded-here':
+      return `Note: ${n.why}; this screen checks the lab in its own process meanwhile.`;
   }
 }
 

@@ -102,6 +102,7 @@ export class PlainScreen implements LiveUi {
     this.write(`${this.steps()}\n`);
     this.write(`${this.page(this.m.current, false)}\n`);
     this.write('Work in another terminal (`iam-labs shell`). This screen prints what changes each time your account changes.');
+    if (this.m.view.gradedHere) this.write(noteText(this.o.course, this.o.lab, { kind: 'graded-here', why: this.m.view.gradedHere }));
     this.menu();
     const rl = (this.rl = readline.createInterface({ input: this.o.io.input, terminal: false }));
     rl.on('line', (line) => {

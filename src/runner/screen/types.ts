@@ -36,6 +36,8 @@ export interface LabView {
   steps: StepView[];
   /** every step has passed */
   complete: boolean;
+  /** why this grading ran in the screen's own process, not in the emulator's grading service */
+  gradedHere?: string;
 }
 
 export interface LiveActions {

@@ -105,6 +105,12 @@ export function reportBody(report: LabReport): Record<string, unknown> {
   return { v: REPORT_VERSION, ...report };
 }
 
+/**
+ * A check waits for its report: a server that does not answer must not hold it for long, and a
+ * report that times out is kept and sent again later (workshop-link.ts).
+ */
+const REPORT_TIMEOUT_MS = 3000;
+
 /** Best effort: a dashboard that is down must never break a learner's check. Resolves true when the server took it. */
 export async function reportProgress(base: string, token: string, report: LabReport): Promise<boolean> {
   return (await sendProgressReport(base, token, report)) === 'taken';
@@ -117,12 +123,12 @@ export async function reportProgress(base: string, token: string, report: LabRep
  */
 export async function sendProgressReport(base: string, token: string, report: LabReport): Promise<'taken' | 'later' | 'refused'> {
   try {
-    let res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token);
+    let res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token, REPORT_TIMEOUT_MS);
     // A burst (`solve` grades twice a step) can meet the server's throttle: a short wait, as the
     // server asks, keeps the dashboard right; a long one is not worth holding a check for.
     if (res.status === 429 && (res.retryAfter ?? 1) <= 2) {
       await new Promise((r) => setTimeout(r, (res.retryAfter ?? 1) * 1000));
-      res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token);
+      res = await postJson(`${base}/_workshop/api/progress`, reportBody(report), token, REPORT_TIMEOUT_MS);
     }
     if (res.status === 204) return 'taken';
     return res.status === 429 || res.status === 408 || res.status >= 500 ? 'later' : 'refused';

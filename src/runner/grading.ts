@@ -54,6 +54,8 @@ export interface LabResult {
   gradedBy?: 'grading-host' | 'this-process';
   /** the backend has a grading service but this process graded: why */
   gradedHereBecause?: string;
+  /** the joined workshop's server (its URL) did not take this grading's report: it is kept, to send when it answers */
+  reportKeptFor?: string;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);

@@ -65,5 +65,5 @@ export function labViewOf(lab: Lab, result: LabResult | undefined, p: ProgressDa
       conditions: graded?.conditions ?? [],
     };
   });
-  return { lab: lab.id, steps, complete: labComplete(p, lab.steps.map((s) => s.id)), ...(result?.gradedHereBecause ? { gradedHere: result.gradedHereBecause } : {}) };
+  return { lab: lab.id, steps, complete: labComplete(p, lab.steps.map((s) => s.id)), ...(result?.gradedHereBecause ? { gradedHere: result.gradedHereBecause } : {}), ...(result?.reportKeptFor ? { reportKeptFor: result.reportKeptFor } : {}) };
 }

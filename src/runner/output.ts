@@ -106,6 +106,7 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
     }
   });
   lines.push('', doneLine(io, r.steps));
+  if (r.reportKeptFor) lines.push(`${io.c.yellow('note:')} the workshop server at ${r.reportKeptFor} did not take this check's report (it may be restarting, or out of reach). It is kept, and sent once the server takes a report again.`);
   return wrapText(lines.join('\n'), outputWidth(io));
 }
 

@@ -240,7 +240,8 @@ async function recordGrading(o: OpenSession, lab: Lab, result: LabResult, change
   decorated.completedNow = completedLab;
   // In a workshop, every grading also lights up the instructor's dashboard (best effort).
   const { labReport, reportToWorkshop } = await import('./workshop-link.js');
-  await reportToWorkshop(o.paths.home, labReport(lab, after));
+  const kept = await reportToWorkshop(o.paths.home, labReport(lab, after));
+  if (kept) decorated.reportKeptFor = kept;
   return decorated;
 }
 

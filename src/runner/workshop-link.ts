@@ -128,16 +128,21 @@ function reportingLink(home: string): WorkshopLink | undefined {
 /**
  * Called after every grading: tell the dashboard, if this machine joined a workshop. A report the
  * server does not take is kept in the link (`unsent`, replacing that lab's older one); once the
- * server takes one again, the kept ones follow. Never throws.
+ * server takes one again, the kept ones follow. Resolves to the server when the report was kept
+ * (for the learner to hear), else undefined. Never throws.
  */
-export async function reportToWorkshop(home: string, report: LabReport): Promise<void> {
+export async function reportToWorkshop(home: string, report: LabReport): Promise<string | undefined> {
   const link = reportingLink(home);
-  if (!link) return;
+  if (!link) return undefined;
   const target = reportTarget(link);
   const sent = await sendProgressReport(target.base, target.token, report);
-  if (sent === 'later') updateUnsent(home, link, { [report.lab]: report }, []);
+  if (sent === 'later') {
+    updateUnsent(home, link, { [report.lab]: report }, []);
+    return target.base;
+  }
   // taken, or refused for good: either way an older kept report of this lab is not worth sending
-  else if (link.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, [report.lab], sent === 'taken');
+  if (link.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, [report.lab], sent === 'taken');
+  return undefined;
 }
 
 /** Send the reports the server did not take before (`certificate` does, before asking for a countersignature). Never throws. */

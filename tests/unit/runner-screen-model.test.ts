@@ -45,6 +45,17 @@ describe('diffViews', () => {
     // nothing to say when nothing moved (a failing step with other failures is no note)
     expect(diffViews(view('failing', 'todo', 'todo', 'todo'), view('failing', 'failing', 'todo', 'todo'))).toEqual([]);
   });
+
+  it('says once that a grading ran here, and when the workshop server stops and starts taking reports', () => {
+    const base = view('failing', 'todo', 'todo', 'todo');
+    const here = { ...base, gradedHere: 'the service is gone' };
+    const kept = { ...base, reportKeptFor: 'http://ws' };
+    expect(diffViews(base, here)).toEqual([{ kind: 'graded-here', why: 'the service is gone' }]);
+    expect(diffViews(here, here)).toEqual([]);
+    expect(diffViews(base, kept)).toEqual([{ kind: 'report-kept', server: 'http://ws' }]);
+    expect(diffViews(kept, kept)).toEqual([]);
+    expect(diffViews(kept, base)).toEqual([{ kind: 'reports-again', server: 'http://ws' }]);
+  });
 });
 
 describe('where the screen is', () => {

@@ -180,8 +180,8 @@ export class FullScreen implements LiveUi {
       const list = `${which.slice(0, -1).join(', ')} and ${which[which.length - 1]}`;
       return this.say(`Steps ${list} changed since they passed; they stay done. Their pages say what the check sees now.`, 'warn', SHORT * 2);
     }
-    const other = changed.length ? changed[0] : notes.find((n) => n.kind === 'again' || n.kind === 'graded-here');
-    if (other) return this.say(noteText(course, lab, other), other.kind === 'again' ? 'ok' : 'warn', SHORT * 2);
+    const other = changed.length ? changed[0] : notes.find((n) => n.kind !== 'passed' && n.kind !== 'complete');
+    if (other) return this.say(noteText(course, lab, other), other.kind === 'again' || other.kind === 'reports-again' ? 'ok' : 'warn', SHORT * 2);
     // new failures of the shown step, while its top is scrolled away
     const s = this.m.step;
     const status = this.frame?.starts.get('status');

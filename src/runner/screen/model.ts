@@ -27,7 +27,9 @@ export type Note =
   | { kind: 'changed'; step: number; title: string; what: string }
   | { kind: 'again'; step: number; title: string }
   | { kind: 'complete' }
-  | { kind: 'graded-here'; why: string };
+  | { kind: 'graded-here'; why: string }
+  | { kind: 'report-kept'; server: string }
+  | { kind: 'reports-again'; server: string };
 
 /** The first condition that does not pass, in words ("instance profile X exists"). */
 export function firstProblem(conditions: ConditionResult[]): string {
@@ -46,6 +48,8 @@ export function diffViews(before: LabView, after: LabView): Note[] {
   });
   if (after.complete && !before.complete) notes.push({ kind: 'complete' });
   if (after.gradedHere && after.gradedHere !== before.gradedHere) notes.push({ kind: 'graded-here', why: after.gradedHere });
+  if (after.reportKeptFor && !before.reportKeptFor) notes.push({ kind: 'report-kept', server: after.reportKeptFor });
+  else if (before.reportKeptFor && !after.reportKeptFor) notes.push({ kind: 'reports-again', server: before.reportKeptFor });
   return notes;
 }
 

@@ -51,6 +51,10 @@ export function noteText(course: Course, lab: Lab, n: Note): string {
       return completeText(course, lab);
     case 'graded-here':
       return `Note: ${n.why}; this screen checks the lab in its own process meanwhile.`;
+    case 'report-kept':
+      return `Note: the workshop server at ${n.server} did not take this check's report (restarting, or out of reach?). Your checks are kept and sent once it answers.`;
+    case 'reports-again':
+      return `The workshop server at ${n.server} takes your checks again; the ones it missed were sent.`;
   }
 }
 

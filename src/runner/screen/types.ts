@@ -38,6 +38,8 @@ export interface LabView {
   complete: boolean;
   /** why this grading ran in the screen's own process, not in the emulator's grading service */
   gradedHere?: string;
+  /** the workshop server (URL) that did not take this grading's report (kept, to send later) */
+  reportKeptFor?: string;
 }
 
 export interface LiveActions {

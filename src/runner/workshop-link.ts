@@ -127,47 +127,44 @@ function reportingLink(home: string): WorkshopLink | undefined {
 
 /**
  * Called after every grading: tell the dashboard, if this machine joined a workshop. A report the
- * server does not take is kept in the link (`unsent`, replacing that lab's older one); once the
- * server takes one again, the kept ones follow. Resolves to the server when the report was kept
- * (for the learner to hear), else undefined. Never throws.
+ * server does not take is kept in the link (`unsent`, replacing that lab's older one). The kept
+ * ones go first the next time, so the server hears the latest grading last (it says where the
+ * learner is). Resolves to the server when the report was kept (for the learner to hear), else
+ * undefined. Never throws.
  */
 export async function reportToWorkshop(home: string, report: LabReport): Promise<string | undefined> {
   const link = reportingLink(home);
   if (!link) return undefined;
-  const target = reportTarget(link);
-  const sent = await sendProgressReport(target.base, target.token, report);
-  if (sent === 'later') {
-    updateUnsent(home, link, { [report.lab]: report }, []);
-    return target.base;
-  }
-  // taken, or refused for good: either way an older kept report of this lab is not worth sending
-  if (link.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, [report.lab], sent === 'taken');
-  return undefined;
+  // this grading's report supersedes a kept one of the same lab
+  const kept = Object.values(link.unsent ?? {}).filter((r) => r.lab !== report.lab);
+  const { done, later } = await sendInOrder(link, [...kept, report]);
+  if (later || link.unsent) updateUnsent(home, link, later ? { [report.lab]: report } : {}, done);
+  return later ? reportTarget(link).base : undefined;
 }
 
 /** Send the reports the server did not take before (`certificate` does, before asking for a countersignature). Never throws. */
 export async function sendUnsentReports(home: string): Promise<void> {
   const link = reportingLink(home);
-  if (link?.unsent && Object.keys(link.unsent).length) await sendUnsent(home, link, [], true);
+  if (!link?.unsent || !Object.keys(link.unsent).length) return;
+  const { done } = await sendInOrder(link, Object.values(link.unsent));
+  updateUnsent(home, link, {}, done);
 }
 
 const reportTarget = (link: WorkshopLink) => link.report ?? { base: link.base, token: link.token };
 
 /**
- * `superseded`: labs whose newer report has just been sent (their kept one is dropped unsent);
- * `send`: whether to send the others now (the server has just taken a report).
+ * Send `reports` one after the other until the server cannot take one now (`later`: it and the
+ * rest stay kept). `done`: the labs whose reports need no keeping any more (taken, or refused for
+ * good: sending those again would not help).
  */
-async function sendUnsent(home: string, link: WorkshopLink, superseded: string[], send: boolean): Promise<void> {
+async function sendInOrder(link: WorkshopLink, reports: LabReport[]): Promise<{ done: string[]; later: boolean }> {
   const target = reportTarget(link);
-  const done = [...superseded];
-  for (const [lab, report] of Object.entries(link.unsent ?? {})) {
-    if (!send || done.includes(lab)) continue;
-    const sent = await sendProgressReport(target.base, target.token, report);
-    // the server is not taking reports now: keep the rest for the next time
-    if (sent === 'later') break;
-    done.push(lab);
+  const done: string[] = [];
+  for (const report of reports) {
+    if ((await sendProgressReport(target.base, target.token, report)) === 'later') return { done, later: true };
+    done.push(report.lab);
   }
-  updateUnsent(home, link, {}, done);
+  return { done, later: false };
 }
 
 /**

@@ -61,9 +61,12 @@ describe('reports the workshop server did not take', () => {
     const checked = await cli(ada, ['check', '02']);
     expect([0, 1]).toContain(checked.code);
     expect(checked.stdout).not.toContain('did not take');
-    const steps = ws.store.learnerById(learnerId)!.progress.steps;
-    for (const id of kept!.steps.map((s) => s.id)) expect(steps[id], id).toMatchObject({ passedAt: expect.any(String) });
+    const learner = ws.store.learnerById(learnerId)!;
+    for (const id of kept!.steps.map((s) => s.id)) expect(learner.progress.steps[id], id).toMatchObject({ passedAt: expect.any(String) });
     expect(linkOf(ada).unsent).toBeUndefined();
+    // the kept report went first: the dashboard shows Ada where she is now, in lab 02
+    const cls = (await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string } }> };
+    expect(cls.learners.find((l) => l.name === 'Ada')?.position).toMatchObject({ lab: '02-groups' });
   });
 
   it('a check leaves an unreadable workshop file in place, and start keeps it aside and says so', async () => {

@@ -45,6 +45,8 @@ export function statePaths(home: string) {
     backend: path.join(home, 'backend.json'),
     /** the lab the learner started last: the default of commands that name none */
     currentLab: path.join(home, 'current-lab'),
+    /** a `start` is setting a lab up right now (its pid): commands in other terminals wait for it */
+    starting: path.join(home, 'starting.json'),
     /** the parsed course, reused while its files are unchanged (derived: replaced when stale or unreadable) */
     courseCache: path.join(home, 'course-cache.json'),
     /** before per-lab sessions (format 1): read once to migrate, then removed */

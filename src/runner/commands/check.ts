@@ -14,6 +14,7 @@ import { ensurePresent, gradeSessionLab, labFiles, openCourse, openSession, requ
 import { resolveLab, type Course, type Lab } from '../../core/course.js';
 import { NoSessionError } from '../../core/errors.js';
 import { requireStep } from '../steps.js';
+import { waitForStartElsewhere } from '../start-in-progress.js';
 
 export interface CheckCommandOptions {
   json?: boolean;
@@ -52,6 +53,7 @@ async function openForGrading(
   purpose: Purpose,
 ): Promise<{ open: OpenSession; course: Course; lab: Lab; present: () => Promise<void> }> {
   if (!endpoint) {
+    await waitForStartElsewhere(io);
     requireBackend(io, purpose);
     const course = openCourse(io);
     const id = labArg ?? currentLabId(io.home, io.env);

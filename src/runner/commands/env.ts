@@ -9,12 +9,14 @@ import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { accountFilePaths, labPaths, statePaths } from '../../core/paths.js';
 import { openCourse, openSession } from '../runtime.js';
 import { resolveLab } from '../../core/course.js';
+import { waitForStartElsewhere } from '../start-in-progress.js';
 
 const q = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;
 
 export async function envCommand(labArg: string | undefined, opts: { plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {
   const paths = statePaths(io.home);
   const labId = labArg ? resolveLab(openCourse(io), labArg).id : undefined;
+  await waitForStartElsewhere(io);
   const open = openSession(io, labId, 'env');
   const { session } = open;
   open.files.refresh(session.credentials);

@@ -15,6 +15,7 @@ import { accountFilePaths, labPaths, statePaths, type StatePaths } from '../../c
 import { withoutAwsSettings } from '../../core/sdk-env.js';
 import { ensurePresent, openCourse, openSession } from '../runtime.js';
 import { resolveLab } from '../../core/course.js';
+import { waitForStartElsewhere } from '../start-in-progress.js';
 
 /**
  * The environment of a shell whose `aws` talks to the lab (`shell`, `instance-shell`): the
@@ -114,6 +115,7 @@ export function runShell(io: CommandIO, env: Record<string, string>, opts: { com
 export async function shellCommand(labArg: string | undefined, opts: { plain?: boolean; command?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {
   const paths = statePaths(io.home);
   const labId = labArg ? resolveLab(openCourse(io), labArg).id : undefined;
+  await waitForStartElsewhere(io);
   const open = openSession(io, labId, 'shell');
   await ensurePresent(open);
   const { session } = open;

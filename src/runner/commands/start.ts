@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { abandonStartingBackend, ensureBackend } from '../backend-lifecycle.js';
 import { learnerNote } from '../shared-server-notes.js';
+import { markStarting } from '../start-in-progress.js';
 import { readWorkshopLink, type WorkshopLink } from '../workshop-link.js';
 import { CorruptFileError } from '../../core/errors.js';
 import { goAhead } from '../confirm.js';
@@ -136,7 +137,10 @@ function ungraded(lab: Lab, progress: ProgressStore): LabResult {
  */
 function guardInterrupt(io: CommandIO, lab: Lab): () => void {
   let on = true;
+  // commands opened meanwhile in another terminal wait for this setup (start-in-progress.ts)
+  const setUp = markStarting(io.home, lab.id);
   const onSignal = () => {
+    setUp();
     void abandonStartingBackend(io.home).finally(() => {
       io.err.write(`\nInterrupted. \`iam-labs start ${lab.number}\` picks up from here; \`iam-labs stop\` stops the backend.\n`);
       process.exit(130);
@@ -147,6 +151,7 @@ function guardInterrupt(io: CommandIO, lab: Lab): () => void {
   return () => {
     if (!on) return;
     on = false;
+    setUp();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };

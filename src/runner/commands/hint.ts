@@ -13,6 +13,7 @@ import { UsageError, UserError } from '../../core/errors.js';
 import { ensurePresent, gradeSessionLab, openCourse, openSession } from '../runtime.js';
 import { findStep } from '../steps.js';
 import { nextHint } from '../hints.js';
+import { waitForStartElsewhere } from '../start-in-progress.js';
 
 function pickStep(course: Course, arg: string | undefined, currentLab: string | undefined, passed: (id: string) => boolean): { lab: Lab; step: Step } {
   if (arg) {
@@ -40,6 +41,7 @@ export async function hintCommand(stepArg: string | undefined, opts: { plain?: b
     // what the account looks like now, when the lab is open (hints work without it too)
     const r = await (async () => {
       try {
+        await waitForStartElsewhere(io);
         const open = openSession(io, lab.id, 'check');
         await ensurePresent(open);
         return (await gradeSessionLab(open, lab, io, step.id)).steps[0];

@@ -20,6 +20,7 @@ import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { ensurePresent, openSession } from '../runtime.js';
 import type { Session } from '../session.js';
 import { runShell, shellEnvironment } from './shell.js';
+import { waitForStartElsewhere } from '../start-in-progress.js';
 
 export interface InstanceShellOptions {
   command?: string;
@@ -122,6 +123,7 @@ function banner(io: CommandIO, instance: Instance, imds: InstanceMetadataAddress
 }
 
 export async function instanceShellCommand(wanted: string, opts: InstanceShellOptions, io: CommandIO = defaultIO(opts)): Promise<number> {
+  await waitForStartElsewhere(io);
   const open = openSession(io, undefined, 'shell');
   const { session, paths } = open;
   if (!session.capabilities.instanceMetadata && session.backend === 'workshop') {

@@ -12,6 +12,7 @@ import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { createLabContext, FactMap } from '../lab-context.js';
 import { ensurePresent, openSession } from '../runtime.js';
 import { passedSteps } from '../progress.js';
+import { waitForStartElsewhere } from '../start-in-progress.js';
 
 export interface WhyCommandOptions {
   principal?: string;
@@ -61,6 +62,7 @@ export async function whyCommand(opts: WhyCommandOptions, deps: WhyDeps = {}): P
   let ctx = deps.ctx;
   let lastDenial = deps.lastDenial;
   if (!ctx) {
+    await waitForStartElsewhere(io);
     const open = openSession(io, undefined, 'why');
     await ensurePresent(open);
     const p = open.progress.read();

@@ -2,7 +2,8 @@
  * The learner's workshop file (<home>/workshop.json) through the built CLI:
  * - a report the workshop server did not take (it was down) is kept there and sent after the
  *   next one it takes; otherwise the server would never see the lab's last steps pass, and would
- *   refuse to countersign the learner's record (real course);
+ *   refuse to countersign the learner's record (real course); a course finished while it was down
+ *   is countersigned once it is back;
  * - an unreadable file is never dropped silently: a check leaves it, start keeps it aside and
  *   says so.
  */
@@ -86,3 +87,41 @@ describe('reports the workshop server did not take', () => {
     }
   });
 });
+
+describe('a course finished while the workshop server was down', () => {
+  it('is countersigned once it is back: certificate sends the kept reports first', { timeout: 240_000 }, async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-unsent-cert-'));
+    let server = await startWorkshop({ port: 0, stateDir: state, reportOnly: true });
+    const bo = newLabHome();
+    delete bo.env.IAM_LABS_COURSE_DIR;
+    delete bo.env.IAM_LABS_GRADERS;
+    try {
+      expect((await cli(bo, ['workshop', 'join', server.endpoint, '--name', 'Bo', '--code', server.store.identity.code, '--report-only'])).code).toBe(0);
+      const labs = ['01', '02', '03', '04', '05', '06'];
+      for (const n of labs) {
+        if (n === '06') {
+          // the server goes down for the last lab
+          const port = server.port;
+          await server.close();
+          expect((await cli(bo, ['start', n, '--detach'])).code).toBe(0);
+          expect((await cli(bo, ['solve', n, '--yes'])).code).toBe(0);
+          server = await startWorkshop({ port, stateDir: state, reportOnly: true });
+          continue;
+        }
+        expect((await cli(bo, ['start', n, '--detach'])).code, `start ${n}`).toBe(0);
+        expect((await cli(bo, ['solve', n, '--yes'])).code, `solve ${n}`).toBe(0);
+      }
+      expect(Object.keys(linkOf(bo).unsent ?? {})).toEqual(['06-workloads']);
+      const cert = await cli(bo, ['certificate', '--out', path.join(bo.home, 'record.json'), '--name', 'Bo']);
+      expect(cert.code, cert.stdout + cert.stderr).toBe(0);
+      expect(cert.stdout).toContain(`countersigned by the workshop server ${server.endpoint}`);
+      expect(cert.stdout).not.toMatch(/Not countersigned/);
+      expect(linkOf(bo).unsent).toBeUndefined();
+    } finally {
+      await cli(bo, ['stop']);
+      await server.close();
+      fs.rmSync(state, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -83,17 +83,27 @@ export interface UnreadableFile {
   reason: string;
 }
 
+type Validator<T> = ((v: unknown) => v is T) | ((v: unknown) => true | string);
+
+/** `text` parsed and accepted by `isValid`, or why not. */
+function parseValid<T>(text: string, isValid: Validator<T>, parse: (text: string) => unknown): { value: T } | { reason: string } {
+  try {
+    const parsed: unknown = parse(text);
+    const verdict = isValid(parsed);
+    if (verdict === true) return { value: parsed as T };
+    // A validator may say what is wrong (a field's path), not only that something is.
+    return { reason: typeof verdict === 'string' ? `unexpected content: ${verdict}` : 'unexpected content or format version' };
+  } catch (e) {
+    return { reason: `invalid JSON: ${(e as Error).message}` };
+  }
+}
+
 /**
  * Read a JSON file. Undefined when it does not exist; the value when it parses and `isValid`
  * accepts it (returns true); otherwise the file is kept aside and the error `whenCorrupt` makes is
  * thrown.
  */
-export function readJsonFile<T>(
-  file: string,
-  isValid: ((v: unknown) => v is T) | ((v: unknown) => true | string),
-  whenCorrupt: (u: UnreadableFile) => Error,
-  parse: (text: string) => unknown = JSON.parse,
-): T | undefined {
+export function readJsonFile<T>(file: string, isValid: Validator<T>, whenCorrupt: (u: UnreadableFile) => Error, parse: (text: string) => unknown = JSON.parse): T | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -101,17 +111,25 @@ export function readJsonFile<T>(
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  let reason: string;
+  const read = parseValid(text, isValid, parse);
+  if ('value' in read) return read.value;
+  throw whenCorrupt({ file, keptAs: keepAside(file), reason: read.reason });
+}
+
+/**
+ * Read a JSON file with no side effect, for a reader that can do without it: undefined when it
+ * is absent, cannot be read or is not valid. A damaged file stays where it is, for a reader with
+ * readJsonFile to keep aside and report.
+ */
+export function peekJsonFile<T>(file: string, isValid: Validator<T>): T | undefined {
+  let text: string;
   try {
-    const parsed: unknown = parse(text);
-    const verdict = isValid(parsed);
-    if (verdict === true) return parsed as T;
-    // A validator may say what is wrong (a field's path), not only that something is.
-    reason = typeof verdict === 'string' ? `unexpected content: ${verdict}` : 'unexpected content or format version';
-  } catch (e) {
-    reason = `invalid JSON: ${(e as Error).message}`;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
-  throw whenCorrupt({ file, keptAs: keepAside(file), reason });
+  const read = parseValid(text, isValid, JSON.parse);
+  return 'value' in read ? read.value : undefined;
 }
 
 /** A plain object (not null, not an array): the first thing every validator asks. */

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { processAlive } from '../backends/net.js';
+import { isRecord, peekJsonFile, writeJsonFile } from '../core/json-file.js';
 import { statePaths } from '../core/paths.js';
 import type { CommandIO } from './io.js';
 import { withSpinner } from './spinner.js';
@@ -26,7 +27,8 @@ export function markStarting(home: string, labId: string): () => void {
   const file = statePaths(home).starting;
   try {
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, lab: labId, since: new Date().toISOString() } satisfies Starting), { mode: 0o600 });
+    // atomic: a command waiting in another terminal never reads half of it
+    writeJsonFile(file, { pid: process.pid, lab: labId, since: new Date().toISOString() } satisfies Starting);
   } catch {
     return () => {}; // an unwritable state folder fails start itself, with its own words
   }
@@ -39,16 +41,10 @@ export function markStarting(home: string, labId: string): () => void {
   };
 }
 
-/** The start in progress in another process, if any. */
-function readStarting(home: string): Starting | undefined {
-  try {
-    const v = JSON.parse(fs.readFileSync(statePaths(home).starting, 'utf8')) as Partial<Starting>;
-    if (typeof v.pid !== 'number' || typeof v.lab !== 'string' || typeof v.since !== 'string') return undefined;
-    return v as Starting;
-  } catch {
-    return undefined;
-  }
-}
+const isStarting = (v: unknown): v is Starting => isRecord(v) && typeof v.pid === 'number' && typeof v.lab === 'string' && typeof v.since === 'string';
+
+/** The start in progress (the marker is derived: a damaged one reads as none). */
+const readStarting = (home: string) => peekJsonFile(statePaths(home).starting, isStarting);
 
 function startInProgress(home: string): Starting | undefined {
   const s = readStarting(home);

@@ -9,10 +9,9 @@
  *     steps: [{ id, status: todo|passing|failing|done|done-changed|unverifiable,
  *               passedAt?, revealedAt?, failing?: names of the failing conditions }] }
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { CorruptFileError } from '../core/errors.js';
-import { isRecord, readJsonFile, writeJsonFile } from '../core/json-file.js';
+import { isRecord, peekJsonFile, readJsonFile, writeJsonFile } from '../core/json-file.js';
 import { sendProgressReport, type LabReport, type ReportedStatus } from '../workshop/client.js';
 import type { Countersignature } from '../core/completion-format.js';
 import type { Lab } from '../core/course.js';
@@ -78,12 +77,7 @@ export function readWorkshopLink(home: string): WorkshopLink | undefined {
  * read it with readWorkshopLink to keep aside and report (start, stop, join, certificate).
  */
 export function peekWorkshopLink(home: string): WorkshopLink | undefined {
-  try {
-    const v: unknown = JSON.parse(fs.readFileSync(workshopFile(home), 'utf8'));
-    return isLink(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+  return peekJsonFile(workshopFile(home), isLink);
 }
 
 export function writeWorkshopLink(home: string, link: WorkshopLink): void {

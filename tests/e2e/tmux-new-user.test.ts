@@ -116,4 +116,23 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     expect(tm.capture(term, { colors: true, history: true })).not.toMatch(/\x1b\[[0-9;]*m/);
     expect((await tm.run(term, 'iam-labs stop')).code).toBe(0);
   });
+
+  it("the lab shell's prompt says when AWS_ACCESS_KEY_ID is set (the CLI then signs with it, not as the lab's administrator)", { timeout: 300_000 }, async () => {
+    const { tm, learner } = session.open(120, 20);
+    const term = tm.window('term', { ...learner.env, SHELL: '/bin/bash' }, learner.home);
+    expect((await tm.run(term, 'iam-labs start 01 --detach', { timeoutMs: 180_000 })).code).toBe(0);
+    tm.type(term, 'clear; iam-labs shell 01');
+    await tm.waitFor(term, /^\(lab 01\) [^\n]*[$#]$/m, 'the lab shell prompt');
+    tm.type(term, 'clear; export AWS_ACCESS_KEY_ID=ASIAEXAMPLEEXAMPLE1 AWS_SECRET_ACCESS_KEY=made-up');
+    await tm.waitFor(term, /^\(lab 01: AWS_ACCESS_KEY_ID set\) [^\n]*[$#]$/m, 'the prompt naming the variable');
+    const denied = await tm.run(term, 'aws iam list-users');
+    expect(denied.code).not.toBe(0);
+    expect(denied.output).toMatch(/InvalidClientTokenId/);
+    tm.type(term, 'clear; unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY');
+    await tm.waitFor(term, /^\(lab 01\) [^\n]*[$#]$/m, 'the plain lab prompt again');
+    const admin = await tm.run(term, 'aws sts get-caller-identity --query Arn --output text');
+    expect(admin.output).toMatch(/:root$/m);
+    tm.type(term, 'exit');
+    expect((await tm.run(term, 'iam-labs stop')).code).toBe(0);
+  });
 });

@@ -38,6 +38,9 @@ export async function shellEnvironment(io: CommandIO, paths: StatePaths, vars: R
 
 const sq = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
+/** The prompt's note while AWS_ACCESS_KEY_ID is set in the shell (the CLI then signs with it, not with the lab's profile). */
+const ENV_KEY_MARK = '${AWS_ACCESS_KEY_ID:+: AWS_ACCESS_KEY_ID set}';
+
 /**
  * The learner's shell, started so that the lab's settings are applied after their own startup
  * files: bash --rcfile, zsh's ZDOTDIR, POSIX sh's ENV, fish's --init-command. `shellDir` holds
@@ -54,7 +57,9 @@ function interactiveShell(sh: string, env: Record<string, string>, shellDir: str
     ...labVars.map(([k, v]) => `export ${k}=${sq(v)}`),
     `PATH=${sq(shimDir)}:"$PATH"; export PATH`,
     'unalias aws 2>/dev/null; unset -f aws 2>/dev/null; hash -r 2>/dev/null',
-    `PS1=${sq(`(${label}) `)}"\${PS1:-\\$ }"`,
+    // expanded at each prompt: a learner who exported a role's temporary keys (lab 03) sees that
+    // this shell no longer signs as the lab's administrator, until they unset them
+    `PS1=${sq(`(${label}`)}${sq(ENV_KEY_MARK)}') '"\${PS1:-\\$ }"`,
     '',
   ].join('\n');
   const restoreFile = path.join(shellDir, 'restore.sh');

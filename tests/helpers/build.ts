@@ -1,7 +1,7 @@
 /**
  * The built CLI the e2e tests drive (dist/, through bin/iam-labs.js, as a learner runs it) must
  * be the code in src/: rebuilt whenever any file under src/ (or what shapes the bundle: a
- * tsconfig, scripts/bundle.mjs, the installed packages' lockfile) is newer than it, and never a
+ * tsconfig, scripts/bundle*.mjs, the installed packages' lockfile) is newer than it, and never a
  * dist/ from a build that failed type checking (`npm run build` bundles only after tsc passed,
  * so a failed build leaves dist/ older than src/, and this throws).
  */
@@ -23,7 +23,7 @@ function newestMtime(p: string): number {
 /** Whether dist/ was built, successfully, after the last change to src/. */
 export function buildIsFresh(): boolean {
   if (!fs.existsSync(MAIN)) return false;
-  const inputs = ['tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.mjs', 'package-lock.json'];
+  const inputs = ['tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.mjs', 'scripts/bundle-regroup.mjs', 'package-lock.json'];
   const sources = Math.max(newestMtime(path.join(ROOT, 'src')), ...inputs.map((f) => newestMtime(path.join(ROOT, f))));
   return sources <= fs.statSync(MAIN).mtimeMs;
 }

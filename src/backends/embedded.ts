@@ -188,9 +188,9 @@ async function controlReset(info: BackendInfo, accountId?: string): Promise<void
 }
 
 /** Long-poll the emulator's change feed for one account (control-api.ts `changes`). */
-async function waitForChanges(info: BackendInfo, accountId: string, after: number, waitMs: number): Promise<AccountChanges> {
+async function waitForChanges(info: BackendInfo, accountId: string, after: number, waitMs: number, signal?: AbortSignal): Promise<AccountChanges> {
   const q = new URLSearchParams({ account: accountId, after: String(after), wait: String(waitMs) });
-  const r = await httpRequest(`${info.endpoint}/_iam-labs/changes?${q}`, { timeoutMs: waitMs + 5000, headers: controlHeaders(info) });
+  const r = await httpRequest(`${info.endpoint}/_iam-labs/changes?${q}`, { timeoutMs: waitMs + 5000, headers: controlHeaders(info), signal });
   if (r.status !== 200) throw new BackendUnavailableError(`the emulator at ${info.endpoint} did not share its changes (HTTP ${r.status}).`);
   const body = JSON.parse(r.body) as { seq: number; changes: Array<{ operation: string }>; missed: boolean; instanceId?: string };
   return { seq: body.seq, changed: body.missed || body.changes.some((c) => !READ_ONLY.test(c.operation)), instanceId: body.instanceId };
@@ -215,7 +215,7 @@ function embeddedExtras(info: BackendInfo, o: { keepsState: boolean }): BackendE
     // a 12-digit access key id is the root of that account (LocalStack's convention)
     makesAccounts: true,
     stopsServer: true,
-    changeFeed: { wait: (accountId, after, waitMs) => waitForChanges(info, accountId, after, waitMs) },
+    changeFeed: { wait: (accountId, after, waitMs, signal) => waitForChanges(info, accountId, after, waitMs, signal) },
   };
 }
 

@@ -23,13 +23,16 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** One HTTP request with a timeout; resolves with status and body, or rejects. */
+/**
+ * One HTTP request with a timeout; resolves with status and body, or rejects. An aborted `signal`
+ * ends it at once (its socket too, so a long poll left behind never keeps the process alive).
+ */
 export function httpRequest(
   url: string,
-  opts: { method?: string; timeoutMs?: number; body?: string; headers?: Record<string, string> } = {},
+  opts: { method?: string; timeoutMs?: number; body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', agent: false, headers: opts.headers }, (res) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', agent: false, headers: opts.headers, signal: opts.signal }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

@@ -88,9 +88,10 @@ export interface BackendExtras {
   stopsServer: boolean;
   /**
    * Wait (up to waitMs) until an account changes after change number `after` (-1: answer at
-   * once with the current number). Backends without it are polled by grading.
+   * once with the current number), or until `signal` aborts it (it then rejects). Backends
+   * without it are polled by grading.
    */
-  changeFeed?: { wait(accountId: string, after: number, waitMs: number): Promise<AccountChanges> };
+  changeFeed?: { wait(accountId: string, after: number, waitMs: number, signal?: AbortSignal): Promise<AccountChanges> };
 }
 
 export interface BackendHandle {

@@ -75,6 +75,9 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
         return () => clearInterval(poll);
       }
       let stopped = false;
+      // ends the long poll in flight when the screen closes: left open, it kept the process (and
+      // the learner's prompt) waiting up to FEED_WAIT_MS after `q`
+      const closing = new AbortController();
       let wake: (() => void) | undefined;
       const moved = () => wake?.();
       accountMoved.add(moved);
@@ -90,7 +93,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
           }
           try {
             const answer = await Promise.race([
-              feed.wait(account, after, after < 0 ? 0 : FEED_WAIT_MS),
+              feed.wait(account, after, after < 0 ? 0 : FEED_WAIT_MS, closing.signal),
               new Promise<undefined>((r) => (wake = () => r(undefined))),
             ]);
             if (!answer || stopped) continue;
@@ -112,6 +115,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
       return () => {
         stopped = true;
         accountMoved.delete(moved);
+        closing.abort();
         wake?.();
       };
     },

@@ -118,7 +118,9 @@ describe.skipIf(!!skip)('live checklist of lab 04 in tmux', () => {
     const pid = readSessionFile(learner.state)?.pid;
     expect(processAlive(pid)).toBe(true);
     tm.keys(runner, 'q');
-    const end = await tm.waitFor(runner, START_EXIT, 'start to exit', { history: true });
+    // the prompt comes back at once: the screen's long poll of the change feed (up to 20 s) is
+    // ended with it, not waited for
+    const end = await tm.waitFor(runner, START_EXIT, 'start to exit within 5 s', { history: true, timeoutMs: 5000 });
     keepScreen('live-04-quit', end);
     expect(START_EXIT.exec(end)![1]).toBe('0');
     expect(end).toMatch(/Left the lab: 1 of 5 steps done\. `iam-labs start 04` continues\./);

@@ -5,7 +5,8 @@
  *   refuse to countersign the learner's record (real course); a course finished while it was down
  *   is countersigned once it is back;
  * - an unreadable file is never dropped silently: a check leaves it, start keeps it aside and
- *   says so.
+ *   says so;
+ * - opening a lab is reported, though a fresh seed is not graded.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,6 +69,22 @@ describe('reports the workshop server did not take', () => {
     // the kept report went first: the dashboard shows Ada where she is now, in lab 02
     const cls = (await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string } }> };
     expect(cls.learners.find((l) => l.name === 'Ada')?.position).toMatchObject({ lab: '02-groups' });
+  });
+
+  it('a learner shows on the lab they open at once, before their first change in it (a fresh seed is not graded)', async () => {
+    const server = ws!;
+    const cy = newLabHome();
+    delete cy.env.IAM_LABS_COURSE_DIR;
+    delete cy.env.IAM_LABS_GRADERS;
+    try {
+      expect((await cli(cy, ['workshop', 'join', server.endpoint, '--name', 'Cy', '--code', server.store.identity.code, '--report-only'])).code).toBe(0);
+      expect((await cli(cy, ['start', '02', '--detach'])).code).toBe(0);
+      const cls = (await (await fetch(`${server.endpoint}/_workshop/api/class?token=${server.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string; step: string } }> };
+      expect(cls.learners.find((l) => l.name === 'Cy')?.position).toMatchObject({ lab: '02-groups', step: 'groups/create-group' });
+    } finally {
+      await cli(cy, ['stop']);
+      fs.rmSync(cy.home, { recursive: true, force: true });
+    }
   });
 
   it('a check leaves an unreadable workshop file in place, and start keeps it aside and says so', async () => {

@@ -75,11 +75,10 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
         return () => clearInterval(poll);
       }
       let stopped = false;
-      // ends the long poll in flight when the screen closes: left open, it kept the process (and
-      // the learner's prompt) waiting up to FEED_WAIT_MS after `q`
-      const closing = new AbortController();
-      let wake: (() => void) | undefined;
-      const moved = () => wake?.();
+      // the long poll in flight, aborted when the screen closes (left open, it kept the process,
+      // and the learner's prompt, waiting up to FEED_WAIT_MS after `q`) or the lab's account moves
+      let poll: AbortController | undefined;
+      const moved = () => poll?.abort();
       accountMoved.add(moved);
       void (async () => {
         let account = open.session.accountId;
@@ -91,12 +90,10 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
             after = -1;
             listener();
           }
+          poll = new AbortController();
           try {
-            const answer = await Promise.race([
-              feed.wait(account, after, after < 0 ? 0 : FEED_WAIT_MS, closing.signal),
-              new Promise<undefined>((r) => (wake = () => r(undefined))),
-            ]);
-            if (!answer || stopped) continue;
+            const answer = await feed.wait(account, after, after < 0 ? 0 : FEED_WAIT_MS, poll.signal);
+            if (stopped) break;
             if (answer.instanceId && open.backend.instanceId && answer.instanceId !== open.backend.instanceId) {
               listener(); // another emulator: the grading says so
               await sleep(POLL_MS);
@@ -105,8 +102,9 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
             if (after >= 0 && answer.changed) listener();
             after = answer.seq;
           } catch {
-            // the backend does not answer (stopped?): a grading says so; ask again a little later
             if (stopped) break;
+            if (poll.signal.aborted) continue; // the account moved: follow it
+            // the backend does not answer (stopped?): a grading says so; ask again a little later
             listener();
             await sleep(POLL_MS);
           }
@@ -115,8 +113,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
       return () => {
         stopped = true;
         accountMoved.delete(moved);
-        closing.abort();
-        wake?.();
+        poll?.abort();
       };
     },
     actions: {

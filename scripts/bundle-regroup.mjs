@@ -18,7 +18,6 @@
  * moves code between files.
  */
 import path from 'node:path';
-import { rolldown } from 'rolldown';
 
 /**
  * The measured paths: [name, the entry (source file) whose chunk and static imports it loads,
@@ -75,6 +74,15 @@ export function chunkGroups(metafile, root) {
  * shape ({ path, contents }). `entries`: output name (e.g. 'runner/main') → its file under dist.
  */
 export async function regroupChunks({ outputFiles, metafile, root, dist, entries }) {
+  // Only a speed-up: where rolldown cannot load (no native build of it for this platform), the
+  // build keeps esbuild's chunks and says so, rather than failing a learner's first `npx iam-labs`.
+  let rolldown;
+  try {
+    ({ rolldown } = await import('rolldown'));
+  } catch (e) {
+    process.stderr.write(`bundle: rolldown could not load (${e.message.split('\n')[0]}); dist/ keeps esbuild's chunks as they are.\n`);
+    return outputFiles.map((f) => ({ path: f.path, contents: f.contents }));
+  }
   const files = new Map(outputFiles.map((f) => [f.path, f.text]));
   const groupOf = chunkGroups(metafile, root);
   const bundle = await rolldown({

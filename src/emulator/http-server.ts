@@ -170,12 +170,17 @@ export function discardRest(req: http.IncomingMessage): void {
   const drop = () => req.socket.destroy();
   const timer = setTimeout(drop, DISCARD_MAX_MS);
   timer.unref();
+  const stop = () => clearTimeout(timer);
   req.on('data', (c: Buffer) => {
     seen += c.length;
     if (seen > DISCARD_MAX_BYTES) drop();
   });
-  req.on('end', () => clearTimeout(timer));
-  req.socket.once('close', () => clearTimeout(timer));
+  // the connection may carry many more requests: leave nothing on its socket once this one is read
+  req.on('end', () => {
+    stop();
+    req.socket.off('close', stop);
+  });
+  req.socket.once('close', stop);
   req.resume();
 }
 

@@ -237,6 +237,35 @@ describe('authentication before the body', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 403/);
   });
 
+  it('a connection carrying many refused uploads keeps nothing per request on its socket', async () => {
+    const sockets: net.Socket[] = [];
+    const onConnection = (s: net.Socket) => sockets.push(s);
+    em.server.on('connection', onConnection);
+    const client = net.connect(port(), '127.0.0.1');
+    let answers = '';
+    client.on('data', (d) => (answers += d.toString('latin1')));
+    const count = () => (answers.match(/HTTP\/1\.1 403 /g) ?? []).length;
+    try {
+      await new Promise((r) => client.once('connect', r));
+      for (let i = 0; i < 30; i++) {
+        // refused from its headers (unknown key), so its body is read and thrown away after the answer
+        client.write(
+          `PUT /front/refused-${i} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 5\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\nx-amz-date: 20990101T000000Z\r\nauthorization: AWS4-HMAC-SHA256 Credential=AKIAUNKNOWNKEY000000/20990101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}\r\n\r\nhello`,
+        );
+        const deadline = Date.now() + 5000;
+        while (count() <= i && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(count()).toBe(30);
+      // one connection, still open, with no listener left behind by each request
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0].destroyed).toBe(false);
+      expect(sockets[0].listenerCount('close')).toBeLessThan(5);
+    } finally {
+      em.server.off('connection', onConnection);
+      client.destroy();
+    }
+  });
+
   it('times out a body that stops arriving (RequestTimeout)', async () => {
     const url = new URL(await presignedUrl(em.endpoint, '/front/slow', { method: 'PUT' }));
     const answer = await raw(port(), `PUT ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-length: 1000\r\n\r\n`, { bytes: 10, chunk: 10 });

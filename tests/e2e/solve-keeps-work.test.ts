@@ -41,4 +41,27 @@ describe('solve keeps what the learner did', () => {
     const revealed = progress.labs.flatMap((l) => l.steps).filter((s) => s.revealedAt).map((s) => s.id);
     expect(revealed).toEqual(['users/console-password', 'users/rotate-key', 'users/delete-user']);
   }, 180_000);
+
+  it('a solution that cannot pass over an earlier change says so, and the reset it names lets it pass', async () => {
+    const four = realCourse();
+    try {
+      expect((await cli(four, ['start', '04', '--detach', '--plain'])).code).toBe(0);
+      // the course's common mistake for step 3: detaching the group's S3 access instead of denying deletes
+      const detached = await cli(four, ['shell', '04', '-c', 'aws iam detach-group-policy --group-name developers --policy-arn arn:aws:iam::aws:policy/AmazonS3FullAccess']);
+      expect(detached.code, detached.stderr).toBe(0);
+      const solved = await cli(four, ['solve', '04', '--step', '3', '--yes', '--plain']);
+      expect(solved.code).toBe(1);
+      expect(solved.stdout).not.toContain('✔ solved policies/explicit-deny');
+      expect(solved.stdout).toContain('applied the reference solution of policies/explicit-deny, but the step still fails');
+      expect(solved.stdout).toContain('`iam-labs reset 04 --step 3` puts the step back to its start');
+      expect(solved.stdout).toMatch(/alice can still read acme-reports — not yet/);
+
+      expect((await cli(four, ['reset', '04', '--step', '3', '--yes', '--plain'])).code).toBe(0);
+      const again = await cli(four, ['solve', '04', '--step', '3', '--yes', '--plain']);
+      expect(again.code, again.stdout).toBe(0);
+      expect(again.stdout).toContain('✔ solved policies/explicit-deny');
+    } finally {
+      await cleanup(four);
+    }
+  }, 180_000);
 });

@@ -59,10 +59,16 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
       made.destroy();
     }
     if (Object.keys(facts.changed).length) await open.progress.update((d) => void Object.assign(d.facts, facts.changed));
-    writeln(io, `${io.c.green('✔')} solved ${s.id}`);
-    if (opts.step && s.solution) writeln(io, `\n${await renderMarkdown(io, s.solution)}\n`);
     // graded right away, in order: the step passes before a later one may undo its work
     last = await gradeSessionLab(open, lab, io, s.id);
+    if (last.steps.some((x) => x.id === s.id && x.passed)) writeln(io, `${io.c.green('✔')} solved ${s.id}`);
+    else {
+      // the solution starts from the step's seeded state: something the learner changed before
+      // (a policy detached, a user deleted) can still be in its way, and the grading says what
+      const back = `iam-labs reset ${lab.number} --step ${lab.steps.indexOf(s) + 1}`;
+      writeln(io, `${io.c.yellow('✘')} applied the reference solution of ${s.id}, but the step still fails: something in the account that the solution does not change is in its way (what the check sees is below). \`${back}\` puts the step back to its start; then solve it again.`);
+    }
+    if (opts.step && s.solution) writeln(io, `\n${await renderMarkdown(io, s.solution)}\n`);
   }
   const result = opts.step ? last! : await gradeSessionLab(open, lab, io);
   writeln(io, renderLabResult(io, result));

@@ -41,7 +41,7 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
     // A step that passes when its turn comes keeps the learner's own work: its solution is not
     // applied again (it may not apply twice: a second access key breaks the rotation after it).
     const before = await gradeSessionLab(open, lab, io, s.id);
-    if (before.steps.some((x) => x.id === s.id && x.passed)) {
+    if (passes(before, s.id)) {
       writeln(io, `${io.c.green('✔')} ${s.id} already passes: your work is kept`);
       last = before;
       continue;
@@ -61,7 +61,7 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
     if (Object.keys(facts.changed).length) await open.progress.update((d) => void Object.assign(d.facts, facts.changed));
     // graded right away, in order: the step passes before a later one may undo its work
     last = await gradeSessionLab(open, lab, io, s.id);
-    if (last.steps.some((x) => x.id === s.id && x.passed)) writeln(io, `${io.c.green('✔')} solved ${s.id}`);
+    if (passes(last, s.id)) writeln(io, `${io.c.green('✔')} solved ${s.id}`);
     else {
       // the solution starts from the step's seeded state: something the learner changed before
       // (a policy detached, a user deleted) can still be in its way, and the grading says what
@@ -76,3 +76,6 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
   if (done) writeln(io, `\n${done}`);
   return result.passed ? 0 : 1;
 }
+
+/** Whether a grading found step `id` passing. */
+const passes = (result: LabResult, id: string) => result.steps.some((x) => x.id === id && x.passed);

@@ -17,6 +17,7 @@ import { plural } from './output.js';
 import { ProgressStore, type ProgressData } from './progress.js';
 import { labFiles, seedSessionLab, type OpenSession } from './runtime.js';
 import { accountHolder, labSession, readLabRecord, setCurrentLab, writeLabRecord, type BackendRecord, type LabRecord } from './session.js';
+import { labReport, reportToWorkshop } from './workshop-link.js';
 
 export type SeedReason =
   /** never set up (or its record is gone) */
@@ -144,11 +145,18 @@ export function seedNote(plan: OpenPlan, lab: Lab, backend: Pick<BackendRecord, 
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** A lab opened by a plan: its session, and the workshop server that did not take the seed's report (kept for later). */
+export type OpenedLab = OpenSession & { reportKeptFor?: string };
+
 /**
  * Carry a plan out: continue (the lab's files pointed at the backend's current address), or seed
  * (a new account where the backend makes them, progress forgotten or kept as the plan says, the
  * reference solutions of earlier steps applied, the old account emptied). Records the lab as the
  * current one. Returns the lab's session.
+ *
+ * A seed also tells a joined workshop where the learner is now, as a grading would: whoever seeds
+ * (`start`, `reset` from the command line or from the live screen), the dashboard shows the learner
+ * on this lab at the step they start from, not where they were before until their next grading.
  */
 export async function applyPlan(
   io: CommandIO,
@@ -157,7 +165,7 @@ export async function applyPlan(
   lab: Lab,
   plan: OpenPlan,
   graders: () => Promise<GraderRegistry>,
-): Promise<OpenSession> {
+): Promise<OpenedLab> {
   const paths = statePaths(io.home);
   const progress = new ProgressStore(paths.progress);
   const ids = lab.steps.map((s) => s.id);
@@ -200,5 +208,6 @@ export async function applyPlan(
   // the lab's previous account on this backend is no longer anyone's: empty it (best effort)
   const old = plan.record;
   if (makes && old && old.storeId === backend.storeId && old.accountId !== accountId) await handle.resetAccount?.(old.accountId).catch(() => {});
-  return open;
+  const kept = await reportToWorkshop(io.home, labReport(lab, progress.read()));
+  return kept ? { ...open, reportKeptFor: kept } : open;
 }

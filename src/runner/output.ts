@@ -106,8 +106,13 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
     }
   });
   lines.push('', doneLine(io, r.steps));
-  if (r.reportKeptFor) lines.push(`${io.c.yellow('note:')} the workshop server at ${r.reportKeptFor} did not take this check's report (it may be restarting, or out of reach). It is kept, and sent once the server takes a report again.`);
+  if (r.reportKeptFor) lines.push(reportKeptNote(io, r.reportKeptFor, 'check'));
   return wrapText(lines.join('\n'), outputWidth(io));
+}
+
+/** A report to the workshop server that it did not take: kept in the workshop file, sent with the next one it takes. */
+export function reportKeptNote(io: Pick<CommandIO, 'c'>, server: string, of: 'check' | 'reset'): string {
+  return `${io.c.yellow('note:')} the workshop server at ${server} did not take this ${of}'s report (it may be restarting, or out of reach). It is kept, and sent once the server takes a report again.`;
 }
 
 /**

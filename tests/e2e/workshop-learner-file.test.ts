@@ -142,3 +142,57 @@ describe('a course finished while the workshop server was down', () => {
   });
 });
 
+
+describe('a seed tells the dashboard, whoever seeds', () => {
+  const position = async (server: RunningWorkshop, name: string) => {
+    const cls = (await (await fetch(`${server.endpoint}/_workshop/api/class?token=${server.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string; step: string } }> };
+    return cls.learners.find((l) => l.name === name)?.position;
+  };
+
+  it('`iam-labs reset` moves the learner back on the dashboard at once, and keeps the report when the server is down', { timeout: 240_000 }, async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-reset-report-'));
+    let server = await startWorkshop({ port: 0, stateDir: state, reportOnly: true });
+    const dee = newLabHome();
+    delete dee.env.IAM_LABS_COURSE_DIR;
+    delete dee.env.IAM_LABS_GRADERS;
+    try {
+      expect((await cli(dee, ['workshop', 'join', server.endpoint, '--name', 'Dee', '--code', server.store.identity.code, '--report-only'])).code).toBe(0);
+      expect((await cli(dee, ['start', '02', '--detach'])).code).toBe(0);
+      for (const step of ['1', '2', '3']) expect((await cli(dee, ['solve', '02', '--step', step, '--yes'])).code, `solve step ${step}`).toBe(0);
+      expect(await position(server, 'Dee')).toMatchObject({ lab: '02-groups', step: 'groups/move-to-group' });
+
+      // to the start of step 2: the dashboard follows without a check
+      const back = await cli(dee, ['reset', '02', '--step', '2', '--yes']);
+      expect(back.code, back.stdout + back.stderr).toBe(0);
+      expect(back.stdout).not.toContain('did not take');
+      expect(await position(server, 'Dee')).toMatchObject({ lab: '02-groups', step: 'groups/attach-group-policy' });
+
+      // the whole lab, while the server is down: kept, said, and sent with the next report
+      const port = server.port;
+      await server.close();
+      const reset = await cli(dee, ['reset', '02', '--yes']);
+      expect(reset.code, reset.stdout + reset.stderr).toBe(0);
+      expect(reset.stdout).toContain(`note: the workshop server at ${server.endpoint} did not take this reset's report`);
+      expect(linkOf(dee).unsent?.['02-groups']?.steps.every((s) => s.status === 'todo')).toBe(true);
+
+      // the live screen (plain) says so as it opens a lab whose seed's report was kept
+      const opened = await cli(dee, ['start', '01', '--plain'], '9\n');
+      expect(opened.code, opened.stdout + opened.stderr).toBe(0);
+      expect(opened.stdout).toContain(`Note: the workshop server at ${server.endpoint} did not take your latest report`);
+
+      server = await startWorkshop({ port, stateDir: state, reportOnly: true });
+      expect((await cli(dee, ['check', '01'])).code).toBe(1);
+      // the kept reports went first: lab 02 at its start is on the server too
+      const learnerId = JSON.parse(fs.readFileSync(path.join(dee.env.IAM_LABS_HOME, 'workshop.json'), 'utf8')).learnerId as string;
+      // (completion only moves forward on the dashboard; the latest verdict is the reset's)
+      expect(server.store.learnerById(learnerId)!.progress.steps['groups/create-group']).toMatchObject({ status: 'todo', passedAt: expect.any(String) });
+      expect(await position(server, 'Dee')).toMatchObject({ lab: '01-users', step: 'users/create-user' });
+      expect(linkOf(dee).unsent).toBeUndefined();
+    } finally {
+      await cli(dee, ['stop']);
+      await server.close();
+      fs.rmSync(state, { recursive: true, force: true });
+      fs.rmSync(dee.home, { recursive: true, force: true });
+    }
+  });
+});

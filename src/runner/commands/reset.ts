@@ -7,6 +7,7 @@ import { loadGraders, type GraderRegistry } from '../graders-registry.js';
 import { goAhead } from '../confirm.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { applyPlan, describeLoss, planReset } from '../lab-lifecycle.js';
+import { reportKeptNote } from '../output.js';
 import { withSpinner } from '../spinner.js';
 import { requireStep } from '../steps.js';
 import { sessionForGrading } from './check.js';
@@ -32,5 +33,6 @@ export async function resetCommand(labArg: string | undefined, opts: ResetOption
   const where = open.handle.extras.makesAccounts ? ` in a fresh account, ${done.session.accountId}` : '';
   if (index) writeln(io, `${io.c.green('✔')} lab ${lab.number} is at the start of step ${index + 1}, “${lab.steps[index].title}”${where}.`);
   else writeln(io, `${io.c.green('✔')} lab ${lab.number} is back at its start${where}: ${lab.steps.length} steps to do.`);
+  if (done.reportKeptFor) writeln(io, reportKeptNote(io, done.reportKeptFor, 'reset'));
   return 0;
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { abandonStartingBackend, ensureBackend } from '../backend-lifecycle.js';
 import { learnerNote } from '../shared-server-notes.js';
 import { markStarting } from '../start-in-progress.js';
-import { labReport, readWorkshopLink, reportToWorkshop, type WorkshopLink } from '../workshop-link.js';
+import { readWorkshopLink, type WorkshopLink } from '../workshop-link.js';
 import { CorruptFileError } from '../../core/errors.js';
 import { goAhead } from '../confirm.js';
 import { isolateSdkEnvironment } from '../../core/sdk-env.js';
@@ -18,12 +18,12 @@ import { renderMarkdown, renderLabResult } from '../output.js';
 import { labPaths, statePaths } from '../../core/paths.js';
 import { writeJsonFile } from '../../core/json-file.js';
 import { ProgressStore } from '../progress.js';
-import { gradeSessionLab, openCourse, type OpenSession } from '../runtime.js';
+import { gradeSessionLab, openCourse } from '../runtime.js';
 import { loadGraders, type GraderRegistry } from '../graders-registry.js';
 import { resolveLab, type Lab } from '../../core/course.js';
 import { withSpinner } from '../spinner.js';
 import type { LabResult } from '../grading.js';
-import { applyPlan, describeLoss, planOpen, seedNote } from '../lab-lifecycle.js';
+import { applyPlan, describeLoss, planOpen, seedNote, type OpenedLab } from '../lab-lifecycle.js';
 import { labViewOf } from '../lab-view.js';
 import { liveScreenOptions } from '../live-session.js';
 import { runLiveScreen } from '../live.js';
@@ -91,7 +91,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
     // A fresh seed passes no step yet (`dev check` proves it for every step): grade only when
     // continuing or when earlier steps were restored.
     const graded = plan.kind === 'continue' || plan.solvedBefore > 0;
-    const first: LabResult = graded ? await gradeSessionLab(open, lab, io) : await ungraded(lab, open);
+    const first: LabResult = graded ? await gradeSessionLab(open, lab, io) : ungraded(lab, open);
     releaseGuard();
     if (opts.detach) {
       writeln(io, renderLabResult(io, first));
@@ -105,7 +105,7 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       course,
       lab,
       open,
-      first: labViewOf(lab, graded ? first : undefined, open.progress.read()),
+      first: labViewOf(lab, first, open.progress.read()),
       readOnly: screen?.readOnly,
       graders: loadAll,
     });
@@ -120,13 +120,12 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
 }
 
 /**
- * A lab's steps from progress alone (a fresh seed: nothing to grade yet). A joined workshop hears
- * of it all the same, as of a grading: the instructor's dashboard shows the learner on this lab
- * from the moment they open it, not from their first change in it.
+ * A lab's steps from progress alone (a fresh seed: nothing to grade yet). The seed told a joined
+ * workshop already (applyPlan); a report it kept is said here as a grading's would be.
  */
-async function ungraded(lab: Lab, open: OpenSession): Promise<LabResult> {
+function ungraded(lab: Lab, open: OpenedLab): LabResult {
   const p = open.progress.read();
-  const kept = await reportToWorkshop(open.paths.home, labReport(lab, p));
+  const kept = open.reportKeptFor;
   const steps = lab.steps.map((s) => {
     const rec = p.steps[s.id];
     return { id: s.id, title: s.title, passed: false, conditions: [], done: !!rec?.passedAt, status: rec?.passedAt ? ('done' as const) : ('todo' as const), ...(rec?.passedAt ? { passedAt: rec.passedAt } : {}) };

@@ -5,7 +5,7 @@
  * was read.
  */
 import type { LiveScreenOptions } from './types.js';
-import { firstProblem, type Note, type ScreenModel } from './model.js';
+import { firstProblem, openingNotes, type Note, type ScreenModel } from './model.js';
 import { completeText, farewell, noteText, resetQuestion, revealQuestion, type Controls, type LiveUi } from './notes.js';
 import { renderFrame, type Frame, type Starts, type Tone, type UiState } from './render.js';
 import { actionOf, scrollDelta, WRITES } from './keys.js';
@@ -60,7 +60,7 @@ export class FullScreen implements LiveUi {
       () => this.draw(),
     );
     if (this.o.readOnly) this.say('Read-only: this lab is open in another terminal. This screen reads and moves between steps only.', 'warn');
-    else if (this.m.view.gradedHere) this.say(noteText(this.o.course, this.o.lab, { kind: 'graded-here', why: this.m.view.gradedHere }), 'warn', SHORT * 3);
+    else if (openingNotes(this.m.view).length) this.say(openingNotes(this.m.view).map((n) => noteText(this.o.course, this.o.lab, n)).join(' '), 'warn', SHORT * 3);
     this.draw();
   }
 

@@ -53,6 +53,14 @@ export function diffViews(before: LabView, after: LabView): Note[] {
   return notes;
 }
 
+/** What the learner should hear as the screen opens: the notes its first view carries. */
+export function openingNotes(view: LabView): Note[] {
+  const notes: Note[] = [];
+  if (view.gradedHere) notes.push({ kind: 'graded-here', why: view.gradedHere });
+  if (view.reportKeptFor) notes.push({ kind: 'report-kept', server: view.reportKeptFor });
+  return notes;
+}
+
 /** The steps graded in both views that fail now with other failures than before. */
 function movedFailures(before: LabView, after: LabView): string[] {
   const failing = (s: StepView) => s.conditions.filter((c) => c.status === 'failed').map((c) => c.name).join('\n');

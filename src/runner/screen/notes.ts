@@ -52,7 +52,7 @@ export function noteText(course: Course, lab: Lab, n: Note): string {
     case 'graded-here':
       return `Note: ${n.why}; this screen checks the lab in its own process meanwhile.`;
     case 'report-kept':
-      return `Note: the workshop server at ${n.server} did not take this check's report (restarting, or out of reach?). Your checks are kept and sent once it answers.`;
+      return `Note: the workshop server at ${n.server} did not take your latest report (restarting, or out of reach?). It is kept, and sent with your next check it takes.`;
     case 'reports-again':
       return `The workshop server at ${n.server} takes your checks again; the ones it missed were sent.`;
   }

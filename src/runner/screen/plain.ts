@@ -12,7 +12,7 @@ import { conditionLines, outputWidth, PROSE_WIDTH } from '../output.js';
 import type { CommandIO } from '../io.js';
 import { checklistLines, pageSections, type ContentOptions } from './content.js';
 import { markdownLines } from './markdown.js';
-import { collapseHints, STATUS, type Note, type ScreenModel } from './model.js';
+import { collapseHints, openingNotes, STATUS, type Note, type ScreenModel } from './model.js';
 import { farewell, noteText, resetQuestion, revealQuestion, type Controls, type LiveUi } from './notes.js';
 import type { LiveScreenOptions, StepView } from './types.js';
 import { wrapLine } from './wrap.js';
@@ -102,7 +102,7 @@ export class PlainScreen implements LiveUi {
     this.write(`${this.steps()}\n`);
     this.write(`${this.page(this.m.current, false)}\n`);
     this.write('Work in another terminal (`iam-labs shell`). This screen prints what changes each time your account changes.');
-    if (this.m.view.gradedHere) this.write(noteText(this.o.course, this.o.lab, { kind: 'graded-here', why: this.m.view.gradedHere }));
+    for (const n of openingNotes(this.m.view)) this.write(noteText(this.o.course, this.o.lab, n));
     this.menu();
     const rl = (this.rl = readline.createInterface({ input: this.o.io.input, terminal: false }));
     rl.on('line', (line) => {

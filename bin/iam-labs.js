@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Tiny shim: runs the built CLI. In a fresh clone (no node_modules or dist yet) it installs and
-// builds first, so `npx iam-labs start 01` is the only command a learner needs.
+// builds first, so `npx iam-labs start 01` is the only command a learner needs; after a
+// `git pull` it installs and builds again when the lockfile or the sources changed.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packagesChanged, sourcesChanged, withBuildLock } from './build-info.js';
 
 // The SDK honours only the exact value "true".
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -12,19 +14,38 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const main = join(root, 'dist', 'runner', 'main.js');
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' });
+  // npm's output goes to stderr: stdout is the command's own (`check --json` stays JSON)
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 2, 'inherit'], shell: process.platform === 'win32' });
   if (r.status !== 0) {
     process.stderr.write(`\niam-labs: '${cmd} ${args.join(' ')}' failed in ${root}. Fix the error above and try again.\n`);
     process.exit(2);
   }
 }
 
-if (!existsSync(join(root, 'node_modules', 'commander'))) {
-  process.stderr.write('iam-labs: first run in this folder: installing dependencies (npm ci)…\n');
+const install = () => {
+  process.stderr.write('iam-labs: installing dependencies (npm ci)…\n');
   run('npm', ['ci', '--no-audit', '--no-fund']);
-}
-if (!existsSync(main)) {
-  process.stderr.write('iam-labs: building…\n');
+};
+const build = (why) => {
+  process.stderr.write(`iam-labs: ${why}: building…\n`);
   run('npm', ['run', '--silent', 'build']);
+};
+if (!existsSync(join(root, 'node_modules', 'commander'))) {
+  process.stderr.write('iam-labs: first run in this folder.\n');
+  install();
+}
+if (!existsSync(main)) build('no build yet');
+// After `git pull`: the packages or the sources may have changed since the last install and build.
+if (packagesChanged(root) || sourcesChanged(root)) {
+  withBuildLock(
+    root,
+    () => packagesChanged(root) || sourcesChanged(root),
+    () => {
+      // npm ci runs the build itself (the package's prepare script)
+      if (packagesChanged(root)) install();
+      const why = sourcesChanged(root);
+      if (why) build(why);
+    },
+  );
 }
 await import(pathToFileURL(main).href);

@@ -32,6 +32,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { regroupChunks } from './bundle-regroup.mjs';
+import { recordSources, writeBuildInfo } from '../bin/build-info.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -172,6 +173,8 @@ function sourceHash() {
 }
 
 async function main() {
+  // what the sources were as this build read them (bin/build-info.js): a later change rebuilds
+  const sources = recordSources(root);
   const metaArg = process.argv.indexOf('--metafile');
   const result = await esbuild.build({
     absWorkingDir: root,
@@ -199,6 +202,7 @@ async function main() {
   const files = await regroupChunks({ outputFiles: result.outputFiles, metafile: result.metafile, root, dist, entries: ENTRY_POINTS });
   writeBuild(files);
   removeLeftovers(dist, new Set(files.map((f) => f.path)));
+  writeBuildInfo(root, sources);
 }
 
 /**

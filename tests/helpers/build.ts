@@ -23,7 +23,7 @@ function newestMtime(p: string): number {
 /** Whether dist/ was built, successfully, after the last change to src/. */
 export function buildIsFresh(): boolean {
   if (!fs.existsSync(MAIN)) return false;
-  const inputs = ['tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.mjs', 'scripts/bundle-regroup.mjs', 'package-lock.json'];
+  const inputs = ['tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.mjs', 'scripts/bundle-regroup.mjs', 'bin/build-info.js', 'package-lock.json'];
   const sources = Math.max(newestMtime(path.join(ROOT, 'src')), ...inputs.map((f) => newestMtime(path.join(ROOT, f))));
   return sources <= fs.statSync(MAIN).mtimeMs;
 }

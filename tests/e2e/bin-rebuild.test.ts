@@ -63,6 +63,12 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+describe('the bin shim', () => {
+  it('is executable, as a file on PATH is run (a symlink to it, or a clone used without npx)', () => {
+    expect(fs.statSync(path.join(ROOT, 'bin', 'iam-labs.js')).mode & 0o111).toBe(0o111);
+  });
+});
+
 describe('the bin shim after the clone changed', () => {
   it('runs the build it has when nothing changed', async () => {
     const before = builds();

@@ -5,6 +5,7 @@
  * AmazonS3FullAccess instead of ReadOnly — and the runner's screen must name each problem; then
  * the fixes, and the steps pass. The terminal is a usual 120×40.
  */
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keepScreen, processAlive, readSessionFile, tmuxSkipReason, learnerInTmux } from '../helpers/tmux.js';
 
@@ -135,4 +136,27 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
     tm.type(term, 'exit');
     expect((await tm.run(term, 'iam-labs stop')).code).toBe(0);
   });
+
+  // zsh expands nothing in its prompt by default, and fish draws it with a function: each has its own way
+  const others = [
+    { sh: 'zsh', set: 'export AWS_ACCESS_KEY_ID=ASIAEXAMPLEEXAMPLE1', unset: 'unset AWS_ACCESS_KEY_ID' },
+    { sh: 'fish', set: 'set -gx AWS_ACCESS_KEY_ID ASIAEXAMPLEEXAMPLE1', unset: 'set -e AWS_ACCESS_KEY_ID' },
+  ];
+  for (const { sh, set, unset } of others) {
+    it.skipIf(!fs.existsSync(`/usr/bin/${sh}`))(`…and so does a ${sh} lab shell`, { timeout: 300_000 }, async () => {
+      const { tm, learner } = session.open(120, 20);
+      const term = tm.window('term', { ...learner.env, SHELL: '/bin/bash' }, learner.home);
+      expect((await tm.run(term, 'iam-labs start 01 --detach', { timeoutMs: 180_000 })).code).toBe(0);
+      tm.type(term, `clear; SHELL=/usr/bin/${sh} iam-labs shell 01`);
+      await tm.waitFor(term, /^\(lab 01\) [^\n]*[$#>]$/m, 'the lab shell prompt');
+      expect(tm.capture(term)).not.toContain('${'); // nothing left unexpanded
+      tm.type(term, `clear; ${set}`);
+      await tm.waitFor(term, /^\(lab 01: AWS_ACCESS_KEY_ID set\) [^\n]*[$#>]$/m, 'the prompt naming the variable');
+      tm.type(term, `clear; ${unset}`);
+      await tm.waitFor(term, /^\(lab 01\) [^\n]*[$#>]$/m, 'the plain lab prompt again');
+      expect(tm.capture(term)).not.toMatch(/\(lab 01\) \(lab 01/); // one mark, not two
+      tm.type(term, 'exit');
+      expect((await tm.run(term, 'iam-labs stop')).code).toBe(0);
+    });
+  }
 });

@@ -57,22 +57,34 @@ function interactiveShell(sh: string, env: Record<string, string>, shellDir: str
     ...labVars.map(([k, v]) => `export ${k}=${sq(v)}`),
     `PATH=${sq(shimDir)}:"$PATH"; export PATH`,
     'unalias aws 2>/dev/null; unset -f aws 2>/dev/null; hash -r 2>/dev/null',
-    // expanded at each prompt: a learner who exported a role's temporary keys (lab 03) sees that
-    // this shell no longer signs as the lab's administrator, until they unset them
-    `PS1=${sq(`(${label}`)}${sq(ENV_KEY_MARK)}') '"\${PS1:-\\$ }"`,
     '',
   ].join('\n');
+  // The prompt names the lab and, while AWS_ACCESS_KEY_ID is set, says so: a learner who exported
+  // a role's temporary keys (lab 03) sees that this shell no longer signs as the lab's
+  // administrator, until they unset them. bash and sh expand PS1 at each prompt.
+  const posixPrompt = `PS1=${sq(`(${label}`)}${sq(ENV_KEY_MARK)}') '"\${PS1:-\\$ }"\n`;
   const restoreFile = path.join(shellDir, 'restore.sh');
   fs.writeFileSync(restoreFile, restore, { mode: 0o600 });
   if (name === 'bash') {
     const rc = path.join(shellDir, 'bashrc');
-    fs.writeFileSync(rc, `[ -r "$HOME/.bashrc" ] && . "$HOME/.bashrc"\n. ${sq(restoreFile)}\n`, { mode: 0o600 });
+    fs.writeFileSync(rc, `[ -r "$HOME/.bashrc" ] && . "$HOME/.bashrc"\n. ${sq(restoreFile)}\n${posixPrompt}`, { mode: 0o600 });
     return { args: ['--rcfile', rc, '-i'], env };
   }
   if (name === 'zsh') {
     const userDir = env.ZDOTDIR || env.HOME || '';
     for (const f of ['.zshenv', '.zprofile', '.zlogin']) fs.writeFileSync(path.join(shellDir, f), `[ -r ${sq(path.join(userDir, f))} ] && . ${sq(path.join(userDir, f))}\n`, { mode: 0o600 });
-    fs.writeFileSync(path.join(shellDir, '.zshrc'), `[ -r ${sq(path.join(userDir, '.zshrc'))} ] && . ${sq(path.join(userDir, '.zshrc'))}\n. ${sq(restoreFile)}\nPROMPT=${sq(`(${label}) `)}"$PROMPT"\n`, { mode: 0o600 });
+    // zsh expands nothing in PROMPT unless PROMPT_SUBST is set (the learner's choice): the mark is
+    // set before each prompt instead, last, so a theme that redraws its prompt keeps it
+    const zshPrompt = [
+      '_iam_labs_prompt() {',
+      '  [[ -n $_iam_labs_mark && $PROMPT == "$_iam_labs_mark"* ]] && PROMPT=${PROMPT#"$_iam_labs_mark"}',
+      `  _iam_labs_mark=${sq(`(${label}`)}"${ENV_KEY_MARK}) "`,
+      '  PROMPT="$_iam_labs_mark$PROMPT"',
+      '}',
+      'precmd_functions+=(_iam_labs_prompt)',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(shellDir, '.zshrc'), `[ -r ${sq(path.join(userDir, '.zshrc'))} ] && . ${sq(path.join(userDir, '.zshrc'))}\n. ${sq(restoreFile)}\n${zshPrompt}`, { mode: 0o600 });
     return { args: ['-i'], env: { ...env, ZDOTDIR: shellDir } };
   }
   if (name === 'fish') {
@@ -84,6 +96,14 @@ function interactiveShell(sh: string, env: Record<string, string>, shellDir: str
         ...labVars.map(([k, v]) => `set -gx ${k} ${sq(v)}`),
         `set -gx PATH ${sq(shimDir)} $PATH`,
         'functions -e aws 2>/dev/null',
+        // the learner's prompt (or fish's own), after the lab's mark
+        'functions -q fish_prompt; and functions -c fish_prompt _iam_labs_user_prompt',
+        'function fish_prompt',
+        `    echo -n ${sq(`(${label}`)}`,
+        "    set -q AWS_ACCESS_KEY_ID; and echo -n ': AWS_ACCESS_KEY_ID set'",
+        "    echo -n ') '",
+        '    functions -q _iam_labs_user_prompt; and _iam_labs_user_prompt; or echo -n "> "',
+        'end',
         '',
       ].join('\n'),
       { mode: 0o600 },
@@ -92,7 +112,7 @@ function interactiveShell(sh: string, env: Record<string, string>, shellDir: str
   }
   // sh, dash, ksh: an interactive POSIX shell reads the file named by ENV (the learner's own first)
   const envFile = path.join(shellDir, 'env.sh');
-  fs.writeFileSync(envFile, `${env.ENV ? `[ -r ${sq(env.ENV)} ] && . ${sq(env.ENV)}\n` : ''}. ${sq(restoreFile)}\n`, { mode: 0o600 });
+  fs.writeFileSync(envFile, `${env.ENV ? `[ -r ${sq(env.ENV)} ] && . ${sq(env.ENV)}\n` : ''}. ${sq(restoreFile)}\n${posixPrompt}`, { mode: 0o600 });
   return { args: ['-i'], env: { ...env, ENV: envFile } };
 }
 

@@ -30,7 +30,8 @@ export interface InstanceShellOptions {
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 const nameOf = (i: Instance) => i.Tags?.find((t) => t.Key === 'Name')?.Value;
-const label = (i: Instance) => `${i.InstanceId}${nameOf(i) ? ` (${nameOf(i)})` : ''}`;
+// the Name tag as the prompt shows it: what the banner and errors print goes to the terminal too
+const label = (i: Instance) => `${i.InstanceId}${nameOf(i) ? ` (${promptSafe(nameOf(i)!)})` : ''}`;
 const gone = (i: Instance) => i.State?.Name === 'terminated' || i.State?.Name === 'shutting-down';
 
 /** The instances the learner means: by id, or by their Name tag (i-legacy, app-server). */
@@ -81,6 +82,16 @@ async function resolveInstance(session: Session, wanted: string): Promise<Instan
   );
 }
 
+/**
+ * An instance's Name tag as the prompt shows it. Anyone who can tag the instance chooses it, and
+ * a prompt is code to the shell (bash runs `$(…)` in PS1 at every prompt, zsh reads `%` escapes, a
+ * quote ends the rc file's string): only letters, digits and a few marks pass, the rest shows as ?.
+ */
+export function promptSafe(name: string): string {
+  const shown = name.replace(/[^\p{L}\p{N} ._:/=+@-]/gu, '?');
+  return shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+}
+
 /** The instance's own folder: a HOME with no AWS files, and a config that names a region but no credentials. */
 function instanceFolders(instancesDir: string, instanceId: string, region: string, prompt: string) {
   const dir = path.join(instancesDir, instanceId);
@@ -90,9 +101,11 @@ function instanceFolders(instancesDir: string, instanceId: string, region: strin
   const credentials = path.join(dir, 'credentials');
   fs.writeFileSync(config, `[default]\nregion = ${region}\noutput = json\ncli_timestamp_format = iso8601\n`, { mode: 0o600 });
   fs.writeFileSync(credentials, '', { mode: 0o600 });
-  // bash and zsh read these from the (private) HOME; sh takes PS1 from the environment
+  // bash, zsh and fish read these from the (private) HOME; sh takes PS1 from the environment
   fs.writeFileSync(path.join(home, '.bashrc'), `PS1='${prompt} \\W \\$ '\n`, { mode: 0o600 });
   fs.writeFileSync(path.join(home, '.zshrc'), `PROMPT='${prompt} %1~ %# '\n`, { mode: 0o600 });
+  fs.mkdirSync(path.join(home, '.config', 'fish'), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(home, '.config', 'fish', 'config.fish'), `function fish_prompt\n    echo -n '${prompt} '(prompt_pwd)' # '\nend\n`, { mode: 0o600 });
   return { home, config, credentials };
 }
 
@@ -148,7 +161,7 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
   const opened = await openInstanceMetadata(session, instanceId, (line) => io.err.write(`\n${io.c.yellow('iam-labs:')} ${line}\n`));
   try {
     const imds = opened.address;
-    const prompt = `[${nameOf(instance) ?? instanceId}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;
+    const prompt = `[${promptSafe(nameOf(instance) ?? instanceId)}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;
     const folders = instanceFolders(paths.instancesDir, instanceId, imds.region, prompt);
     const { env, cli } = await shellEnvironment(io, paths, {
       ...endpointEnvVars({ endpoint: session.endpoint, region: imds.region }),

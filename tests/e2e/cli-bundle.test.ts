@@ -38,7 +38,7 @@ afterAll(() => {
 describe('the bundled CLI', () => {
   it('dist/ holds the entry points started by path and the chunks, no file per module', () => {
     for (const entry of ['runner/main.js', 'runner/shell-guard.js', 'workshop/worker.js']) expect(fs.existsSync(path.join(ROOT, 'dist', entry))).toBe(true);
-    expect(fs.readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(['chunks', 'runner', 'workshop']);
+    expect(fs.readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(['build-info.json', 'chunks', 'runner', 'workshop']);
   });
 
   it('a virtual MFA device gets its QR code as a PNG (qrcode, loaded on first use)', async () => {

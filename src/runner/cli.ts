@@ -139,6 +139,7 @@ export function buildProgram(): Command {
     .description("open a subshell where `aws` talks to a lab's own account")
     .argument('[lab]', 'lab (default: the current one)')
     .option('-c, --command <cmd>', 'run this command in the lab environment instead of an interactive shell')
+    .option('--shell <path>', "the shell to run (default: yours, or bash when yours reads the chapters' bash commands differently)")
     .action(async (lab, opts) => exit(await (await import('./commands/shell.js')).shellCommand(lab, opts)));
 
   program
@@ -163,6 +164,7 @@ export function buildProgram(): Command {
     .description('open a shell on an emulated EC2 instance: no keys, only its role through the metadata service')
     .argument('<instance>', 'instance id (i-…) or Name tag (i-legacy)')
     .option('-c, --command <cmd>', 'run this command on the instance instead of an interactive shell')
+    .option('--shell <path>', "the shell to run (default: yours, or bash when yours reads the chapters' bash commands differently)")
     .option('--plain', 'plain text (no color)')
     .action(async (instance, opts) => exit(await (await import('./commands/instance-shell.js')).instanceShellCommand(instance, opts)));
 

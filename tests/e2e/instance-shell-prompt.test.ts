@@ -46,7 +46,7 @@ describe('instance-shell: the Name tag in the prompt', () => {
     fs.rmSync(marker, { force: true });
     // an interactive shell reading its commands from a pipe still draws (and expands) its prompt;
     // a pipe made by the shell: fish refuses the socket Node gives a child as its stdin
-    const r = spawnSync('/bin/sh', ['-c', `printf 'echo still-here\\nexit\\n' | "${process.execPath}" "${BIN}" instance-shell ${instanceId}`], {
+    const r = spawnSync('/bin/sh', ['-c', `printf 'echo still-here\\nexit\\n' | "${process.execPath}" "${BIN}" instance-shell ${instanceId} --shell ${sh}`], {
       cwd: ROOT,
       env: { ...lab.env, SHELL: sh },
       encoding: 'utf8',

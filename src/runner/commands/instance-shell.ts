@@ -24,6 +24,8 @@ import { waitForStartElsewhere } from '../start-in-progress.js';
 
 export interface InstanceShellOptions {
   command?: string;
+  /** the shell to run instead of the learner's own (runShell chooses otherwise) */
+  shell?: string;
   plain?: boolean;
 }
 
@@ -182,7 +184,7 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
       PS1: `${prompt} $ `,
     });
     if (!opts.command) banner(io, instance, imds, cli?.version, session.backend === 'workshop' ? session.endpoint : undefined);
-    return await runShell(io, env, { command: opts.command, cwd: folders.home });
+    return await runShell(io, env, { command: opts.command, cwd: folders.home, shell: opts.shell });
   } finally {
     await opened.close();
   }

@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { awsCliInfo, labEnvVars, noProxyFor, UNSET_VARS, writeLabShims, type AwsCliInfo } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
+import { outputWidth } from '../output.js';
+import { wrapText } from '../screen/wrap.js';
 import { accountFilePaths, labPaths, statePaths, type StatePaths } from '../../core/paths.js';
 import { withoutAwsSettings } from '../../core/sdk-env.js';
 import { ensurePresent, openCourse, openSession } from '../runtime.js';
@@ -116,9 +118,32 @@ function interactiveShell(sh: string, env: Record<string, string>, shellDir: str
   return { args: ['-i'], env: { ...env, ENV: envFile } };
 }
 
+/** Shells that read the chapters' commands (heredocs, `$(…)`, `<<<`, for loops) as bash does. */
+const READS_BASH = new Set(['bash', 'zsh', 'ksh', 'ksh93']);
+const BASH = '/bin/bash';
+
+/**
+ * The shell to run: the one asked for (`--shell`), else the learner's own ($SHELL). An interactive
+ * shell must run the chapters' commands as printed, so one that reads them differently (fish,
+ * csh, dash's sh, which has no `<<<`) gives way to bash, and the learner hears why.
+ */
+export function chooseShell(env: NodeJS.ProcessEnv, asked: string | undefined, interactive: boolean, exists = fs.existsSync): { sh: string; note?: string } {
+  if (asked) return { sh: asked };
+  const own = env.SHELL || '/bin/sh';
+  const name = path.basename(own);
+  if (!interactive || READS_BASH.has(name) || !exists(BASH)) return { sh: own };
+  // no SHELL at all: nobody's own shell is replaced, nothing to say
+  if (!env.SHELL) return { sh: BASH };
+  return {
+    sh: BASH,
+    note: `The chapters' commands are written for bash, and ${name} reads some of them differently (heredocs, $(…), for loops): this shell is bash. \`--shell ${own}\` opens yours instead.`,
+  };
+}
+
 /** Run the learner's shell (interactive, or `-c command`) in `env`; resolves with its exit code. */
-export function runShell(io: CommandIO, env: Record<string, string>, opts: { command?: string; cwd?: string; shellDir?: string; label?: string }): Promise<number> {
-  const sh = io.env.SHELL || '/bin/sh';
+export function runShell(io: CommandIO, env: Record<string, string>, opts: { command?: string; cwd?: string; shellDir?: string; label?: string; shell?: string }): Promise<number> {
+  const { sh, note } = chooseShell(io.env, opts.shell, !opts.command);
+  if (note) writeln(io, wrapText(`${io.c.dim('note:')} ${note}`, outputWidth(io)));
   const how = opts.command ? { args: ['-c', opts.command], env } : opts.shellDir ? interactiveShell(sh, env, opts.shellDir, opts.label ?? 'iam-labs') : { args: ['-i'], env };
   const child = spawn(sh, how.args, { env: how.env, stdio: 'inherit', ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   // the shell gets Ctrl-C; this process only waits for it
@@ -137,7 +162,7 @@ export function runShell(io: CommandIO, env: Record<string, string>, opts: { com
   });
 }
 
-export async function shellCommand(labArg: string | undefined, opts: { plain?: boolean; command?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {
+export async function shellCommand(labArg: string | undefined, opts: { plain?: boolean; command?: string; shell?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {
   const paths = statePaths(io.home);
   const labId = labArg ? resolveLab(openCourse(io), labArg).id : undefined;
   await waitForStartElsewhere(io);
@@ -152,11 +177,12 @@ export async function shellCommand(labArg: string | undefined, opts: { plain?: b
   if (opts.command) {
     // not the learner's interactive shell: a private HOME, like every other process the runner runs
     fs.mkdirSync(paths.toolHome, { recursive: true, mode: 0o700 });
-    return runShell(io, { ...env, HOME: paths.toolHome, USERPROFILE: paths.toolHome }, { command: opts.command });
+    return runShell(io, { ...env, HOME: paths.toolHome, USERPROFILE: paths.toolHome }, { command: opts.command, shell: opts.shell });
   }
   const what = session.lab ?? `the ${session.backend} account`;
-  writeln(io, `Lab shell for ${what}: account ${session.accountId} on ${session.backend} (${session.endpoint}). Your ~/.aws and your AWS_* variables are not used here.`);
-  writeln(io, cli ? `aws-cli ${cli.version} (${cli.path}), through the lab's aws wrapper — try: aws sts get-caller-identity` : 'No AWS CLI found on PATH: install it to do the labs.');
+  const say = (line: string) => writeln(io, wrapText(line, outputWidth(io)));
+  say(`Lab shell for ${what}: account ${session.accountId} on ${session.backend} (${session.endpoint}). Your ~/.aws and your AWS_* variables are not used here.`);
+  say(cli ? `aws-cli ${cli.version} (${cli.path}), through the lab's aws wrapper — try: aws sts get-caller-identity` : 'No AWS CLI found on PATH: install it to do the labs.');
   writeln(io, 'Type exit to leave.');
-  return runShell(io, env, { shellDir: session.lab ? labPaths(io.home, session.lab).shellDir : accountFilePaths(io.home).shellDir, label });
+  return runShell(io, env, { shellDir: session.lab ? labPaths(io.home, session.lab).shellDir : accountFilePaths(io.home).shellDir, label, shell: opts.shell });
 }

@@ -151,6 +151,9 @@ describe.skipIf(!!skip)('a new learner does lab 01 in tmux, mistakes first', () 
       tm.type(term, `clear; SHELL=/usr/bin/${sh} iam-labs shell 01 --shell /usr/bin/${sh}`);
       await tm.waitFor(term, /^\(lab 01\) [^\n]*[$#>]$/m, 'the lab shell prompt');
       expect(tm.capture(term)).not.toContain('${'); // nothing left unexpanded
+      // a chapter's command with its comment, as printed (interactive zsh needs interactive_comments)
+      tm.type(term, 'clear; echo commented   # a comment, as the chapters write them');
+      await tm.waitFor(term, /^commented$/m, 'the command without its comment');
       tm.type(term, `clear; ${set}`);
       await tm.waitFor(term, /^\(lab 01: AWS_ACCESS_KEY_ID set\) [^\n]*[$#>]$/m, 'the prompt naming the variable');
       tm.type(term, `clear; ${unset}`);

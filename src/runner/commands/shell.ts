@@ -78,6 +78,8 @@ function interactiveShell(sh: string, env: Record<string, string>, shellDir: str
     // zsh expands nothing in PROMPT unless PROMPT_SUBST is set (the learner's choice): the mark is
     // set before each prompt instead, last, so a theme that redraws its prompt keeps it
     const zshPrompt = [
+      // the chapters' commands end in `# comments`, which interactive zsh otherwise passes on as arguments
+      'setopt interactive_comments',
       '_iam_labs_prompt() {',
       '  [[ -n $_iam_labs_mark && $PROMPT == "$_iam_labs_mark"* ]] && PROMPT=${PROMPT#"$_iam_labs_mark"}',
       `  _iam_labs_mark=${sq(`(${label}`)}"${ENV_KEY_MARK}) "`,

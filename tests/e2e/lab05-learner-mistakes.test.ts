@@ -28,4 +28,23 @@ describe('lab 05: a beginner on the wrong foot', () => {
     expect((await cli(lab, ['hint', '05-hygiene', '--plain'])).stdout).toMatch(/Hint 2 of 3 for “Set a strong password policy/);
     expect((await cli(lab, ['hint', '5', '--plain'])).stdout).toMatch(/Hint 1 of 3 for “Find and switch off the access key nobody uses”/);
   }, 120_000);
+
+  it('a boundary policy created as devboundary (wrong case) and attached: the check says so and how to get out of it', async () => {
+    const made = await shell(
+      `cd ~ && printf '%s' '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","ec2:Describe*"],"Resource":"*"}]}' > b.json
+       ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
+       aws iam create-policy --policy-name devboundary --policy-document file://b.json --query Policy.Arn --output text
+       aws iam attach-user-policy --user-name dev-john --policy-arn arn:aws:iam::$ACCOUNT:policy/devboundary
+       aws iam create-policy --policy-name DevBoundary --policy-document file://b.json`,
+    );
+    // AWS's answer to the second name: the same name, whatever the case
+    expect(made.stderr).toMatch(/\(EntityAlreadyExists\).*A policy called DevBoundary already exists\. Duplicate names are not allowed\./);
+    const r = await cli(lab, ['check', '--step', '4', '--json']);
+    const step = (JSON.parse(r.stdout) as { steps: Array<{ conditions: Array<{ name: string; status: string; found?: string; why?: string; hint?: string }> }> }).steps[0];
+    const c = step.conditions.find((x) => x.name === 'dev-john has the permissions boundary DevBoundary')!;
+    expect(c.status).toBe('failed');
+    expect(c.found).toBe('policy devboundary (different case), attached as a permissions policy');
+    expect(c.why).toMatch(/called devboundary, but this step asks for DevBoundary[\s\S]*cannot create DevBoundary beside it/);
+    expect(c.hint).toMatch(/^Remove devboundary \(aws iam detach-user-policy --user-name dev-john --policy-arn arn:aws:iam::\d{12}:policy\/devboundary, aws iam delete-policy --policy-arn arn:aws:iam::\d{12}:policy\/devboundary\), then create DevBoundary/);
+  }, 120_000);
 });

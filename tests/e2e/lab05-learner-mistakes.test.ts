@@ -47,4 +47,16 @@ describe('lab 05: a beginner on the wrong foot', () => {
     expect(c.why).toMatch(/called devboundary, but this step asks for DevBoundary[\s\S]*cannot create DevBoundary beside it/);
     expect(c.hint).toMatch(/^Remove devboundary \(aws iam detach-user-policy --user-name dev-john --policy-arn arn:aws:iam::\d{12}:policy\/devboundary, aws iam delete-policy --policy-arn arn:aws:iam::\d{12}:policy\/devboundary\), then create DevBoundary/);
   }, 120_000);
+
+  it('an analyzer named Org-Analyzer (wrong case): the check says to delete it before creating org-analyzer (one ACCOUNT analyzer per Region on AWS)', async () => {
+    const made = await shell('aws accessanalyzer create-analyzer --analyzer-name Org-Analyzer --type ACCOUNT --query arn --output text');
+    expect(made.stdout).toMatch(/analyzer\/Org-Analyzer/);
+    const r = await cli(lab, ['check', '--step', '7', '--json']);
+    const step = (JSON.parse(r.stdout) as { steps: Array<{ conditions: Array<{ name: string; status: string; found?: string; hint?: string }> }> }).steps[0];
+    const c = step.conditions.find((x) => x.name === 'analyzer org-analyzer exists (type ACCOUNT)')!;
+    expect(c.found).toBe('analyzer Org-Analyzer (different case)');
+    expect(c.hint).toBe(
+      'An account has one analyzer of type ACCOUNT per Region: delete Org-Analyzer first (aws accessanalyzer delete-analyzer --analyzer-name Org-Analyzer), then aws accessanalyzer create-analyzer --analyzer-name org-analyzer --type ACCOUNT',
+    );
+  }, 120_000);
 });

@@ -19,7 +19,7 @@ import { endpointEnvVars } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { ensurePresent, openSession } from '../runtime.js';
 import type { Session } from '../session.js';
-import { runShell, shellEnvironment } from './shell.js';
+import { ENV_KEY_MARK, runShell, shellEnvironment } from './shell.js';
 import { waitForStartElsewhere } from '../start-in-progress.js';
 
 export interface InstanceShellOptions {
@@ -92,7 +92,7 @@ function instanceFolders(instancesDir: string, instanceId: string, region: strin
   fs.writeFileSync(credentials, '', { mode: 0o600 });
   // bash and zsh read these from the (private) HOME; sh takes PS1 from the environment
   fs.writeFileSync(path.join(home, '.bashrc'), `PS1='${prompt} \\W \\$ '\n`, { mode: 0o600 });
-  fs.writeFileSync(path.join(home, '.zshrc'), `PROMPT='${prompt} %1~ %# '\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(home, '.zshrc'), `setopt PROMPT_SUBST\nPROMPT='${prompt} %1~ %# '\n`, { mode: 0o600 });
   return { home, config, credentials };
 }
 
@@ -148,7 +148,9 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
   const opened = await openInstanceMetadata(session, instanceId, (line) => io.err.write(`\n${io.c.yellow('iam-labs:')} ${line}\n`));
   try {
     const imds = opened.address;
-    const prompt = `[${nameOf(instance) ?? instanceId}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;
+    // "as AppServerRole" stops being true once the learner exports a key (lab 06's classic mistake):
+    // the prompt says so at once, as the lab shell's does (expanded by bash and sh at each prompt)
+    const prompt = `[${nameOf(instance) ?? instanceId}${imds.roleName ? ` as ${imds.roleName}` : ''}${ENV_KEY_MARK}]`;
     const folders = instanceFolders(paths.instancesDir, instanceId, imds.region, prompt);
     const { env, cli } = await shellEnvironment(io, paths, {
       ...endpointEnvVars({ endpoint: session.endpoint, region: imds.region }),

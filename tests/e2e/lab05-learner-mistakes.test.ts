@@ -46,6 +46,20 @@ describe('lab 05: a beginner on the wrong foot', () => {
     expect(c.found).toBe('policy devboundary (different case), attached as a permissions policy');
     expect(c.why).toMatch(/called devboundary, but this step asks for DevBoundary[\s\S]*cannot create DevBoundary beside it/);
     expect(c.hint).toMatch(/^Remove devboundary \(aws iam detach-user-policy --user-name dev-john --policy-arn arn:aws:iam::\d{12}:policy\/devboundary, aws iam delete-policy --policy-arn arn:aws:iam::\d{12}:policy\/devboundary\), then create DevBoundary/);
+
+    // the reference solution meets the same refusal: said as AWS's answer, not as a crash
+    const solved = await cli(lab, ['solve', '05', '--step', '4', '--yes', '--plain']);
+    expect(solved.code).toBe(1);
+    expect(solved.stderr).not.toMatch(/unexpected error|at .*\.js:\d+/);
+    expect(solved.stdout).toContain(
+      'the reference solution of hygiene/permissions-boundary could not be applied: AWS refused one of its calls (EntityAlreadyExists: A policy called DevBoundary already exists. Duplicate names are not allowed.)',
+    );
+    expect(solved.stdout).toContain('`iam-labs reset 05 --step 4` puts the step back to its start');
+    // the way out the check gave works
+    const out = await shell(
+      'ACCOUNT=$(aws sts get-caller-identity --query Account --output text); aws iam detach-user-policy --user-name dev-john --policy-arn arn:aws:iam::$ACCOUNT:policy/devboundary && aws iam delete-policy --policy-arn arn:aws:iam::$ACCOUNT:policy/devboundary',
+    );
+    expect(out.code, out.stderr).toBe(0);
   }, 120_000);
 
   it('an analyzer named Org-Analyzer (wrong case): the check says to delete it before creating org-analyzer (one ACCOUNT analyzer per Region on AWS)', async () => {
@@ -58,5 +72,15 @@ describe('lab 05: a beginner on the wrong foot', () => {
     expect(c.hint).toBe(
       'An account has one analyzer of type ACCOUNT per Region: delete Org-Analyzer first (aws accessanalyzer delete-analyzer --analyzer-name Org-Analyzer), then aws accessanalyzer create-analyzer --analyzer-name org-analyzer --type ACCOUNT',
     );
+  }, 120_000);
+
+  it("iam-labs why dev-john iam:CreateUser '*' (the chapter's example) names the boundary, not a missing identity policy", async () => {
+    const solved = await cli(lab, ['solve', '05', '--step', '4', '--yes']);
+    expect(solved.code, solved.stderr).toBe(0);
+    const r = await cli(lab, ['why', 'dev-john', 'iam:CreateUser', '*', '--plain']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Decision: DENIED \(implicit deny: the permissions boundary does not allow it\)$/m);
+    expect(r.stdout).toMatch(/^Why: user dev-john → iam:CreateUser on \*: Implicitly denied by the permissions boundary\. The boundary \(DevBoundary, permissions boundary of user dev-john\) does not allow iam:CreateUser/m);
+    expect(r.stdout).toMatch(/^AWS would answer: User: arn:aws:iam::\d{12}:user\/dev-john is not authorized to perform: iam:CreateUser because no permissions boundary allows the iam:CreateUser action$/m);
   }, 120_000);
 });

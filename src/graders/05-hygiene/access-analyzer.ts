@@ -69,7 +69,7 @@ async function analyzerConditions(ctx: LabContext, bucketArn: string): Promise<C
           m.kind === 'case' ? `Analyzer names keep their case: ${m.name} is not ${ANALYZER}.` : 'An analyzer watches the resource policies of its zone of trust (here: the account) and reports every one that lets someone outside in. Without it, nobody is told about the public bucket.',
           create,
         ),
-        failed(findingName, 'no ACTIVE finding', `no analyzer ${ANALYZER} to report findings`, `Create ${ANALYZER} first; its findings tell you what to fix.`, CREATE),
+        failed(findingName, 'no ACTIVE finding', `no analyzer ${ANALYZER} to report findings`, `Create ${ANALYZER} first; its findings tell you what to fix.`, create),
       ];
     }
     const out: Condition[] = [

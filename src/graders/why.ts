@@ -6,7 +6,7 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { accountOfArn, roleArnOfSession } from '../policy/index.js';
-import type { Decision } from '../policy/types.js';
+import type { Decision, EvaluationResult } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
 import { accountInfo, findUser } from './aws.js';
 import { explainOutcome, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
@@ -40,6 +40,8 @@ export interface WhyReport {
   resource: string;
   context: Record<string, string | string[]>;
   decision: Decision | 'AllowedAsRoot';
+  /** for a denial: which kind of policy said no (a boundary can deny what identity policies allow) */
+  deniedBy?: EvaluationResult['deniedBy'];
   explanation: string;
   awsMessage: string;
   policies: WhyPolicy[];
@@ -153,6 +155,7 @@ export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyRepor
     resource: q.resource,
     context,
     decision: outcome.result.decision,
+    ...(outcome.result.deniedBy ? { deniedBy: outcome.result.deniedBy } : {}),
     explanation: `${probeSubject(outcome)}: ${neutralExplanation(outcome)}`,
     awsMessage: outcome.result.awsMessage,
     policies: outcome.policies.map((p) => ({
@@ -187,7 +190,9 @@ const DECISION_WORDS: Record<WhyReport['decision'], string> = {
 export function renderWhy(r: WhyReport, s: RenderStyle): string {
   const colour = r.decision.startsWith('Allowed') ? s.green : s.red;
   const lines: string[] = [];
-  lines.push(`${s.bold('Decision:')} ${colour(DECISION_WORDS[r.decision])}`);
+  // "nothing allows it" would contradict the AdministratorAccess listed below when a boundary said no
+  const words = r.decision === 'ImplicitlyDenied' && r.deniedBy === 'boundary' ? 'DENIED (implicit deny: the permissions boundary does not allow it)' : DECISION_WORDS[r.decision];
+  lines.push(`${s.bold('Decision:')} ${colour(words)}`);
   lines.push(`${s.bold('Why:')} ${r.explanation}`);
   if (r.awsMessage) lines.push(`${s.bold('AWS would answer:')} ${r.awsMessage}`);
   if (!r.policies.length) {

@@ -76,8 +76,10 @@ async function simulate(
     if (match) return { decision: out.overallResult, analysis: match.analysis };
     // iam-simulate keeps no analysis when a wildcard resource is implicitly denied outright; for
     // the explanation only, evaluate a concrete stand-in for the pattern (the decision stays).
+    // The stand-in's culprit comes along: without it a boundary that stops the request would be
+    // reported as "no identity policy allows it" (iam:CreateUser on "*" under a boundary).
     const concrete = await simulate({ ...req, resource: req.resource.replaceAll('*', 'x-any') }, maps, budget);
-    return { decision: out.overallResult, analysis: concrete.analysis };
+    return { decision: out.overallResult, analysis: concrete.analysis, ...(concrete.culprit ? { culprit: concrete.culprit } : {}) };
   }
   // An action iam-simulate's data does not know (new or misspelled) or a resource it cannot type:
   // evaluate without its validation, so the decision still follows the policies as written.

@@ -119,6 +119,10 @@ describe('Invoke', () => {
       errorMessage: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ReportBuilderRole/report-builder is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::acme-app-data/report.csv" because no identity-based policy allows the s3:PutObject action`,
     });
     expect(r.body.trace[0]).toMatch(/^AccessDenied: /);
+    // paths as Lambda shows them (/var/runtime/node_modules/@aws-sdk/…), none of this machine's
+    const frames = (r.body.trace as string[]).slice(1);
+    expect(frames.some((f) => f.includes('(/var/runtime/node_modules/@aws-sdk/'))).toBe(true);
+    for (const f of frames) expect(f).toMatch(/^\s+at .*(\/var\/(runtime|task)\/|node:internal)/);
     const log = Buffer.from(r.LogResult!, 'base64').toString('utf8');
     expect(log).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n/);
     expect(log).toMatch(/\tINFO\tbuilding report for 2024-05\n/);

@@ -29,9 +29,17 @@ function report(outcome) {
   process.stdout.write('', () => process.exit(0));
 }
 
+// A stack as Lambda's runtime shows it: the package under /var/task, the runtime's AWS SDK under
+// /var/runtime/node_modules, and nothing of the machine the emulator runs on.
+function lambdaPaths(line) {
+  const root = process.env.LAMBDA_TASK_ROOT;
+  const local = root ? line.split(pathToFileURL(root).href).join('file:///var/task').split(root).join('/var/task') : line;
+  return local.replace(/(^|[\s(]|file:\/\/)\/[^()\s]*?\/node_modules\//g, '$1/var/runtime/node_modules/');
+}
+
 function errorOutcome(err) {
   if (err instanceof Error) {
-    return { error: { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack || '').split('\n') } };
+    return { error: { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack || '').split('\n').map(lambdaPaths) } };
   }
   return { error: { errorType: typeof err, errorMessage: String(err) } };
 }

@@ -54,15 +54,22 @@ async function analyzerConditions(ctx: LabContext, bucketArn: string): Promise<C
     const found = m.kind === 'missing' ? undefined : all.find((a) => a.name === m.name);
     if (!found || m.kind !== 'exact') {
       const others = all.map((a) => a.name).join(', ');
+      // AWS allows one analyzer with the account as zone of trust per account and Region, so a
+      // second one is refused until the first is gone:
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-quotas.html
+      const inTheWay = all.filter((a) => a.type === 'ACCOUNT').map((a) => a.name ?? '');
+      const create = inTheWay.length
+        ? `An account has one analyzer of type ACCOUNT per Region: delete ${inTheWay.join(', ')} first (${inTheWay.map((n) => `aws accessanalyzer delete-analyzer --analyzer-name ${n}`).join('; ')}), then ${CREATE}`
+        : CREATE;
       return [
         failed(
           existsName,
           `an analyzer named exactly ${ANALYZER}, type ACCOUNT`,
           m.kind === 'case' ? `analyzer ${m.name} (different case)` : `no analyzer named ${ANALYZER}${others ? ` (analyzers: ${others})` : ''}`,
           m.kind === 'case' ? `Analyzer names keep their case: ${m.name} is not ${ANALYZER}.` : 'An analyzer watches the resource policies of its zone of trust (here: the account) and reports every one that lets someone outside in. Without it, nobody is told about the public bucket.',
-          CREATE,
+          create,
         ),
-        failed(findingName, 'no ACTIVE finding', `no analyzer ${ANALYZER} to report findings`, `Create ${ANALYZER} first; its findings tell you what to fix.`, CREATE),
+        failed(findingName, 'no ACTIVE finding', `no analyzer ${ANALYZER} to report findings`, `Create ${ANALYZER} first; its findings tell you what to fix.`, create),
       ];
     }
     const out: Condition[] = [
@@ -182,7 +189,7 @@ export const accessAnalyzer = defineStep({
         await createAnalyzer(ctx, 'my-analyzer');
         await putSharePolicy(ctx, sharePolicy(partition, accountId, false));
       },
-      expectFeedback: /no analyzer named org-analyzer \(analyzers: my-analyzer\)/,
+      expectFeedback: /no analyzer named org-analyzer \(analyzers: my-analyzer\)[\s\S]*one analyzer of type ACCOUNT per Region: delete my-analyzer first \(aws accessanalyzer delete-analyzer --analyzer-name my-analyzer\)/,
     },
     {
       name: 'public read replaced by another account',

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
  */
 import { DetachUserPolicyCommand, GetUserCommand, PutUserPermissionsBoundaryCommand } from '@aws-sdk/client-iam';
-import { accountInfo, attachToUser, awsManagedArn, createCustomerPolicy, customerPolicyArn, iamArn, isNotFound, listAttachedUser, s3Arn } from '../aws.js';
+import { accountInfo, attachToUser, awsManagedArn, createCustomerPolicy, customerPolicyArn, iamArn, isNotFound, listAttachedUser, listLocalPolicies, matchName, s3Arn } from '../aws.js';
 import { fact, failed, passed, probeCondition, unverifiable } from '../conditions.js';
 import { Probes, type PrincipalRef, type ProbeRequest } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
@@ -42,8 +42,26 @@ export const permissionsBoundary = defineStep({
     const wantArn = await customerPolicyArn(ctx, BOUNDARY);
     const boundary = user?.PermissionsBoundary?.PermissionsBoundaryArn;
     const name = `${JOHN} has the permissions boundary ${BOUNDARY}`;
+    // IAM names are unique without regard to case: a policy `devboundary` blocks creating
+    // DevBoundary, so the usual hint (create it, set it) would fail with EntityAlreadyExists.
+    const sameName = boundary === wantArn ? undefined : matchName((await listLocalPolicies(ctx.clients.iam)).map((p) => p.PolicyName ?? ''), BOUNDARY);
+    const otherCase = sameName?.kind === 'case' ? sameName.name : undefined;
+    const attachedAsPolicy = attached.find((n) => n.toLowerCase() === BOUNDARY.toLowerCase());
     if (!ctx.capabilities.userPermissionsBoundaries) {
       out.push(unverifiable(name, wantArn, 'This backend does not support permissions boundaries on users.'));
+    } else if (otherCase) {
+      const otherArn = await customerPolicyArn(ctx, otherCase);
+      const detach = attachedAsPolicy ? `aws iam detach-user-policy --user-name ${JOHN} --policy-arn ${otherArn}, ` : '';
+      const unset = boundary === otherArn ? `aws iam delete-user-permissions-boundary --user-name ${JOHN}, ` : '';
+      out.push(
+        failed(
+          name,
+          wantArn,
+          `policy ${otherCase} (different case)${boundary === otherArn ? ', set as the boundary' : attachedAsPolicy ? ', attached as a permissions policy' : ''}`,
+          `There is a customer managed policy called ${otherCase}, but this step asks for ${BOUNDARY}. IAM keeps the case you type, and names that differ only by case count as the same name: you cannot create ${BOUNDARY} beside it.`,
+          `Remove ${otherCase} (${unset}${detach}aws iam delete-policy --policy-arn ${otherArn}), then create ${BOUNDARY} with exactly that spelling and set it: ${putBoundary(wantArn)}`,
+        ),
+      );
     } else {
       out.push(
         fact(
@@ -53,8 +71,8 @@ export const permissionsBoundary = defineStep({
           boundary ?? 'no permissions boundary',
           boundary
             ? `${JOHN}'s boundary is ${boundary.split('/').pop()}, not ${BOUNDARY}.`
-            : attached.includes(BOUNDARY)
-              ? `${BOUNDARY} is attached to ${JOHN} as a permissions policy. Attached, it only adds permissions; a boundary is set with put-user-permissions-boundary and limits them.`
+            : attachedAsPolicy
+              ? `${attachedAsPolicy} is attached to ${JOHN} as a permissions policy. Attached, it only adds permissions; a boundary is set with put-user-permissions-boundary and limits them.`
               : `${JOHN} has no permissions boundary: his AdministratorAccess lets him do anything, including giving himself more.`,
           boundary ? `Create ${BOUNDARY} and set it: ${putBoundary(wantArn)}` : putBoundary(wantArn),
         ),
@@ -139,6 +157,12 @@ export const permissionsBoundary = defineStep({
       element: 'DevBoundary',
       apply: (ctx) => setBoundary(ctx, readOnly(['s3'])),
       expectFeedback: /dev-john can still describe EC2 instances[\s\S]*ec2:Describe\*/,
+    },
+    {
+      name: 'the boundary policy named in another case (devboundary), attached instead of set',
+      element: 'devboundary',
+      apply: async (ctx) => attachToUser(ctx, JOHN, await createCustomerPolicy(ctx, 'devboundary', DEV_BOUNDARY)),
+      expectFeedback: /policy devboundary \(different case\), attached as a permissions policy[\s\S]*cannot create DevBoundary beside it[\s\S]*detach-user-policy[\s\S]*delete-policy/,
     },
     {
       name: 'boundary under another name',

@@ -1,7 +1,8 @@
 /**
  * `iam-labs hint [step]`: first what the check sees in the lab's account (state-aware hints), then
  * the next tier of the step's written hints (nudge → which command → almost the answer). The
- * step: its id, its name or its number in the current lab; by default the first one not done.
+ * step: its id, its name or its number in the current lab; a lab ("05", as `check 05` takes it)
+ * means that lab's first step not done, which is also the default in the current lab.
  */
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { conditionLines } from '../output.js';
@@ -19,6 +20,10 @@ function pickStep(course: Course, arg: string | undefined, currentLab: string | 
   if (arg) {
     const lab = labOfStep(course, arg);
     if (lab) return { lab, step: lab.steps.find((s) => s.id === arg)! };
+    // a lab, written as `start`, `check` and `reset` take it ("05", "05-hygiene", "hygiene"): its
+    // first step not done. "05" is lab 05, never step 5 (a step number has no leading zero).
+    const named = labNamed(course, arg);
+    if (named) return { lab: named, step: firstOpen(named, passed) };
     // a number within the current lab ("2") or a step name without topic
     if (currentLab) {
       const l = resolveLab(course, currentLab);
@@ -29,7 +34,15 @@ function pickStep(course: Course, arg: string | undefined, currentLab: string | 
   }
   if (!currentLab) throw new UsageError('which step? Start a lab first (`iam-labs start 01`) or name a step id.');
   const lab = resolveLab(course, currentLab);
-  return { lab, step: lab.steps.find((s) => !passed(s.id)) ?? lab.steps[lab.steps.length - 1] };
+  return { lab, step: firstOpen(lab, passed) };
+}
+
+const firstOpen = (lab: Lab, passed: (id: string) => boolean): Step => lab.steps.find((s) => !passed(s.id)) ?? lab.steps[lab.steps.length - 1];
+
+/** The lab `arg` names exactly (its id, topic or two-digit number), if any. */
+function labNamed(course: Course, arg: string): Lab | undefined {
+  const q = arg.trim().toLowerCase();
+  return course.labs.find((l) => l.id === q || l.topic === q || l.number === q);
 }
 
 export async function hintCommand(stepArg: string | undefined, opts: { plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {

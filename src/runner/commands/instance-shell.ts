@@ -19,7 +19,7 @@ import { endpointEnvVars } from '../aws-cli.js';
 import { defaultIO, writeln, type CommandIO } from '../io.js';
 import { ensurePresent, openSession } from '../runtime.js';
 import type { Session } from '../session.js';
-import { runShell, shellEnvironment } from './shell.js';
+import { ENV_KEY_MARK, runShell, shellEnvironment } from './shell.js';
 import { waitForStartElsewhere } from '../start-in-progress.js';
 
 export interface InstanceShellOptions {
@@ -105,9 +105,13 @@ function instanceFolders(instancesDir: string, instanceId: string, region: strin
   fs.writeFileSync(credentials, '', { mode: 0o600 });
   // bash, zsh and fish read these from the (private) HOME; sh takes PS1 from the environment
   fs.writeFileSync(path.join(home, '.bashrc'), `PS1='${prompt} \\W \\$ '\n`, { mode: 0o600 });
-  fs.writeFileSync(path.join(home, '.zshrc'), `PROMPT='${prompt} %1~ %# '\n`, { mode: 0o600 });
+  // zsh expands the mark only with PROMPT_SUBST; interactive zsh needs interactive_comments for the chapters' `# …`
+  fs.writeFileSync(path.join(home, '.zshrc'), `setopt PROMPT_SUBST interactive_comments\nPROMPT='${prompt} %1~ %# '\n`, { mode: 0o600 });
   fs.mkdirSync(path.join(home, '.config', 'fish'), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(path.join(home, '.config', 'fish', 'config.fish'), `function fish_prompt\n    echo -n '${prompt} '(prompt_pwd)' # '\nend\n`, { mode: 0o600 });
+  // fish draws its prompt with a function: the mark becomes a test of the variable there
+  const [lead, tail] = prompt.split(ENV_KEY_MARK);
+  const fishPrompt = ['function fish_prompt', `    echo -n '${lead}'`, "    set -q AWS_ACCESS_KEY_ID; and echo -n ': AWS_ACCESS_KEY_ID set'", `    echo -n '${tail ?? ''} '(prompt_pwd)' # '`, 'end', ''];
+  fs.writeFileSync(path.join(home, '.config', 'fish', 'config.fish'), fishPrompt.join('\n'), { mode: 0o600 });
   return { home, config, credentials };
 }
 
@@ -163,7 +167,9 @@ export async function instanceShellCommand(wanted: string, opts: InstanceShellOp
   const opened = await openInstanceMetadata(session, instanceId, (line) => io.err.write(`\n${io.c.yellow('iam-labs:')} ${line}\n`));
   try {
     const imds = opened.address;
-    const prompt = `[${promptSafe(nameOf(instance) ?? instanceId)}${imds.roleName ? ` as ${imds.roleName}` : ''}]`;
+    // "as AppServerRole" stops being true once the learner exports a key (lab 06's classic mistake):
+    // the prompt says so at once, as the lab shell's does (expanded by each shell at each prompt)
+    const prompt = `[${promptSafe(nameOf(instance) ?? instanceId)}${imds.roleName ? ` as ${imds.roleName}` : ''}${ENV_KEY_MARK}]`;
     const folders = instanceFolders(paths.instancesDir, instanceId, imds.region, prompt);
     const { env, cli } = await shellEnvironment(io, paths, {
       ...endpointEnvVars({ endpoint: session.endpoint, region: imds.region }),

@@ -41,7 +41,7 @@ export async function shellEnvironment(io: CommandIO, paths: StatePaths, vars: R
 const sq = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** The prompt's note while AWS_ACCESS_KEY_ID is set in the shell (the CLI then signs with it, not with the lab's profile). */
-const ENV_KEY_MARK = '${AWS_ACCESS_KEY_ID:+: AWS_ACCESS_KEY_ID set}';
+export const ENV_KEY_MARK = '${AWS_ACCESS_KEY_ID:+: AWS_ACCESS_KEY_ID set}';
 
 /**
  * The learner's shell, started so that the lab's settings are applied after their own startup

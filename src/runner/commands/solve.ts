@@ -51,17 +51,27 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
     const p = open.progress.read();
     const facts = new FactMap({ ...p.facts });
     const made = createLabContext(open.session, facts, open.files, undefined, passedSteps(p, lab.steps.map((x) => x.id)));
+    // AWS's refusal of one of the solution's calls (a policy `devboundary` makes creating
+    // DevBoundary fail with EntityAlreadyExists): said as such, not as a crash
+    let refused: string | undefined;
     try {
       const g = grader.steps.find((x) => x.id === s.id);
       if (!g) throw new UsageError(`step ${s.id} has no grader.`);
       await g.solve(made.ctx);
+    } catch (e) {
+      const aws = awsRefusal(e);
+      if (!aws) throw e;
+      refused = aws;
     } finally {
       made.destroy();
     }
     if (Object.keys(facts.changed).length) await open.progress.update((d) => void Object.assign(d.facts, facts.changed));
     // graded right away, in order: the step passes before a later one may undo its work
     last = await gradeSessionLab(open, lab, io, s.id);
-    if (passes(last, s.id)) writeln(io, `${io.c.green('✔')} solved ${s.id}`);
+    if (refused) {
+      const back = `iam-labs reset ${lab.number} --step ${lab.steps.indexOf(s) + 1}`;
+      writeln(io, `${io.c.yellow('✘')} the reference solution of ${s.id} could not be applied: AWS refused one of its calls (${refused}). Something in the account is in its way (what the check sees is below). \`${back}\` puts the step back to its start; then solve it again.`);
+    } else if (passes(last, s.id)) writeln(io, `${io.c.green('✔')} solved ${s.id}`);
     else {
       // the solution starts from the step's seeded state: something the learner changed before
       // (a policy detached, a user deleted) can still be in its way, and the grading says what
@@ -79,3 +89,12 @@ export async function solveCommand(labArg: string | undefined, opts: SolveOption
 
 /** Whether a grading found step `id` passing. */
 const passes = (result: LabResult, id: string) => result.steps.some((x) => x.id === id && x.passed);
+
+/** "Code: message" of an error the AWS service answered (it has an HTTP status), else undefined. */
+function awsRefusal(e: unknown): string | undefined {
+  const err = e as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err?.$metadata?.httpStatusCode;
+  if (!status || status < 400 || status >= 500) return undefined;
+  // the code on the wire, as the AWS CLI prints it: IAM's "EntityAlreadyExists" (the SDK's name adds "Exception")
+  return `${err.Code ?? err.name ?? 'Error'}: ${err.message ?? ''}`;
+}

@@ -1,6 +1,6 @@
 /**
  * The chapters' reference solutions are real: for every lab, seed it, then run each step's
- * solution block (the ```sh after `<!-- solution -->`) with bash and the real AWS CLI (v1) against
+ * solution block (the ```sh after `<!-- solution -->`) with bash (and zsh) and the real AWS CLI (v1) against
  * the embedded emulator — with the lab's own config files, as `iam-labs shell` would, and the
  * built `iam-labs` on PATH (lab 05 makes MFA codes with `iam-labs totp`; lab 06 opens instance
  * shells, which find the lab's session) — and the step's check must pass. Before its solution,
@@ -58,7 +58,7 @@ const runsWith = (cli: { name: string }, labId: string) => cli.name === 'v1' || 
  * first on PATH for a CLI that ignores AWS_ENDPOINT_URL (checking this emulator as the recorded
  * backend), and this CLI as `aws` on PATH (an instance shell wraps the first `aws` it finds).
  */
-function bash(script: string, home: string, files: LabPaths, labId: string, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
+function runScript(shell: string, script: string, home: string, files: LabPaths, labId: string, cli: { bin: string; needsEndpointFlag: boolean }): Promise<{ code: number; out: string }> {
   const cwd = home;
   const real = cli.bin.includes('/') ? cli.bin : (process.env.PATH ?? '').split(':').map((d) => path.join(d, cli.bin)).find((p) => fs.existsSync(p))!;
   const shim = cli.needsEndpointFlag ? path.dirname(writeLabShims(statePaths(home))) : undefined;
@@ -73,13 +73,20 @@ function bash(script: string, home: string, files: LabPaths, labId: string, cli:
     ...(shim ? { IAM_LABS_REAL_AWS: fs.realpathSync(real) } : {}),
   };
   return new Promise((resolve) => {
-    execFile('bash', ['-eo', 'pipefail', '-c', script], { cwd, env, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(shell, ['-e', '-o', 'pipefail', '-c', script], { cwd, env, timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? 1 : 0, out: `${stdout}${stderr}` });
     });
   });
 }
 
-describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => runsWith(cli, labId)).map((labId) => ({ cli, labId }))))('lab $labId, AWS CLI $cli.name: the chapter solutions', ({ cli, labId }) => {
+/**
+ * The shells the solutions run in: bash, and zsh where it is installed (the default shell on
+ * macOS, and one the lab shell keeps), with AWS CLI v1.
+ */
+const SHELLS = ['bash', ...(fs.existsSync('/usr/bin/zsh') || fs.existsSync('/bin/zsh') ? ['zsh'] : [])];
+const runs = CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => runsWith(cli, labId)).flatMap((labId) => SHELLS.filter((shell) => shell === 'bash' || cli.name === 'v1').map((shell) => ({ cli, labId, shell }))));
+
+describe.each(runs)('lab $labId, AWS CLI $cli.name, $shell: the chapter solutions', ({ cli, labId, shell }) => {
   it('every step fails before its solution and passes after it', async () => {
     await emu.emulator.state.reset();
     // the lab's own AWS files, written by the code `iam-labs start` uses: seeded profiles land there
@@ -100,7 +107,7 @@ describe.each(CLIS.flatMap((cli) => Object.keys(labGraders).filter((labId) => ru
       expect.soft(before.passed, `${step.id} passes before its solution`).toBe(false);
       const script = scripts.get(step.id);
       expect(script, `${step.id} has a solution block`).toBeTruthy();
-      const run = await bash(script!, home, paths, labId, cli);
+      const run = await runScript(shell, script!, home, paths, labId, cli);
       expect(run.code, `${step.id} solution failed:\n${script}\n---\n${run.out}`).toBe(0);
       const after = await checkStep(step, title(step.id), ctx);
       expect(after.passed, `${step.id} after its solution:\n${feedbackText(after.conditions)}`).toBe(true);

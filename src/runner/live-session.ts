@@ -17,6 +17,7 @@ import { labViewOf } from './lab-view.js';
 import { gradeSessionLab, type OpenSession } from './runtime.js';
 import type { LabView, LiveScreenOptions } from './screen/types.js';
 import { nextHint } from './hints.js';
+import { readLabRecord } from './session.js';
 
 /** A backend without a change feed is graded this often while a screen is open (a workshop: less often). */
 const POLL_MS = 2000;
@@ -47,6 +48,20 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
   };
   // listeners of the account's changes, and the account they follow (a reset moves it)
   const accountMoved = new Set<() => void>();
+  const moveTo = (next: OpenSession) => {
+    open = next;
+    for (const m of accountMoved) m();
+  };
+  /**
+   * `iam-labs reset` in another terminal moves the lab to a new account and records it: follow
+   * the record (else this screen grades the emptied account until it is reopened). The reset
+   * empties the old account last, which wakes the change feed this screen waits on.
+   */
+  const followRecord = async () => {
+    const record = readLabRecord(io.home, lab.id);
+    if (!record || record.seeding || record.accountId === open.session.accountId) return;
+    moveTo(await applyPlan(io, open.backend, open.handle, lab, { kind: 'continue', record }, o.graders));
+  };
   return {
     io,
     course: o.course,
@@ -57,6 +72,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
     async regrade() {
       grading = true;
       try {
+        await followRecord();
         // a note on stderr would tear the full screen: the screen says it (LabView.gradedHere)
         const result = await gradeSessionLab(open, lab, { ...io, err: quiet });
         return labViewOf(lab, result, open.progress.read());
@@ -84,6 +100,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
         let account = open.session.accountId;
         let after = -1;
         while (!stopped) {
+          await followRecord().catch(() => {});
           if (account !== open.session.accountId) {
             // a reset gave the lab a new account: follow it, and grade it
             account = open.session.accountId;
@@ -122,8 +139,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
       },
       async reset(stepId) {
         const index = stepId ? lab.steps.findIndex((s) => s.id === stepOf(stepId).id) : 0;
-        open = await applyPlan(io, open.backend, open.handle, lab, planReset(io.home, lab, index), o.graders);
-        for (const m of accountMoved) m();
+        moveTo(await applyPlan(io, open.backend, open.handle, lab, planReset(io.home, lab, index), o.graders));
       },
       async revealSolution(stepId) {
         const step = stepOf(stepId);

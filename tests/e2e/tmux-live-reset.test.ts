@@ -10,7 +10,7 @@ const skip = tmuxSkipReason();
 const START_EXIT = /^__start_exit=(\d+)$/m;
 const CREATE_SAMY = "iam-labs shell 01 -c 'aws sts get-caller-identity --query Account --output text && aws iam create-user --user-name Samy --query User.UserName --output text'";
 
-describe.skipIf(!!skip)('a reset from the live screen', () => {
+describe.skipIf(!!skip)('a reset while the live screen is open', () => {
   const session = learnerInTmux();
 
   it('the screen follows the new account by itself, and quits at once', { timeout: 300_000 }, async () => {
@@ -35,6 +35,31 @@ describe.skipIf(!!skip)('a reset from the live screen', () => {
     const accounts = [first.output, second.output].map((o) => /^\d{12}$/m.exec(o)?.[0]);
     expect(accounts[1]).toBeDefined();
     expect(accounts[1]).not.toBe(accounts[0]);
+    await tm.waitFor(screen, /^\s*1\. ✔ done /m, 'step 1 done again in the new account', { timeoutMs: 10_000 });
+
+    tm.keys(screen, 'q');
+    const left = await tm.waitFor(screen, START_EXIT, 'start to exit within 5 s', { history: true, timeoutMs: 5000 });
+    expect(START_EXIT.exec(left)![1]).toBe('0');
+  });
+
+  it('…and so does a reset run in another terminal', { timeout: 300_000 }, async () => {
+    const { tm, learner } = session.open(120, 40);
+    const screen = tm.window('screen', learner.env, learner.home);
+    const shell = tm.window('shell', learner.env, learner.home);
+    tm.type(screen, 'iam-labs start 01; echo "__start_exit=$?"');
+    await tm.waitFor(screen, /q quit/, 'the live screen', { timeoutMs: 180_000 });
+
+    const first = await tm.run(shell, CREATE_SAMY);
+    expect(first.code, first.output).toBe(0);
+    await tm.waitFor(screen, /^\s*1\. ✔ done /m, 'step 1 done by itself', { timeoutMs: 20_000 });
+
+    const reset = await tm.run(shell, 'iam-labs reset 01 --yes', { timeoutMs: 120_000 });
+    expect(reset.code, reset.output).toBe(0);
+    await tm.waitFor(screen, /0 of 6 done/, 'the screen on the reset lab, by itself', { timeoutMs: 20_000 });
+
+    const second = await tm.run(shell, CREATE_SAMY);
+    expect(second.code, second.output).toBe(0);
+    expect(/^\d{12}$/m.exec(second.output)?.[0]).not.toBe(/^\d{12}$/m.exec(first.output)?.[0]);
     await tm.waitFor(screen, /^\s*1\. ✔ done /m, 'step 1 done again in the new account', { timeoutMs: 10_000 });
 
     tm.keys(screen, 'q');

@@ -18,7 +18,8 @@ import type { Emulator } from './types.js';
 
 export { CONTROL_PREFIX, CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, newControlToken } from './control-token.js';
 
-function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+/** Whether a request carries this emulator's control token (compared in constant time). */
+export function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);

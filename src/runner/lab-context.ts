@@ -5,7 +5,7 @@
  */
 import { instanceRoleCredentials } from '../backends/instance-metadata.js';
 import type { BackendInfo } from '../backends/types.js';
-import { destroyClients, makeClients, sdkClientConfig, type SdkClientConfig } from '../core/sdk-clients.js';
+import { destroyClients, makeClients, observing, sdkClientConfig, type SdkClientConfig } from '../core/sdk-clients.js';
 import type { Credentials, LabClients } from '../core/aws-types.js';
 import type { LabContext } from '../graders/types.js';
 import { memoizeReads } from './read-memo.js';
@@ -76,7 +76,7 @@ export function createLabContext(
 ): CreatedContext {
   const made: LabClients[] = [];
   const build = (creds: Credentials) => {
-    const c = makeClients(info.endpoint, creds, info.region, { observe: opts.observe });
+    const c = makeClients(info.endpoint, creds, info.region, { observe: opts.observe, controlToken: info.controlToken });
     made.push(c);
     return c;
   };
@@ -88,7 +88,8 @@ export function createLabContext(
     const key = `${creds.accessKeyId}\0${creds.sessionToken ?? ''}\0${use.userAgent ?? ''}`;
     let c = byCreds.get(key) as C | undefined;
     if (!c) {
-      c = new Client(sdkClientConfig(info.endpoint, creds, info.region, { observe: opts.observe, userAgent: use.userAgent }));
+      const clientUse = { observe: opts.observe, controlToken: info.controlToken, userAgent: use.userAgent };
+      c = observing(new Client(sdkClientConfig(info.endpoint, creds, info.region, clientUse)), info.endpoint, clientUse);
       // a grading's EC2, CloudTrail or audit reads repeat across steps as the IAM ones do
       if (opts.memoizeReads) c = memoizeReads(c as C & { send(command: unknown, ...rest: unknown[]): Promise<unknown> });
       byCreds.set(key, c);

@@ -66,10 +66,10 @@ export function labFiles(home: string, session: Pick<Session, 'endpoint' | 'regi
   return new LabAwsFiles(where, session.endpoint, session.region);
 }
 
-/** The running backend, or an error that says what is missing (for `purpose`) and what to run. */
-export function requireBackend(io: CommandIO, purpose: Purpose): BackendRecord {
+/** The running backend, or an error that says what is missing (for `purpose`, on lab `labId` if named) and what to run. */
+export function requireBackend(io: CommandIO, purpose: Purpose, labId?: string): BackendRecord {
   const backend = readBackend(io.home);
-  if (!backend) throw new NoSessionError(`no lab is running, so ${NOTHING_TO[purpose]}.`, 2, NO_SESSION_HINT);
+  if (!backend) throw new NoSessionError(`no lab is running, so ${NOTHING_TO[purpose]}.`, 2, noSessionHint(labId));
   if (backend.state === 'starting') {
     throw new BackendUnavailableError(
       `the lab's ${backend.backend} backend has not finished starting (or its start was interrupted).`,
@@ -112,7 +112,7 @@ export function whyNotOpen(home: string, backend: BackendRecord, labId: string, 
  */
 export function openSession(io: CommandIO, labId?: string, purpose: Purpose = 'work'): OpenSession {
   const paths = statePaths(io.home);
-  const backend = requireBackend(io, purpose);
+  const backend = requireBackend(io, purpose, labId);
   const handle = attachBackend(backend, io.env);
   isolateSdkEnvironment(paths.sdkConfig);
   const id = labId ?? currentLabId(io.home, io.env);
@@ -320,8 +320,8 @@ function rethrow(u: GradeUserError): never {
   throw new Err(u.message, u.exitCode, u.hint);
 }
 
-const NO_SESSION_HINT =
-  'Run `iam-labs start 01` first (add --detach to keep it running in the background).\n' +
+const noSessionHint = (labId = '01') =>
+  `Run \`iam-labs start ${labId.slice(0, 2)}\` first (add --detach to keep it running in the background).\n` +
   'iam-labs never falls back to your own AWS credentials or endpoints.';
 
 export { graderFor };

@@ -46,6 +46,12 @@ describe('safety: no lab running', () => {
         expect(r.stderr).toMatch(/iam-labs start 01/);
         expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
       }
+      // a lab named: the start to run is that lab's
+      for (const args of ['reset 02', 'check extra', 'solve 02-extra']) {
+        const r = await cli(lab, args.split(' '));
+        expect(r.code, args).toBe(2);
+        expect(r.stderr, args).toMatch(/no lab is running[\s\S]*Run `iam-labs start 02` first/);
+      }
       expect(connections).toBe(0);
     } finally {
       trap.close();

@@ -54,8 +54,9 @@ async function openForGrading(
 ): Promise<{ open: OpenSession; course: Course; lab: Lab; present: () => Promise<void> }> {
   if (!endpoint) {
     await waitForStartElsewhere(io);
-    requireBackend(io, purpose);
     const course = openCourse(io);
+    // the lab named, so "no lab is running" can say which `start` to run
+    requireBackend(io, purpose, labArg ? resolveLab(course, labArg).id : undefined);
     const id = labArg ?? currentLabId(io.home, io.env);
     if (!id) throw new NoSessionError(`no lab is open on the running backend, so there is nothing to ${purpose}.`, 2, 'Name one (`iam-labs check 01`) or start one (`iam-labs start 01`).');
     const lab = resolveLab(course, id);

@@ -11,6 +11,14 @@ import type { LabContext } from './types.js';
 
 export const factKey = (stepId: string, what: string): string => `${stepId}:${what}`;
 
+/**
+ * A file the chapter has the learner save (an MFA device's seed) that a step's reference solution
+ * made instead: kept as a fact, so `iam-labs totp <file>` finds it when `solve` or a reset made
+ * the device and the learner has no such file.
+ */
+export const SEED_FILE = 'seed-file:';
+export const seedFileFact = (stepId: string, file: string): string => factKey(stepId, `${SEED_FILE}${file}`);
+
 /** Record that `stepId` passed, with a value later steps compare against (JSON for several). */
 export function rememberPass(ctx: LabContext, stepId: string, value: Record<string, string> = {}): void {
   ctx.facts.set(factKey(stepId, 'passed'), JSON.stringify({ at: new Date().toISOString(), ...value }));

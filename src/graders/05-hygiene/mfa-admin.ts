@@ -14,6 +14,7 @@ import {
 import { totpWindow } from '../../core/totp.js';
 import { isNotFound } from '../aws.js';
 import { failed, passed } from '../conditions.js';
+import { seedFileFact } from '../facts.js';
 import { defineStep, type LabContext } from '../types.js';
 import { ALAN, JOHN } from './names.js';
 
@@ -77,7 +78,9 @@ export const mfaAdmin = defineStep({
     return [failed(NAME, `an MFA device enabled for ${ALAN}`, `${ALAN} has no MFA device`, `${ALAN} signs in with a password or an access key alone: whoever learns it is an administrator.`, `${CREATE}; then ${ENABLE}`)];
   },
   async solve(ctx) {
-    await enableVirtualMfa(ctx, ALAN, ALAN);
+    const { seed } = await enableVirtualMfa(ctx, ALAN, ALAN);
+    // step 3 has the learner run `iam-labs totp alan-mfa.txt`: the seed must not be lost with the solution
+    ctx.facts.set(seedFileFact('hygiene/mfa-admin', 'alan-mfa.txt'), seed);
   },
   mistakes: [
     { name: 'no MFA device', element: 'MFA device', apply: async () => {}, expectFeedback: /admin-alan has no MFA device[\s\S]*create-virtual-mfa-device --virtual-mfa-device-name admin-alan/ },

@@ -1,15 +1,17 @@
-// Whether the built CLI (dist/) still matches the sources it was built from, for a clone of the
-// repository: after `git pull` (or a checkout) the bin shim rebuilds, so a learner who updates
-// the course never runs the previous build against the new chapters.
+// What the build records of the sources it was built from (dist/build-info.json), and the lock
+// two rebuilding terminals share. The bin shim compares that record with the sources on every
+// command (inline there: a second module would cost every command more than the comparison), so
+// after `git pull` (or a checkout) a learner never runs the previous build against new chapters.
 //
 // The build records the modification time of every directory under src/. Git replaces a file it
 // updates (unlink, then create), and adding or removing a file changes its directory, so a pull
 // that touches any source moves at least one of those times. Comparing them for equality (not
-// "newer than the build") cannot loop on a clock that is off. About 30 stat calls: cheap enough
-// for every command. A package installed from the registry has no src/ and is never rebuilt.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// "newer than the build") cannot loop on a clock that is off. A package installed from the
+// registry has no src/ and is never rebuilt.
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+/** where the record is; bin/iam-labs.js reads it there */
 const INFO = ['dist', 'build-info.json'];
 
 function sourceDirs(root) {
@@ -33,39 +35,6 @@ export function writeBuildInfo(root, recorded) {
   const file = join(root, ...INFO);
   writeFileSync(`${file}.tmp`, `${recorded}\n`);
   renameSync(`${file}.tmp`, file);
-}
-
-/**
- * Why dist/ no longer matches the sources, or undefined when it does (or there are no sources to
- * build from). A build without its record (made before builds kept one) counts as changed.
- */
-export function sourcesChanged(root) {
-  if (!existsSync(join(root, 'src'))) return undefined;
-  let recorded;
-  try {
-    recorded = JSON.parse(readFileSync(join(root, ...INFO), 'utf8')).dirs;
-  } catch {
-    return 'the build does not say what it was built from';
-  }
-  for (const [dir, mtime] of Object.entries(recorded ?? {})) {
-    let now;
-    try {
-      now = statSync(join(root, dir)).mtimeMs;
-    } catch {
-      return 'the sources changed since the last build';
-    }
-    if (now !== mtime) return 'the sources changed since the last build';
-  }
-  return undefined;
-}
-
-/** Whether the lockfile changed since the packages were installed (npm writes node_modules/.package-lock.json). */
-export function packagesChanged(root) {
-  try {
-    return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(join(root, 'node_modules', '.package-lock.json')).mtimeMs;
-  } catch {
-    return false;
-  }
 }
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

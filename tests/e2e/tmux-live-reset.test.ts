@@ -13,16 +13,21 @@ const CREATE_SAMY = "iam-labs shell 01 -c 'aws sts get-caller-identity --query A
 describe.skipIf(!!skip)('a reset while the live screen is open', () => {
   const session = learnerInTmux();
 
-  it('the screen follows the new account by itself, and quits at once', { timeout: 300_000 }, async () => {
+  /** Lab 01's live screen in one window, a shell in another, and step 1 done from the shell. */
+  async function screenWithStepOneDone() {
     const { tm, learner } = session.open(120, 40);
     const screen = tm.window('screen', learner.env, learner.home);
     const shell = tm.window('shell', learner.env, learner.home);
     tm.type(screen, 'iam-labs start 01; echo "__start_exit=$?"');
     await tm.waitFor(screen, /q quit/, 'the live screen', { timeoutMs: 180_000 });
-
     const first = await tm.run(shell, CREATE_SAMY);
     expect(first.code, first.output).toBe(0);
     await tm.waitFor(screen, /^\s*1\. ✔ done /m, 'step 1 done by itself', { timeoutMs: 20_000 });
+    return { tm, screen, shell, first };
+  }
+
+  it('the screen follows the new account by itself, and quits at once', { timeout: 300_000 }, async () => {
+    const { tm, screen, shell, first } = await screenWithStepOneDone();
 
     tm.keys(screen, 'r');
     await tm.waitFor(screen, /Reset the whole lab 01\?/, 'the reset question');
@@ -43,15 +48,7 @@ describe.skipIf(!!skip)('a reset while the live screen is open', () => {
   });
 
   it('…and so does a reset run in another terminal', { timeout: 300_000 }, async () => {
-    const { tm, learner } = session.open(120, 40);
-    const screen = tm.window('screen', learner.env, learner.home);
-    const shell = tm.window('shell', learner.env, learner.home);
-    tm.type(screen, 'iam-labs start 01; echo "__start_exit=$?"');
-    await tm.waitFor(screen, /q quit/, 'the live screen', { timeoutMs: 180_000 });
-
-    const first = await tm.run(shell, CREATE_SAMY);
-    expect(first.code, first.output).toBe(0);
-    await tm.waitFor(screen, /^\s*1\. ✔ done /m, 'step 1 done by itself', { timeoutMs: 20_000 });
+    const { tm, screen, shell, first } = await screenWithStepOneDone();
 
     const reset = await tm.run(shell, 'iam-labs reset 01 --yes', { timeoutMs: 120_000 });
     expect(reset.code, reset.output).toBe(0);

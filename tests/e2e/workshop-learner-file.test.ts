@@ -19,6 +19,12 @@ let dir: string;
 let ws: RunningWorkshop | undefined;
 let ada: Lab;
 
+/** Where the instructor's dashboard shows a learner (lab and step), from its class API. */
+async function position(server: RunningWorkshop, name: string) {
+  const cls = (await (await fetch(`${server.endpoint}/_workshop/api/class?token=${server.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string; step: string } }> };
+  return cls.learners.find((l) => l.name === name)?.position;
+}
+
 const linkOf = (lab: Lab) => JSON.parse(fs.readFileSync(path.join(lab.env.IAM_LABS_HOME, 'workshop.json'), 'utf8')) as { unsent?: Record<string, { steps: Array<{ id: string; status: string }> }> };
 
 beforeAll(async () => {
@@ -67,8 +73,7 @@ describe('reports the workshop server did not take', () => {
     for (const id of kept!.steps.map((s) => s.id)) expect(learner.progress.steps[id], id).toMatchObject({ passedAt: expect.any(String) });
     expect(linkOf(ada).unsent).toBeUndefined();
     // the kept report went first: the dashboard shows Ada where she is now, in lab 02
-    const cls = (await (await fetch(`${ws.endpoint}/_workshop/api/class?token=${ws.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string } }> };
-    expect(cls.learners.find((l) => l.name === 'Ada')?.position).toMatchObject({ lab: '02-groups' });
+    expect(await position(ws, 'Ada')).toMatchObject({ lab: '02-groups' });
   });
 
   it('a learner shows on the lab they open at once, before their first change in it (a fresh seed is not graded)', async () => {
@@ -79,8 +84,7 @@ describe('reports the workshop server did not take', () => {
     try {
       expect((await cli(cy, ['workshop', 'join', server.endpoint, '--name', 'Cy', '--code', server.store.identity.code, '--report-only'])).code).toBe(0);
       expect((await cli(cy, ['start', '02', '--detach'])).code).toBe(0);
-      const cls = (await (await fetch(`${server.endpoint}/_workshop/api/class?token=${server.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string; step: string } }> };
-      expect(cls.learners.find((l) => l.name === 'Cy')?.position).toMatchObject({ lab: '02-groups', step: 'groups/create-group' });
+      expect(await position(server, 'Cy')).toMatchObject({ lab: '02-groups', step: 'groups/create-group' });
     } finally {
       await cli(cy, ['stop']);
       fs.rmSync(cy.home, { recursive: true, force: true });
@@ -144,11 +148,6 @@ describe('a course finished while the workshop server was down', () => {
 
 
 describe('a seed tells the dashboard, whoever seeds', () => {
-  const position = async (server: RunningWorkshop, name: string) => {
-    const cls = (await (await fetch(`${server.endpoint}/_workshop/api/class?token=${server.store.identity.instructorToken}`)).json()) as { learners: Array<{ name: string; position?: { lab: string; step: string } }> };
-    return cls.learners.find((l) => l.name === name)?.position;
-  };
-
   it('`iam-labs reset` moves the learner back on the dashboard at once, and keeps the report when the server is down', { timeout: 240_000 }, async () => {
     const state = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-labs-reset-report-'));
     let server = await startWorkshop({ port: 0, stateDir: state, reportOnly: true });

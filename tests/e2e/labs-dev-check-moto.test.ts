@@ -51,6 +51,7 @@ describe.skipIf(!hasMoto)('dev check of the real course on moto_server', () => {
       'hygiene/permissions-boundary: mistake: boundary allows iam:* too',
       'hygiene/permissions-boundary: mistake: DevBoundary attached as a permissions policy, not set as boundary',
       'hygiene/permissions-boundary: mistake: boundary without EC2 reads',
+      'hygiene/permissions-boundary: mistake: the boundary policy named in another case (devboundary), attached instead of set',
       'hygiene/permissions-boundary: mistake: boundary under another name',
       'hygiene/stale-key: unsolved fails, solution passes',
       'hygiene/stale-key: mistake: the key in use deactivated instead',

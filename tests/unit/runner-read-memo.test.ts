@@ -1,4 +1,4 @@
-import { GetUserCommand, IAMClient, ListUsersCommand, paginateListUsers, CreateUserCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, DeletePolicyCommand, GetPolicyVersionCommand, GetUserCommand, IAMClient, ListUsersCommand, paginateListUsers, CreateUserCommand } from '@aws-sdk/client-iam';
 import { DescribeInstancesCommand, EC2Client, paginateDescribeInstances, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/emulator/index.js';
@@ -69,5 +69,41 @@ describe('a grading answers a repeated read once', () => {
     for await (const page of paginateListUsers({ client: memo }, {})) names.push(...(page.Users ?? []).map((u) => u.UserName!));
     expect(names).toEqual(expect.arrayContaining(['Samy', 'bob']));
     await expect(memo.send(new GetUserCommand({ UserName: 'nobody' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+});
+
+describe('a version of an AWS managed policy is asked once for as long as the client lives', () => {
+  const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+
+  it('a later grading (a new memo on the same client) reads it from the first answer, as a copy', async () => {
+    sent = [];
+    const arn = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const first = await memoizeReads(iam).send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
+    first.PolicyVersion!.Document = 'changed by a grader';
+    const later = memoizeReads(iam);
+    await later.send(new CreateUserCommand({ UserName: 'carol' }));
+    const again = await later.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
+    expect(decodeURIComponent(again.PolicyVersion!.Document!)).toContain('"Statement"');
+    expect(sent).toEqual(['GetPolicyVersion', 'CreateUser']);
+  });
+
+  it("a customer managed policy's version is read again: deleted and made anew, its v1 is another document", async () => {
+    sent = [];
+    const made = await iam.send(new CreatePolicyCommand({ PolicyName: 'Reports', PolicyDocument: doc('s3:GetObject') }));
+    const arn = made.Policy!.Arn!;
+    const before = await memoizeReads(iam).send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
+    await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));
+    await iam.send(new CreatePolicyCommand({ PolicyName: 'Reports', PolicyDocument: doc('s3:PutObject') }));
+    const after = await memoizeReads(iam).send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
+    expect(decodeURIComponent(before.PolicyVersion!.Document!)).toContain('s3:GetObject');
+    expect(decodeURIComponent(after.PolicyVersion!.Document!)).toContain('s3:PutObject');
+  });
+
+  it('a failed read is not kept', async () => {
+    const arn = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    await expect(memoizeReads(iam).send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v999999' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    sent = [];
+    await expect(memoizeReads(iam).send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v999999' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    expect(sent).toEqual(['GetPolicyVersion']);
   });
 });

@@ -47,7 +47,7 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
   const port = opts.ephemeral ? 0 : await choosePort(opts.log);
   if (opts.detach) return startDetached(opts, port);
   // the emulator's modules load only here: attaching to a running one (check, hint…) needs none
-  const { PortInUseError, resetEmulator, startEmulator } = await import('../emulator/index.js');
+  const { PortInUseError, startEmulator } = await import('../emulator/index.js');
   const stateFile = opts.ephemeral ? undefined : paths.emulatorState;
   const start = (p: number) => startEmulator({ host: '127.0.0.1', port: p, stateFile });
   // someone may take the port between the probe and the bind: then any free port will do
@@ -71,8 +71,8 @@ export async function startEmbedded(opts: StartOptions): Promise<BackendHandle> 
   return {
     info,
     resetsAccount: true,
-    reset: async () => resetEmulator(running.emulator),
-    resetAccount: async (id) => resetEmulator(running.emulator, id),
+    reset: async () => running.emulator.state.reset(),
+    resetAccount: async (id) => running.emulator.state.reset(id),
     accountExists: async (id) => running.emulator.state.accounts.has(id),
     presence: async () => ({ state: 'same' }),
     stop: () => running.close(),

@@ -13,7 +13,6 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import { browserRequestReason } from './auth/browser.js';
 import { MAX_WAIT_MS } from './change-feed.js';
-import { drainRecords } from './cloudtrail/record.js';
 import { CONTROL_PREFIX, CONTROL_TOKEN_HEADER } from './control-token.js';
 import type { Emulator } from './types.js';
 
@@ -40,8 +39,6 @@ export function controlRequest(emulator: Emulator, req: ControlRequest, res: htt
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  // a reset must not receive the event of a call answered before it
-  drainRecords(emulator);
   const loopback = req.remoteAddress === '::1' || req.remoteAddress.startsWith('127.');
   if (!loopback) return reply(403, { error: 'the control API answers loopback callers only' });
   if (emulator.config.rootSecret) return reply(404, { error: 'the control API is off on a shared server' });

@@ -30,7 +30,7 @@ import { iamOperations } from './iam/operations.js';
 import { QueryService } from './protocol/query-service.js';
 import { s3BodyLimit } from './s3/routing.js';
 import { s3Service } from './s3/service.js';
-import { drainRecords, isWorkloadService, loadWorkloadService, recordCall, withCallNotes, workloadBodyLimit } from './service-modules.js';
+import { isWorkloadService, loadWorkloadService, recordCall, withCallNotes, workloadBodyLimit } from './service-modules.js';
 import { stsOperations } from './sts/operations.js';
 import type { Emulator, IncomingRequest, OutgoingResponse, RequestContext, ServiceModule } from './types.js';
 
@@ -171,8 +171,6 @@ export async function errorResponse(admission: Admission, err: AwsError, req: Re
 
 /** Stage two (and, for the in-process handler, stage one too). */
 export async function handleRequest(emulator: Emulator, req: IncomingRequest, admitted?: Admission): Promise<OutgoingResponse> {
-  // the calls answered before this one are in the history it may read
-  drainRecords(emulator);
   const admission = admitted ?? admit(emulator, req);
   const { requestId } = admission;
   // (a workload service's code loads here, on its first request)

@@ -5,7 +5,7 @@ import { ChangeFeed } from './change-feed.js';
 import { DecisionLog } from './authz/decision-log.js';
 import { newControlToken } from './control-api.js';
 import { createHttpServer, listen, type RunningServer } from './http-server.js';
-import { drainRecords, stopWorkloadServices } from './service-modules.js';
+import { stopWorkloadServices } from './service-modules.js';
 import { DEFAULT_ACCOUNT, EmulatorState } from './state/emulator-state.js';
 import type { Emulator, EmulatorConfig } from './types.js';
 
@@ -62,12 +62,6 @@ export async function startEmulator(
       await closeEmulator(emulator);
     },
   };
-}
-
-/** Empty one account (or all): the calls answered before it are recorded first, so none lands in the emptied account. */
-export function resetEmulator(emulator: Emulator, accountId?: string): Promise<void> {
-  drainRecords(emulator);
-  return emulator.state.reset(accountId);
 }
 
 /** Stop what an emulator runs besides its server (metadata services, functions) and write pending state. */

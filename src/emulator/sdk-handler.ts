@@ -61,7 +61,22 @@ export class InProcessHandler {
       err.name = 'AbortError';
       throw err;
     }
-    const out = await handleRequest(this.emulator, await incomingRequest(request, this.options));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v;
+    // The SDK sets `host` before signing; make sure it is there for SigV4 and virtual-hosted S3.
+    if (!headers.host && request.hostname) headers.host = request.port ? `${request.hostname}:${request.port}` : request.hostname;
+
+    const incoming: IncomingRequest = {
+      method: request.method,
+      rawPath: request.path || '/',
+      rawQuery: buildQuery(request.query ?? {}),
+      headers,
+      body: await bodyBytes(request.body),
+      remoteAddress: this.options.remoteAddress ?? '127.0.0.1',
+      secure: this.options.secure ?? false,
+      ...(this.options.observer ? { observer: true } : {}),
+    };
+    const out = await handleRequest(this.emulator, incoming);
     const body = typeof out.body === 'string' ? Buffer.from(out.body) : out.body;
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(out.headers)) outHeaders[k.toLowerCase()] = v;
@@ -85,24 +100,6 @@ export class InProcessHandler {
   }
 
   destroy(): void {}
-}
-
-/** The SDK's signed request as the gateway takes it from node:http. */
-export async function incomingRequest(request: SdkHttpRequest, options: InProcessHandlerOptions = {}): Promise<IncomingRequest> {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v;
-  // The SDK sets `host` before signing; make sure it is there for SigV4 and virtual-hosted S3.
-  if (!headers.host && request.hostname) headers.host = request.port ? `${request.hostname}:${request.port}` : request.hostname;
-  return {
-    method: request.method,
-    rawPath: request.path || '/',
-    rawQuery: buildQuery(request.query ?? {}),
-    headers,
-    body: await bodyBytes(request.body),
-    remoteAddress: options.remoteAddress ?? '127.0.0.1',
-    secure: options.secure ?? false,
-    ...(options.observer ? { observer: true } : {}),
-  };
 }
 
 /** The query string as the SDK's own node handler would put it on the wire (RFC 3986 escaping). */

@@ -50,7 +50,7 @@ export function loadWorkloadService(service: string): Promise<ServiceModule> | u
   return module;
 }
 
-export { drainRecords, recordCall } from './cloudtrail/record.js';
+export { recordCall } from './cloudtrail/record.js';
 export { withCallNotes } from './cloudtrail/query-notes.js';
 
 // Calls made with an instance's role credentials are recorded with their delivery facts even

@@ -91,55 +91,19 @@ function buildEvent(ctx: RequestContext, note: CallNote, at: Date, err: AwsError
   };
 }
 
-/**
- * Run `handle` (the service module) and record the call in CloudTrail's event history. The event
- * is built after the answer has gone out (recordAfterAnswer): its caller waits for nothing it
- * does not need, and every later request still finds it (drainRecords).
- */
+/** Run `handle` (the service module) and record the call in CloudTrail's event history. */
 export async function recordCall(ctx: RequestContext, handle: () => Promise<OutgoingResponse>): Promise<OutgoingResponse> {
   if (ctx.principal.kind === 'anonymous') return handle();
-  const asked = requestTime(ctx);
-  if (asked) backdateLastUse(ctx, asked);
-  const at = asked ?? new Date();
+  const at = requestTime(ctx);
+  if (at) backdateLastUse(ctx, at);
   try {
     const response = await handle();
-    recordAfterAnswer(ctx, at, undefined);
+    record(ctx, at, undefined);
     return response;
   } catch (e) {
-    if (e instanceof AwsError) recordAfterAnswer(ctx, at, e);
+    if (e instanceof AwsError) record(ctx, at, e);
     throw e;
   }
-}
-
-/**
- * Calls answered whose events are not built yet. They are built once the current turn of the
- * event loop is over (the answer was written in it), or sooner, when the next request arrives
- * (drainRecords runs first in the gateway): a request made after an answer was received sees
- * that call's event, as it did when the event was built before answering.
- */
-interface Unrecorded {
-  ctx: RequestContext;
-  at: Date;
-  err: AwsError | undefined;
-}
-const unrecorded = new WeakMap<Emulator, Unrecorded[]>();
-
-function recordAfterAnswer(ctx: RequestContext, at: Date, err: AwsError | undefined): void {
-  const queue = unrecorded.get(ctx.emulator);
-  if (queue) {
-    queue.push({ ctx, at, err });
-    return;
-  }
-  unrecorded.set(ctx.emulator, [{ ctx, at, err }]);
-  setImmediate(drainRecords, ctx.emulator);
-}
-
-/** Record every call answered so far (before a request is handled, and before the emulator closes). */
-export function drainRecords(emulator: Emulator): void {
-  const queue = unrecorded.get(emulator);
-  if (!queue) return;
-  unrecorded.delete(emulator);
-  for (const { ctx, at, err } of queue) record(ctx, at, err);
 }
 
 /** The service's note, completed from the request for the services that only amend one (Query) or leave none (S3). */
@@ -150,11 +114,11 @@ function fullNote(ctx: RequestContext): CallNote | undefined {
   return fromRequest && { ...fromRequest, ...note };
 }
 
-function record(ctx: RequestContext, at: Date, err: AwsError | undefined): void {
+function record(ctx: RequestContext, at: Date | undefined, err: AwsError | undefined): void {
   try {
     const note = fullNote(ctx);
     if (!note || note.dataEvent) return;
-    addEvent(cloudTrailState(ctx.account).events, buildEvent(ctx, note, at, err));
+    addEvent(cloudTrailState(ctx.account).events, buildEvent(ctx, note, at ?? new Date(), err));
     scheduleFlush(ctx.emulator, ctx.account.accountId);
   } catch (e) {
     process.emitWarning(`iam-labs emulator: could not record a CloudTrail event: ${(e as Error).message}`);
@@ -182,7 +146,6 @@ function scheduleFlush(emulator: Emulator, accountId: string): void {
 }
 
 export function flushTrail(emulator: Emulator): void {
-  drainRecords(emulator);
   const p = pending.get(emulator);
   if (!p) return;
   clearTimeout(p.timer);

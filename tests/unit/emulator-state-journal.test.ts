@@ -85,6 +85,19 @@ describe('the write path', () => {
     expect(await userNames(open())).toEqual(['alice', 'first']);
   });
 
+  it("writes a change's CloudTrail event with the change, before the answer; a read's event costs no fsync", async () => {
+    const em = open();
+    const c = iam(em);
+    await c.send(new CreateUserCommand({ UserName: 'first' }));
+    await c.send(new CreateUserCommand({ UserName: 'alice' }));
+    const written = () => journals().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+    // answered: on disk already, user and event, in the one durable write
+    expect(written()).toMatch(/"eventName":"CreateUser"(?:(?!"eventName")[^\n])*"requestParameters":\{[^}]*"userName":"alice"/);
+    const before = em.state.writeStats;
+    await c.send(new GetUserCommand({ UserName: 'alice' }));
+    expect(em.state.writeStats.fsyncs).toBe(before.fsyncs);
+  });
+
   it('writes a burst of requests made together with one fsync (group commit)', async () => {
     const em = open();
     await iam(em).send(new CreateUserCommand({ UserName: 'warm' }));

@@ -62,16 +62,33 @@ export function makeClients(endpoint: string, credentials: Credentials, region: 
 }
 
 interface Stacked {
-  middlewareStack: { add(mw: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>, opts: { step: 'build'; name: string }): void };
+  middlewareStack: {
+    add(mw: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>, opts: { step: 'build'; name: string }): void;
+    remove(name: string): boolean;
+  };
 }
+
+/**
+ * What a grading's request needs none of when it goes to the emulator in this process: its
+ * User-Agent (a grading's calls are not recorded, so no event shows it), the Lambda trace id and
+ * the SDK's own logging. Building the User-Agent is the dearest part of the SDK's work on a small
+ * call after signing; without the three a grading's read costs about 13% less.
+ */
+const NOT_FOR_IN_PROCESS_GRADING = ['getUserAgentMiddleware', 'recursionDetectionMiddleware', 'loggerMiddleware'];
 
 /**
  * A grading's client that reaches the emulator over HTTP (not in this process: the grading
  * service could not grade) says it only looks, so its reads do not fill the account's CloudTrail
- * history (lab 05 and 06 grade that history) or move a key's last use.
+ * history (lab 05 and 06 grade that history) or move a key's last use. One that reaches it in
+ * this process sheds the work its requests do not need there.
  */
 export function observing<C>(client: C, endpoint: string, use: ClientUse): C {
-  if (!use.observe || !use.controlToken || inProcessHandlerFor(endpoint, true)) return client;
+  if (!use.observe) return client;
+  if (inProcessHandlerFor(endpoint, true)) {
+    for (const name of NOT_FOR_IN_PROCESS_GRADING) (client as unknown as Stacked).middlewareStack.remove(name);
+    return client;
+  }
+  if (!use.controlToken) return client;
   const token = use.controlToken;
   (client as unknown as Stacked).middlewareStack.add(
     (next) => (args) => {

@@ -26,6 +26,8 @@ export type StepStatus = 'todo' | 'passing' | 'failing' | 'done' | 'done-changed
 
 export interface StepResult {
   id: string;
+  /** its place in the lab, from 1 (a `check --step 3` reports step 3 as 3) */
+  number?: number;
   title: string;
   /** passes now: no condition failed (unverifiable ones are listed, never counted as passed or failed) */
   passed: boolean;
@@ -113,10 +115,10 @@ export interface CheckOptions {
 
 export async function checkLab(lab: Lab, grader: LabGrader, ctx: LabContext, opts: CheckOptions): Promise<LabResult> {
   const steps: StepResult[] = [];
-  for (const s of lab.steps) {
+  for (const [i, s] of lab.steps.entries()) {
     if (opts.only && s.id !== opts.only) continue;
     const g = grader.steps.find((x) => x.id === s.id)!;
-    const r = await checkStep(g, s.title, ctx);
+    const r = { ...(await checkStep(g, s.title, ctx)), number: i + 1 };
     if (r.passed && !opts.passedBefore.has(s.id) && g.onPass) await g.onPass(ctx);
     if (r.passed) opts.passed?.add(s.id);
     steps.push(r);

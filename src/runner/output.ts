@@ -70,7 +70,7 @@ export function stepMark(io: Pick<CommandIO, 'c'>, status: StepStatus | undefine
 export function stepLine(io: CommandIO, r: StepResult, index: number): string {
   const unverifiable = r.conditions.filter((c) => c.status === 'unverifiable').length;
   const revealed = r.revealedAt && (!r.passedAt || r.revealedAt <= r.passedAt) ? io.c.dim('  (solution revealed)') : '';
-  return `${String(index + 1).padStart(2)}. ${stepMark(io, r.status, r.passed)}  ${r.title} ${io.c.dim(`(${r.id})`)}${revealed}${unverifiable ? io.c.yellow(`  ${SYM.unknown} ${unverifiable} not verifiable here`) : ''}`;
+  return `${String(r.number ?? index + 1).padStart(2)}. ${stepMark(io, r.status, r.passed)}  ${r.title} ${io.c.dim(`(${r.id})`)}${revealed}${unverifiable ? io.c.yellow(`  ${SYM.unknown} ${unverifiable} not verifiable here`) : ''}`;
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -98,10 +98,10 @@ export function renderLabResult(io: CommandIO, r: LabResult, opts: { verbose?: b
       const key = `${c.status}\0${c.name}\0${c.found}`;
       const first = told.get(key);
       if (c.status !== 'passed' && first !== undefined) {
-        lines.push(`      ${c.status === 'failed' ? io.c.red(SYM.fail) : io.c.yellow(SYM.unknown)} ${c.name} — as in step ${first + 1}`);
+        lines.push(`      ${c.status === 'failed' ? io.c.red(SYM.fail) : io.c.yellow(SYM.unknown)} ${c.name} — as in step ${first}`);
         continue;
       }
-      if (c.status !== 'passed') told.set(key, i);
+      if (c.status !== 'passed') told.set(key, s.number ?? i + 1);
       lines.push(...conditionLines(io, c, '      ', { hintsShown }));
     }
   });

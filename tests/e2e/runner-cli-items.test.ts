@@ -90,7 +90,7 @@ describe('small CLI promises', () => {
     fs.rmSync(path.join(state, kept[0]));
   });
 
-  it('solve --step and check --step on one step; one step is “The step is done”, not “All 1 steps”', async () => {
+  it('solve --step and check --step on one step; one step is “The step is done”, not “All 1 steps”, and keeps its number', async () => {
     expect((await cli(lab, ['start', '01', '--detach'])).code).toBe(0);
     const solved = await cli(lab, ['solve', '01', '--step', '1', '--yes']);
     expect(solved.code, solved.stderr).toBe(0);
@@ -101,6 +101,11 @@ describe('small CLI promises', () => {
     const all = await cli(lab, ['check', '01', '--plain']);
     expect(all.code).toBe(1);
     expect(all.stdout).toMatch(/1 of 2 steps done\./);
+    // one step is numbered as in the lab, not as the first of a list of one
+    const second = await cli(lab, ['check', '01', '--step', '2', '--plain']);
+    expect(second.stdout).toMatch(/^ 2\. /m);
+    expect(second.stdout).not.toMatch(/^ 1\. /m);
+    expect(JSON.parse((await cli(lab, ['check', '01', '--step', '2', '--json'])).stdout).steps[0].number).toBe(2);
     expect((await cli(lab, ['stop'])).code).toBe(0);
   }, 120_000);
 });

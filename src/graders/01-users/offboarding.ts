@@ -12,7 +12,7 @@ import {
 import { createLoginProfile, deleteGroupCompletely, deleteUserCompletely, findGroup, isNotFound, listAttachedUser, listGroupsOfUser, listKeys, listUserInline } from '../aws.js';
 import { fact, failed, passed, unverifiable } from '../conditions.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { CONTRACTOR, CONTRACTORS, SAMY, samyExists } from './setup.js';
+import { CONTRACTOR, CONTRACTORS, remakeSamyAsLowercase, SAMY, samyMissing } from './setup.js';
 
 const SAMY_PASSWORD = 'Change-Me-On-1st-Login!';
 
@@ -30,6 +30,9 @@ const MUST_CHANGE = 'Samy must change the password at first sign-in';
 export const consolePassword = defineStep({
   id: 'users/console-password',
   async check(ctx) {
+    // IAM finds samy's login profile when asked for Samy's: only Samy's, by that name, counts
+    const missing = await samyMissing(ctx);
+    if (missing) return [missing];
     let lp;
     try {
       lp = await ctx.clients.iam.send(new GetLoginProfileCommand({ UserName: SAMY }));
@@ -37,8 +40,6 @@ export const consolePassword = defineStep({
       if (!isNotFound(e)) throw e;
     }
     if (!lp?.LoginProfile) {
-      const user = await samyExists(ctx);
-      if (user.status !== 'passed') return [user];
       // A console password is a login profile; access keys and the account's password policy are not.
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html
       // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
@@ -78,6 +79,15 @@ export const consolePassword = defineStep({
     await createLoginProfile(ctx, SAMY, SAMY_PASSWORD, true);
   },
   mistakes: [
+    {
+      name: 'the password given to samy (step 1 made in the wrong case)',
+      element: 'samy',
+      apply: async (ctx) => {
+        await remakeSamyAsLowercase(ctx);
+        await createLoginProfile(ctx, 'samy', SAMY_PASSWORD, true);
+      },
+      expectFeedback: /user samy \(different case\)/,
+    },
     { name: 'no login profile', element: 'login profile', apply: async () => {}, expectFeedback: /no login profile/ },
     { name: 'reset not required', element: 'PasswordResetRequired', apply: async (ctx) => createLoginProfile(ctx, SAMY, SAMY_PASSWORD, false), expectFeedback: /PasswordResetRequired = false/ },
     {

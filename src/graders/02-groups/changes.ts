@@ -8,7 +8,7 @@ import { fact, failed, passed, probeCondition } from '../conditions.js';
 import { forgetPass, passRecord } from '../facts.js';
 import { Probes } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { ADD_MEMBERS, FULL_ACCESS, GROUP, members, objectArn, OFFBOARD_MEMBER, samePersonCondition } from './setup.js';
+import { ADD_MEMBERS, FULL_ACCESS, GROUP, groupMissing, members, objectArn, OFFBOARD_MEMBER, samePersonCondition } from './setup.js';
 
 /** A deleted user cannot be brought back: the lab can. */
 const RESET_HINT = 'Run iam-labs reset to start the lab again (a deleted user cannot be brought back), and this time change where the permissions come from, not the person.';
@@ -21,6 +21,8 @@ const recreate = (user: string) => async (ctx: LabContext) => {
 export const moveToGroup = defineStep({
   id: 'groups/move-to-group',
   async check(ctx) {
+    const missing = await groupMissing(ctx);
+    if (missing) return [missing];
     const carol = await findUser(ctx, 'carol');
     if (carol.kind !== 'exact') {
       return [
@@ -117,6 +119,8 @@ export const offboardMember = defineStep({
       return [failed('user bob still exists', 'user bob', 'no user bob', 'bob was deleted. The step asks to take him out of the team, not to delete his user: he may still need other access.', RESET_HINT)];
     }
     const found = await members(ctx);
+    const wrongCase = found && (await groupMissing(ctx));
+    if (wrongCase) return [wrongCase];
     if (!found) {
       return [failed(`group ${GROUP} exists`, `group ${GROUP}`, `no group ${GROUP}`, `Group ${GROUP} is gone: taking bob out of the team must leave the team, and everyone else's access, in place.`, `Recreate it and its members: aws iam create-group --group-name ${GROUP}, then attach-group-policy and add-user-to-group`)];
     }

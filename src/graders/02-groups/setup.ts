@@ -12,6 +12,8 @@ import {
   deleteGroupCompletely,
   deleteUserCompletely,
   ensureBucket,
+  ensureGroup,
+  findGroup,
   ensureUser,
   isNotFound,
   listGroupMembers,
@@ -19,6 +21,7 @@ import {
   s3Arn,
 } from '../aws.js';
 import { failed } from '../conditions.js';
+import { existsCondition } from '../names.js';
 import { forgetPass, passRecord } from '../facts.js';
 import type { Condition, LabContext } from '../types.js';
 
@@ -44,6 +47,27 @@ export async function setupLab02(ctx: LabContext): Promise<void> {
   for (const u of USERS) await ensureUser(ctx, u);
   await attachToUser(ctx, 'carol', await awsManagedArn(ctx, 'AmazonS3FullAccess'));
   await ensureBucket(ctx.clients.s3, BUCKET, { 'README.txt': 'Build outputs of the team go here.\n' });
+}
+
+/**
+ * Step 1's condition: group developers exists under exactly that name. IAM finds a group by any
+ * case of its name (Developers answers for developers), so a later step that read the group
+ * without it would grade Developers' policies and members as the team's.
+ */
+export async function groupExists(ctx: LabContext): Promise<Condition> {
+  return existsCondition('group', GROUP, await findGroup(ctx, GROUP), `Create it: aws iam create-group --group-name ${GROUP}`);
+}
+
+/** Undefined when group developers exists by that exact name, else step 1's failing condition. */
+export async function groupMissing(ctx: LabContext): Promise<Condition | undefined> {
+  const exists = await groupExists(ctx);
+  return exists.status === 'passed' ? undefined : exists;
+}
+
+/** A mistake of step 1 carried on: the group made as Developers (what the later steps must not take for the team). */
+export async function remakeGroupAsDevelopers(ctx: LabContext): Promise<void> {
+  await deleteGroupCompletely(ctx, GROUP);
+  await ensureGroup(ctx, 'Developers');
 }
 
 export const objectArn = async (ctx: LabContext, key = 'build.zip') => s3Arn((await accountInfo(ctx)).partition, `${BUCKET}/${key}`);

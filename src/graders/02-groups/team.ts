@@ -1,19 +1,18 @@
 /** Lab 02, steps 1–3: the group, its policy, its members. */
 import { CreateGroupCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
-import { accountInfo, addToGroup, attachToGroup, attachToUser, awsManagedArn, ensureGroup, findGroup, isNotFound, listAttachedGroup, listAttachedUser, listGroupInline, s3Arn } from '../aws.js';
+import { accountInfo, addToGroup, attachToGroup, attachToUser, awsManagedArn, ensureGroup, isNotFound, listAttachedGroup, listAttachedUser, listGroupInline, s3Arn } from '../aws.js';
 import { fact, passed, probeCondition } from '../conditions.js';
 import { passRecord, rememberPass } from '../facts.js';
-import { existsCondition } from '../names.js';
 import { Probes } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { ADD_MEMBERS, BUCKET, FULL_ACCESS, GROUP, members, objectArn, OFFBOARD_MEMBER, USERS, userId } from './setup.js';
+import { ADD_MEMBERS, BUCKET, FULL_ACCESS, GROUP, groupExists, groupMissing, members, objectArn, OFFBOARD_MEMBER, remakeGroupAsDevelopers, USERS, userId } from './setup.js';
 
 const createGroupCalled = (GroupName: string, Path?: string) => async (ctx: LabContext) => void (await ctx.clients.iam.send(new CreateGroupCommand({ GroupName, Path })));
 
 export const createGroup = defineStep({
   id: 'groups/create-group',
   async check(ctx) {
-    return [existsCondition('group', GROUP, await findGroup(ctx, GROUP), `Create it: aws iam create-group --group-name ${GROUP}`)];
+    return [await groupExists(ctx)];
   },
   async solve(ctx) {
     await ensureGroup(ctx, GROUP);
@@ -56,6 +55,8 @@ const bucketArn = async (ctx: LabContext, suffix = '') => s3Arn((await accountIn
 export const attachGroupPolicy = defineStep({
   id: 'groups/attach-group-policy',
   async check(ctx) {
+    const missing = await groupMissing(ctx);
+    if (missing) return [missing];
     const probes = new Probes(ctx);
     // A group is not a principal: its policies apply to every member, so a new member is the probe.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html
@@ -73,6 +74,16 @@ export const attachGroupPolicy = defineStep({
     await attachToGroup(ctx, GROUP, await awsManagedArn(ctx, 'AmazonS3FullAccess'));
   },
   mistakes: [
+    {
+      // IAM finds Developers when asked for developers: its policy must not count for the team
+      name: 'the policy attached to Developers (step 1 made in the wrong case)',
+      element: 'Developers',
+      apply: async (ctx) => {
+        await remakeGroupAsDevelopers(ctx);
+        await attachToGroup(ctx, 'Developers', await awsManagedArn(ctx, 'AmazonS3FullAccess'));
+      },
+      expectFeedback: /group Developers \(different case\)/,
+    },
     {
       name: 'policy attached to a user instead of the group',
       element: 'alice',
@@ -102,6 +113,8 @@ export const attachGroupPolicy = defineStep({
 export const addMembers = defineStep({
   id: ADD_MEMBERS,
   async check(ctx) {
+    const missing = await groupMissing(ctx);
+    if (missing) return [missing];
     const list = (await members(ctx)) ?? [];
     const out: Condition[] = ['alice', 'bob'].map((u) =>
       // Step 5 takes bob out of the team on purpose: once this step has passed (bob was in the
@@ -140,6 +153,16 @@ export const addMembers = defineStep({
     await addToGroup(ctx, 'bob', GROUP);
   },
   mistakes: [
+    {
+      name: 'alice and bob added to Developers (step 1 made in the wrong case)',
+      element: 'Developers',
+      apply: async (ctx) => {
+        await remakeGroupAsDevelopers(ctx);
+        await attachToGroup(ctx, 'Developers', await awsManagedArn(ctx, 'AmazonS3FullAccess'));
+        for (const u of ['alice', 'bob']) await addToGroup(ctx, u, 'Developers');
+      },
+      expectFeedback: /group Developers \(different case\)/,
+    },
     { name: 'one missing (bob)', element: 'bob', apply: async (ctx) => addToGroup(ctx, 'alice', GROUP), expectFeedback: /bob is not in developers/ },
     { name: 'one missing (alice)', element: 'alice', apply: async (ctx) => addToGroup(ctx, 'bob', GROUP), expectFeedback: /alice is not in developers[\s\S]*no policy of user alice allows s3:PutObject/ },
     { name: 'nothing done', element: 'no members', apply: async () => {}, expectFeedback: /developers has no members/ },

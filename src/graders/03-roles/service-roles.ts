@@ -12,7 +12,7 @@ import {
   PutRolePolicyCommand,
   paginateListInstanceProfiles,
 } from '@aws-sdk/client-iam';
-import { accountInfo, attachToRole, attachToUser, awsManagedArn, createRole, matchName } from '../aws.js';
+import { accountInfo, attachToRole, attachToUser, awsManagedArn, createRole, deleteRoleCompletely, matchName } from '../aws.js';
 import { fact, failed, passed, probeCondition } from '../conditions.js';
 import { existsCondition } from '../names.js';
 import { Probes, type PrincipalRef } from '../probes.js';
@@ -95,6 +95,9 @@ const putRoleInline = (role: string, doc: object) => async (ctx: LabContext) =>
 export const rolePermissions = defineStep({
   id: 'roles/role-permissions',
   async check(ctx) {
+    // IAM finds ec2accessrole when asked for EC2AccessRole: only the role by that name counts
+    const exists = await roleExists(ctx, 'EC2AccessRole', `Create it first (step 1): aws iam create-role --role-name EC2AccessRole --assume-role-policy-document file://ec2-trust.json`);
+    if (exists.status !== 'passed') return [exists];
     const probes = new Probes(ctx);
     const role = { kind: 'role' as const, name: 'EC2AccessRole' };
     const resource = await objectArn(ctx);
@@ -109,6 +112,16 @@ export const rolePermissions = defineStep({
     await attachToRole(ctx, 'EC2AccessRole', await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'));
   },
   mistakes: [
+    {
+      name: 'the policy attached to ec2accessrole (step 1 made in the wrong case)',
+      element: 'ec2accessrole',
+      apply: async (ctx) => {
+        await deleteRoleCompletely(ctx, 'EC2AccessRole');
+        await createRole(ctx, 'ec2accessrole', serviceTrust(EC2));
+        await attachToRole(ctx, 'ec2accessrole', await awsManagedArn(ctx, 'AmazonS3ReadOnlyAccess'));
+      },
+      expectFeedback: /role ec2accessrole \(different case\)/,
+    },
     { name: 'nothing attached', element: 'no permission policies', apply: async () => {}, expectFeedback: /EC2AccessRole has no permission policies yet/ },
     {
       name: 'AmazonS3FullAccess',

@@ -5,12 +5,12 @@
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { awsManagedArn, errorName, iamArn } from '../aws.js';
+import { accountInfo, awsManagedArn, errorName, iamArn } from '../aws.js';
 import { failed, passed, probeCondition, unverifiable } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { trustHint } from '../trust.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
-import { bucketArns, rolePolicyHint } from './common.js';
+import { anyUser, bucketArns, rolePolicyHint } from './common.js';
 import { BUCKET, FUNCTION, PACKAGE_KEY, REPORT_KEY, REPORT_ROLE } from './names.js';
 import { GENERATED_BY } from './report-builder.js';
 import { serviceTrust } from './seed.js';
@@ -151,6 +151,8 @@ export const lambdaTrust = defineStep({
     out.push(
       trustsLambda,
       await probeCondition(probes, `EC2 (ec2.amazonaws.com) cannot assume ${REPORT_ROLE}`, { principal: { kind: 'service', service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole', resource: roleArn }, 'deny', trust),
+      // "trusts lambda.amazonaws.com only": no person either (an account principal would let its users in)
+      await probeCondition(probes, `IAM users cannot assume ${REPORT_ROLE}`, { principal: await anyUser(ctx), action: 'sts:AssumeRole', resource: roleArn }, 'deny', trust),
       canWrite,
       await probeCondition(probes, `${REPORT_ROLE} cannot read objects in ${BUCKET} (s3:GetObject)`, { principal: role, action: 's3:GetObject', resource: a.object }, 'deny', perms),
       await probeCondition(probes, `${REPORT_ROLE} cannot delete objects in ${BUCKET} (s3:DeleteObject)`, { principal: role, action: 's3:DeleteObject', resource: a.report }, 'deny', perms),
@@ -173,6 +175,18 @@ export const lambdaTrust = defineStep({
       name: 'both services trusted', element: 'Principal',
       apply: async (ctx) => solveWith(ctx, { trust: ['ec2.amazonaws.com'] }),
       expectFeedback: /EC2 \(ec2\.amazonaws\.com\) cannot assume ReportBuilderRole[\s\S]*Allowed when it should not be[\s\S]*this step wants lambda\.amazonaws\.com only/,
+    },
+    {
+      name: "the account's own users trusted too (an AWS principal next to Lambda)", element: 'Principal',
+      apply: async (ctx) => {
+        await solveWith(ctx, {});
+        const lambda = serviceTrust('lambda.amazonaws.com');
+        const { partition, accountId } = await accountInfo(ctx);
+        const root = `arn:${partition}:iam::${accountId}:root`;
+        const both = { ...lambda, Statement: [...lambda.Statement, { Effect: 'Allow', Principal: { AWS: root }, Action: 'sts:AssumeRole' }] };
+        await ctx.clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: REPORT_ROLE, PolicyDocument: JSON.stringify(both) }));
+      },
+      expectFeedback: /IAM users cannot assume ReportBuilderRole[\s\S]*Allowed when it should not be/,
     },
     {
       name: 's3:* on the bucket\'s objects', element: 'Action',

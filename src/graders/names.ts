@@ -12,6 +12,14 @@ export type NamedKind = 'user' | 'group' | 'role' | 'instance profile';
 
 const cliFlag = (kind: NamedKind) => kind.replace(' ', '-');
 
+/** What IAM wants gone before it deletes one (else DeleteConflict). https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html, id_groups_manage_delete.html, id_roles_manage_delete.html */
+const CLEAR_FIRST: Record<NamedKind, string> = {
+  user: 'IAM refuses while it still has access keys, a password, policies or groups: remove those first',
+  group: 'IAM refuses while it still has members or policies: remove those first',
+  role: 'IAM refuses while it still has policies or sits in an instance profile: remove those first',
+  'instance profile': 'IAM refuses while it still holds a role: remove the role first',
+};
+
 export function existsCondition(kind: NamedKind, wanted: string, m: NameMatch, createHint: string): Condition {
   const name = `${kind} ${wanted} exists`;
   const a = kind === 'instance profile' ? 'an' : 'a';
@@ -24,7 +32,7 @@ export function existsCondition(kind: NamedKind, wanted: string, m: NameMatch, c
       expected,
       `${kind} ${m.name} (different case)`,
       `There is ${a} ${kind} called ${m.name}, but this step asks for ${wanted}. IAM keeps the case you type, and names that differ only by case count as the same name, so you cannot have both.`,
-      `Delete ${m.name} (${remove(m.name)}) and create ${wanted} with exactly that spelling.`,
+      `Delete ${m.name} (${remove(m.name)}; ${CLEAR_FIRST[kind]}) and create ${wanted} with exactly that spelling.`,
     );
   }
   if (m.near) {

@@ -62,6 +62,36 @@ export async function probeCondition(
   }
 }
 
+/**
+ * Stand-ins for "any other bucket", for a step that allows `bucket` only: one whose name extends
+ * it (what a missing "/" or a trailing * reaches: `acme-app-data*`), one whose name ends like it
+ * (a leading *: `*-data/*`), and one with nothing in common (NotResource, "*"). No statement that
+ * names `bucket` alone reaches any of them; sampling a single other bucket misses the wildcards.
+ */
+export function otherBuckets(bucket: string): string[] {
+  return [`${bucket}-archive`, `other-${bucket}`, 'unrelated-bucket-0'];
+}
+
+/**
+ * "Nothing on other buckets, whatever the grammar": the request denied on each of `resources`
+ * (otherBuckets' names, with the object key the step uses), as one condition — the first one
+ * allowed, else passed. (COURSE.md: least privilege, whatever the grammar: `*`, wildcards, NotResource.)
+ */
+export async function othersDenied(
+  probes: Probes,
+  name: string,
+  req: Omit<ProbeRequest, 'resource'>,
+  resources: string[],
+  hint?: string | (() => Promise<string | undefined>),
+): Promise<Condition> {
+  let last: Condition | undefined;
+  for (const resource of resources) {
+    last = await probeCondition(probes, name, { ...req, resource } as ProbeRequest, 'deny', hint);
+    if (last.status !== 'passed') return last;
+  }
+  return last!;
+}
+
 /** "Create it: aws iam create-group --group-name developers" for "group developers". */
 function createCommand(what: string): string {
   const [kind, name] = what.split(' ');

@@ -9,12 +9,12 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { attachToGroup, attachToUser, awsManagedArn, createCustomerPolicy, decodePolicyDocument, listAttachedGroup, listGroupInline, listUserInline, s3Arn } from '../aws.js';
-import { probeCondition } from '../conditions.js';
+import { otherBuckets, othersDenied, probeCondition } from '../conditions.js';
 import { parsePolicy, statementCoversAction, statementsOf } from '../../policy/statements.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { defineStep, type LabContext } from '../types.js';
 import { appliesTo, arns, customerPolicyExists, policyInfo, type LabArns } from './common.js';
-import { GROUP } from './setup.js';
+import { GROUP, PAYROLL } from './setup.js';
 
 const DENY_POLICY = 'DenyReportDeletes';
 const denyDoc = (action: string | string[], resource: string) => ({ Version: '2012-10-17', Statement: [{ Sid: 'NoDeletingReports', Effect: 'Deny', Action: action, Resource: resource }] });
@@ -145,12 +145,20 @@ export const sourceIpCondition = defineStep({
       await probeCondition(probes, 'analyst can read salaries.csv from the office (aws:SourceIp=10.1.2.3)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('10.1.2.3') }, 'allow'),
       await probeCondition(probes, 'analyst cannot read it from elsewhere (aws:SourceIp=203.0.113.5)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('203.0.113.5') }, 'deny'),
       await probeCondition(probes, 'analyst cannot change payroll, even from the office', { principal: analyst, action: 's3:PutObject', resource: a.salaries, context: from('10.1.2.3') }, 'deny'),
+      // OfficeOnlyPayroll is about acme-payroll only: from the office, no other bucket either
+      await othersDenied(probes, 'analyst cannot read other buckets from the office either', { principal: analyst, action: 's3:GetObject', context: from('10.1.2.3') }, otherBuckets(PAYROLL).map((b) => s3Arn(a.partition, `${b}/salaries.csv`))),
     ];
   },
   async solve(ctx) {
     await officePolicy((a) => payrollDoc(a))(ctx);
   },
   mistakes: [
+    {
+      name: 'the office condition on Resource "*" (every bucket, from the office)',
+      element: 'Resource',
+      apply: officePolicy(() => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }] })),
+      expectFeedback: /analyst cannot read other buckets from the office either[\s\S]*Allowed when it should not be: OfficeOnlyPayroll/,
+    },
     {
       name: 'no condition',
       element: 'Condition',

@@ -10,10 +10,11 @@ import {
   DeleteUserPolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { attachToGroup, attachToUser, createCustomerPolicy, customerPolicyArn, iamArn, isNotFound, listUserInline } from '../aws.js';
-import { fact, probeCondition } from '../conditions.js';
+import { attachToGroup, attachToUser, createCustomerPolicy, customerPolicyArn, iamArn, isNotFound, listUserInline, s3Arn } from '../aws.js';
+import { fact, otherBuckets, othersDenied, probeCondition } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
+import { REPORTS } from './setup.js';
 import { appliesTo, arns, customerPolicyExists, policyInfo, type LabArns, type PolicyInfo } from './common.js';
 
 const WHY_CMD = 'iam-labs why analyst s3:ListBucket arn:aws:s3:::acme-reports';
@@ -70,8 +71,8 @@ export const fixBucketArn = defineStep({
       await probe('analyst cannot delete from acme-reports', 's3:DeleteObject', a.q1, 'deny'),
       await probe('analyst cannot list acme-payroll', 's3:ListBucket', a.payrollBucket, 'deny'),
       await probe('analyst cannot read acme-payroll from outside the office', 's3:GetObject', a.salaries, 'deny', { 'aws:SourceIp': '203.0.113.5' }),
-      await probe('analyst cannot list other buckets (acme-reports-archive)', 's3:ListBucket', a.lookalikeBucket, 'deny'),
-      await probe('analyst cannot read objects of other buckets', 's3:GetObject', a.lookalikeObject, 'deny'),
+      await othersDenied(probes, 'analyst cannot list other buckets', { principal: analyst, action: 's3:ListBucket' }, otherBuckets(REPORTS).map((b) => s3Arn(a.partition, b)), stillV1),
+      await othersDenied(probes, 'analyst cannot read objects of other buckets', { principal: analyst, action: 's3:GetObject' }, otherBuckets(REPORTS).map((b) => s3Arn(a.partition, `${b}/2019.csv`)), stillV1),
     ];
   },
   async solve(ctx) {
@@ -136,7 +137,28 @@ export const fixBucketArn = defineStep({
         const a = await arns(ctx);
         await newReaderVersion(ctx, readerDoc([{ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], NotResource: [a.payrollBucket, a.payrollObjects] }]));
       },
-      expectFeedback: /analyst cannot list other buckets \(acme-reports-archive\)[\s\S]*its NotResource excludes only/,
+      expectFeedback: /analyst cannot list other buckets[\s\S]*acme-reports-archive: Allowed when it should not be[\s\S]*its NotResource excludes only/,
+    },
+    {
+      name: 'NotResource that leaves out acme-payroll and the archive (every other bucket still in)',
+      element: 'NotResource',
+      apply: async (ctx) => {
+        const a = await arns(ctx);
+        await newReaderVersion(ctx, readerDoc([{ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], NotResource: [a.payrollBucket, a.payrollObjects, a.lookalikeBucket, s3Arn(a.partition, 'acme-reports-archive/*')] }]));
+      },
+      expectFeedback: /analyst cannot list other buckets[\s\S]*Allowed when it should not be[\s\S]*its NotResource excludes only/,
+    },
+    {
+      name: 'a wildcard at the front of the bucket name (*reports)',
+      element: 'Resource',
+      apply: async (ctx) => {
+        const a = await arns(ctx);
+        await newReaderVersion(ctx, readerDoc([
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:${a.partition}:s3:::*reports` },
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:${a.partition}:s3:::*reports/*` },
+        ]));
+      },
+      expectFeedback: /analyst cannot list other buckets[\s\S]*other-acme-reports: Allowed when it should not be/,
     },
     {
       name: 'fixed version published but not made the default',
@@ -213,7 +235,7 @@ export const leastPrivilege = defineStep({
       await probeCondition(probes, 'intern cannot change or delete reports', { principal: intern, action: 's3:DeleteObject', resource: a.q1 }, 'deny', inlineHint),
       await probeCondition(probes, 'intern cannot upload reports', { principal: intern, action: 's3:PutObject', resource: a.newReport }, 'deny', inlineHint),
       await probeCondition(probes, 'intern cannot read acme-payroll', { principal: intern, action: 's3:GetObject', resource: a.salaries, context: { 'aws:SourceIp': '10.1.2.3' } }, 'deny', inlineHint),
-      await probeCondition(probes, 'intern cannot read objects of other buckets', { principal: intern, action: 's3:GetObject', resource: a.lookalikeObject }, 'deny', inlineHint),
+      await othersDenied(probes, 'intern cannot read objects of other buckets', { principal: intern, action: 's3:GetObject' }, otherBuckets(REPORTS).map((b) => s3Arn(a.partition, `${b}/2019.csv`)), inlineHint),
     ];
   },
   async solve(ctx) {
@@ -249,6 +271,12 @@ export const leastPrivilege = defineStep({
       element: 'Resource',
       apply: internPolicy((a) => internDoc(a.reportsBucket)),
       expectFeedback: /the Resource of the only statement that allows it \(InternReadReports, statement 1 "ReadReportObjects"\) lists arn:aws:s3:::acme-reports, which names the bucket itself/,
+    },
+    {
+      name: 'a wildcard where the slash should be (acme-reports*)',
+      element: 'Resource',
+      apply: internPolicy((a) => internDoc(s3Arn(a.partition, 'acme-reports*'))),
+      expectFeedback: /intern cannot read objects of other buckets[\s\S]*acme-reports-archive\/2019\.csv: Allowed when it should not be/,
     },
     {
       name: 'NotAction iam:* (everything but IAM)',

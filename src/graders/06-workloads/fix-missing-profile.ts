@@ -1,10 +1,10 @@
 /** Lab 06, workloads/fix-missing-profile: the running i-legacy gets AppServerProfile, without being replaced. */
-import { RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
+import { AddRoleToInstanceProfileCommand, RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { listKeys } from '../aws.js';
 import { fact, failed, passed } from '../conditions.js';
 import { defineStep } from '../types.js';
 import { embeddedKeyId, instancesOr, roleOfProfile } from './common.js';
-import { APP_PROFILE, APP_ROLE, APP_USER, BUCKET, LEGACY, LEGACY_FIX_FACT } from './names.js';
+import { APP_PROFILE, APP_ROLE, APP_USER, BUCKET, LEGACY, LEGACY_FIX_FACT, REPORT_ROLE } from './names.js';
 import { describeInstance, isRunning, labInstances, legacyInstance, profileName } from './services.js';
 import { associate, createProfile, launch, requireLegacy, terminate } from './instance-actions.js';
 
@@ -63,15 +63,23 @@ export const fixMissingProfile = defineStep({
       ];
     }
     const role = await roleOfProfile(ctx, APP_PROFILE);
+    // the role by its exact name: IAM would find appserverrole when asked for AppServerRole
+    const swap = (other: string) =>
+      `aws iam remove-role-from-instance-profile --instance-profile-name ${APP_PROFILE} --role-name ${other}, then aws iam add-role-to-instance-profile --instance-profile-name ${APP_PROFILE} --role-name ${APP_ROLE}`;
+    const why = !role
+      ? `${APP_PROFILE} holds no role any more, so ${LEGACY}'s metadata service has no credentials to hand out.`
+      : role.toLowerCase() === APP_ROLE.toLowerCase()
+        ? `${APP_PROFILE} holds role ${role} (different case); this step wants ${APP_ROLE}, the role made and granted in the earlier steps, by exactly that name.`
+        : `${APP_PROFILE} holds ${role}, not ${APP_ROLE}: ${LEGACY}'s metadata service would hand out ${role}'s credentials instead of the read-only ones made for this application.`;
     return [
       passed(name, expected, `${describeInstance(legacy)} has ${APP_PROFILE}`),
       fact(
-        !!role,
-        `${APP_PROFILE} holds a role`,
-        `a role (${APP_ROLE}) inside ${APP_PROFILE}`,
+        role === APP_ROLE,
+        `${APP_PROFILE} holds ${APP_ROLE}`,
+        `role ${APP_ROLE} inside ${APP_PROFILE}`,
         role ? `role ${role}` : 'the profile is empty',
-        `${APP_PROFILE} holds no role any more, so ${LEGACY}'s metadata service has no credentials to hand out.`,
-        `aws iam add-role-to-instance-profile --instance-profile-name ${APP_PROFILE} --role-name ${APP_ROLE}`,
+        why,
+        role ? swap(role) : `aws iam add-role-to-instance-profile --instance-profile-name ${APP_PROFILE} --role-name ${APP_ROLE}`,
       ),
     ];
   },
@@ -102,6 +110,15 @@ export const fixMissingProfile = defineStep({
       name: 'a second instance with the profile, i-legacy left as it is', element: 'i-legacy-v2',
       apply: async (ctx) => void (await launch(ctx, 'i-legacy-v2', APP_PROFILE)),
       expectFeedback: /has no instance profile[\s\S]*Launching i-[0-9a-f]+ \(i-legacy-v2\) does not help the application that runs on i-legacy/,
+    },
+    {
+      name: 'AppServerProfile holding another role (ReportBuilderRole)', element: 'ReportBuilderRole',
+      apply: async (ctx) => {
+        await ctx.clients.iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: APP_PROFILE, RoleName: APP_ROLE }));
+        await ctx.clients.iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: APP_PROFILE, RoleName: REPORT_ROLE }));
+        if (ctx.capabilities.ec2Instances) await associate(ctx, (await requireLegacy(ctx)).id, APP_PROFILE);
+      },
+      expectFeedback: /AppServerProfile holds ReportBuilderRole, not AppServerRole/,
     },
     {
       name: 'another instance profile on i-legacy', element: 'LegacyProfile',

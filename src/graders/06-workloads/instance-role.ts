@@ -1,7 +1,7 @@
 /** Lab 06, workloads/instance-role: a role only EC2 may assume, reading acme-app-data, in an instance profile, on a running instance. */
 import { AttachRolePolicyCommand, CreateRoleCommand, GetInstanceProfileCommand } from '@aws-sdk/client-iam';
-import { awsManagedArn, iamArn, isNotFound } from '../aws.js';
-import { fact, failed, passed, probeCondition } from '../conditions.js';
+import { awsManagedArn, iamArn, isNotFound, s3Arn } from '../aws.js';
+import { fact, failed, otherBuckets, othersDenied, passed, probeCondition } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { trustHint } from '../trust.js';
 import { defineStep, type Condition, type LabContext } from '../types.js';
@@ -94,6 +94,7 @@ export const instanceRole = defineStep({
       await probeCondition(probes, `${APP_ROLE} can list ${BUCKET} (s3:ListBucket)`, { principal: role, action: 's3:ListBucket', resource: a.bucket }, 'allow', perms),
       await probeCondition(probes, `${APP_ROLE} cannot write objects there (s3:PutObject)`, { principal: role, action: 's3:PutObject', resource: a.report }, 'deny', perms),
       await probeCondition(probes, `${APP_ROLE} cannot delete objects there (s3:DeleteObject)`, { principal: role, action: 's3:DeleteObject', resource: a.object }, 'deny', perms),
+      await othersDenied(probes, `${APP_ROLE} cannot read other buckets`, { principal: role, action: 's3:GetObject' }, otherBuckets(BUCKET).map((b) => s3Arn(a.partition, `${b}/orders/2024-06.csv`)), perms),
       await profileCondition(ctx),
     ];
     const inst = await instancesOr(ctx, `an instance launched with ${APP_PROFILE} is running`, `a running instance with instance profile ${APP_PROFILE}`);
@@ -147,6 +148,13 @@ export const instanceRole = defineStep({
       expectFeedback: /AppServerRole cannot write objects there \(s3:PutObject\)[\s\S]*Allowed when it should not be: AmazonS3FullAccess[\s\S]*AmazonS3FullAccess is attached to AppServerRole/,
     },
     {
+      name: 'AmazonS3ReadOnlyAccess on the role (it reads every bucket)', element: 'AmazonS3ReadOnlyAccess',
+      apply: async (ctx) => {
+        await solveWith(ctx, serviceTrust('ec2.amazonaws.com'), { policy: 'AmazonS3ReadOnlyAccess' });
+      },
+      expectFeedback: /AppServerRole cannot read other buckets[\s\S]*Allowed when it should not be: AmazonS3ReadOnlyAccess/,
+    },
+    {
       name: 'no permission policy on the role', element: 'no permission policies',
       apply: async (ctx) => {
         await solveWith(ctx, serviceTrust('ec2.amazonaws.com'), { policy: 'none' });
@@ -176,12 +184,12 @@ async function createRoleWith(ctx: LabContext, trust: object): Promise<void> {
 }
 
 /** The reference solution with one thing changed (the trust policy, the permissions, the launch). */
-async function solveWith(ctx: LabContext, trust: object, o: { policy?: 'read' | 'none' | 'AmazonS3FullAccess'; launch?: boolean; launchWithProfile?: boolean } = {}): Promise<void> {
+async function solveWith(ctx: LabContext, trust: object, o: { policy?: 'read' | 'none' | 'AmazonS3FullAccess' | 'AmazonS3ReadOnlyAccess'; launch?: boolean; launchWithProfile?: boolean } = {}): Promise<void> {
   await createRoleWith(ctx, trust);
   const policy = o.policy ?? 'read';
   if (policy === 'read') await readAppDataPolicy(ctx, APP_ROLE);
-  if (policy === 'AmazonS3FullAccess') {
-    await ctx.clients.iam.send(new AttachRolePolicyCommand({ RoleName: APP_ROLE, PolicyArn: await awsManagedArn(ctx, 'AmazonS3FullAccess') }));
+  if (policy === 'AmazonS3FullAccess' || policy === 'AmazonS3ReadOnlyAccess') {
+    await ctx.clients.iam.send(new AttachRolePolicyCommand({ RoleName: APP_ROLE, PolicyArn: await awsManagedArn(ctx, policy) }));
   }
   await createProfile(ctx, APP_PROFILE, APP_ROLE);
   if (o.launch !== false) await launch(ctx, APP_SERVER, o.launchWithProfile === false ? undefined : APP_PROFILE);

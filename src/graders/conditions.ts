@@ -3,6 +3,7 @@
  * into conditions whose `why` names the deciding statement or the element that did not match.
  */
 import { lintHints } from '../policy/lint.js';
+import { s3Arn } from './aws.js';
 import { decidingPolicyText, decisionWords, explainOutcome, HYPOTHETICAL_SOURCE, meets, probeSubject, type Expectation } from './explain.js';
 import { suggestFix } from './fixes.js';
 import { MissingPrincipal, type GatheredPolicy, type ProbeRequest, type Probes } from './probes.js';
@@ -63,18 +64,18 @@ export async function probeCondition(
 }
 
 /**
- * Stand-ins for "any other bucket", for a step that allows `bucket` only: one whose name extends
+ * Stand-ins for "any other bucket" (their ARNs; with `key`, an object in each), for a step that allows `bucket` only: one whose name extends
  * it (what a missing "/" or a trailing * reaches: `acme-app-data*`), one whose name ends like it
  * (a leading *: `*-data/*`), and one with nothing in common (NotResource, "*"). No statement that
  * names `bucket` alone reaches any of them; sampling a single other bucket misses the wildcards.
  */
-export function otherBuckets(bucket: string): string[] {
-  return [`${bucket}-archive`, `other-${bucket}`, 'unrelated-bucket-0'];
+export function otherBuckets(partition: string, bucket: string, key?: string): string[] {
+  return [`${bucket}-archive`, `other-${bucket}`, 'unrelated-bucket-0'].map((b) => s3Arn(partition, key === undefined ? b : `${b}/${key}`));
 }
 
 /**
  * "Nothing on other buckets, whatever the grammar": the request denied on each of `resources`
- * (otherBuckets' names, with the object key the step uses), as one condition — the first one
+ * (otherBuckets'), as one condition — the first one
  * allowed, else passed. (COURSE.md: least privilege, whatever the grammar: `*`, wildcards, NotResource.)
  */
 export async function othersDenied(

@@ -20,7 +20,6 @@ export const arns = async (ctx: LabContext) => {
     salaries: s3Arn(partition, `${PAYROLL}/salaries.csv`),
     /** a bucket whose name starts like acme-reports: catches "acme-reports*" wildcards */
     lookalikeBucket: s3Arn(partition, `${REPORTS}-archive`),
-    lookalikeObject: s3Arn(partition, `${REPORTS}-archive/2019.csv`),
   };
 };
 export type LabArns = Awaited<ReturnType<typeof arns>>;

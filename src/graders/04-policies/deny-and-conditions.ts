@@ -146,7 +146,7 @@ export const sourceIpCondition = defineStep({
       await probeCondition(probes, 'analyst cannot read it from elsewhere (aws:SourceIp=203.0.113.5)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('203.0.113.5') }, 'deny'),
       await probeCondition(probes, 'analyst cannot change payroll, even from the office', { principal: analyst, action: 's3:PutObject', resource: a.salaries, context: from('10.1.2.3') }, 'deny'),
       // OfficeOnlyPayroll is about acme-payroll only: from the office, no other bucket either
-      await othersDenied(probes, 'analyst cannot read other buckets from the office either', { principal: analyst, action: 's3:GetObject', context: from('10.1.2.3') }, otherBuckets(PAYROLL).map((b) => s3Arn(a.partition, `${b}/salaries.csv`))),
+      await othersDenied(probes, 'analyst cannot read other buckets from the office either', { principal: analyst, action: 's3:GetObject', context: from('10.1.2.3') }, otherBuckets(a.partition, PAYROLL, 'salaries.csv')),
     ];
   },
   async solve(ctx) {

@@ -71,8 +71,8 @@ export const fixBucketArn = defineStep({
       await probe('analyst cannot delete from acme-reports', 's3:DeleteObject', a.q1, 'deny'),
       await probe('analyst cannot list acme-payroll', 's3:ListBucket', a.payrollBucket, 'deny'),
       await probe('analyst cannot read acme-payroll from outside the office', 's3:GetObject', a.salaries, 'deny', { 'aws:SourceIp': '203.0.113.5' }),
-      await othersDenied(probes, 'analyst cannot list other buckets', { principal: analyst, action: 's3:ListBucket' }, otherBuckets(REPORTS).map((b) => s3Arn(a.partition, b)), stillV1),
-      await othersDenied(probes, 'analyst cannot read objects of other buckets', { principal: analyst, action: 's3:GetObject' }, otherBuckets(REPORTS).map((b) => s3Arn(a.partition, `${b}/2019.csv`)), stillV1),
+      await othersDenied(probes, 'analyst cannot list other buckets', { principal: analyst, action: 's3:ListBucket' }, otherBuckets(a.partition, REPORTS), stillV1),
+      await othersDenied(probes, 'analyst cannot read objects of other buckets', { principal: analyst, action: 's3:GetObject' }, otherBuckets(a.partition, REPORTS, '2019.csv'), stillV1),
     ];
   },
   async solve(ctx) {
@@ -235,7 +235,7 @@ export const leastPrivilege = defineStep({
       await probeCondition(probes, 'intern cannot change or delete reports', { principal: intern, action: 's3:DeleteObject', resource: a.q1 }, 'deny', inlineHint),
       await probeCondition(probes, 'intern cannot upload reports', { principal: intern, action: 's3:PutObject', resource: a.newReport }, 'deny', inlineHint),
       await probeCondition(probes, 'intern cannot read acme-payroll', { principal: intern, action: 's3:GetObject', resource: a.salaries, context: { 'aws:SourceIp': '10.1.2.3' } }, 'deny', inlineHint),
-      await othersDenied(probes, 'intern cannot read objects of other buckets', { principal: intern, action: 's3:GetObject' }, otherBuckets(REPORTS).map((b) => s3Arn(a.partition, `${b}/2019.csv`)), inlineHint),
+      await othersDenied(probes, 'intern cannot read objects of other buckets', { principal: intern, action: 's3:GetObject' }, otherBuckets(a.partition, REPORTS, '2019.csv'), inlineHint),
     ];
   },
   async solve(ctx) {

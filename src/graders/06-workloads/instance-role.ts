@@ -1,6 +1,6 @@
 /** Lab 06, workloads/instance-role: a role only EC2 may assume, reading acme-app-data, in an instance profile, on a running instance. */
 import { AttachRolePolicyCommand, CreateRoleCommand, GetInstanceProfileCommand } from '@aws-sdk/client-iam';
-import { awsManagedArn, iamArn, isNotFound, s3Arn } from '../aws.js';
+import { awsManagedArn, iamArn, isNotFound } from '../aws.js';
 import { fact, failed, otherBuckets, othersDenied, passed, probeCondition } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { trustHint } from '../trust.js';
@@ -94,7 +94,7 @@ export const instanceRole = defineStep({
       await probeCondition(probes, `${APP_ROLE} can list ${BUCKET} (s3:ListBucket)`, { principal: role, action: 's3:ListBucket', resource: a.bucket }, 'allow', perms),
       await probeCondition(probes, `${APP_ROLE} cannot write objects there (s3:PutObject)`, { principal: role, action: 's3:PutObject', resource: a.report }, 'deny', perms),
       await probeCondition(probes, `${APP_ROLE} cannot delete objects there (s3:DeleteObject)`, { principal: role, action: 's3:DeleteObject', resource: a.object }, 'deny', perms),
-      await othersDenied(probes, `${APP_ROLE} cannot read other buckets`, { principal: role, action: 's3:GetObject' }, otherBuckets(BUCKET).map((b) => s3Arn(a.partition, `${b}/orders/2024-06.csv`)), perms),
+      await othersDenied(probes, `${APP_ROLE} cannot read other buckets`, { principal: role, action: 's3:GetObject' }, otherBuckets(a.partition, BUCKET, 'orders/2024-06.csv'), perms),
       await profileCondition(ctx),
     ];
     const inst = await instancesOr(ctx, `an instance launched with ${APP_PROFILE} is running`, `a running instance with instance profile ${APP_PROFILE}`);

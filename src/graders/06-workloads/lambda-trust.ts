@@ -5,7 +5,7 @@
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { accountInfo, awsManagedArn, errorName, iamArn, s3Arn } from '../aws.js';
+import { accountInfo, awsManagedArn, errorName, iamArn } from '../aws.js';
 import { failed, otherBuckets, othersDenied, passed, probeCondition, unverifiable } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { trustHint } from '../trust.js';
@@ -156,7 +156,7 @@ export const lambdaTrust = defineStep({
       canWrite,
       await probeCondition(probes, `${REPORT_ROLE} cannot read objects in ${BUCKET} (s3:GetObject)`, { principal: role, action: 's3:GetObject', resource: a.object }, 'deny', perms),
       await probeCondition(probes, `${REPORT_ROLE} cannot delete objects in ${BUCKET} (s3:DeleteObject)`, { principal: role, action: 's3:DeleteObject', resource: a.report }, 'deny', perms),
-      await othersDenied(probes, `${REPORT_ROLE} cannot write to other buckets`, { principal: role, action: 's3:PutObject' }, [a.elsewhere, ...otherBuckets(BUCKET).map((b) => s3Arn(a.partition, `${b}/${REPORT_KEY}`))], perms),
+      await othersDenied(probes, `${REPORT_ROLE} cannot write to other buckets`, { principal: role, action: 's3:PutObject' }, [a.elsewhere, ...otherBuckets(a.partition, BUCKET, REPORT_KEY)], perms),
       await reportCondition(ctx, canWrite.status === 'passed', out[0]?.status === 'passed'),
     );
     return out;

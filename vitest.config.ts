@@ -39,6 +39,8 @@ export default defineConfig({
     maxWorkers: Math.max(2, os.availableParallelism()),
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // `npx vitest` would otherwise make every CLI a test starts suggest `npx iam-labs …` (invocation.ts)
+      npm_lifecycle_event: '',
     },
     projects: [
       { extends: true, test: { name: 'fast', include: ['src/**/*.test.ts', 'tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SLOW] } },

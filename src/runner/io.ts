@@ -5,6 +5,7 @@
 import pc from 'picocolors';
 import type { Env } from '../core/paths.js';
 import { stateHome } from '../core/paths.js';
+import { asTyped } from './invocation.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -39,5 +40,5 @@ export function defaultIO(opts: { plain?: boolean; env?: Env } = {}): CommandIO 
 }
 
 export function writeln(io: CommandIO, text = ''): void {
-  io.out.write(`${text}\n`);
+  io.out.write(`${asTyped(text, io.env)}\n`);
 }

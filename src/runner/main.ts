@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import { UserError } from '../core/errors.js';
+import { asTyped } from './invocation.js';
 
 /**
  * `iam-labs progress | head -3`: the reader went away. Nothing more can be said to it, and that
@@ -29,8 +30,7 @@ export async function main(argv: string[]): Promise<number> {
 export function reportError(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
   if (e instanceof UserError) {
-    process.stderr.write(`iam-labs: ${e.message}\n`);
-    if (e.hint) process.stderr.write(`${e.hint}\n`);
+    process.stderr.write(asTyped(`iam-labs: ${e.message}\n${e.hint ? `${e.hint}\n` : ''}`));
     return e.exitCode;
   }
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);

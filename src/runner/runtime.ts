@@ -21,9 +21,10 @@ import { accountFilePaths, courseDir, labPaths, statePaths, type AwsFilePaths, t
 import { passedSteps, ProgressStore } from './progress.js';
 import { accountHolder, accountSession, currentLabId, labSession, readBackend, readLabRecord, type BackendRecord, type LabRecord, type Session } from './session.js';
 import { decorateResult } from './lab-view.js';
+import { courseAsTyped } from './invocation.js';
 
 export function openCourse(io: CommandIO): Course {
-  return loadCourseCached(courseDir(io.env), statePaths(io.home).courseCache);
+  return courseAsTyped(loadCourseCached(courseDir(io.env), statePaths(io.home).courseCache), io.env);
 }
 
 export interface CourseWithGraders {

@@ -20,6 +20,13 @@ import { resolveLab } from '../../core/course.js';
 import { waitForStartElsewhere } from '../start-in-progress.js';
 
 /**
+ * What npm says about the `npx iam-labs shell` run that opened the shell, not about the learner's
+ * setup: a lab shell has `iam-labs` on PATH, so in it commands are suggested as `iam-labs …`
+ * (invocation.ts), not `npx iam-labs …`.
+ */
+const NPX_RUN_VARS = ['npm_lifecycle_event', 'npm_lifecycle_script', 'npm_command'];
+
+/**
  * The environment of a shell whose `aws` talks to the lab (`shell`, `instance-shell`): the
  * learner's variables without any AWS_* setting (keys, profiles, config files, endpoints, CA
  * bundles, metadata settings), then `vars`, and the aws wrapper first on PATH, running the CLI
@@ -27,7 +34,7 @@ import { waitForStartElsewhere } from '../start-in-progress.js';
  */
 export async function shellEnvironment(io: CommandIO, paths: StatePaths, vars: Record<string, string>): Promise<{ env: Record<string, string>; cli?: AwsCliInfo }> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(withoutAwsSettings(io.env))) if (v !== undefined && !UNSET_VARS.includes(k)) env[k] = v;
+  for (const [k, v] of Object.entries(withoutAwsSettings(io.env))) if (v !== undefined && !UNSET_VARS.includes(k) && !NPX_RUN_VARS.includes(k)) env[k] = v;
   Object.assign(env, { NO_PROXY: noProxyFor(io.env), no_proxy: noProxyFor(io.env), IAM_LABS_HOME: paths.home }, vars);
   const cli = await awsCliInfo(io.env, paths);
   if (cli) {

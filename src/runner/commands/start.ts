@@ -28,6 +28,7 @@ import { labViewOf } from '../lab-view.js';
 import { liveScreenOptions } from '../live-session.js';
 import { runLiveScreen } from '../live.js';
 import { completionNotice } from '../completion.js';
+import { asTyped } from '../invocation.js';
 
 export interface StartOptions {
   backend?: string;
@@ -146,7 +147,7 @@ function guardInterrupt(io: CommandIO, lab: Lab): () => void {
   const onSignal = () => {
     setUp();
     void abandonStartingBackend(io.home).finally(() => {
-      io.err.write(`\nInterrupted. \`iam-labs start ${lab.number}\` picks up from here; \`iam-labs stop\` stops the backend.\n`);
+      io.err.write(asTyped(`\nInterrupted. \`iam-labs start ${lab.number}\` picks up from here; \`iam-labs stop\` stops the backend.\n`, io.env));
       process.exit(130);
     });
   };
@@ -217,7 +218,7 @@ function leftWorkshop(io: CommandIO): WorkshopLink | undefined {
     return link?.leftAt ? link : undefined;
   } catch (e) {
     if (!(e instanceof CorruptFileError)) throw e;
-    io.err.write(`${io.c.yellow('warning:')} ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`);
+    io.err.write(asTyped(`${io.c.yellow('warning:')} ${e.message}${e.hint ? ` ${e.hint}` : ''}\n`, io.env));
     return undefined;
   }
 }

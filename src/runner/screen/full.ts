@@ -10,6 +10,7 @@ import { completeText, farewell, noteText, resetQuestion, revealQuestion, type C
 import { renderFrame, type Frame, type Starts, type Tone, type UiState } from './render.js';
 import { actionOf, scrollDelta, WRITES } from './keys.js';
 import { Terminal, type Key } from './terminal.js';
+import { asTyped } from '../invocation.js';
 
 interface Anchor {
   /** the reader was at the end of the page: keep them there */
@@ -350,6 +351,6 @@ export class FullScreen implements LiveUi {
     clearTimeout(this.digitTimer);
     clearTimeout(this.busyTimer);
     this.term.stop();
-    this.o.io.out.write(`${farewell(this.o.course, this.m)}\n`);
+    this.o.io.out.write(`${asTyped(farewell(this.o.course, this.m), this.o.io.env)}\n`);
   }
 }

@@ -6,6 +6,7 @@
  * preferably after a `/`, `:` or `,`. Continuation lines keep the indentation of a list item or
  * of a labelled block ("why:      …").
  */
+import { asTyped } from '../invocation.js';
 
 // CSI sequences (colors, cursor) and OSC sequences (hyperlinks), which take no room on screen
 // eslint-disable-next-line no-control-regex
@@ -176,9 +177,12 @@ export function hangingIndent(line: string): number {
 
 /**
  * Wrap one line (no newlines in it) to `width` columns. Spaces at a break disappear; the line's
- * own leading spaces stay. Width Infinity (or ≤ 0) means: do not wrap.
+ * own leading spaces stay. Width Infinity (or ≤ 0) means: do not wrap. Every line the screens
+ * show is laid out here, so this is where a suggested command takes the form the learner types
+ * (invocation.ts): before its width is measured.
  */
-export function wrapLine(line: string, width: number, opts: WrapOptions = {}): string[] {
+export function wrapLine(text: string, width: number, opts: WrapOptions = {}): string[] {
+  const line = asTyped(text);
   if (!(width > 0) || width === Infinity || visibleWidth(line) <= width) return [line];
   let hang = opts.hang ?? ' '.repeat(hangingIndent(line));
   // a hanging indent that leaves almost no room would make a column of syllables

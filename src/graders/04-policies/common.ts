@@ -27,16 +27,23 @@ export type LabArns = Awaited<ReturnType<typeof arns>>;
 export interface PolicyInfo {
   arn: string;
   defaultVersion?: string;
+  /** oldest first (v1, v2, …), so the last one is the version published most recently */
   versions: string[];
 }
 
-/** A customer managed policy: its default version and all versions, or undefined when it does not exist. */
+/** "v12" → 12: version ids are "v" and a number that only grows (v10 comes after v9). */
+const versionNumber = (id: string) => Number(id.replace(/^v/i, '')) || 0;
+
+/**
+ * A customer managed policy: its default version and all versions, or undefined when it does not
+ * exist. IAM lists versions newest first (other backends may not), so they are sorted here.
+ */
 export async function policyInfo(ctx: LabContext, name: string): Promise<PolicyInfo | undefined> {
   const arn = await customerPolicyArn(ctx, name);
   try {
     const r = await ctx.clients.iam.send(new GetPolicyCommand({ PolicyArn: arn }));
     const v = await ctx.clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }));
-    return { arn, defaultVersion: r.Policy?.DefaultVersionId, versions: (v.Versions ?? []).map((x) => x.VersionId ?? '') };
+    return { arn, defaultVersion: r.Policy?.DefaultVersionId, versions: (v.Versions ?? []).map((x) => x.VersionId ?? '').sort((a, b) => versionNumber(a) - versionNumber(b)) };
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;

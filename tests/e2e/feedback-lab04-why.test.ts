@@ -68,7 +68,10 @@ describe('lab 04: AccessDenied, feedback, why, fix', () => {
     expect(out).toContain('Decision: DENIED (implicit deny: nothing allows it)');
     expect(out).toContain('which names objects, not the bucket');
     expect(out).toMatch(/^NEAR\s+.*"Sid": "ReadReports"/m);
-    expect(out).toContain('AWS would answer: User: arn:aws:iam::000000000000:user/analyst is not authorized to perform: s3:ListBucket');
+    // S3's own wording: the resource in quotes, as the learner just saw it from `aws s3 ls`
+    expect(out).toContain(
+      'AWS would answer: User: arn:aws:iam::000000000000:user/analyst is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::acme-reports" because no identity-based policy allows the s3:ListBucket action\n',
+    );
   });
 
   it('iam-labs why resolves a lab profile and --json gives the same facts', async () => {

@@ -3,7 +3,7 @@
  * (issue 6). AWS rejects ARNs with too few colons, S3 ARNs with a region and unknown service
  * principals (MalformedPolicyDocument), so those never reach a check; these do. Run against the embedded emulator through the SDK, as a learner's CLI would leave them.
  */
-import { CreatePolicyVersionCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachUserPolicyCommand, CreatePolicyCommand, CreatePolicyVersionCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { labGraders } from '../../src/graders/index.js';
@@ -60,5 +60,21 @@ describe('typo feedback', () => {
     });
     // Backends that accept it (moto) still get the explanation from the check's lint.
     expect(await lintHints(trust, 'trust')).toContain('lamda.amazonaws.com is not an AWS service principal — did you mean lambda.amazonaws.com?');
+  });
+
+  it('aws:SourceIpAddress in OfficeOnlyPayroll: IAM accepts the unknown key, the check names the real one', async () => {
+    const ctx = await fresh();
+    await labGraders['04-policies'].setup(ctx);
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-payroll/*', Condition: { IpAddress: { 'aws:SourceIpAddress': '10.0.0.0/8' } } }],
+    };
+    // IAM checks a condition's operator and value shape, not whether the key exists
+    const created = await ctx.clients.iam.send(new CreatePolicyCommand({ PolicyName: 'OfficeOnlyPayroll', PolicyDocument: JSON.stringify(doc) }));
+    await ctx.clients.iam.send(new AttachUserPolicyCommand({ UserName: 'analyst', PolicyArn: created.Policy!.Arn }));
+    const text = feedbackText(await step('04-policies', 'policies/source-ip-condition').check(ctx));
+    expect(text).toContain(
+      'OfficeOnlyPayroll: aws:SourceIpAddress is not an AWS global condition key, so no request carries it and the condition never sees a value — did you mean aws:SourceIp?',
+    );
   });
 });

@@ -28,6 +28,20 @@ describe('lintPolicy', () => {
     expect(f[1].message).toMatch(/^ec2 is not a service principal/);
   });
 
+  it('flags aws: condition keys AWS never sets, with the likely one; keeps real keys in any case and tag keys', async () => {
+    const cond = (Condition: object) => messages({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition }] });
+    expect(await cond({ IpAddress: { 'aws:SourceIpAddress': '10.0.0.0/8' } })).toEqual([
+      'aws:SourceIpAddress is not an AWS global condition key, so no request carries it and the condition never sees a value — did you mean aws:SourceIp?',
+    ]);
+    expect(await cond({ Bool: { 'aws:MultiFactorAuthPresnt': 'true' } })).toEqual([
+      'aws:MultiFactorAuthPresnt is not an AWS global condition key, so no request carries it and the condition never sees a value — did you mean aws:MultiFactorAuthPresent?',
+    ]);
+    const f = await lintPolicy({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:MFAPresent': 'true' } } }] });
+    expect(f[0].path).toBe('Statement[0].Condition.Bool.aws:MFAPresent');
+    expect(await cond({ IpAddress: { 'aws:sourceip': '10.0.0.0/8' }, StringEquals: { 'aws:PrincipalTag/team': 'x', 'aws:username': 'bob', 's3:prefix': 'home/' } })).toEqual([]);
+    expect(await cond({ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' }, Null: { 'aws:TokenIssueTime': 'true' } })).toEqual([]);
+  });
+
   it('flags ARNs that cannot match: colon count, partition, S3 with region or account', () => {
     expect(lintArn('arn:aws:s3::acme-reports', 'R')?.suggestion).toBe('arn:aws:s3:::acme-reports');
     expect(lintArn('arn:amazon:s3:::acme-reports', 'R')?.message).toMatch(/partition "amazon", which does not exist/);

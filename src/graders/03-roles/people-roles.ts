@@ -176,7 +176,7 @@ export const mfaCrossAccount = defineStep({
     const probes = new Probes(ctx);
     const resource = await roleArn(ctx, BREAK_GLASS);
     const trusted = await external(ctx, TRUSTED_ACCOUNT);
-    const principalHint = async () => trustHint(probes, BREAK_GLASS, await trustedRoot(ctx), `{"AWS": "${await trustedRoot(ctx)}"}`);
+    const principalHint = async () => trustHint(probes, BREAK_GLASS, await trustedRoot(ctx), `{"AWS": "${await trustedRoot(ctx)}"}`, 'break-glass-trust.json');
     const condHint = async () => (await mfaHint(probes)) ?? (await principalHint());
     const req = (principal: PrincipalRef, context?: Record<string, string>) => ({ principal, action: 'sts:AssumeRole', resource, context });
     return [

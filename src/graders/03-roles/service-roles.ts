@@ -31,7 +31,7 @@ export const ec2TrustRole = defineStep({
     if (exists.status !== 'passed') return [exists];
     const probes = new Probes(ctx);
     const resource = await roleArn(ctx, 'EC2AccessRole');
-    const hint = () => trustHint(probes, 'EC2AccessRole', EC2, `{"Service": "${EC2}"}`);
+    const hint = () => trustHint(probes, 'EC2AccessRole', EC2, `{"Service": "${EC2}"}`, 'ec2-trust.json');
     const assume = (principal: PrincipalRef) => ({ principal, action: 'sts:AssumeRole', resource });
     return [
       exists,
@@ -246,7 +246,7 @@ export const fixTrustPrincipal = defineStep({
   async check(ctx) {
     const probes = new Probes(ctx);
     const resource = await roleArn(ctx, FUNCTION_ROLE);
-    const hint = () => trustHint(probes, FUNCTION_ROLE, LAMBDA, `{"Service": "${LAMBDA}"}`);
+    const hint = () => trustHint(probes, FUNCTION_ROLE, LAMBDA, `{"Service": "${LAMBDA}"}`, 'lambda-trust.json');
     const assume = (principal: PrincipalRef) => ({ principal, action: 'sts:AssumeRole', resource });
     return [
       await probeCondition(probes, 'Lambda can assume ReportsFunctionRole', assume({ kind: 'service', service: LAMBDA }), 'allow', hint),

@@ -140,7 +140,7 @@ export const sourceIpCondition = defineStep({
     // aws:SourceIp is the caller's public address; IpAddress compares it with CIDR ranges.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
     return [
-      customerPolicyExists(await policyInfo(ctx, OFFICE), OFFICE, 'office-only-payroll.json'),
+      await customerPolicyExists(ctx, await policyInfo(ctx, OFFICE), OFFICE, 'office-only-payroll.json'),
       await appliesTo(ctx, 'analyst', OFFICE),
       await probeCondition(probes, 'analyst can read salaries.csv from the office (aws:SourceIp=10.1.2.3)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('10.1.2.3') }, 'allow'),
       await probeCondition(probes, 'analyst cannot read it from elsewhere (aws:SourceIp=203.0.113.5)', { principal: analyst, action: 's3:GetObject', resource: a.salaries, context: from('203.0.113.5') }, 'deny'),
@@ -176,6 +176,12 @@ export const sourceIpCondition = defineStep({
       element: '10.0.0.0/16',
       apply: officePolicy((a) => payrollDoc(a, { Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/16' } } })),
       expectFeedback: /Condition IpAddress on aws:SourceIp wants 10\.0\.0\.0\/16, but the request had 10\.1\.2\.3/,
+    },
+    {
+      name: 'a condition key AWS never sets (aws:SourceIpAddress)',
+      element: 'aws:SourceIpAddress',
+      apply: officePolicy((a) => payrollDoc(a, { Condition: { IpAddress: { 'aws:SourceIpAddress': OFFICE_CIDR } } })),
+      expectFeedback: /the request has no value for it \(the key is absent\)[\s\S]*aws:SourceIpAddress is not an AWS global condition key[\s\S]*did you mean aws:SourceIp\?/,
     },
     {
       name: 'NotIpAddress (the opposite)',

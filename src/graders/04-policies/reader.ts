@@ -228,7 +228,7 @@ export const leastPrivilege = defineStep({
         `${inline.join(', ')} is still inline on intern. An inline policy lives and dies with its user and is easy to overlook${inline.includes('TempFullAccess') ? '; "Action": "*" on "Resource": "*" makes intern an administrator' : ''}.`,
         `Delete it: aws iam delete-user-policy --user-name intern --policy-name ${inline[0]}`,
       ),
-      customerPolicyExists(await policyInfo(ctx, INTERN_POLICY), INTERN_POLICY, 'intern-read-reports.json'),
+      await customerPolicyExists(ctx, await policyInfo(ctx, INTERN_POLICY), INTERN_POLICY, 'intern-read-reports.json'),
       await appliesTo(ctx, 'intern', INTERN_POLICY),
       await probeCondition(probes, 'intern can read acme-reports objects', { principal: intern, action: 's3:GetObject', resource: a.q1 }, 'allow'),
       await probeCondition(probes, 'intern cannot create IAM users', { principal: intern, action: 'iam:CreateUser', resource: await iamArn(ctx, 'user', 'new-user') }, 'deny', inlineHint),

@@ -80,7 +80,7 @@ export const instanceRole = defineStep({
     const roleArn = await iamArn(ctx, 'role', APP_ROLE);
     // trustHint names the principals found and ends with the command, for the file this chapter writes
     const trust = async () =>
-      (await trustHint(probes, APP_ROLE, 'ec2.amazonaws.com', '{"Service": "ec2.amazonaws.com"}'))?.replace('file://trust.json', 'file://ec2-trust.json') ??
+      (await trustHint(probes, APP_ROLE, 'ec2.amazonaws.com', '{"Service": "ec2.amazonaws.com"}', 'ec2-trust.json')) ??
       `Make {"Service": "ec2.amazonaws.com"} the only Principal of ${APP_ROLE}'s trust policy and apply it with aws iam update-assume-role-policy --role-name ${APP_ROLE} --policy-document file://ec2-trust.json`;
     const assume = (principal: PrincipalRef) => ({ principal, action: 'sts:AssumeRole', resource: roleArn });
     const role: PrincipalRef = { kind: 'role', name: APP_ROLE };

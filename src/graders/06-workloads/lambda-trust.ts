@@ -122,7 +122,7 @@ export const lambdaTrust = defineStep({
     const role: PrincipalRef = { kind: 'role', name: REPORT_ROLE };
     // trustHint names the principals found and ends with the command, for the file this chapter writes
     const trust = async () =>
-      (await trustHint(probes, REPORT_ROLE, 'lambda.amazonaws.com', '{"Service": "lambda.amazonaws.com"}'))?.replace('file://trust.json', 'file://lambda-trust.json') ??
+      (await trustHint(probes, REPORT_ROLE, 'lambda.amazonaws.com', '{"Service": "lambda.amazonaws.com"}', 'lambda-trust.json')) ??
       `Make {"Service": "lambda.amazonaws.com"} the only Principal of ${REPORT_ROLE}'s trust policy and apply it with aws iam update-assume-role-policy --role-name ${REPORT_ROLE} --policy-document file://lambda-trust.json`;
     const perms = () => rolePolicyHint(probes, REPORT_ROLE, `The function only writes ${REPORT_KEY}: make WriteReport allow s3:PutObject on arn:aws:s3:::${BUCKET}/* only, and nothing else, with aws iam put-role-policy --role-name ${REPORT_ROLE} --policy-name WriteReport --policy-document file://write-report.json`);
     const trustsLambda = await probeCondition(probes, `Lambda (lambda.amazonaws.com) can assume ${REPORT_ROLE}`, { principal: { kind: 'service', service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: roleArn }, 'allow', trust);

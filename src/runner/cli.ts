@@ -10,7 +10,12 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .enablePositionalOptions() // else the root's --plain swallows `start 04 --plain` (the subcommand never sees it)
-    .showHelpAfterError('(run iam-labs --help for usage)');
+    .showHelpAfterError('(run iam-labs --help for usage)')
+    // `iam-labs --plain start 04` means what `iam-labs start 04 --plain` means: the root's --plain
+    // (positional options keep it at the root) reaches the command that runs
+    .hook('preAction', (root, command) => {
+      if (root.opts().plain && command !== root) command.setOptionValue('plain', true);
+    });
 
   program
     .command('emulator')

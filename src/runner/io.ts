@@ -34,7 +34,8 @@ export function defaultIO(opts: { plain?: boolean; env?: Env } = {}): CommandIO 
     input: process.stdin,
     tty,
     plain,
-    c: pc.createColors(color || !!env.FORCE_COLOR),
+    // --plain is the learner's explicit word: it wins over FORCE_COLOR (set by tools for everything they run)
+    c: pc.createColors(!plain && (color || !!env.FORCE_COLOR)),
     home: stateHome(env),
   };
 }

@@ -26,5 +26,8 @@ describe('--plain on the root', () => {
     expect(inTerminal(lab.env, 'progress --plain')).not.toContain('\x1b[');
     expect(inTerminal(lab.env, '--plain progress')).not.toContain('\x1b[');
     expect(inTerminal(lab.env, '--plain check 01')).not.toContain('\x1b[');
+    // FORCE_COLOR (which tools set for everything they run) does not outvote an explicit --plain
+    expect(inTerminal({ ...lab.env, FORCE_COLOR: '1' }, '--plain progress')).not.toContain('\x1b[');
+    expect(inTerminal({ ...lab.env, FORCE_COLOR: '1' }, 'progress --plain')).not.toContain('\x1b[');
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 /**
- * Authorization stage of the pipeline. Root is never restricted in its own account; IAM users and
- * role sessions are evaluated by the policy engine when enforcement is on; anonymous S3 requests
- * only through a resource policy. Every decision is recorded for `iam-labs why`.
+ * Authorization stage of the pipeline. Root is not restricted by IAM in its own account, but an
+ * explicit Deny in a bucket policy applies to it too (rootInOwnAccount); IAM users and role
+ * sessions are evaluated by the policy engine when enforcement is on; anonymous S3 requests only
+ * through a resource policy. Every decision is recorded for `iam-labs why`.
  */
 import { policyEngine } from '../../policy/index.js';
 import type { EvaluationResult } from '../../policy/types.js';
@@ -25,7 +26,7 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
   // Service last accessed data counts every attempt, allowed or not.
   noteServiceAccess(ctx, spec);
   if (!ctx.emulator.config.enforce) return;
-  if (p.kind === 'root' && resourceAccount === p.accountId) return;
+  if (p.kind === 'root' && resourceAccount === p.accountId) return rootInOwnAccount(ctx, spec);
 
   const result = await evaluateRequest(ctx, spec);
   record(ctx, spec, result);
@@ -42,6 +43,27 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
     sameAccount: resourceAccount === p.accountId,
     anonymous: p.kind === 'anonymous',
   });
+}
+
+/**
+ * S3 lets the bucket owner's root user read, replace and delete the bucket policy whatever it says,
+ * so that no policy can lock the owner out of its own bucket for good.
+ */
+const ROOT_KEEPS = new Set(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy']);
+
+/**
+ * The account root in its own account: no identity policy limits it, but a bucket policy that
+ * explicitly denies it (a Deny for Principal "*" included) does, for every action but the three
+ * above (S3 API reference, DeleteBucketPolicy: "even if their bucket policy explicitly denies the
+ * root principal's access").
+ */
+async function rootInOwnAccount(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
+  if (ctx.service !== 's3' || !spec.resourcePolicy || ROOT_KEEPS.has(spec.action)) return;
+  const result = await evaluateRequest(ctx, spec);
+  if (result.decision !== 'ExplicitlyDenied') return;
+  record(ctx, spec, result);
+  ctx.emulator.config.logDenial?.(denialLine(ctx.principal.arn, spec.action, spec.resource, result));
+  throw accessDeniedError(ctx.service, result, { principalArn: ctx.principal.arn, action: spec.action, resource: spec.resource, sameAccount: true, anonymous: false });
 }
 
 /**

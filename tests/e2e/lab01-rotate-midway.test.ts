@@ -3,10 +3,13 @@
  * `iam-labs shell` with the real AWS CLI: midway (a new key made, profile samy still on the old
  * one), the check must not tick "profile samy uses the new key", and must not tell the learner to
  * delete the old key before profile samy is switched (that would break the profile), nor to make
- * yet another key when the new one exists.
+ * yet another key when the new one exists. First, the chapter's "try something she may do":
+ * `aws s3 ls` prints nothing in this lab (no buckets), which the chapter must say is a success.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, cli, ensureBuilt, realCourse, type Lab } from './runner-helpers.js';
+import { cleanup, cli, ensureBuilt, realCourse, ROOT, type Lab } from './runner-helpers.js';
 
 const lab: Lab = realCourse();
 
@@ -48,6 +51,19 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => cleanup(lab));
+
+describe('lab 01, the access-key chapter as written', () => {
+  it('aws s3 ls --profile samy succeeds and prints nothing, as the chapter says; list-users is denied', async () => {
+    const chapter = fs.readFileSync(path.join(ROOT, 'labs', '01-users', '03-access-key.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(chapter).toContain('The first one prints nothing, because this lab\'s account has no buckets yet');
+    const listed = await cli(lab, ['shell', '01', '-c', 'aws s3 ls --profile samy']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toBe('');
+    const denied = await cli(lab, ['shell', '01', '-c', 'aws iam list-users --profile samy']);
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/An error occurred \(AccessDenied\) when calling the ListUsers operation: User: arn:aws:iam::\d{12}:user\/Samy is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::\d{12}:user\/ because no identity-based policy allows the iam:ListUsers action/);
+  }, 60_000);
+});
 
 describe('lab 01, rotating the key step by step', () => {
   it('new key made, profile samy still on the old key: the profile condition fails and no hint deletes the old key first', async () => {

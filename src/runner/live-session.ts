@@ -36,6 +36,7 @@ export interface LiveLab {
   open: OpenSession;
   first: LabView;
   readOnly?: boolean;
+  takeOver?(): boolean;
   graders: () => Promise<GraderRegistry>;
 }
 
@@ -71,6 +72,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
     course: o.course,
     lab,
     readOnly: o.readOnly,
+    takeOver: o.takeOver,
     first: o.first,
     current: () => open,
     async regrade() {

@@ -8,6 +8,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { accountOfArn, roleArnOfSession } from '../policy/index.js';
 import type { Decision, EvaluationResult } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
+import { actionNameProblem } from '../policy/lint.js';
 import { accountInfo, findUser } from './aws.js';
 import { explainOutcome, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
 import { Probes, type PrincipalRef, type ProbeOutcome } from './probes.js';
@@ -45,6 +46,8 @@ export interface WhyReport {
   explanation: string;
   awsMessage: string;
   policies: WhyPolicy[];
+  /** the action names no AWS action (a typo): the decision is about a request that cannot happen */
+  actionNote?: string;
 }
 
 export class WhyInputError extends Error {
@@ -133,8 +136,11 @@ function neutralExplanation(outcome: ProbeOutcome): string {
 export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyReport> {
   const context = parseContext(q.context);
   const principal = await resolvePrincipal(ctx, q.principal);
+  const actionNote = await actionNameProblem(q.action);
+  const noted = actionNote ? { actionNote } : {};
   if (principal === 'root') {
     return {
+      ...noted,
       principal: q.principal,
       principalLabel: 'the account root',
       action: q.action,
@@ -149,6 +155,7 @@ export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyRepor
   const outcome = await new Probes(ctx).run({ principal, action: q.action, resource: q.resource, context });
   const marks = markedStatements(outcome);
   return {
+    ...noted,
     principal: q.principal,
     principalLabel: outcome.principalLabel,
     action: q.action,
@@ -193,6 +200,10 @@ export function renderWhy(r: WhyReport, s: RenderStyle): string {
   // "nothing allows it" would contradict the AdministratorAccess listed below when a boundary said no
   const words = r.decision === 'ImplicitlyDenied' && r.deniedBy === 'boundary' ? 'DENIED (implicit deny: the permissions boundary does not allow it)' : DECISION_WORDS[r.decision];
   lines.push(`${s.bold('Decision:')} ${colour(words)}`);
+  if (r.actionNote) {
+    const sentence = /[.?]$/.test(r.actionNote) ? r.actionNote : `${r.actionNote}.`;
+    lines.push(`${s.bold('Note:')} ${s.yellow(`${sentence} AWS has no such action, so this decision is about a request that cannot happen.`)}`);
+  }
   lines.push(`${s.bold('Why:')} ${r.explanation}`);
   if (r.awsMessage) lines.push(`${s.bold('AWS would answer:')} ${r.awsMessage}`);
   if (!r.policies.length) {

@@ -87,6 +87,14 @@ async function lintAction(action: string, path: string): Promise<LintFinding | u
   };
 }
 
+/**
+ * What is wrong with an action name that names no AWS action (a typo), if anything: for questions
+ * such as `iam-labs why`, where "s3:*" would allow the typo and hide it.
+ */
+export async function actionNameProblem(action: string): Promise<string | undefined> {
+  return (await lintAction(action, 'Action'))?.message;
+}
+
 /** The names before ".amazonaws.com" of every service principal IAM knows (one list: service-principals.ts). */
 let principalPrefixes: string[] | undefined;
 const knownPrefixes = () => (principalPrefixes ??= servicePrincipals().map((p) => p.slice(0, -'.amazonaws.com'.length)));

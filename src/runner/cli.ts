@@ -98,6 +98,7 @@ export function buildProgram(): Command {
     .command('hint')
     .description('what the check sees, then the next hint for a step (default: the first one not done)')
     .argument('[step]', 'step id (users/create-user), its number in the running lab (3), or a lab (05: its first step not done)')
+    .option('--step <step>', 'a step of that lab (hint 01 --step 3), as check, reset and solve take it')
     .option('--plain', 'plain text (no color)')
     .action(async (step, opts) => exit(await (await import('./commands/hint.js')).hintCommand(step, opts)));
 

@@ -7,6 +7,7 @@
  * progress (hint tiers, revealed solutions) and reset through lab-lifecycle.ts, asking nothing
  * (the screen asked).
  */
+import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Course, Lab } from '../core/course.js';
 import { UsageError } from '../core/errors.js';
@@ -18,12 +19,15 @@ import { gradeSessionLab, type OpenSession } from './runtime.js';
 import type { LabView, LiveScreenOptions } from './screen/types.js';
 import { nextHint } from './hints.js';
 import { readLabRecord } from './session.js';
+import { labPaths } from '../core/paths.js';
 
 /** A backend without a change feed is graded this often while a screen is open (a workshop: less often). */
 const POLL_MS = 2000;
 const POLL_SHARED_MS = 5000;
 /** How long one long poll waits for a change before asking again. */
 const FEED_WAIT_MS = 20_000;
+/** `aws configure` writes the credentials and the config file one after the other: one grading for both. */
+const FILES_SETTLE_MS = 300;
 
 export interface LiveLab {
   io: CommandIO;
@@ -32,6 +36,7 @@ export interface LiveLab {
   open: OpenSession;
   first: LabView;
   readOnly?: boolean;
+  takeOver?(): boolean;
   graders: () => Promise<GraderRegistry>;
 }
 
@@ -67,6 +72,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
     course: o.course,
     lab,
     readOnly: o.readOnly,
+    takeOver: o.takeOver,
     first: o.first,
     current: () => open,
     async regrade() {
@@ -82,13 +88,19 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
       }
     },
     onAccountChange(listener) {
+      // Steps also grade the lab's own AWS files (lab 01's profile samy), which `aws configure`
+      // changes without a request to the backend: watch them too.
+      const unwatchFiles = watchAwsFiles(labPaths(io.home, lab.id).awsDir, listener);
       const feed = open.handle.extras.changeFeed;
       if (!feed) {
         const every = open.session.backend === 'workshop' ? POLL_SHARED_MS : POLL_MS;
         const poll = setInterval(() => {
           if (!grading && Date.now() - lastGraded >= every) listener();
         }, every / 4);
-        return () => clearInterval(poll);
+        return () => {
+          clearInterval(poll);
+          unwatchFiles();
+        };
       }
       let stopped = false;
       // the long poll in flight, aborted when the screen closes (left open, it kept the process,
@@ -131,6 +143,7 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
         stopped = true;
         accountMoved.delete(moved);
         poll?.abort();
+        unwatchFiles();
       };
     },
     actions: {
@@ -152,6 +165,29 @@ export function liveScreenOptions(o: LiveLab): LiveScreenOptions & { current(): 
         return describeLoss(plan, lab, open.progress.read(), open.backend, open.handle.extras.makesAccounts).join(' ');
       },
     },
+  };
+}
+
+/**
+ * Call `changed` once the files in `dir` settle after a change. Gradings only read these files,
+ * so they cause no change of their own. Where the folder cannot be watched, nothing is reported
+ * (the next change in the account, or the c key, grades them).
+ */
+function watchAwsFiles(dir: string, changed: () => void): () => void {
+  let settle: NodeJS.Timeout | undefined;
+  let watcher: fs.FSWatcher;
+  try {
+    watcher = fs.watch(dir, { persistent: false }, () => {
+      clearTimeout(settle);
+      settle = setTimeout(changed, FILES_SETTLE_MS);
+    });
+    watcher.on('error', () => watcher.close());
+  } catch {
+    return () => {};
+  }
+  return () => {
+    clearTimeout(settle);
+    watcher.close();
   };
 }
 

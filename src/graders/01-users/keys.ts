@@ -168,6 +168,19 @@ async function usedCondition(ctx: LabContext, key: Key): Promise<Condition> {
   );
 }
 
+/** Profile samy still holds the key from users/access-key: the rotation has not reached step 2 yet. */
+function profileOnOldKey(first: string, newKeyMade: boolean): Condition {
+  return failed(
+    `profile ${SAMY_PROFILE} uses the new key`,
+    `profile ${SAMY_PROFILE} holding Samy's new key`,
+    `profile ${SAMY_PROFILE} holds ${first}, the old key`,
+    `Profile ${SAMY_PROFILE} still holds ${first}, the key from users/access-key: once that key is deleted, --profile ${SAMY_PROFILE} stops working.`,
+    newKeyMade
+      ? `Run ${CONFIGURE} and paste the new key's AccessKeyId and SecretAccessKey (create-access-key printed them).`
+      : `Create the new key first: aws iam create-access-key --user-name ${SAMY}, then save it with ${CONFIGURE}.`,
+  );
+}
+
 export const rotateKey = defineStep({
   id: 'users/rotate-key',
   async check(ctx) {
@@ -175,6 +188,10 @@ export const rotateKey = defineStep({
     if (!Array.isArray(keys)) return [keys];
     const first = passRecord(ctx, ACCESS_KEY_STEP)?.key;
     const oldStill = first ? keys.find((k) => k.id === first) : undefined;
+    // Midway through a rotation profile samy may still hold the old key: deleting that key
+    // before the profile is switched would break the profile, so the hints say "switch first".
+    const profileOnOld = !!oldStill && ctx.profiles.get(SAMY_PROFILE)?.accessKeyId === oldStill.id;
+    const newKeyMade = keys.some((k) => k.id !== first);
     // Rotation: create the new key, switch to it, deactivate the old one, check, delete it.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_cli
     const out: Condition[] = [
@@ -186,7 +203,11 @@ export const rotateKey = defineStep({
         keys.length > 1
           ? `The old key${oldStill ? ` ${oldStill.id} (${oldStill.status})` : ''} is still there. A deactivated key can be switched back on, and it still counts against the limit of two keys: delete it once the new one works.`
           : 'Samy has no access key at all: the rotation should leave exactly one, the new one.',
-        keys.length > 1 ? `Delete it: aws iam delete-access-key --user-name ${SAMY} --access-key-id ${oldStill?.id ?? '<old key id>'}` : `Create one: aws iam create-access-key --user-name ${SAMY}`,
+        keys.length > 1
+          ? profileOnOld
+            ? `Switch profile ${SAMY_PROFILE} to the new key first (${CONFIGURE}), then delete the old one: aws iam delete-access-key --user-name ${SAMY} --access-key-id ${first}`
+            : `Delete it: aws iam delete-access-key --user-name ${SAMY} --access-key-id ${oldStill?.id ?? '<old key id>'}`
+          : `Create one: aws iam create-access-key --user-name ${SAMY}`,
       ),
     ];
     if (keys.length === 1) {
@@ -214,11 +235,13 @@ export const rotateKey = defineStep({
           keys.length === 1 && oldStill
             ? `Samy's only key is still ${first}, the one from users/access-key: rotating means replacing it with a new key.`
             : `${first} is the key that existed when users/access-key passed; rotating means replacing it.`,
-          `Run aws iam create-access-key --user-name ${SAMY}, switch profile ${SAMY_PROFILE} to it, then delete ${first}.`,
+          newKeyMade
+            ? `${profileOnOld ? `Switch profile ${SAMY_PROFILE} to the new key (${CONFIGURE}), then d` : 'D'}elete ${first}: aws iam delete-access-key --user-name ${SAMY} --access-key-id ${first}`
+            : `Run aws iam create-access-key --user-name ${SAMY}, switch profile ${SAMY_PROFILE} to it, then delete ${first}.`,
         ),
       );
     }
-    if (keys.length >= 1) out.push(profileCondition(ctx, keys, `profile ${SAMY_PROFILE} uses the new key`));
+    if (keys.length >= 1) out.push(profileOnOld && first ? profileOnOldKey(first, newKeyMade) : profileCondition(ctx, keys, `profile ${SAMY_PROFILE} uses the new key`));
     return out;
   },
   async solve(ctx) {
@@ -244,6 +267,12 @@ export const rotateKey = defineStep({
         await ctx.clients.iam.send(new UpdateAccessKeyCommand({ UserName: SAMY, AccessKeyId: old.id, Status: 'Inactive' }));
       },
       expectFeedback: /The old key \S+ \(Inactive\) is still there/,
+    },
+    {
+      name: 'new key made, profile samy still on the old key',
+      element: 'profile samy',
+      apply: async (ctx) => void (await createKeyAsProfile(ctx, SAMY, 'scratch')),
+      expectFeedback: /profile samy holds \S+, the old key[\s\S]*Run aws configure --profile samy and paste the new key's/,
     },
     {
       name: 'only key deactivated',

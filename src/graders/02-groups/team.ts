@@ -32,7 +32,8 @@ async function groupPolicyHint(ctx: LabContext): Promise<string | undefined> {
     try {
       const hit = (await listAttachedUser(ctx.clients.iam, u)).find((a) => a.PolicyName === 'AmazonS3FullAccess');
       if (hit && u !== 'carol') {
-        return `AmazonS3FullAccess is attached to user ${u}; this step wants it on group ${GROUP}, so that every member gets it. Attach it to the group: aws iam attach-group-policy --group-name ${GROUP} --policy-arn ${FULL_ACCESS}`;
+        // both halves: left on the user, the team's permission would still live on one person
+        return `AmazonS3FullAccess is attached to user ${u}; this step wants it on group ${GROUP}, so that every member gets it. Attach it to the group: aws iam attach-group-policy --group-name ${GROUP} --policy-arn ${FULL_ACCESS}, then take it off ${u}: aws iam detach-user-policy --user-name ${u} --policy-arn ${FULL_ACCESS}`;
       }
     } catch (e) {
       if (!isNotFound(e)) throw e;
@@ -88,7 +89,7 @@ export const attachGroupPolicy = defineStep({
       name: 'policy attached to a user instead of the group',
       element: 'alice',
       apply: async (ctx) => attachToUser(ctx, 'alice', await awsManagedArn(ctx, 'AmazonS3FullAccess')),
-      expectFeedback: /AmazonS3FullAccess is attached to user alice; this step wants it on group developers/,
+      expectFeedback: /AmazonS3FullAccess is attached to user alice; this step wants it on group developers[\s\S]*then take it off alice: aws iam detach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy\/AmazonS3FullAccess/,
     },
     { name: 'nothing done', element: 'no policies', apply: async () => {}, expectFeedback: /group developers has no policies at all[\s\S]*attach-group-policy --group-name developers/ },
     {

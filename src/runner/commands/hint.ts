@@ -1,5 +1,5 @@
 /**
- * `iam-labs hint [step]`: first what the check sees in the lab's account (state-aware hints), then
+ * `iam-labs hint [step]` (or `hint [lab] --step N`): first what the check sees in the lab's account (state-aware hints), then
  * the next tier of the step's written hints (nudge → which command → almost the answer). The
  * step: its id, its name or its number in the current lab; a lab ("05", as `check 05` takes it)
  * means that lab's first step not done, which is also the default in the current lab.
@@ -12,11 +12,18 @@ import { currentLabId, readBackend } from '../session.js';
 import { labOfStep, resolveLab, type Course, type Lab, type Step } from '../../core/course.js';
 import { UsageError, UserError } from '../../core/errors.js';
 import { ensurePresent, gradeSessionLab, openCourse, openSession } from '../runtime.js';
-import { findStep } from '../steps.js';
+import { findStep, requireStep } from '../steps.js';
 import { nextHint } from '../hints.js';
 import { waitForStartElsewhere } from '../start-in-progress.js';
 
-function pickStep(course: Course, arg: string | undefined, currentLab: string | undefined, passed: (id: string) => boolean): { lab: Lab; step: Step } {
+function pickStep(course: Course, arg: string | undefined, stepOpt: string | undefined, currentLab: string | undefined, passed: (id: string) => boolean): { lab: Lab; step: Step } {
+  if (stepOpt !== undefined) {
+    // `hint 02 --step 4`, as `check`, `reset` and `solve` name a step
+    const labArg = arg ?? currentLab;
+    if (!labArg) throw new UsageError(`which lab? Name it (iam-labs hint 01 --step ${stepOpt}) or start one first (iam-labs start 01).`);
+    const lab = resolveLab(course, labArg);
+    return { lab, step: requireStep(lab, stepOpt).step };
+  }
   if (arg) {
     const lab = labOfStep(course, arg);
     if (lab) return { lab, step: lab.steps.find((s) => s.id === arg)! };
@@ -45,11 +52,11 @@ function labNamed(course: Course, arg: string): Lab | undefined {
   return course.labs.find((l) => l.id === q || l.topic === q || l.number === q);
 }
 
-export async function hintCommand(stepArg: string | undefined, opts: { plain?: boolean }, io: CommandIO = defaultIO(opts)): Promise<number> {
+export async function hintCommand(stepArg: string | undefined, opts: { plain?: boolean; step?: string }, io: CommandIO = defaultIO(opts)): Promise<number> {
   const course = openCourse(io);
   const store = new ProgressStore(statePaths(io.home).progress);
   const p = store.read();
-  const { lab, step } = pickStep(course, stepArg, currentLabId(io.home, io.env), (id) => !!p.steps[id]?.passedAt);
+  const { lab, step } = pickStep(course, stepArg, opts.step, currentLabId(io.home, io.env), (id) => !!p.steps[id]?.passedAt);
   if (readBackend(io.home)) {
     // what the account looks like now, when the lab is open (hints work without it too)
     const r = await (async () => {
@@ -75,6 +82,8 @@ export async function hintCommand(stepArg: string | undefined, opts: { plain?: b
   }
   const hint = await nextHint(store, lab, step);
   writeln(io, hint.text);
-  if (hint.more) writeln(io, io.c.dim('(run iam-labs hint again for a stronger hint)'));
+  // the same words again reach the same step (a bare `iam-labs hint` may pick another one)
+  const again = ['iam-labs hint', stepArg, opts.step === undefined ? undefined : `--step ${opts.step}`].filter(Boolean).join(' ');
+  if (hint.more) writeln(io, io.c.dim(`(run ${again} again for a stronger hint)`));
   return 0;
 }

@@ -4,7 +4,8 @@
  * revealed, and, once every lab is complete, the course summary.
  */
 import { defaultIO, writeln, type CommandIO } from '../io.js';
-import { labProgressLine, stepMark } from '../output.js';
+import { labProgressLine, outputWidth, stepMark } from '../output.js';
+import { visibleWidth, wrapLine } from '../screen/wrap.js';
 import { statePaths } from '../../core/paths.js';
 import { ProgressStore } from '../progress.js';
 import { openCourse } from '../runtime.js';
@@ -56,7 +57,10 @@ export async function progressCommand(opts: { json?: boolean; plain?: boolean },
       const st = p.steps[s.id];
       const when = st?.passedAt ? io.c.dim(` ${st.passedAt.slice(0, 16).replace('T', ' ')}`) : '';
       const revealed = revealedBeforePassing(st) ? io.c.dim(' (solution revealed)') : '';
-      writeln(io, `        ${stepMark(io, statusOf(s.id), false)}  ${s.title} ${io.c.dim(`(${s.id})`)}${when}${revealed}`);
+      const mark = stepMark(io, statusOf(s.id), false);
+      // whole words at the terminal's width, continuation lines under the title (as in `list`)
+      const hang = ' '.repeat(8 + visibleWidth(mark) + 2);
+      for (const line of wrapLine(`        ${mark}  ${s.title} ${io.c.dim(`(${s.id})`)}${when}${revealed}`, outputWidth(io), { hang })) writeln(io, line);
     }
   }
   writeln(io, '');

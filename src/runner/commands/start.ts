@@ -108,6 +108,13 @@ export async function startCommand(labArg: string, opts: StartOptions, io: Comma
       open,
       first: labViewOf(lab, first, open.progress.read()),
       readOnly: screen?.readOnly,
+      // the first screen of this lab may close while this one is open: then this one takes over
+      takeOver: () => {
+        const claim = claimScreen(io.home, lab.id);
+        if (claim.readOnly) return false;
+        screen = claim;
+        return true;
+      },
       graders: loadAll,
     });
     if (screen?.readOnly) writeln(io, `Lab ${lab.number} is already open in another terminal (pid ${screen.holder}): this screen only shows it.`);

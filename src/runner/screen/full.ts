@@ -6,7 +6,7 @@
  */
 import type { LiveScreenOptions } from './types.js';
 import { firstProblem, openingNotes, type Note, type ScreenModel } from './model.js';
-import { completeText, farewell, noteText, resetQuestion, revealQuestion, type Controls, type LiveUi } from './notes.js';
+import { completeText, farewell, noteText, resetQuestion, revealQuestion, takeOverNote, type Controls, type LiveUi } from './notes.js';
 import { renderFrame, type Frame, type Starts, type Tone, type UiState } from './render.js';
 import { actionOf, scrollDelta, WRITES } from './keys.js';
 import { Terminal, type Key } from './terminal.js';
@@ -122,6 +122,14 @@ export class FullScreen implements LiveUi {
     this.draw();
   }
 
+  /** A read-only screen whose lab was left by the other screen takes it over (and says so). */
+  private tookOver(): boolean {
+    if (!this.o.takeOver?.()) return false;
+    this.o.readOnly = false;
+    this.say(takeOverNote(this.o.lab.number), 'ok', SHORT * 2);
+    return true;
+  }
+
   private say(text: string, tone: Tone, ms?: number): void {
     clearTimeout(this.messageTimer);
     this.ui.message = { text, tone };
@@ -215,7 +223,7 @@ export class FullScreen implements LiveUi {
     if (delta !== undefined) return this.scrollBy(delta);
     if (/^[0-9]$/.test(k.sequence)) return this.digit(k.sequence);
     if (!action) return;
-    if (WRITES.has(action) && this.o.readOnly) {
+    if (WRITES.has(action) && this.o.readOnly && !this.tookOver()) {
       return this.say('This screen is read-only (the lab is open in another terminal): it moves between steps and scrolls, nothing else.', 'warn', SHORT);
     }
     const n = this.m.current;

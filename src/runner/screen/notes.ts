@@ -82,3 +82,8 @@ export function farewell(course: Course, m: ScreenModel): string {
   if (m.view.complete) return `✔ ${completeText(course, m.lab)}`;
   return `Left the lab: ${done} of ${m.count} steps done. \`iam-labs start ${m.lab.number}\` continues.`;
 }
+
+/** Said by a read-only screen when it takes the lab over from a screen that has closed. */
+export function takeOverNote(labNumber: string): string {
+  return `The other screen of lab ${labNumber} has closed: this one now checks, gives hints, resets and shows solutions.`;
+}

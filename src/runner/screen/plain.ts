@@ -13,7 +13,7 @@ import type { CommandIO } from '../io.js';
 import { checklistLines, pageSections, type ContentOptions } from './content.js';
 import { markdownLines } from './markdown.js';
 import { collapseHints, openingNotes, STATUS, type Note, type ScreenModel } from './model.js';
-import { farewell, noteText, resetQuestion, revealQuestion, type Controls, type LiveUi } from './notes.js';
+import { farewell, noteText, resetQuestion, revealQuestion, takeOverNote, type Controls, type LiveUi } from './notes.js';
 import type { LiveScreenOptions, StepView } from './types.js';
 import { wrapLine } from './wrap.js';
 
@@ -32,7 +32,7 @@ const CHOICES: Array<{ n: string; letter: string; what: string; writes: boolean 
 ];
 
 export class PlainScreen implements LiveUi {
-  private readonly content: ContentOptions;
+  private content: ContentOptions;
   private readonly width: number;
   private rl?: readline.Interface;
   private answer?: (line: string) => void;
@@ -62,6 +62,11 @@ export class PlainScreen implements LiveUi {
   }
 
   private menu(): void {
+    if (this.o.readOnly && this.o.takeOver?.()) {
+      this.o.readOnly = false;
+      this.content = { ...this.content, readOnly: false };
+      this.write(takeOverNote(this.o.lab.number));
+    }
     const ro = this.o.readOnly ? ' (read-only: this lab is open in another terminal)' : '';
     this.write(`Choose${ro}: ${this.choices.map((c) => `${c.n} ${c.what}`).join(' · ')}`);
   }

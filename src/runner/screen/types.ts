@@ -68,6 +68,11 @@ export interface LiveScreenOptions {
   lab: Lab;
   /** a second screen of a lab open elsewhere: navigation only, and it says so */
   readOnly?: boolean;
+  /**
+   * For a read-only screen: take the lab over if the screen that held it has closed. True: this
+   * screen now does everything (the caller sets readOnly to false).
+   */
+  takeOver?(): boolean;
   first: LabView;
   /** grade the lab now; the screen never runs two at once */
   regrade(): Promise<LabView>;

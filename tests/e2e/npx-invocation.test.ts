@@ -76,7 +76,7 @@ describe('commands suggested as the learner types them', () => {
     const inShell = await cli(npx, ['shell', '01', '-c', 'echo "event=${npm_lifecycle_event:-none}"; iam-labs hint 01 --plain']);
     expect(inShell.code, inShell.stderr).toBe(0);
     expect(inShell.stdout).toContain('event=none');
-    expect(inShell.stdout).toContain('run iam-labs hint again');
+    expect(inShell.stdout).toContain('run iam-labs hint 01 again');
     expect(inShell.stdout).not.toContain('npx iam-labs');
 
     const list = await cli(installed, ['list', '--plain']);

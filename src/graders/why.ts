@@ -147,7 +147,8 @@ export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyRepor
       resource: q.resource,
       context,
       decision: 'AllowedAsRoot',
-      explanation: 'The account root user is not limited by IAM policies in its own account: it may do everything (which is why day-to-day work uses IAM users and roles).',
+      explanation:
+        'The account root user is not limited by IAM policies in its own account: no identity policy applies to it, so it may do everything (which is why day-to-day work uses IAM users and roles). Only an explicit Deny in a bucket policy can refuse it, and even then it may still read, replace or delete that bucket policy.',
       awsMessage: '',
       policies: [],
     };

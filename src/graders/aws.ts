@@ -110,6 +110,11 @@ export function s3Arn(partition: string, bucketOrObject: string): string {
   return `arn:${partition}:s3:::${bucketOrObject}`;
 }
 
+/** The account principal (`…:root`): in a Principal it stands for the whole account, not its root user. */
+export function accountRootArn(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
 /** IAM returns policy documents URL-encoded (RFC 3986); some backends send them raw. */
 export function decodePolicyDocument(doc: string | undefined): string {
   if (!doc) return '';

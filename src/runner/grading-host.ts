@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import { buildMismatch } from '../core/build-id.js';
+import { BUILD_ID, buildMismatch } from '../core/build-id.js';
 import type { GradeResponse, GradingHostOptions, HostRequest, SeedResponse } from './grading-protocol.js';
 
 let work: Promise<typeof import('./grading-host-work.js')> | undefined;
@@ -44,7 +44,7 @@ export async function startGradingHost(opts: GradingHostOptions): Promise<{ clos
         return reply({ ok: false, reason: 'not JSON' });
       }
       const otherBuild = buildMismatch(body.build);
-      if (otherBuild) return reply({ ok: false, reason: otherBuild });
+      if (otherBuild) return reply({ ok: false, reason: otherBuild, otherBuild: BUILD_ID });
       loadWork()
         .then((w) => (body.op === 'grade' ? w.grade(body, opts) : body.op === 'seed' ? w.seed(body, opts) : { ok: false as const, reason: 'unknown request' }))
         .then(reply, (e: unknown) => reply({ ok: false, reason: String(e) }));

@@ -43,8 +43,19 @@ export interface SeedRequest {
   previousLab?: string;
 }
 
+/**
+ * Why a service did not grade or seed. `otherBuild`: it runs another build than the CLI's (its
+ * build id), so the CLI can tell the learner what to do in a few words instead of the reason.
+ */
+export interface HostRefusal {
+  ok: false;
+  userError?: GradeUserError;
+  reason: string;
+  otherBuild?: string;
+}
+
 /** `facts`: what the seed's onPass calls recorded, for the CLI to keep in progress. */
-export type SeedResponse = { ok: true; facts?: Record<string, string> } | { ok: false; userError?: GradeUserError; reason: string };
+export type SeedResponse = { ok: true; facts?: Record<string, string> } | HostRefusal;
 
 /** A learner-facing error the CLI re-raises as it would have raised it itself. */
 export interface GradeUserError {
@@ -57,7 +68,7 @@ export interface GradeUserError {
 export type GradeResponse =
   /** graded, and the verdicts recorded in the learner's progress (as `check` would have) */
   | { ok: true; result: LabResult }
-  | { ok: false; userError?: GradeUserError; reason: string };
+  | HostRefusal;
 
 /** One request on the socket: one JSON line each way. `build`: the CLI's build (core/build-id.ts). */
 export type HostRequest = ((GradeRequest & { op: 'grade' }) | (SeedRequest & { op: 'seed' })) & { build?: string };

@@ -116,6 +116,19 @@ export function reportKeptNote(io: Pick<CommandIO, 'c'>, server: string, of: 'ch
 }
 
 /**
+ * The note for a grading service (the detached emulator) of another build than this CLI: it
+ * refuses to grade or seed, so this process does it. Said for a beginner: what happened, then
+ * the one command that puts the new build in charge. Wrapped like every note, to stderr's width.
+ */
+export function otherBuildNote(io: Pick<CommandIO, 'c' | 'err'>, lab: Pick<Lab, 'number'>, doing: 'check' | 'seed'): string {
+  const what = doing === 'check' ? 'this check' : 'setting up the lab';
+  const text =
+    `${io.c.yellow('note:')} This lab's emulator is still running the iam-labs from before your update, so ${what} took the slower way (same result). ` +
+    `To switch to the new one, run \`iam-labs stop && iam-labs start ${lab.number}\` (your work is kept).`;
+  return wrapText(text, outputWidth({ out: io.err, tty: false }));
+}
+
+/**
  * The columns text is wrapped to: the terminal's width when the output is a terminal; Infinity
  * (no wrapping) for a pipe or a file, whose reader wraps as it likes.
  */

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { attachBackend } from '../backends/index.js';
 import type { GradeUserError } from './grading-protocol.js';
+import { OTHER_BUILD_REASON } from '../core/build-id.js';
 import { isolateSdkEnvironment } from '../core/sdk-env.js';
 import { processAlive } from '../backends/net.js';
 import type { BackendHandle } from '../backends/types.js';
@@ -275,7 +276,8 @@ export async function gradeSessionLab(o: OpenSession, lab: Lab, io: CommandIO, o
     await present();
     if (answer.userError) rethrow(answer.userError);
     because = `the emulator's grading service could not grade: ${answer.reason}`;
-    io.err.write(`${io.c.yellow('note:')} ${because}; grading in this process instead.\n`);
+    if (fromOtherBuild(answer)) io.err.write(`${(await import('./output.js')).otherBuildNote(io, lab, 'check')}\n`);
+    else io.err.write(`${io.c.yellow('note:')} ${because}; grading in this process instead.\n`);
   } else await present();
   const graders = await loadGraders(io.env);
   const result = await gradeLab(o, lab, graderFor(lab, graders), only);
@@ -300,10 +302,20 @@ export async function seedSessionLab(
     const answer = await seedOnHost(remote.socket, { ...hostRequestBase(o, io.env), lab: lab.id, ...opts });
     if (answer.ok) return { facts: answer.facts ?? {} };
     if (answer.userError) rethrow(answer.userError);
-    io.err.write(`${io.c.yellow('note:')} the emulator's grading service could not seed ${lab.id}: ${answer.reason}; seeding in this process instead.\n`);
+    if (fromOtherBuild(answer)) io.err.write(`${(await import('./output.js')).otherBuildNote(io, lab, 'seed')}\n`);
+    else io.err.write(`${io.c.yellow('note:')} the emulator's grading service could not seed ${lab.id}: ${answer.reason}; seeding in this process instead.\n`);
   }
   const all = await graders();
   return seedLab(o, lab, graderFor(lab, all), all, opts);
+}
+
+/**
+ * Whether the service refused because it runs another build. Services from before `otherBuild`
+ * existed say so only in words (core/build-id.ts's buildMismatch), and such a service is exactly
+ * what an update leaves running.
+ */
+function fromOtherBuild(answer: { reason: string; otherBuild?: string }): boolean {
+  return answer.otherBuild !== undefined || answer.reason.startsWith(OTHER_BUILD_REASON);
 }
 
 /** What every request to a grading service says: whose lab, and which course and graders. */

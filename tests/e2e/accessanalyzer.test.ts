@@ -76,6 +76,21 @@ describe('analyzers', () => {
     await expectAwsError(aa.send(new GetAnalyzerCommand({ analyzerName: 'nope' })), { code: 'ResourceNotFoundException', status: 404 });
   });
 
+  it('refuses a second ACCOUNT analyzer in the same Region (quota 1), not in another Region', async () => {
+    // IAM User Guide, "IAM Access Analyzer quotas": one account-level analyzer per type per account per Region.
+    const err = await expectAwsError(aa.send(new CreateAnalyzerCommand({ analyzerName: 'second-analyzer', type: 'ACCOUNT' })), {
+      code: 'ServiceQuotaExceededException',
+      status: 402,
+      message: 'An account can have only one analyzer of type ACCOUNT per Region, and org-analyzer is already that analyzer in us-east-1.',
+    });
+    expect(err).toMatchObject({ resourceId: 'second-analyzer', resourceType: 'AWS::AccessAnalyzer::Analyzer' });
+    expect((await aa.send(new ListAnalyzersCommand({}))).analyzers!.map((a) => a.name)).toEqual(['org-analyzer']);
+    const west = serviceClients(em.endpoint, undefined, 'us-west-2').accessanalyzer;
+    const made = await west.send(new CreateAnalyzerCommand({ analyzerName: 'second-analyzer', type: 'ACCOUNT' }));
+    expect(made.arn).toBe(`arn:aws:access-analyzer:us-west-2:${ACCOUNT}:analyzer/second-analyzer`);
+    await west.send(new DeleteAnalyzerCommand({ analyzerName: 'second-analyzer' }));
+  });
+
   it('enforces access-analyzer actions on the analyzer ARN', async () => {
     const nobody = await createUserWithKey(root.iam, 'nobody');
     await expectAwsError(serviceClients(em.endpoint, nobody).accessanalyzer.send(new ListFindingsCommand({ analyzerArn })), {
@@ -131,10 +146,11 @@ describe('external access findings', () => {
     await root.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify(shareReaderOnly) }));
   });
 
-  it('deleting the analyzer removes its findings', async () => {
+  it('deleting the analyzer removes its findings, and frees the Region for another', async () => {
+    await aa.send(new DeleteAnalyzerCommand({ analyzerName: 'org-analyzer' }));
+    await expectAwsError(aa.send(new ListFindingsCommand({ analyzerArn })), { code: 'ResourceNotFoundException' });
     await aa.send(new CreateAnalyzerCommand({ analyzerName: 'temp', type: 'ACCOUNT' }));
     await aa.send(new DeleteAnalyzerCommand({ analyzerName: 'temp' }));
-    await expectAwsError(aa.send(new ListFindingsCommand({ analyzerArn: analyzerArn.replace('org-analyzer', 'temp') })), { code: 'ResourceNotFoundException' });
   });
 });
 
@@ -221,6 +237,8 @@ describe.each(availableClis())('Access Analyzer with CLI $name', (cli) => {
     const role = l.json.findings.find((f: any) => f.resourceType === 'AWS::IAM::Role');
     expect(role).toMatchObject({ principal: { AWS: '111122223333' }, status: 'ACTIVE', resourceOwnerAccount: ACCOUNT });
     expect(role.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // One ACCOUNT analyzer per Region: make room for the next CLI's.
+    expect((await awsCli(em.endpoint, ['accessanalyzer', 'delete-analyzer', '--analyzer-name', name], { bin: cli.bin })).stderr).toBe('');
   });
   it('validate-policy prints findings', async () => {
     const v = await awsCli(em.endpoint, ['accessanalyzer', 'validate-policy', '--policy-type', 'IDENTITY_POLICY', '--policy-document', JSON.stringify(policy({ Effect: 'Allow', Action: 's3:GetObjects', Resource: '*' }))], { bin: cli.bin });

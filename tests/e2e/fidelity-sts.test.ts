@@ -4,7 +4,7 @@
  */
 import { PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { GetObjectCommand, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetSessionTokenCommand, type STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../src/emulator/index.js';
 import { expectAwsError } from '../helpers/aws-errors.js';
@@ -59,6 +59,64 @@ describe('AssumeRole role ARNs', () => {
     await expectAwsError(userSts.send(new AssumeRoleCommand({ RoleArn: 'arn:a:b:::something/test-role', RoleSessionName: 'Session1:2' })), {
       code: 'ValidationError',
       message: "1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+    });
+  });
+});
+
+describe('several invalid parameters', () => {
+  // STS validates every member before answering and lists each failed constraint in the order of the
+  // operation's model; a member failing both its pattern and its length gets both, the pattern first.
+  const failed = (value: string, member: string, constraint: string) => `Value '${value}' at '${member}' failed to satisfy constraint: Member must ${constraint}`;
+
+  it('AssumeRole reports all of them in one ValidationError', async () => {
+    const err = userSts.send(
+      new AssumeRoleCommand({ RoleArn: role1, RoleSessionName: '!', DurationSeconds: 600, ExternalId: 'x', SerialNumber: 'short', TokenCode: '12' }),
+    );
+    await expectAwsError(err, {
+      code: 'ValidationError',
+      status: 400,
+      message: `6 validation errors detected: ${[
+        failed('!', 'roleSessionName', 'satisfy regular expression pattern: [\\w+=,.@-]*'),
+        failed('!', 'roleSessionName', 'have length greater than or equal to 2'),
+        failed('600', 'durationSeconds', 'have value greater than or equal to 900'),
+        failed('x', 'externalId', 'have length greater than or equal to 2'),
+        failed('short', 'serialNumber', 'have length greater than or equal to 9'),
+        failed('12', 'tokenCode', 'have length greater than or equal to 6'),
+      ].join('; ')}`,
+    });
+  });
+
+  it('a bad session tag takes its place between DurationSeconds and ExternalId', async () => {
+    const err = userSts.send(new AssumeRoleCommand({ RoleArn: role1, RoleSessionName: 'ok-name', DurationSeconds: 50000, Tags: [{ Key: 'a', Value: 'bad!' }], ExternalId: 'x' }));
+    await expectAwsError(err, {
+      code: 'ValidationError',
+      message: `3 validation errors detected: ${[
+        failed('50000', 'durationSeconds', 'have value less than or equal to 43200'),
+        failed('bad!', 'tags.1.member.value', 'satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*'),
+        failed('x', 'externalId', 'have length greater than or equal to 2'),
+      ].join('; ')}`,
+    });
+  });
+
+  it('GetSessionToken reports DurationSeconds and TokenCode together', async () => {
+    await expectAwsError(userSts.send(new GetSessionTokenCommand({ DurationSeconds: 600, SerialNumber: 'arn:aws:iam::123456789012:mfa/x', TokenCode: 'abcdef' })), {
+      code: 'ValidationError',
+      status: 400,
+      message: `2 validation errors detected: ${failed('600', 'durationSeconds', 'have value greater than or equal to 900')}; ${failed('abcdef', 'tokenCode', 'satisfy regular expression pattern: [\\d]*')}`,
+    });
+  });
+
+  it('AssumeRoleWithWebIdentity reports every member it cannot accept', async () => {
+    const err = userSts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::x', RoleSessionName: 'a', WebIdentityToken: 'abc', DurationSeconds: 60 }));
+    await expectAwsError(err, {
+      code: 'ValidationError',
+      status: 400,
+      message: `4 validation errors detected: ${[
+        failed('arn:aws:iam::x', 'roleArn', 'have length greater than or equal to 20'),
+        failed('a', 'roleSessionName', 'have length greater than or equal to 2'),
+        failed('abc', 'webIdentityToken', 'have length greater than or equal to 4'),
+        failed('60', 'durationSeconds', 'have value greater than or equal to 900'),
+      ].join('; ')}`,
     });
   });
 });

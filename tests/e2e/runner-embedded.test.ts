@@ -3,11 +3,12 @@
  * (text and JSON, exit codes), the real aws CLI through `iam-labs shell -c`, hint, reset, solve,
  * progress, env, stop — and the safety rule: no lab running → exit 2, nothing contacted.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, cleanup, cli, ensureBuilt, labFile, newLabHome, session, type Lab } from './runner-helpers.js';
+import { alive, BIN, cleanup, cli, ensureBuilt, labFile, newLabHome, ROOT, session, type Lab } from './runner-helpers.js';
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -69,6 +70,8 @@ describe('safety: no lab running', () => {
 
 describe('a lab on the embedded backend, detached', () => {
   let lab: Lab;
+  // what the grading service answers a CLI of another build (the JSON line, as sent)
+  let otherBuildAnswer = '';
   beforeAll(() => {
     lab = newLabHome();
   });
@@ -148,8 +151,57 @@ describe('a lab on the embedded backend, detached', () => {
       conn.on('end', () => resolve(buf));
       conn.on('error', reject);
     });
-    expect(JSON.parse(answer)).toEqual({ ok: false, reason: expect.stringMatching(/^it runs another build of iam-labs \([0-9a-f]{8}, started before iam-labs was updated or rebuilt; this one is 01234567\)\. Run iam-labs stop, then start the lab again, to use this one$/) });
+    expect(JSON.parse(answer)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^it runs another build of iam-labs \([0-9a-f]{8}, started before iam-labs was updated or rebuilt; this one is 01234567\)\. Run iam-labs stop, then start the lab again, to use this one$/),
+      otherBuild: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    otherBuildAnswer = answer;
     // the CLI of the same build is served as before
+    expect(JSON.parse((await cli(lab, ['check', '--json'])).stdout).gradedBy).toBe('grading-host');
+  });
+
+  it('facing a service of another build, check says in two sentences what happened and the command to run, wrapped', async () => {
+    // The emulator an update left running: its socket answers what the real service answered above.
+    const socket = path.join(lab.env.IAM_LABS_HOME, 'grading.sock');
+    const kept = `${socket}.away`;
+    fs.renameSync(socket, kept);
+    const older = net.createServer((c) => c.once('data', () => c.end(otherBuildAnswer)));
+    await new Promise<void>((r) => older.listen(socket, () => r()));
+    const note =
+      "note: This lab's emulator is still running the iam-labs from before your update, so this check took the slower way (same result). " +
+      'To switch to the new one, run `iam-labs stop && iam-labs start 01` (your work is kept).';
+    try {
+      const r = await cli(lab, ['check', '--plain']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`${note}\n`);
+      const j = await cli(lab, ['check', '--json']);
+      const json = JSON.parse(j.stdout);
+      expect(json).toMatchObject({ lab: '01-toy', gradedBy: 'this-process', gradedHereBecause: expect.stringMatching(/^the emulator's grading service could not grade: it runs another build of iam-labs/) });
+      expect(j.stdout).not.toContain('note:');
+      expect(j.stderr).toBe(`${note}\n`);
+      // In a terminal 60 columns wide: the note in whole words on lines that fit, in yellow; none with --plain.
+      // (asynchronously: the stand-in above answers from this process)
+      const inTerminal = (args: string, env: Record<string, string>) =>
+        new Promise<string>((resolve) => {
+          const c = spawn('script', ['-qec', `stty cols 60 rows 50; exec '${process.execPath}' '${BIN}' ${args}`, '/dev/null'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          c.stdout.on('data', (d) => (out += d));
+          c.on('close', () => resolve(out.replace(/\r/g, '')));
+        });
+      const colored = await inTerminal('check', { ...lab.env, NO_COLOR: '', FORCE_COLOR: '1' });
+      expect(colored).toContain('\x1b[33mnote:\x1b[39m');
+      const plain = await inTerminal('check --plain', lab.env);
+      expect(plain).not.toContain('\x1b');
+      const start = plain.indexOf('note:');
+      const noteLines = plain.slice(start, plain.indexOf('kept).', start) + 'kept).'.length).split('\n');
+      expect(noteLines.length).toBeGreaterThan(2);
+      for (const line of noteLines) expect(line.length).toBeLessThanOrEqual(60);
+      expect(noteLines.map((l) => l.trim()).join(' ')).toBe(note);
+    } finally {
+      await new Promise((r) => older.close(r));
+      fs.renameSync(kept, socket);
+    }
     expect(JSON.parse((await cli(lab, ['check', '--json'])).stdout).gradedBy).toBe('grading-host');
   });
 

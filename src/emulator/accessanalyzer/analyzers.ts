@@ -3,7 +3,7 @@ import { RestResult, type RestInput } from '../protocol/rest-json-service.js';
 import { emptyRecord, getRecord } from '../state/records.js';
 import type { RequestContext } from '../types.js';
 import { reanalyze } from './analysis.js';
-import { conflict, notFound, validationError } from './errors.js';
+import { conflict, notFound, quotaExceeded, validationError } from './errors.js';
 import { accessAnalyzerState, type Analyzer, type AnalyzerType } from './models.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -62,6 +62,16 @@ export async function createAnalyzer(ctx: RequestContext, input: RestInput) {
   const state = accessAnalyzerState(ctx.account);
   const arn = analyzerArn(ctx, name);
   if (getRecord(state.analyzers, arn)) throw conflict(`Analyzer ${name} already exists.`, name, 'AWS::AccessAnalyzer::Analyzer');
+  // One account-level analyzer per type per account per Region (IAM User Guide, "IAM Access Analyzer
+  // quotas"; not adjustable). The message is ours: no recorded AWS answer to copy was found.
+  const existing = Object.values(state.analyzers).find((a) => a.region === ctx.region && a.type === type);
+  if (existing) {
+    throw quotaExceeded(
+      `An account can have only one analyzer of type ${type} per Region, and ${existing.name} is already that analyzer in ${ctx.region}.`,
+      name,
+      'AWS::AccessAnalyzer::Analyzer',
+    );
+  }
   const tags = emptyRecord<string>();
   for (const [k, v] of Object.entries((input.body.tags as Record<string, unknown>) ?? {})) tags[k] = String(v);
   const a: Analyzer = { arn, name, type, region: ctx.region, createdAt: new Date().toISOString(), status: 'ACTIVE', tags };

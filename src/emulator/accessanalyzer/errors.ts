@@ -15,3 +15,8 @@ export function notFound(message: string, resourceId: string, resourceType: stri
 export function conflict(message: string, resourceId: string, resourceType: string): AwsError {
   return new AwsError('ConflictException', message, 409, 'Sender', { resourceId, resourceType });
 }
+
+/** A quota met (HTTP 402 in the model, with the resource that would have gone over it). */
+export function quotaExceeded(message: string, resourceId: string, resourceType: string): AwsError {
+  return new AwsError('ServiceQuotaExceededException', message, 402, 'Sender', { resourceId, resourceType });
+}

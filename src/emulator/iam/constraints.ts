@@ -1,8 +1,10 @@
 /**
- * IAM's model constraints (length, pattern, range, enum) checked the way IAM reports them: every
- * violated member collected into one ValidationError, "N validation error(s) detected: Value at
- * 'member' failed to satisfy constraint: …", without echoing the value (IAM stopped echoing values;
- * the recordings of real responses show "Value at 'serviceSpecificCredentialId' …").
+ * Model constraints (length, pattern, range, enum) checked the way AWS's query services report them:
+ * every violated member collected into one ValidationError, "N validation error(s) detected: Value at
+ * 'member' failed to satisfy constraint: …; Value at …", members in the order of the request's model.
+ * IAM leaves the value out (the recordings of real responses show "Value at
+ * 'serviceSpecificCredentialId' …"); STS quotes it ("Value 'Session1:2' at 'roleSessionName' …"), so
+ * STS builds its Violations with `echoValues`.
  *
  * Member names are the request member with its first letter lower-cased, as AWS writes them
  * ("aWSServiceName", "sSHPublicKeyId").
@@ -34,38 +36,46 @@ export interface Pattern {
 export class Violations {
   private readonly found: string[] = [];
 
-  add(member: string, constraint: string): this {
-    this.found.push(`Value at '${member}' failed to satisfy constraint: ${constraint}`);
+  /** `echoValues`: quote the offending value in each message, as STS does (IAM does not). */
+  constructor(private readonly options: { echoValues?: boolean } = {}) {}
+
+  add(member: string, constraint: string, value?: string | number): this {
+    const shown = this.options.echoValues && value !== undefined ? ` '${value}'` : '';
+    this.found.push(`Value${shown} at '${member}' failed to satisfy constraint: ${constraint}`);
     return this;
   }
 
-  /** A string member: length bounds, then pattern (AWS reports both when both fail). */
+  /**
+   * A string member: pattern, then length bounds. When both fail AWS reports both, the pattern first
+   * (recorded answers of STS, CloudFormation, DynamoDB, EventBridge and Cognito all list them so).
+   */
   string(value: string | undefined, member: string, rules: { min?: number; max?: number; pattern?: Pattern }): this {
     if (value === undefined) return this;
-    if (rules.min !== undefined && value.length < rules.min) this.add(member, `Member must have length greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value.length > rules.max) this.add(member, `Member must have length less than or equal to ${rules.max}`);
     if (rules.pattern && value.length > 0 && !rules.pattern.re.test(value)) {
-      this.add(member, `Member must satisfy regular expression pattern: ${rules.pattern.text}`);
+      this.add(member, `Member must satisfy regular expression pattern: ${rules.pattern.text}`, value);
     }
+    if (rules.min !== undefined && value.length < rules.min) this.add(member, `Member must have length greater than or equal to ${rules.min}`, value);
+    if (rules.max !== undefined && value.length > rules.max) this.add(member, `Member must have length less than or equal to ${rules.max}`, value);
     return this;
   }
 
   int(value: number | undefined, member: string, min: number, max: number): this {
     if (value === undefined) return this;
-    if (value < min) this.add(member, `Member must have value greater than or equal to ${min}`);
-    if (value > max) this.add(member, `Member must have value less than or equal to ${max}`);
+    if (value < min) this.add(member, `Member must have value greater than or equal to ${min}`, value);
+    if (value > max) this.add(member, `Member must have value less than or equal to ${max}`, value);
     return this;
   }
 
   oneOf(value: string | undefined, member: string, allowed: readonly string[]): this {
-    if (value !== undefined && !allowed.includes(value)) this.add(member, 'Member must satisfy enum value set');
+    if (value !== undefined && !allowed.includes(value)) this.add(member, 'Member must satisfy enum value set', value);
     return this;
   }
 
   /** A list member: its own size, then each item's constraints in AWS's "Member must satisfy constraint: [...]" form. */
   list(values: string[], member: string, rules: { maxItems?: number; minItems?: number; min?: number; max?: number; pattern?: Pattern }): this {
-    if (rules.minItems !== undefined && values.length < rules.minItems) this.add(member, `Member must have length greater than or equal to ${rules.minItems}`);
-    if (rules.maxItems !== undefined && values.length > rules.maxItems) this.add(member, `Member must have length less than or equal to ${rules.maxItems}`);
+    const shown = `[${values.join(', ')}]`;
+    if (rules.minItems !== undefined && values.length < rules.minItems) this.add(member, `Member must have length greater than or equal to ${rules.minItems}`, shown);
+    if (rules.maxItems !== undefined && values.length > rules.maxItems) this.add(member, `Member must have length less than or equal to ${rules.maxItems}`, shown);
     const itemRules: string[] = [];
     for (const v of values) {
       if (rules.max !== undefined && v.length > rules.max) itemRules.push(`Member must have length less than or equal to ${rules.max}`);
@@ -73,7 +83,7 @@ export class Violations {
       if (rules.pattern && !rules.pattern.re.test(v)) itemRules.push(`Member must satisfy regular expression pattern: ${rules.pattern.text}`);
     }
     const unique = [...new Set(itemRules)];
-    if (unique.length) this.add(member, `Member must satisfy constraint: [${unique.join(', ')}]`);
+    if (unique.length) this.add(member, `Member must satisfy constraint: [${unique.join(', ')}]`, shown);
     return this;
   }
 

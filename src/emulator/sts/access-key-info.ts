@@ -2,12 +2,11 @@
 import { ValidationError } from '../errors.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
-import { lengthBetween, matches } from './validation.js';
+import { STS_RULES, stsViolations } from './validation.js';
 
 export function getAccessKeyInfo(ctx: RequestContext, p: QueryParams) {
   const id = p.required('AccessKeyId');
-  lengthBetween(id, 'accessKeyId', 16, 128);
-  matches(id, 'accessKeyId', /^\w*$/, '[\\w]*');
+  stsViolations().string(id, 'accessKeyId', STS_RULES.accessKeyId).done();
   const found = ctx.emulator.state.findKey(id);
   if (!found) {
     // AWS answers with the account the key id encodes; unknown keys here belong to no account.

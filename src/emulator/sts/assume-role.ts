@@ -13,8 +13,8 @@ import type { RequestContext } from '../types.js';
 import { authorizeRequest } from '../authz/index.js';
 import { credentialsShape, issueSession } from './credentials.js';
 import { verifyCallerMfa } from './mfa.js';
-import { requestedSessionTags, sessionTagsFor, tagRequestContext } from './session-tags.js';
-import { checkExternalId, checkMfaParams, checkRoleSessionName, lengthBetween, valueBetween } from './validation.js';
+import { checkSessionTags, requestedSessionTags, sessionTagsFor, tagRequestContext } from './session-tags.js';
+import { checkMfaParams, STS_RULES, stsViolations } from './validation.js';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/;
 /** Session policy limit: AWS packs it; 2,048 characters of plain text is the documented ceiling. */
@@ -42,14 +42,16 @@ export function findRole(ctx: RequestContext, roleArn: string): Role | undefined
   return role && role.arn === roleArn ? role : undefined;
 }
 
-/** Session policy: the inline Policy plus any PolicyArns, as one document (their union is the session policy). */
+/**
+ * Session policy: the inline Policy plus any PolicyArns, as one document (their union is the session
+ * policy). The caller has checked Policy's model constraints with the request's other members.
+ */
 export function sessionPolicyText(ctx: RequestContext, p: QueryParams): string | undefined {
   const inline = p.str('Policy');
   const arns = p.structList('PolicyArns').map((x) => x.arn ?? '').filter(Boolean);
   if (inline === undefined && arns.length === 0) return undefined;
   const statements: unknown[] = [];
   if (inline !== undefined) {
-    lengthBetween(inline, 'policy', 1, 100000);
     const problems = policyEngine.validate(inline, 'identity');
     if (problems.length) throw new MalformedPolicyDocument(problems[0].message);
     if (JSON.stringify(JSON.parse(inline)).length > SESSION_POLICY_MAX) {
@@ -68,15 +70,18 @@ export function sessionPolicyText(ctx: RequestContext, p: QueryParams): string |
 export async function assumeRole(ctx: RequestContext, p: QueryParams) {
   const roleArn = p.required('RoleArn');
   const sessionName = p.required('RoleSessionName');
-  lengthBetween(roleArn, 'roleArn', 20, 2048);
-  checkRoleSessionName(sessionName);
   const externalId = p.str('ExternalId');
-  if (externalId !== undefined) checkExternalId(externalId);
   const serial = p.str('SerialNumber');
   const tokenCode = p.str('TokenCode');
-  checkMfaParams(serial, tokenCode);
   const requested = p.int('DurationSeconds');
-  if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 43200);
+  // Every member's constraints at once, in the model's order (RoleArn … TokenCode).
+  const v = stsViolations()
+    .string(roleArn, 'roleArn', STS_RULES.roleArn)
+    .string(sessionName, 'roleSessionName', STS_RULES.roleSessionName)
+    .string(p.str('Policy'), 'policy', STS_RULES.assumeRolePolicy)
+    .int(requested, 'durationSeconds', 900, 43200);
+  checkSessionTags(v, p, { transitive: true }).string(externalId, 'externalId', STS_RULES.externalId);
+  checkMfaParams(v, serial, tokenCode).done();
   // An ARN needs its six parts with partition, service and resource filled in; STS says which one it cannot read.
   const arnParts = roleArn.split(':');
   if (arnParts.length < 6 || arnParts[0] !== 'arn' || !arnParts[1] || !arnParts[2] || !arnParts.slice(5).join(':')) {

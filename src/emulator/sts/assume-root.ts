@@ -7,7 +7,7 @@
 import { AccessDenied, ValidationError } from '../errors.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
-import { lengthBetween, valueBetween } from './validation.js';
+import { stsViolations } from './validation.js';
 
 /** The root task policies AWS offers (arn:aws:iam::aws:policy/root-task/…). */
 export const ROOT_TASK_POLICIES = ['IAMAuditRootUserCredentials', 'IAMCreateRootUserPassword', 'IAMDeleteRootUserCredentials', 'S3UnlockBucketPolicy', 'SQSUnlockQueuePolicy'];
@@ -16,10 +16,12 @@ export async function assumeRoot(ctx: RequestContext, p: QueryParams) {
   const target = p.required('TargetPrincipal');
   const taskPolicy = p.str('TaskPolicyArn.arn');
   if (taskPolicy === undefined) p.required('TaskPolicyArn');
-  lengthBetween(target, 'targetPrincipal', 12, 2048);
-  lengthBetween(taskPolicy as string, 'taskPolicyArn.arn', 20, 2048);
   const duration = p.int('DurationSeconds');
-  if (duration !== undefined) valueBetween(duration, 'durationSeconds', 0, 900);
+  stsViolations()
+    .string(target, 'targetPrincipal', { min: 12, max: 2048 })
+    .string(taskPolicy, 'taskPolicyArn.arn', { min: 20, max: 2048 })
+    .int(duration, 'durationSeconds', 0, 900)
+    .done();
   if (!/^\d{12}$/.test(target)) throw new ValidationError(`${target} is invalid`);
   const m = /^arn:aws:iam::aws:policy\/root-task\/([\w+=,.@-]+)$/.exec(taskPolicy as string);
   if (!m || !ROOT_TASK_POLICIES.includes(m[1])) throw new ValidationError(`${taskPolicy} is not a root task policy.`);

@@ -9,7 +9,7 @@ import { AwsError } from '../errors.js';
 import type { EvaluationResult } from '../../policy/types.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
-import { lengthBetween } from './validation.js';
+import { stsViolations } from './validation.js';
 
 const KEY = crypto.randomBytes(32);
 /** AWS keeps them decodable for a limited time. */
@@ -59,7 +59,7 @@ function open(encoded: string): Sealed | undefined {
 
 export function decodeAuthorizationMessage(ctx: RequestContext, p: QueryParams) {
   const encoded = p.required('EncodedMessage');
-  lengthBetween(encoded, 'encodedMessage', 1, 10240);
+  stsViolations().string(encoded, 'encodedMessage', { min: 1, max: 10240 }).done();
   const sealed = open(encoded);
   if (!sealed || sealed.account !== ctx.account.accountId || Date.now() - sealed.issued > MESSAGE_LIFETIME_MS) throw invalidMessage();
   return { DecodedMessage: JSON.stringify(sealed.decoded) };

@@ -10,18 +10,20 @@ import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { packedPolicySize, sessionPolicyText } from './assume-role.js';
 import { credentialsShape, issueSession } from './credentials.js';
-import { lengthBetween, matches, valueBetween } from './validation.js';
+import { checkSessionTags } from './session-tags.js';
+import { STS_RULES, stsViolations } from './validation.js';
 
 export const federatedUserArn = (accountId: string, name: string) => `arn:aws:sts::${accountId}:federated-user/${name}`;
 
 export async function getFederationToken(ctx: RequestContext, p: QueryParams) {
   const name = p.required('Name');
-  lengthBetween(name, 'name', 2, 32);
-  matches(name, 'name', /^[\w+=,.@-]*$/, '[\\w+=,.@-]*');
-  const policy = p.str('Policy');
-  if (policy !== undefined) lengthBetween(policy, 'policy', 1, 2048);
   const requested = p.int('DurationSeconds');
-  if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 129600);
+  const v = stsViolations()
+    .string(name, 'name', STS_RULES.federatedName)
+    .string(p.str('Policy'), 'policy', STS_RULES.sessionPolicy)
+    .int(requested, 'durationSeconds', 900, 129600);
+  checkSessionTags(v, p, { transitive: false }).done();
+  // Constraints passed; what is left is the rule across tags (duplicate keys).
   validateTags(tagsFrom(p));
 
   const caller = ctx.principal;

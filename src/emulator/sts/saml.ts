@@ -13,7 +13,7 @@ import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { findRole, packedPolicySize, sessionPolicyText } from './assume-role.js';
 import { authorizeFederatedAssume, checkSessionDuration, issueRoleSession } from './federated-role-session.js';
-import { lengthBetween, valueBetween } from './validation.js';
+import { STS_RULES, stsViolations } from './validation.js';
 
 const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
 const SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessionName';
@@ -32,11 +32,14 @@ export async function assumeRoleWithSaml(ctx: RequestContext, p: QueryParams) {
   const roleArn = p.required('RoleArn');
   const providerArn = p.required('PrincipalArn');
   const assertionText = p.required('SAMLAssertion');
-  lengthBetween(roleArn, 'roleArn', 20, 2048);
-  lengthBetween(providerArn, 'principalArn', 20, 2048);
-  lengthBetween(assertionText, 'sAMLAssertion', 4, 100000);
   const requested = p.int('DurationSeconds');
-  if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 43200);
+  stsViolations()
+    .string(roleArn, 'roleArn', STS_RULES.roleArn)
+    .string(providerArn, 'principalArn', STS_RULES.roleArn)
+    .string(assertionText, 'sAMLAssertion', STS_RULES.samlAssertion)
+    .string(p.str('Policy'), 'policy', STS_RULES.sessionPolicy)
+    .int(requested, 'durationSeconds', 900, 43200)
+    .done();
   const roleMatch = /^arn:aws:iam::(\d{12}):role\/.+$/.exec(roleArn);
   if (!roleMatch) throw new ValidationError(`${roleArn} is invalid`);
   const providerMatch = /^arn:aws:iam::(\d{12}):saml-provider\/([\w._-]+)$/.exec(providerArn);

@@ -3,10 +3,10 @@
  * involve more than one tag), inheritance of transitive tags from the calling session (role
  * chaining), and the condition keys they set (aws:RequestTag/…, aws:TagKeys).
  */
-import { InvalidParameterValue, ValidationError } from '../errors.js';
+import { InvalidParameterValue } from '../errors.js';
+import type { Violations } from '../iam/constraints.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
-import { lengthBetween, matches } from './validation.js';
 
 export interface SessionTag {
   Key: string;
@@ -21,19 +21,33 @@ export interface RequestedTags {
   transitiveKeys: string[];
 }
 
-/** The Tags and TransitiveTagKeys of a request, checked as STS checks them (before authorization). */
-export function requestedSessionTags(ctx: RequestContext, p: QueryParams): RequestedTags {
-  const tags = p.structList('Tags').map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
-  const transitiveKeys = p.list('TransitiveTagKeys');
-  if (tags.length > MAX_SESSION_TAGS) {
-    throw new ValidationError(`1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SESSION_TAGS}`);
-  }
+const tagKeyRules = { min: 1, max: 128, pattern: { re: TAG_PATTERN, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' } };
+const tagValueRules = { max: 256, pattern: { re: TAG_PATTERN, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' } };
+
+const tagsOf = (p: QueryParams): SessionTag[] => p.structList('Tags').map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+
+/**
+ * The model constraints of Tags (and TransitiveTagKeys, for the operations that take them), added to
+ * the request's collector at their place in the model.
+ */
+export function checkSessionTags(v: Violations, p: QueryParams, opts: { transitive: boolean }): Violations {
+  const tags = tagsOf(p);
+  // The list's size is reported without the list itself.
+  if (tags.length > MAX_SESSION_TAGS) v.add('tags', `Member must have length less than or equal to ${MAX_SESSION_TAGS}`);
   tags.forEach((t, i) => {
-    lengthBetween(t.Key, `tags.${i + 1}.member.key`, 1, 128);
-    matches(t.Key, `tags.${i + 1}.member.key`, TAG_PATTERN, '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+');
-    lengthBetween(t.Value, `tags.${i + 1}.member.value`, 0, 256);
-    matches(t.Value, `tags.${i + 1}.member.value`, TAG_PATTERN, '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*');
+    v.string(t.Key, `tags.${i + 1}.member.key`, tagKeyRules).string(t.Value, `tags.${i + 1}.member.value`, tagValueRules);
   });
+  if (opts.transitive) v.list(p.list('TransitiveTagKeys'), 'transitiveTagKeys', { maxItems: MAX_SESSION_TAGS, ...tagKeyRules });
+  return v;
+}
+
+/**
+ * The Tags and TransitiveTagKeys of a request whose constraints `checkSessionTags` passed: the rules
+ * that involve more than one tag, as STS checks them (before authorization).
+ */
+export function requestedSessionTags(ctx: RequestContext, p: QueryParams): RequestedTags {
+  const tags = tagsOf(p);
+  const transitiveKeys = p.list('TransitiveTagKeys');
   const lower = tags.map((t) => t.Key.toLowerCase());
   if (new Set(lower).size !== lower.length) {
     throw new InvalidParameterValue('Duplicate tag keys found. Please note that Tag keys are case insensitive.');

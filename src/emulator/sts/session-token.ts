@@ -8,7 +8,7 @@ import type { RequestContext } from '../types.js';
 import { refuseExplicitDeny } from '../authz/index.js';
 import { credentialsShape, issueSession } from './credentials.js';
 import { verifyCallerMfa } from './mfa.js';
-import { checkMfaParams, valueBetween } from './validation.js';
+import { checkMfaParams, stsViolations } from './validation.js';
 
 export async function getSessionToken(ctx: RequestContext, p: QueryParams) {
   const caller = ctx.principal;
@@ -16,10 +16,9 @@ export async function getSessionToken(ctx: RequestContext, p: QueryParams) {
     throw new AccessDenied('Cannot call GetSessionToken with session credentials');
   }
   const requested = p.int('DurationSeconds');
-  if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 129600);
   const serial = p.str('SerialNumber');
   const tokenCode = p.str('TokenCode');
-  checkMfaParams(serial, tokenCode);
+  checkMfaParams(stsViolations().int(requested, 'durationSeconds', 900, 129600), serial, tokenCode).done();
 
   // GetSessionToken needs no permission, but an explicit Deny still refuses it.
   if (caller.kind === 'user') await refuseExplicitDeny(ctx, { action: 'sts:GetSessionToken', resource: '*' });

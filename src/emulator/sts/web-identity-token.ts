@@ -10,7 +10,7 @@ import { validateTags } from '../iam/tags.js';
 import { tagsFrom } from '../iam/util.js';
 import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
-import { lengthBetween, valueBetween } from './validation.js';
+import { stsViolations } from './validation.js';
 
 const generate = promisify(crypto.generateKeyPair);
 // Keys are made off the event loop: an RSA key takes long enough to stall other requests.
@@ -44,11 +44,12 @@ export async function getWebIdentityToken(ctx: RequestContext, p: QueryParams) {
   const audiences = p.list('Audience');
   const alg = p.required('SigningAlgorithm');
   if (!audiences.length) p.required('Audience');
-  if (audiences.length > 10) throw new ValidationError(`1 validation error detected: Value '[${audiences.join(', ')}]' at 'audience' failed to satisfy constraint: Member must have length less than or equal to 10`);
-  for (const a of audiences) lengthBetween(a, 'audience', 1, 1000);
-  lengthBetween(alg, 'signingAlgorithm', 5, 5);
   const duration = p.int('DurationSeconds') ?? 300;
-  valueBetween(duration, 'durationSeconds', 60, 3600);
+  stsViolations()
+    .list(audiences, 'audience', { maxItems: 10, min: 1, max: 1000 })
+    .int(duration, 'durationSeconds', 60, 3600)
+    .string(alg, 'signingAlgorithm', { min: 5, max: 5 })
+    .done();
   const tags = tagsFrom(p);
   validateTags(tags);
   if (!(alg in ALGORITHMS)) throw new ValidationError(`Unsupported signing algorithm ${alg}. Use RS256 or ES384.`);

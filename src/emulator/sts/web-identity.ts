@@ -15,7 +15,7 @@ import type { QueryParams } from '../protocol/query.js';
 import type { RequestContext } from '../types.js';
 import { findRole, packedPolicySize, sessionPolicyText } from './assume-role.js';
 import { authorizeFederatedAssume, checkSessionDuration, issueRoleSession } from './federated-role-session.js';
-import { checkRoleSessionName, lengthBetween, valueBetween } from './validation.js';
+import { STS_RULES, stsViolations } from './validation.js';
 
 const invalidToken = (message = 'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.') =>
   new AwsError('InvalidIdentityToken', message, 400);
@@ -62,13 +62,16 @@ export async function assumeRoleWithWebIdentity(ctx: RequestContext, p: QueryPar
   const roleArn = p.required('RoleArn');
   const sessionName = p.required('RoleSessionName');
   const token = p.required('WebIdentityToken');
-  lengthBetween(roleArn, 'roleArn', 20, 2048);
-  checkRoleSessionName(sessionName);
-  lengthBetween(token, 'webIdentityToken', 4, 20000);
   const providerId = p.str('ProviderId');
-  if (providerId !== undefined) lengthBetween(providerId, 'providerId', 4, 2048);
   const requested = p.int('DurationSeconds');
-  if (requested !== undefined) valueBetween(requested, 'durationSeconds', 900, 43200);
+  stsViolations()
+    .string(roleArn, 'roleArn', STS_RULES.roleArn)
+    .string(sessionName, 'roleSessionName', STS_RULES.roleSessionName)
+    .string(token, 'webIdentityToken', STS_RULES.webIdentityToken)
+    .string(providerId, 'providerId', STS_RULES.providerId)
+    .string(p.str('Policy'), 'policy', STS_RULES.sessionPolicy)
+    .int(requested, 'durationSeconds', 900, 43200)
+    .done();
   const m = /^arn:aws:iam::(\d{12}):role\/.+$/.exec(roleArn);
   if (!m) throw new ValidationError(`${roleArn} is invalid`);
   const sessionPolicy = sessionPolicyText(ctx, p);

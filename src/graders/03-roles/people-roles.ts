@@ -5,7 +5,7 @@
 import { CreateRoleCommand, GetRoleCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
-import { accountInfo, attachToRole, awsManagedArn, createRole, iamArn } from '../aws.js';
+import { accountInfo, accountRootArn, attachToRole, awsManagedArn, createRole, iamArn } from '../aws.js';
 import { fact, probeCondition, unverifiable } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { trustHint, trustOf } from '../trust.js';
@@ -61,7 +61,10 @@ const auditRole = (trust: (ctx: LabContext) => Promise<object>, policy = 'Amazon
   if (use) await useRoleAsJohn(ctx);
 };
 const john = (ctx: LabContext) => iamArn(ctx, 'user', 'dev-john');
-const account = async (ctx: LabContext) => `arn:${(await accountInfo(ctx)).partition}:iam::${(await accountInfo(ctx)).accountId}:root`;
+const account = async (ctx: LabContext) => {
+  const { partition, accountId } = await accountInfo(ctx);
+  return accountRootArn(partition, accountId);
+};
 
 export const assumeRole = defineStep({
   id: 'roles/assume-role',
@@ -155,7 +158,7 @@ const BREAK_GLASS = 'BreakGlassRole';
  */
 const WITH_MFA = { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '300' };
 const MFA_BOOL = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
-const trustedRoot = async (ctx: LabContext, acct = TRUSTED_ACCOUNT) => `arn:${(await accountInfo(ctx)).partition}:iam::${acct}:root`;
+const trustedRoot = async (ctx: LabContext, acct = TRUSTED_ACCOUNT) => accountRootArn((await accountInfo(ctx)).partition, acct);
 const breakGlass = (principal: (ctx: LabContext) => Promise<string>, condition?: object) => async (ctx: LabContext) => createRole(ctx, BREAK_GLASS, awsTrust(await principal(ctx), condition));
 
 /** The MFA hint that matches what the trust policy has (no Condition, or an …IfExists operator). */

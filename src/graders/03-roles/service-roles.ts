@@ -12,7 +12,7 @@ import {
   PutRolePolicyCommand,
   paginateListInstanceProfiles,
 } from '@aws-sdk/client-iam';
-import { accountInfo, attachToRole, attachToUser, awsManagedArn, createRole, deleteRoleCompletely, matchName } from '../aws.js';
+import { accountInfo, accountRootArn, attachToRole, attachToUser, awsManagedArn, createRole, deleteRoleCompletely, matchName } from '../aws.js';
 import { fact, failed, passed, probeCondition } from '../conditions.js';
 import { existsCondition } from '../names.js';
 import { Probes, type PrincipalRef } from '../probes.js';
@@ -22,7 +22,10 @@ import { anyUser, awsTrust, objectArn, PROFILE, READ_ONLY, roleArn, roleExists, 
 
 const EC2 = 'ec2.amazonaws.com';
 const LAMBDA = 'lambda.amazonaws.com';
-const rootOf = async (ctx: LabContext) => `arn:${(await accountInfo(ctx)).partition}:iam::${(await accountInfo(ctx)).accountId}:root`;
+const rootOf = async (ctx: LabContext) => {
+  const { partition, accountId } = await accountInfo(ctx);
+  return accountRootArn(partition, accountId);
+};
 
 export const ec2TrustRole = defineStep({
   id: 'roles/ec2-trust-role',

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html
  */
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { attachToRole, awsManagedArn, iamArn } from '../aws.js';
+import { accountRootArn, attachToRole, awsManagedArn, iamArn } from '../aws.js';
 import { fact, probeCondition, unverifiable } from '../conditions.js';
 import { HYPOTHETICAL_SOURCE } from '../explain.js';
 import { Probes, type PrincipalRef } from '../probes.js';
@@ -124,7 +124,7 @@ export const bucketPolicy = defineStep({
     {
       name: 'Principal is the account (…:root), not the role',
       element: 'Principal',
-      apply: putPolicy((a) => [auditorRead(a, `arn:${a.partition}:iam::${a.accountId}:root`)]),
+      apply: putPolicy((a) => [auditorRead(a, accountRootArn(a.partition, a.accountId))]),
       expectFeedback: /Principal names the whole account[\s\S]*Name the role itself in the Principal/,
     },
     {

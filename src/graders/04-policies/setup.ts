@@ -9,6 +9,7 @@ import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { DeletePublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import {
   accountInfo,
+  accountRootArn,
   addToGroup,
   attachToGroup,
   attachToUser,
@@ -84,7 +85,7 @@ export async function setupLab04(ctx: LabContext): Promise<void> {
   // Trusts the account: anyone here whose own policies allow sts:AssumeRole may assume it.
   await createRole(ctx, AUDITOR, {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+    Statement: [{ Effect: 'Allow', Principal: { AWS: accountRootArn(partition, accountId) }, Action: 'sts:AssumeRole' }],
   });
   for (const u of USERS) await createKeyAsProfile(ctx, u, u);
 }

@@ -15,7 +15,7 @@ import {
   type FindingSummary,
 } from '@aws-sdk/client-accessanalyzer';
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { accountInfo, matchName, s3Arn } from '../aws.js';
+import { accountInfo, accountRootArn, matchName, s3Arn } from '../aws.js';
 import { failed, passed, probeCondition, unverifiable } from '../conditions.js';
 import { HYPOTHETICAL_SOURCE } from '../explain.js';
 import { Probes, type PrincipalRef } from '../probes.js';
@@ -198,7 +198,7 @@ export const accessAnalyzer = defineStep({
         const { partition, accountId } = await accountInfo(ctx);
         await createAnalyzer(ctx, ANALYZER);
         const doc = sharePolicy(partition, accountId, true);
-        doc.Statement[0] = { ...doc.Statement[0], Principal: { AWS: `arn:${partition}:iam::${OTHER_ACCOUNT}:root` } };
+        doc.Statement[0] = { ...doc.Statement[0], Principal: { AWS: accountRootArn(partition, OTHER_ACCOUNT) } };
         await putSharePolicy(ctx, doc);
       },
       expectFeedback: /users of other accounts cannot read acme-public-share[\s\S]*a user of another account \(111122223333\)[\s\S]*Allowed when it should not be: bucket policy of acme-public-share/,

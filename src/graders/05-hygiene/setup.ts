@@ -27,6 +27,7 @@ import { DeleteAnalyzerCommand } from '@aws-sdk/client-accessanalyzer';
 import type { Credentials } from '../../core/aws-types.js';
 import {
   accountInfo,
+  accountRootArn,
   addToGroup,
   attachToGroup,
   attachToUser,
@@ -144,7 +145,7 @@ export async function setupLab05(ctx: LabContext): Promise<void> {
   // Trusts the account: the account's users and roles whose own policies allow sts:AssumeRole may assume it.
   await createRole(ago60, SHARE_READER, {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+    Statement: [{ Effect: 'Allow', Principal: { AWS: accountRootArn(partition, accountId) }, Action: 'sts:AssumeRole' }],
   });
   await ensureBucket(ago60.clients.s3, SHARE_BUCKET, { [SHARE_OBJECT]: 'partner,discount\nglobex,12%\ninitech,8%\n' });
   // New buckets block public bucket policies (S3 Block Public Access, on by default since April

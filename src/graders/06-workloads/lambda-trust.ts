@@ -5,7 +5,7 @@
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { accountInfo, awsManagedArn, errorName, iamArn } from '../aws.js';
+import { accountInfo, accountRootArn, awsManagedArn, errorName, iamArn } from '../aws.js';
 import { failed, otherBuckets, othersDenied, passed, probeCondition, unverifiable } from '../conditions.js';
 import { Probes, type PrincipalRef } from '../probes.js';
 import { trustHint } from '../trust.js';
@@ -182,7 +182,7 @@ export const lambdaTrust = defineStep({
         await solveWith(ctx, {});
         const lambda = serviceTrust('lambda.amazonaws.com');
         const { partition, accountId } = await accountInfo(ctx);
-        const root = `arn:${partition}:iam::${accountId}:root`;
+        const root = accountRootArn(partition, accountId);
         const both = { ...lambda, Statement: [...lambda.Statement, { Effect: 'Allow', Principal: { AWS: root }, Action: 'sts:AssumeRole' }] };
         await ctx.clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: REPORT_ROLE, PolicyDocument: JSON.stringify(both) }));
       },

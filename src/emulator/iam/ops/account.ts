@@ -2,10 +2,10 @@
  * Account-wide IAM settings and reports: the account password policy (and the check every
  * console password goes through), GetAccountSummary, and the credential report.
  */
-import { CredentialReportNotPresent, NoSuchEntity, PasswordPolicyViolation, ValidationError } from '../../errors.js';
-import type { QueryParams } from '../../protocol/query.js';
+import { CredentialReportNotPresent, NoSuchEntity, PasswordPolicyViolation } from '../../errors.js';
 import type { QueryOperationTable } from '../../protocol/query-service.js';
 import type { RequestContext } from '../../types.js';
+import { Violations } from '../constraints.js';
 import { nameKey, type PasswordPolicy } from '../models.js';
 import { iam, nowIso } from '../util.js';
 import { ACCESS_KEYS_PER_USER, keysOfUser } from './access-keys.js';
@@ -45,16 +45,6 @@ export function checkPasswordPolicy(policy: PasswordPolicy | undefined, password
   if (policy.RequireSymbols && !hasSymbol(password)) {
     throw new PasswordPolicyViolation('Password should have at least one symbol');
   }
-}
-
-/** Integer parameter within AWS's documented range; violations are collected as AWS reports them. */
-function rangedInt(p: QueryParams, name: string, min: number, max: number, errors: string[]): number | undefined {
-  const v = p.int(name);
-  if (v === undefined) return undefined;
-  const member = name.charAt(0).toLowerCase() + name.slice(1);
-  if (v < min) errors.push(`Value at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (v > max) errors.push(`Value at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
-  return v;
 }
 
 function passwordPolicyShape(pp: PasswordPolicy) {
@@ -226,13 +216,14 @@ function keyColumns(k: ReturnType<typeof keysOfUser>[number] | undefined): strin
 export const accountOperations: QueryOperationTable = {
   UpdateAccountPasswordPolicy: {
     handler: (ctx, p) => {
-      const errors: string[] = [];
-      const minLength = rangedInt(p, 'MinimumPasswordLength', 6, 128, errors);
-      const maxAge = rangedInt(p, 'MaxPasswordAge', 1, 1095, errors);
-      const reuse = rangedInt(p, 'PasswordReusePrevention', 1, 24, errors);
-      if (errors.length) {
-        throw new ValidationError(`${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
-      }
+      const minLength = p.int('MinimumPasswordLength');
+      const maxAge = p.int('MaxPasswordAge');
+      const reuse = p.int('PasswordReusePrevention');
+      new Violations()
+        .int(minLength, 'minimumPasswordLength', 6, 128)
+        .int(maxAge, 'maxPasswordAge', 1, 1095)
+        .int(reuse, 'passwordReusePrevention', 1, 24)
+        .done();
       // Parameters left out take their defaults: AWS replaces the whole policy.
       const policy: PasswordPolicy = {
         MinimumPasswordLength: minLength ?? 6,

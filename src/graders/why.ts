@@ -9,7 +9,7 @@ import { accountOfArn, roleArnOfSession } from '../policy/index.js';
 import type { Decision, EvaluationResult } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
 import { actionNameProblem } from '../policy/lint.js';
-import { accountInfo, findUser } from './aws.js';
+import { accountInfo, accountRootArn, findUser } from './aws.js';
 import { explainOutcome, policyLabel, probeSubject, renderPolicyMarked } from './explain.js';
 import { Probes, type PrincipalRef, type ProbeOutcome } from './probes.js';
 import type { LabContext } from './types.js';
@@ -133,12 +133,31 @@ function neutralExplanation(outcome: ProbeOutcome): string {
   return `Allowed by ${by.map((d) => policyLabel(d.policy, d.source, d.index, d.sid)).join('; ')}.`;
 }
 
+/** What S3 always lets the bucket owner's root do, whatever the bucket policy says (so it can undo a lock-out). */
+const ROOT_KEEPS = ['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy'];
+
+/**
+ * The account root on an S3 resource of its own account: no identity policy limits it, but the
+ * bucket policy's explicit Deny does (as the emulator enforces). The probe gives root an identity
+ * policy that allows everything, so only such a Deny can make the outcome anything but allowed.
+ */
+async function rootOnBucket(ctx: LabContext, q: WhyQuery, context: Record<string, string | string[]>): Promise<ProbeOutcome | undefined> {
+  const action = q.action.toLowerCase();
+  if (!action.startsWith('s3:') || ROOT_KEEPS.includes(action)) return undefined;
+  const { partition, accountId } = await accountInfo(ctx);
+  const allowsAll = { name: 'account root user', source: 'the account root user (no IAM policy limits it)', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+  const principal: PrincipalRef = { kind: 'arn', arn: accountRootArn(partition, accountId), type: 'root', accountId, identityPolicies: [allowsAll], label: 'the account root' };
+  const outcome = await new Probes(ctx).run({ principal, action: q.action, resource: q.resource, context });
+  return outcome.result.decision === 'ExplicitlyDenied' ? outcome : undefined;
+}
+
 export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyReport> {
   const context = parseContext(q.context);
-  const principal = await resolvePrincipal(ctx, q.principal);
+  const resolved = await resolvePrincipal(ctx, q.principal);
   const actionNote = await actionNameProblem(q.action);
   const noted = actionNote ? { actionNote } : {};
-  if (principal === 'root') {
+  const rootDenied = resolved === 'root' ? await rootOnBucket(ctx, q, context) : undefined;
+  if (resolved === 'root' && !rootDenied) {
     return {
       ...noted,
       principal: q.principal,
@@ -153,7 +172,7 @@ export async function explainWhy(ctx: LabContext, q: WhyQuery): Promise<WhyRepor
       policies: [],
     };
   }
-  const outcome = await new Probes(ctx).run({ principal, action: q.action, resource: q.resource, context });
+  const outcome = rootDenied ?? (await new Probes(ctx).run({ principal: resolved as PrincipalRef, action: q.action, resource: q.resource, context }));
   const marks = markedStatements(outcome);
   return {
     ...noted,

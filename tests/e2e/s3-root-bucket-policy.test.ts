@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { StartedEmulator } from '../../src/emulator/index.js';
-import { awsCli, clients, startTestEmulator } from '../helpers/emulator.js';
+import { explainWhy } from '../../src/graders/why.js';
+import { awsCli, clients, labContext, startTestEmulator } from '../helpers/emulator.js';
 import { ACCOUNT } from './sts-helpers.js';
 
 let em: StartedEmulator;
@@ -40,6 +41,16 @@ describe('root under a bucket policy that denies everyone', () => {
     const r = await awsCli(em.endpoint, ['s3', 'ls', `s3://${BUCKET}`]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`User: arn:aws:iam::${ACCOUNT}:root is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::${BUCKET}" with an explicit deny in a resource-based policy`);
+  });
+
+  it('`why` says the same: denied by the bucket policy, but for the bucket policy itself', async () => {
+    const { ctx } = labContext(em.endpoint);
+    const rootArn = `arn:aws:iam::${ACCOUNT}:root`;
+    const list = await explainWhy(ctx, { principal: rootArn, action: 's3:ListBucket', resource: `arn:aws:s3:::${BUCKET}` });
+    expect(list.decision).toBe('ExplicitlyDenied');
+    expect(list.awsMessage).toContain('with an explicit deny in a resource-based policy');
+    const keep = await explainWhy(ctx, { principal: rootArn, action: 's3:DeleteBucketPolicy', resource: `arn:aws:s3:::${BUCKET}` });
+    expect(keep.decision).toBe('AllowedAsRoot');
   });
 
   it('can still read, replace and delete that bucket policy, and then the bucket is its own again', async () => {

@@ -69,7 +69,11 @@ export function matchClauses(st: PolicyStatement, req: { action: string; resourc
   const out: MatchClause[] = [];
   if (isResourcePolicy) {
     const named = principalsOf(st);
-    if (named.includes('*')) out.push({ element: 'Principal', value: '*', text: 'its Principal "*" lets everyone in (any account, even unsigned requests where the service allows them)' });
+    if (named.includes('*')) {
+      // a Deny for "*" shuts everyone out; an Allow for "*" lets everyone in
+      const who = '(any account, even unsigned requests where the service allows them)';
+      out.push({ element: 'Principal', value: '*', text: st.Effect === 'Deny' ? `its Principal "*" applies to everyone ${who}` : `its Principal "*" lets everyone in ${who}` });
+    }
     else if (named.some(isAccountPrincipal)) {
       const acct = named.find(isAccountPrincipal)!;
       out.push({ element: 'Principal', value: acct, text: `its Principal ${quote(acct)} names a whole account, and that account's own policies let the caller through` });

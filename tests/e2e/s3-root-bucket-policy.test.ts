@@ -49,6 +49,9 @@ describe('root under a bucket policy that denies everyone', () => {
     const list = await explainWhy(ctx, { principal: rootArn, action: 's3:ListBucket', resource: `arn:aws:s3:::${BUCKET}` });
     expect(list.decision).toBe('ExplicitlyDenied');
     expect(list.awsMessage).toContain('with an explicit deny in a resource-based policy');
+    // a Deny for "*" shuts everyone out: it does not "let everyone in"
+    expect(list.explanation).toContain('its Principal "*" applies to everyone');
+    expect(list.explanation).not.toContain('lets everyone in');
     const keep = await explainWhy(ctx, { principal: rootArn, action: 's3:DeleteBucketPolicy', resource: `arn:aws:s3:::${BUCKET}` });
     expect(keep.decision).toBe('AllowedAsRoot');
   });

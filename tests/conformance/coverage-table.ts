@@ -69,7 +69,7 @@ const NOTES: Record<string, string> = {
   's3:PutObject': 'aws-chunked bodies with trailing checksums (SDK v3 streams) accepted',
   's3:GetObject': 'Range requests',
   's3:ListObjectsV2': 'prefix, delimiter, continuation tokens',
-  's3:PutBucketPolicy': 'MalformedPolicy on bad documents (20 KB, actions that apply to no resource); BlockPublicPolicy refuses public ones; the policy is enforced',
+  's3:PutBucketPolicy': "MalformedPolicy on bad documents (20 KB, actions that apply to no resource); BlockPublicPolicy refuses public ones; the policy is enforced, its explicit Deny on the owner's root too (but for Get/Put/DeleteBucketPolicy, which root keeps, as in AWS)",
   's3:CreateBucket': 'new buckets as since April 2023: Block Public Access on, BucketOwnerEnforced (x-amz-object-ownership, x-amz-acl honoured)',
   's3:PutBucketAcl': 'canned, header grants or XML; AccessControlListNotSupported while ACLs are disabled; BlockPublicAcls',
   's3:PutObjectAcl': 'as PutBucketAcl; ACL grants are stored and shown, not evaluated',

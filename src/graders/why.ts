@@ -5,7 +5,7 @@
  * Kept here (not in the runner) so graders, the runner and tests share one implementation.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { accountOfArn, roleArnOfSession } from '../policy/index.js';
+import { accountOfArn, bucketPolicyBindsRoot, roleArnOfSession } from '../policy/index.js';
 import type { Decision, EvaluationResult } from '../policy/types.js';
 import { parsePolicy, statementCoversAction, statementCoversResource, statementsOf } from '../policy/statements.js';
 import { actionNameProblem } from '../policy/lint.js';
@@ -133,17 +133,13 @@ function neutralExplanation(outcome: ProbeOutcome): string {
   return `Allowed by ${by.map((d) => policyLabel(d.policy, d.source, d.index, d.sid)).join('; ')}.`;
 }
 
-/** What S3 always lets the bucket owner's root do, whatever the bucket policy says (so it can undo a lock-out). */
-const ROOT_KEEPS = ['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy'];
-
 /**
  * The account root on an S3 resource of its own account: no identity policy limits it, but the
  * bucket policy's explicit Deny does (as the emulator enforces). The probe gives root an identity
  * policy that allows everything, so only such a Deny can make the outcome anything but allowed.
  */
 async function rootOnBucket(ctx: LabContext, q: WhyQuery, context: Record<string, string | string[]>): Promise<ProbeOutcome | undefined> {
-  const action = q.action.toLowerCase();
-  if (!action.startsWith('s3:') || ROOT_KEEPS.includes(action)) return undefined;
+  if (!bucketPolicyBindsRoot(q.action)) return undefined;
   const { partition, accountId } = await accountInfo(ctx);
   const allowsAll = { name: 'account root user', source: 'the account root user (no IAM policy limits it)', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
   const principal: PrincipalRef = { kind: 'arn', arn: accountRootArn(partition, accountId), type: 'root', accountId, identityPolicies: [allowsAll], label: 'the account root' };

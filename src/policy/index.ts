@@ -16,6 +16,7 @@ export const policyEngine: PolicyEngine = {
 export function preloadPolicyEngine(): void {
   void loadEngine();
 }
+export { bucketPolicyBindsRoot } from './root-bucket-policy.js';
 export { buildContext, roleArnOfSession, accountOfArn } from './context.js';
 export { accessDeniedMessage, describeStatement } from './explain.js';
 export { validatePolicyDocument, parsePolicyText, SYNTAX_ERRORS, resourceProblem } from './validate.js';

@@ -4,7 +4,7 @@
  * sessions are evaluated by the policy engine when enforcement is on; anonymous S3 requests only
  * through a resource policy. Every decision is recorded for `iam-labs why`.
  */
-import { policyEngine } from '../../policy/index.js';
+import { bucketPolicyBindsRoot, policyEngine } from '../../policy/index.js';
 import type { EvaluationResult } from '../../policy/types.js';
 import type { AuthorizationSpec, RequestContext } from '../types.js';
 import { evaluationRequest } from './gather.js';
@@ -46,19 +46,12 @@ export async function authorizeRequest(ctx: RequestContext, spec: AuthorizationS
 }
 
 /**
- * S3 lets the bucket owner's root user read, replace and delete the bucket policy whatever it says,
- * so that no policy can lock the owner out of its own bucket for good.
- */
-const ROOT_KEEPS = new Set(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy']);
-
-/**
  * The account root in its own account: no identity policy limits it, but a bucket policy that
- * explicitly denies it (a Deny for Principal "*" included) does, for every action but the three
- * above (S3 API reference, DeleteBucketPolicy: "even if their bucket policy explicitly denies the
- * root principal's access").
+ * explicitly denies it (a Deny for Principal "*" included) does, for every action but reading,
+ * replacing and deleting that policy (bucketPolicyBindsRoot).
  */
 async function rootInOwnAccount(ctx: RequestContext, spec: AuthorizationSpec): Promise<void> {
-  if (ctx.service !== 's3' || !spec.resourcePolicy || ROOT_KEEPS.has(spec.action)) return;
+  if (ctx.service !== 's3' || !spec.resourcePolicy || !bucketPolicyBindsRoot(spec.action)) return;
   const result = await evaluateRequest(ctx, spec);
   if (result.decision !== 'ExplicitlyDenied') return;
   record(ctx, spec, result);
